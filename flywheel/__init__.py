@@ -1,0 +1,13 @@
+"""flywheel: simulate a business flywheel (Amazon's napkin sketch) and watch it compound.
+
+Public API: `load_scenario(path) -> Scenario`, `simulate(scenario, replications, seed) ->
+Results`, `Results.frame()`, `Results.annual()`. Nothing here imports streamlit, matplotlib,
+dask or SALib.
+"""
+
+from flywheel.results import Results
+from flywheel.scenario import Scenario, ScenarioError, load_scenario
+from flywheel.simulation import simulate
+
+__all__ = ["Results", "Scenario", "ScenarioError", "load_scenario", "simulate"]
+__version__ = "0.1.0"

@@ -1,0 +1,246 @@
+"""Command line: `flywheel run | validate | describe | plot` (also `python -m flywheel`).
+
+Exit codes: 0 success, 2 invalid input (one clear message, no traceback), 1 unexpected error.
+Only this module maps errors to exit codes; the library raises typed errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from flywheel.files import write_atomic
+from flywheel.scenario import Scenario, ScenarioError, load_scenario, with_parameters
+from flywheel.schema import Initial, Levers, field_infos
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
+
+
+class UsageError(Exception):
+    """Invalid command-line input (exit 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 too, but we want one clean line
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def command(name: str) -> Callable[[Callable[[argparse.Namespace], int]],
+                                   Callable[[argparse.Namespace], int]]:
+    """Register a sub-command handler."""
+    def register(handler: Callable[[argparse.Namespace], int]) -> Callable[..., int]:
+        COMMANDS[name] = handler
+        return handler
+    return register
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every sub-command."""
+    parser = _Parser(prog="flywheel", description="Simulate a business flywheel.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    run = sub.add_parser("run", help="simulate a scenario and print or write the results")
+    _scenario_args(run)
+    run.add_argument("--out", type=Path, help="write Results.frame() to .csv or .parquet")
+    run.add_argument("--annual", action="store_true", help="write one row per calendar year")
+    run.add_argument("--json", action="store_true", help="print a JSON summary")
+    validate = sub.add_parser("validate", help="check a scenario file")
+    validate.add_argument("scenario", type=Path)
+    describe = sub.add_parser("describe", help="list every parameter with unit, default, range")
+    describe.add_argument("--json", action="store_true")
+    plot = sub.add_parser("plot", help="draw a dashboard of the key outputs to a PNG")
+    _scenario_args(plot)
+    plot.add_argument("--out", type=Path, required=True, help="output .png")
+    plot.add_argument("--mc", action="store_true", help="fan chart of Monte Carlo bands")
+    for name, add in _EXTRA_PARSERS.items():
+        add(sub.add_parser(name, help=_EXTRA_HELP[name]))
+    return parser
+
+
+_EXTRA_PARSERS: dict[str, Callable[[argparse.ArgumentParser], None]] = {}
+_EXTRA_HELP: dict[str, str] = {}
+
+
+def extra_command(name: str, help_text: str,
+                  add_arguments: Callable[[argparse.ArgumentParser], None]
+                  ) -> Callable[[Callable[[argparse.Namespace], int]], Callable[..., int]]:
+    """Register a sub-command defined in another module (experiments, calibration)."""
+    _EXTRA_PARSERS[name] = add_arguments
+    _EXTRA_HELP[name] = help_text
+    return command(name)
+
+
+def _scenario_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("scenario", type=Path, help="scenario TOML file")
+    parser.add_argument("--seed", type=_non_negative_int, default=0)
+    parser.add_argument("--replications", type=_positive_int, default=1)
+    parser.add_argument("--set", dest="overrides", action="append", default=[],
+                        metavar="NAME=VALUE", help="override a parameter (see `describe`)")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {value}")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {value}")
+    return value
+
+
+def parse_overrides(items: Sequence[str]) -> dict[str, Any]:
+    """`name=value` strings into typed values (numbers, or true/false for flags)."""
+    known = {**field_infos(Levers), **field_infos(Initial)}
+    changes: dict[str, Any] = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise UsageError(f"--set {item!r}: expected NAME=VALUE")
+        if name not in known:
+            raise UsageError(f"--set {name}: unknown parameter (see `flywheel describe`)")
+        if known[name].annotation is bool:
+            if text.strip().lower() not in ("true", "false"):
+                raise UsageError(f"--set {name}={text}: expected true or false")
+            changes[name] = text.strip().lower() == "true"
+            continue
+        try:
+            value = float(text)
+        except ValueError:
+            raise UsageError(f"--set {name}={text!r}: expected a number") from None
+        if not math.isfinite(value):
+            raise UsageError(f"--set {name}={text}: expected a finite number")
+        changes[name] = value
+    return changes
+
+
+def scenario_from_args(args: argparse.Namespace) -> Scenario:
+    """Load the scenario file and apply `--set` overrides (validated again)."""
+    scenario = load_scenario(args.scenario)
+    changes = parse_overrides(args.overrides)
+    if changes:
+        scenario = with_parameters(scenario, changes, origin=f"{args.scenario} --set")
+    return scenario
+
+
+@command("run")
+def _run(args: argparse.Namespace) -> int:
+    import flywheel
+
+    scenario = scenario_from_args(args)
+    results = flywheel.simulate(scenario, replications=args.replications, seed=args.seed)
+    table = results.annual() if args.annual else results.frame()
+    if args.out is not None:
+        write_table(table, args.out)
+    if args.json:
+        last = results.series
+        summary = {"scenario": scenario.name, "replications": args.replications,
+                   "seed": args.seed, "weeks": scenario.horizon_weeks,
+                   "final_week_mean": {name: float(last[name][:, -1].mean()) for name in (
+                       "customers", "sellers", "orders", "revenue_usd", "operating_income_usd",
+                       "price_index", "cx", "fulfillment_centers")},
+                   "out": str(args.out) if args.out else None}
+        print(json.dumps(summary))
+    elif args.out is None:
+        print(table.to_string(max_rows=30))
+    else:
+        print(f"wrote {len(table)} rows to {args.out}")
+    return EXIT_OK
+
+
+@command("validate")
+def _validate(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario)
+    print(f"{args.scenario}: ok ({scenario.name}, {scenario.horizon_weeks} weeks, "
+          f"{len(scenario.events)} events, knockouts {list(scenario.knockouts) or 'none'})")
+    return EXIT_OK
+
+
+@command("describe")
+def _describe(args: argparse.Namespace) -> int:
+    from flywheel.catalogue import parameter_table
+
+    rows = parameter_table()
+    if args.json:
+        print(json.dumps(rows, indent=1))
+        return EXIT_OK
+    width = max(len(row["name"]) for row in rows)
+    for row in rows:
+        print(f"{row['name']:<{width}}  {row['group']:<7}  {row['default']!s:>12}  "
+              f"[{row['min']}, {row['max']}]  {row['unit']}  {row['description']}")
+    return EXIT_OK
+
+
+@command("plot")
+def _plot(args: argparse.Namespace) -> int:
+    import flywheel
+    from flywheel import plots
+
+    scenario = scenario_from_args(args)
+    if args.out.suffix.lower() != ".png":
+        raise UsageError(f"--out {args.out}: expected a .png file")
+    replications = max(args.replications, 50) if args.mc else args.replications
+    results = flywheel.simulate(scenario, replications=replications, seed=args.seed)
+    figure = plots.fan_chart(results) if args.mc else plots.dashboard(results)
+    write_atomic(args.out, lambda handle: figure.savefig(handle, format="png", dpi=110),
+                 binary=True)
+    print(f"wrote {args.out}")
+    return EXIT_OK
+
+
+def write_table(table: Any, path: Path) -> None:
+    """Write a DataFrame to .csv or .parquet atomically."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        write_atomic(path, lambda handle: table.to_csv(handle, index=False))
+    elif suffix == ".parquet":
+        write_atomic(path, lambda handle: table.to_parquet(handle, index=False), binary=True)
+    else:
+        raise UsageError(f"--out {path}: expected a .csv or .parquet file")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `flywheel` console script."""
+    _load_extra_commands()
+    try:
+        args = build_parser().parse_args(argv)
+        return COMMANDS[args.command](args)
+    except (UsageError, ScenarioError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except ValueError as error:  # library input checks (replications, seed, lever values)
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as error:
+        print(f"error: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _load_extra_commands() -> None:
+    """Import modules that register more sub-commands (they stay optional)."""
+    import importlib
+
+    for module in ("flywheel.experiments.cli", "flywheel.calibration.cli"):
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as error:
+            if error.name is None or not module.startswith(error.name):
+                raise

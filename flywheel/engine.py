@@ -1,0 +1,228 @@
+"""The engine: one SimPy environment per batch; all replications advance in lockstep.
+
+This is the only module that imports simpy. One time unit is one week. A weekly process
+advances every replication's stocks as numpy arrays (`step.advance_week`); the discrete side
+is SimPy processes acting on the replications they concern: scenario events (policy changes,
+launches, shocks, outages), FC openings after each order's own lead time, hires arriving after
+the hiring delay, random (Poisson) outages and their repairs. Processes scheduled for the same
+week run before that week's step (they were scheduled earlier), so an event "at week t" is in
+force during week t.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import simpy
+
+from flywheel import equations as eq
+from flywheel.events import (
+    DemandShock,
+    FcOutage,
+    MarketplaceLaunch,
+    PolicyChange,
+    PriceWar,
+    PrimeLaunch,
+    Recession,
+)
+from flywheel.scenario import Scenario
+from flywheel.state import State, initial_state, lever_arrays
+from flywheel.step import Exogenous, advance_week
+from flywheel.streams import Noise, standard_normals, uniforms
+
+AXES = ("replication", "week")
+STAFFING_LOOKAHEAD_WEEKS = 8  # staffing plans for the busiest month of the next two
+LEAD_TIME_DRAWS = 64  # FC orders per replication with their own lead-time draw; later reuse the last
+Array = npt.NDArray[np.float64]
+
+
+def run_batch(scenario: Scenario, replication_ids: npt.ArrayLike, seed: int,
+              lever_overrides: dict[str, npt.ArrayLike] | None = None,
+              progress: Callable[[int, int], None] | None = None) -> dict[str, Array]:
+    """Simulate replications `replication_ids` of `scenario`; outputs of shape (R, weeks).
+
+    `lever_overrides` gives per-replication lever values (shape (R,)) for sweeps and sensitivity
+    runs. Replication k's numbers depend only on (scenario, overrides of k, seed, k).
+    """
+    ids = np.atleast_1d(np.asarray(replication_ids, dtype=np.int64))
+    replications, weeks = ids.size, scenario.horizon_weeks
+    state = initial_state(scenario, replications)
+    params = lever_arrays(scenario, replications, lever_overrides)
+    noise = _draw_noise(seed, ids, weeks, params)
+    months = np.array([scenario.week_date(w).month for w in range(weeks)])
+    env = simpy.Environment()
+    for event in scenario.events:
+        env.process(_scenario_event(env, event, scenario.event_week(event), state, params))
+    records: dict[str, Array] = {}
+    env.process(_weekly(env, scenario, state, params, noise, months, records, progress))
+    env.run(until=weeks)
+    return {name: np.ascontiguousarray(rows.T) for name, rows in records.items()}
+
+
+def _draw_noise(seed: int, ids: npt.NDArray[np.int64], weeks: int,
+                params: dict[str, Array]) -> dict[str, Array]:
+    """Pre-draw every replication's noise from its own streams (batch-size invariant)."""
+    return {
+        "demand": standard_normals(seed, ids, Noise.DEMAND, weeks),
+        "seller_joins": standard_normals(seed, ids, Noise.SELLER_JOINS, weeks),
+        "outages": uniforms(seed, ids, Noise.OUTAGES, weeks),
+        "lead_times": standard_normals(seed, ids, Noise.LEAD_TIMES, LEAD_TIME_DRAWS),
+    }
+
+
+def _weekly(env: simpy.Environment, scenario: Scenario, state: State, params: dict[str, Array],
+            noise: dict[str, Array], months: npt.NDArray[np.int64], records: dict[str, Array],
+            progress: Callable[[int, int], None] | None) -> Iterator[Any]:
+    """The lockstep process: one `advance_week` for all replications per time unit."""
+    weeks = scenario.horizon_weeks
+    cut = frozenset(scenario.knockouts)
+    reference = None
+    for week in range(weeks):
+        exogenous = Exogenous(
+            week=week,
+            seasonality=eq.seasonality_multiplier(months[week], params["q4_demand_multiplier"]),
+            seasonality_ahead=eq.seasonality_multiplier(
+                months[week:week + STAFFING_LOOKAHEAD_WEEKS].max(), params["q4_demand_multiplier"]),
+            demand_noise=eq.lognormal_multiplier(noise["demand"][:, week],
+                                                 params["weekly_demand_noise_cv"]),
+            seller_join_noise=eq.lognormal_multiplier(noise["seller_joins"][:, week],
+                                                      params["seller_join_noise_cv"]),
+            outage_uniform=noise["outages"][:, week],
+            lead_time_normals=noise["lead_times"],
+        )
+        outputs, decisions, reference = advance_week(state, params, reference, exogenous, cut)
+        if not records:
+            for name, values in outputs.items():
+                records[name] = np.empty((weeks, values.size))
+        for name, values in outputs.items():
+            records[name][week] = values
+        _schedule_openings(env, state, decisions.fc_orders, decisions.fc_lead_time_weeks)
+        _schedule_hires(env, state, decisions.hires, params["agent_hiring_delay_weeks"])
+        _schedule_outages(env, state, decisions.outages, params["fc_outage_duration_weeks"])
+        if progress is not None:
+            progress(week + 1, weeks)
+        yield env.timeout(1)
+
+
+def _groups(mask_values: Array, delays: Array) -> Iterator[tuple[int, npt.NDArray[np.int64]]]:
+    """(delay in whole weeks >= 1, replication indices) for replications with a non-zero value."""
+    active = np.flatnonzero(mask_values > 0)
+    if active.size == 0:
+        return
+    whole = np.maximum(1, np.round(delays[active]).astype(np.int64))
+    for delay in np.unique(whole):
+        yield int(delay), active[whole == delay]
+
+
+def _schedule_openings(env: simpy.Environment, state: State, orders: Array,
+                       lead_weeks: Array) -> None:
+    for delay, rows in _groups(orders, lead_weeks):
+        env.process(_open_centers(env, state, delay, rows, orders[rows].copy()))
+
+
+def _open_centers(env: simpy.Environment, state: State, delay: int,
+                  rows: npt.NDArray[np.int64], count: Array) -> Iterator[Any]:
+    """An FC order: after its build lead time the centres open in those replications."""
+    yield env.timeout(delay)
+    state.fulfillment_centers[rows] += count
+    state.fc_under_construction[rows] -= count
+
+
+def _schedule_hires(env: simpy.Environment, state: State, hires: Array, delay: Array) -> None:
+    for weeks, rows in _groups(hires, delay):
+        env.process(_arrive_agents(env, state, weeks, rows, hires[rows].copy()))
+
+
+def _arrive_agents(env: simpy.Environment, state: State, delay: int,
+                   rows: npt.NDArray[np.int64], count: Array) -> Iterator[Any]:
+    """Hires join the desk after recruiting and training."""
+    yield env.timeout(delay)
+    state.agents[rows] += count
+    state.agents_in_hiring[rows] -= count
+
+
+def _schedule_outages(env: simpy.Environment, state: State, outages: Array,
+                      duration: Array) -> None:
+    for weeks, rows in _groups(outages, duration):
+        state.fc_out_of_service[rows] += outages[rows]
+        env.process(_repair(env, state, weeks, rows, outages[rows].copy()))
+
+
+def _repair(env: simpy.Environment, state: State, delay: int, rows: npt.NDArray[np.int64],
+            count: Array) -> Iterator[Any]:
+    """Random outage: the centres come back after the outage duration."""
+    yield env.timeout(delay)
+    state.fc_out_of_service[rows] -= count
+
+
+def _scenario_event(env: simpy.Environment, event: Any, week: int, state: State,
+                    params: dict[str, Array]) -> Iterator[Any]:
+    """A scenario event as a SimPy process: wait until its week, act, and undo a shock after it."""
+    if week > 0:
+        yield env.timeout(week)
+    if isinstance(event, PolicyChange):
+        params[event.lever] = np.full_like(params[event.lever], event.value)
+    elif isinstance(event, MarketplaceLaunch):
+        state.is_marketplace_open[:] = True
+    elif isinstance(event, PrimeLaunch):
+        state.is_prime_launched[:] = True
+    else:
+        attribute, size = _shock(event)
+        setattr(state, attribute, getattr(state, attribute) + size)
+        yield env.timeout(event.duration_weeks)
+        setattr(state, attribute, getattr(state, attribute) - size)
+
+
+def _shock(event: Any) -> tuple[str, float]:
+    """(state attribute, size) of a temporary shock event."""
+    if isinstance(event, DemandShock):
+        return "demand_shock_share", event.size_share
+    if isinstance(event, Recession):
+        return "recession_depth_share", event.depth_share
+    if isinstance(event, PriceWar):
+        return "price_war_depth_share", event.depth_share
+    if isinstance(event, FcOutage):
+        return "fc_out_of_service", event.centers
+    raise TypeError(f"unknown event {event!r}")
+
+
+def simulate_service_desk(arrivals_per_hour: float, agents_on_duty: int,
+                          handle_time_minutes: float, hours: float, seed: int,
+                          warmup_hours: float = 0.0) -> dict[str, float]:
+    """A contact-by-contact M/M/c service desk in SimPy (the reference the weekly desk matches).
+
+    Poisson arrivals, exponential handle times, `agents_on_duty` servers, first come first
+    served. Returns the mean and standard error (batch means) of the wait in hours, and the
+    number of contacts served after the warm-up.
+    """
+    from flywheel.streams import replication_rng
+
+    rng = replication_rng(seed, 0, Noise.DEMAND)
+    env = simpy.Environment()
+    desk = simpy.Resource(env, capacity=agents_on_duty)
+    waits: list[float] = []
+    service_rate = 60.0 / handle_time_minutes
+
+    def contact(arrived: float) -> Iterator[Any]:
+        with desk.request() as request:
+            yield request
+            if arrived >= warmup_hours:
+                waits.append(env.now - arrived)
+            yield env.timeout(rng.exponential(1.0 / service_rate))
+
+    def arrivals() -> Iterator[Any]:
+        while True:
+            yield env.timeout(rng.exponential(1.0 / arrivals_per_hour))
+            env.process(contact(env.now))
+
+    env.process(arrivals())
+    env.run(until=warmup_hours + hours)
+    values = np.asarray(waits)
+    batches = np.array_split(values, 20)
+    means = np.array([b.mean() for b in batches if b.size])
+    return {"mean_wait_hours": float(values.mean()),
+            "standard_error_hours": float(means.std(ddof=1) / np.sqrt(means.size)),
+            "contacts": float(values.size)}

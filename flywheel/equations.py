@@ -1,0 +1,262 @@
+"""The model's equations: pure functions of numpy arrays (axis 0 = replication) and floats.
+
+No state, no I/O, no randomness, no simpy. Each docstring names the unit, the MODEL.md loop and
+the `docs/model.md` section. A loop knockout is an argument (`is_cut`) that holds the cut link
+at its week-0 value.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+from scipy.special import gammaincc, gammaln
+
+Array = npt.NDArray[np.float64]
+
+WEEKS_PER_YEAR = 52.0
+PAID_HOURS_PER_AGENT_WEEK = 40.0  # assumption: full-time week (BLS OEWS basis)
+MARKETING_SHARE_REFERENCE = 0.04  # marketing effect = 1 at this share (FY2012 10-K level)
+TARGET_MARGIN_REFERENCE = 0.04  # price policy factor = 1 at this margin (the default lever)
+SERVICE_SCORE_SLOPE = 0.25  # service score = 1.25 with no wait, 1 at the reference wait
+RELIABILITY_SENSITIVITY = 5.0  # score = exp(-5 * (defect share - 5 %)): assumption
+DEFECT_RATE_REFERENCE = 0.05  # reliability score = 1 at a 5 % order defect rate
+MAX_QUEUE_OCCUPANCY = 0.98  # above this the desk is overloaded and a backlog builds
+MAX_QUEUE_WAIT_HOURS = 24.0 * 28  # a month: waits are capped there (zero agents)
+MAX_OVERLOAD_MULTIPLE = 1.0  # congestion saturates when utilisation reaches 100 %
+
+
+def per_week(rate_per_year: float | Array) -> float | Array:
+    """A continuous-time rate per year as a rate per week."""
+    return rate_per_year / WEEKS_PER_YEAR
+
+
+def logistic_market_growth(market: Array, ceiling: Array, growth_per_week: Array) -> Array:
+    """People added to the addressable market this week (logistic). Loop B3, model.md#market."""
+    return growth_per_week * market * np.maximum(1.0 - market / ceiling, 0.0)
+
+
+def bass_adoption(customers: Array, potential: Array, market: Array,
+                  innovation_per_week: Array, imitation_per_week: Array) -> Array:
+    """People adopting this week: the exact one-week solution of the Bass equation.
+
+    dC/dt = (p + q C / M)(N - C) with N = potential + customers, p, q, M held for the week, is a
+    Riccati equation; with y = (N - C)/(p + q C / M), y(t) = y(0) e^{-(p + q N / M) t}. Using the
+    exact solution instead of an Euler step makes the all-loops-cut case match Bass (1969)'s
+    closed form to rounding. Loops R1, B3; model.md#adoption. Unit: people/week.
+    """
+    slope = imitation_per_week / market
+    total = potential + customers
+    rate = innovation_per_week + slope * total
+    denominator = innovation_per_week + slope * customers
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        y_next = np.where(denominator > 0, potential / denominator, 0.0) * np.exp(-rate)
+        customers_next = (total - innovation_per_week * y_next) / (1.0 + slope * y_next)
+    adoption = np.where(denominator > 0, customers_next - customers, 0.0)
+    return np.clip(adoption, 0.0, potential)
+
+
+def hazard_to_share(hazard_per_week: Array) -> Array:
+    """Share of a stock leaving in one week at a constant hazard (keeps stocks non-negative)."""
+    return -np.expm1(-np.maximum(hazard_per_week, 0.0))
+
+
+def churn_hazard(perceived_cx: Array, cx_initial: Array, churn_base: Array,
+                 cx_exponent: Array) -> Array:
+    """Non-member churn hazard per week: rises as perceived CX falls. Loop R4/B3, model.md#churn."""
+    return churn_base * (cx_initial / np.maximum(perceived_cx, 1e-9)) ** cx_exponent
+
+
+def selection_level(skus: Array, saturation_skus: Array) -> Array:
+    """Unnormalised selection 1 - exp(-skus / k) in [0, 1). Loop R2, model.md#selection."""
+    return -np.expm1(-skus / saturation_skus)
+
+
+def review_effect(reviews: Array, skus: Array, effect_max: Array, saturation: Array) -> Array:
+    """Conversion multiplier from reviews: 1 + (max - 1)(1 - exp(-reviews per SKU / k)). R5."""
+    per_sku = reviews / np.maximum(skus, 1.0)
+    return 1.0 + (effect_max - 1.0) * -np.expm1(-per_sku / saturation)
+
+
+def conversion_share(base: Array, selection_index: Array, price_relative: Array,
+                     speed_index: Array, learning_multiplier: Array, demand_multiplier: Array,
+                     selection_elasticity: Array, price_elasticity: Array,
+                     speed_elasticity: Array) -> Array:
+    """Orders per visit, capped at 1. Loops R2, R3, R5, B1; model.md#conversion."""
+    conversion = (base * selection_index ** selection_elasticity
+                  * price_relative ** (-price_elasticity) * speed_index ** speed_elasticity
+                  * learning_multiplier * demand_multiplier)
+    return np.minimum(conversion, 1.0)
+
+
+def delivery_days(utilisation: Array, base_days: Array, comfortable: Array, scale: Array,
+                  exponent: Array) -> Array:
+    """Delivery time in days: flat below the comfortable utilisation, steep above. Loop B1."""
+    overload = np.clip((utilisation - comfortable) / (1.0 - comfortable), 0.0,
+                       MAX_OVERLOAD_MULTIPLE)
+    return base_days * (1.0 + scale * overload ** exponent)
+
+
+def erlang_c_wait_hours(arrivals_per_hour: Array, servers: Array,
+                        service_per_hour: Array) -> Array:
+    """Mean wait in queue (hours) of an M/M/c queue: Erlang C, W_q = C(c, a) / (c mu - lambda).
+
+    Erlang B is written with the Poisson pmf and cdf via the regularised incomplete gamma
+    function, B = pmf(c; a) / cdf(c; a), which is exact for integer c, smooth in between, and
+    stable for tens of thousands of servers. Requires a < c. Loop B2; model.md#service.
+    """
+    offered = arrivals_per_hour / service_per_hour
+    servers = np.maximum(servers, 1e-9)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        log_pmf = servers * np.log(np.maximum(offered, 1e-300)) - offered - gammaln(servers + 1.0)
+        cdf = gammaincc(servers + 1.0, offered)
+        erlang_b = np.where(cdf > 0, np.exp(log_pmf) / cdf, 1.0)
+        erlang_c = servers * erlang_b / (servers - offered * (1.0 - erlang_b))
+        wait = erlang_c / (servers * service_per_hour - arrivals_per_hour)
+    wait = np.where(offered > 0, wait, 0.0)
+    return np.clip(np.nan_to_num(wait, nan=MAX_QUEUE_WAIT_HOURS, posinf=MAX_QUEUE_WAIT_HOURS),
+                   0.0, MAX_QUEUE_WAIT_HOURS)
+
+
+def service_desk_week(contacts: Array, backlog: Array, agents: Array, open_hours: Array,
+                      productive_share: Array, handle_time_minutes: Array
+                      ) -> tuple[Array, Array, Array]:
+    """One week of the service desk: (mean wait hours, backlog carried over, occupancy).
+
+    Within a week the queue relaxes in minutes, so its mean wait is the stationary M/M/c
+    (Erlang C) wait at this week's arrival rate and on-duty agents. Demand above 98 % occupancy
+    cannot be served: it is carried to next week as a backlog (a stock), whose contacts wait on
+    average half the time needed to clear it. Loop B2; model.md#service.
+    """
+    service_per_hour = 60.0 / handle_time_minutes
+    servers = agents * productive_share * PAID_HOURS_PER_AGENT_WEEK / open_hours
+    capacity = servers * service_per_hour * open_hours * MAX_QUEUE_OCCUPANCY
+    demand = contacts + backlog
+    served = np.minimum(demand, capacity)
+    backlog_next = demand - served
+    arrivals_per_hour = served / open_hours
+    wait = erlang_c_wait_hours(arrivals_per_hour, servers, service_per_hour)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        backlog_wait = np.where(backlog_next > 0,
+                                0.5 * backlog_next / (servers * service_per_hour), 0.0)
+        occupancy = np.where(servers > 0, arrivals_per_hour / (servers * service_per_hour), 1.0)
+    total_wait = np.minimum(wait + np.nan_to_num(backlog_wait, posinf=MAX_QUEUE_WAIT_HOURS),
+                            MAX_QUEUE_WAIT_HOURS)
+    return total_wait, backlog_next, np.minimum(occupancy, 1.0)
+
+
+def agents_needed(contacts: Array, open_hours: Array, productive_share: Array,
+                  handle_time_minutes: Array, target_occupancy: Array) -> Array:
+    """Agents on the payroll that serve `contacts` at the target occupancy. Loop B2."""
+    offered_servers = contacts / open_hours * handle_time_minutes / 60.0
+    return offered_servers / target_occupancy * open_hours / (
+        PAID_HOURS_PER_AGENT_WEEK * productive_share)
+
+
+def service_score(wait_hours: Array, reference_seconds: Array) -> Array:
+    """Service score: 1.25 with no wait, 1 at the reference wait, falling beyond. Loop B2."""
+    return (1.0 + SERVICE_SCORE_SLOPE) / (
+        1.0 + SERVICE_SCORE_SLOPE * wait_hours * 3600.0 / reference_seconds)
+
+
+def reliability_score(defect_share_effective: Array) -> Array:
+    """Reliability score: 1 at a 5 % defect rate, higher when defects are pulled. Loop B2."""
+    return np.exp(-RELIABILITY_SENSITIVITY * (defect_share_effective - DEFECT_RATE_REFERENCE))
+
+
+def customer_experience(scores: tuple[Array, ...], weights: tuple[Array, ...]) -> Array:
+    """CX index: weighted geometric mean of the five scores (weights normalised to sum 1)."""
+    total = sum(weights)
+    log_cx = sum(w * np.log(np.maximum(s, 1e-12)) for s, w in zip(scores, weights, strict=True))
+    return np.exp(log_cx / total)
+
+
+def learning_factor(cumulative_orders: Array, cumulative_initial: Array,
+                    learning_rate: Array) -> Array:
+    """Wright's learning curve: (Q / Q0)^(-b), b = -log2(1 - rate). Loop R3; model.md#costs."""
+    exponent = -np.log2(1.0 - learning_rate)
+    return (cumulative_orders / cumulative_initial) ** (-exponent)
+
+
+def price_target_index(unit_cost_ratio: Array, pass_through: Array, target_margin: Array,
+                       market_trend: Array) -> Array:
+    """Price index the policy aims for. Loop R3 (price arm), B5; model.md#price.
+
+    Competitors' price drift is matched; of the retailer's own unit-cost change relative to
+    the market (`unit_cost_ratio`, 1 at week 0) a share `pass_through` goes into the price;
+    a target margin above 4 % lifts all prices proportionally.
+    """
+    cost_part = (1.0 - pass_through) + pass_through * unit_cost_ratio
+    margin_factor = (1.0 + target_margin) / (1.0 + TARGET_MARGIN_REFERENCE)
+    return market_trend * cost_part * margin_factor
+
+
+def seller_sales_usd_per_week(gmv_usd: Array, skus_per_seller: Array, skus: Array,
+                              take_rate: Array) -> Array:
+    """Net 3P sales one seller can expect per week: GMV per SKU x SKUs per seller x (1 - take).
+
+    Equal to net 3P GMV / sellers when orders spread over SKUs evenly, and defined for the
+    first seller of a new marketplace. Loops R2 (traffic) and B4 (crowding, via skus).
+    """
+    return gmv_usd * skus_per_seller / np.maximum(skus, 1.0) * (1.0 - take_rate)
+
+
+def seller_attractiveness(sales_per_seller: Array, reference: Array, elasticity: Array) -> Array:
+    """Attractiveness of selling here (1 at the reference sales per seller). Loops R2, B4."""
+    return np.clip(sales_per_seller / reference, 0.0, 100.0) ** elasticity
+
+
+def prime_join_hazard(value_usd_per_year: Array, fee_usd_per_year: Array,
+                      join_rate: Array, ratio_reference: Array, exponent: Array) -> Array:
+    """Weekly join hazard of non-members: base rate x (value/fee / reference)^k. Loop R4."""
+    ratio = value_usd_per_year / np.maximum(fee_usd_per_year, 1.0)
+    return np.minimum(join_rate * (ratio / ratio_reference) ** exponent, 0.5)
+
+
+def smooth(stock: Array, target: Array, time_weeks: Array | float) -> Array:
+    """First-order exponential smoothing step (one week) toward `target` over `time_weeks`."""
+    return stock + (target - stock) / np.maximum(time_weeks, 1.0)
+
+
+def lognormal_multiplier(standard_normal: Array, cv: Array | float) -> Array:
+    """Mean-one lognormal factor with coefficient of variation `cv` from a standard normal draw."""
+    sigma = np.sqrt(np.log1p(np.square(cv)))
+    return np.exp(sigma * standard_normal - 0.5 * sigma * sigma)
+
+
+def poisson_count_from_uniform(uniform: Array, mean: Array, max_count: int = 20) -> Array:
+    """Poisson(mean) counts by inverting the cdf at pre-drawn uniforms (vectorised)."""
+    mean = np.maximum(mean, 0.0)
+    term = np.exp(-mean)
+    cdf = term.copy()
+    count = np.zeros_like(mean)
+    for k in range(1, max_count + 1):
+        count += uniform > cdf
+        term = term * mean / k
+        cdf = cdf + term
+    return count
+
+
+def seasonality_multiplier(month: npt.NDArray[np.int64], q4_multiplier: Array) -> Array:
+    """Weekly demand seasonality: `q4` in October-December, the rest scaled to keep a mean of 1."""
+    off_season = (4.0 - q4_multiplier) / 3.0
+    return np.where(month >= 10, q4_multiplier, off_season)
+
+
+NPS_AT_REFERENCE_POINTS = 30.0  # assumption: a well-liked retailer's NPS at week-0 CX
+NPS_POINTS_PER_LOG_CX = 100.0
+ANNUAL_DISCOUNT_RATE = 0.10  # assumption: cost of capital for customer lifetime value
+
+
+def nps_proxy(perceived_cx: Array, cx_initial: Array) -> Array:
+    """Net-promoter proxy in points (-100..100): 30 at week-0 CX, +/-100 per unit of log CX."""
+    points = NPS_AT_REFERENCE_POINTS + NPS_POINTS_PER_LOG_CX * np.log(
+        np.maximum(perceived_cx, 1e-12) / cx_initial)
+    return np.clip(points, -100.0, 100.0)
+
+
+def customer_lifetime_value_usd(contribution_usd_per_week: Array, customers: Array,
+                                churn_share_per_week: Array) -> Array:
+    """Customer lifetime value in USD: weekly contribution per customer / (churn + discount)."""
+    per_customer = contribution_usd_per_week / np.maximum(customers, 1.0)
+    discount = ANNUAL_DISCOUNT_RATE / WEEKS_PER_YEAR
+    return per_customer / (np.maximum(churn_share_per_week, 0.0) + discount)

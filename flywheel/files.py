@@ -1,0 +1,41 @@
+"""Atomic file writes: a reader sees the old file or the new one, never half of one."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+
+def write_atomic(path: str | Path, write: Callable[[IO[Any]], object], binary: bool = False
+                 ) -> Path:
+    """Write through `write(handle)` to a temporary file in the same folder, then rename.
+
+    The temporary file is flushed and fsynced before `os.replace`, and removed if anything
+    fails, so a crash or Ctrl-C leaves either the old file or the new one.
+    """
+    path = Path(path)
+    if path.parent and not path.parent.exists():
+        raise FileNotFoundError(2, "folder does not exist", str(path.parent))
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
+                                             dir=path.parent or ".")
+    try:
+        with os.fdopen(descriptor, "wb" if binary else "w", **({} if binary else {
+                "encoding": "utf-8", "newline": ""})) as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    return path
+
+
+def write_text_atomic(path: str | Path, text: str) -> Path:
+    """Write text atomically (UTF-8)."""
+    return write_atomic(path, lambda handle: handle.write(text))

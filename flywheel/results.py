@@ -1,0 +1,100 @@
+"""Results of a simulation: weekly arrays over replications, as tidy frames and yearly totals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from flywheel.scenario import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+AXES = ("replication", "week")
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+# Outputs that are flows per week (summed over a year); every other output is a level
+# (taken at the year's last week) or a rate (averaged over the year).
+FLOW_OUTPUTS = frozenset({
+    "adoption", "churn", "winback", "prime_joins", "visits", "orders", "gmv_usd", "gmv_3p_usd",
+    "revenue_usd", "prime_fees_usd", "cogs_usd", "fulfillment_cost_usd", "shipping_cost_usd",
+    "service_cost_usd", "marketing_usd", "technology_usd", "operating_income_usd", "capex_usd",
+    "seller_joins", "seller_exits", "contacts", "fc_orders",
+})
+RATE_OUTPUTS = frozenset({
+    "conversion", "utilisation", "delivery_days", "queue_wait_hours", "agent_occupancy", "cx",
+    "perceived_cx", "price_index", "competitor_price_index", "unit_cost_usd", "score_price",
+    "score_selection", "score_speed", "score_service", "score_reliability",
+    "seller_attractiveness", "sales_per_seller_usd", "learning_factor", "price_target_index",
+    "perceived_delivery_days", "selection_index", "review_index", "prime_value_usd_per_year",
+})
+DERIVED = ("nps_proxy", "customer_lifetime_value_usd", "fc_sqft")
+
+
+@dataclass(frozen=True)
+class Results:
+    """Weekly outputs of `replications` runs of one scenario; arrays of shape (R, weeks)."""
+
+    scenario: Scenario
+    seed: int
+    replication_ids: npt.NDArray[np.int64]
+    series: dict[str, npt.NDArray[np.float64]] = field(repr=False)
+
+    @property
+    def weeks(self) -> int:
+        """Number of weeks simulated."""
+        return self.scenario.horizon_weeks
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        """Names of every output series (with units in their names)."""
+        return tuple(self.series)
+
+    def __getitem__(self, name: str) -> npt.NDArray[np.float64]:
+        """The (replications, weeks) array of one output."""
+        return self.series[name]
+
+    def dates(self) -> npt.NDArray[np.datetime64]:
+        """Calendar date of the first day of every week."""
+        start = np.datetime64(self.scenario.start_date, "D")
+        return start + 7 * np.arange(self.weeks).astype("timedelta64[D]")
+
+    def frame(self) -> pd.DataFrame:
+        """Tidy long frame: one row per (replication, week), one column per output."""
+        import pandas as pd
+
+        replications = len(self.replication_ids)
+        columns: dict[str, npt.ArrayLike] = {
+            "replication": np.repeat(self.replication_ids, self.weeks),
+            "week": np.tile(np.arange(self.weeks), replications),
+            "date": np.tile(self.dates(), replications),
+        }
+        for name, values in self.series.items():
+            columns[name] = values.reshape(-1)
+        return pd.DataFrame(columns)
+
+    def quantiles(self, outputs: tuple[str, ...] | None = None,
+                  quantiles: tuple[float, ...] = QUANTILES) -> pd.DataFrame:
+        """Per-week quantiles and mean over replications, long: week, output, statistic, value."""
+        import pandas as pd
+
+        names = outputs or self.outputs
+        parts = []
+        for name in names:
+            values = self.series[name]
+            table = np.vstack([np.quantile(values, quantiles, axis=0), values.mean(axis=0)])
+            labels = [f"q{round(q * 100):02d}" for q in quantiles] + ["mean"]
+            for label, row in zip(labels, table, strict=True):
+                parts.append(pd.DataFrame({"week": np.arange(self.weeks), "output": name,
+                                           "statistic": label, "value": row}))
+        return pd.concat(parts, ignore_index=True)
+
+    def annual(self) -> pd.DataFrame:
+        """Calendar-year aggregates per replication: flows summed, levels at year end, rates
+        averaged; plus the headline columns in millions / thousands."""
+        from flywheel.annual import annual_frame
+
+        return annual_frame(self)

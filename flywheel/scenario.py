@@ -1,0 +1,368 @@
+"""Scenario: a validated, immutable description of one simulation (levers, start, events).
+
+Scenarios are TOML files read with `tomllib` (never evaluated). A file may name a `base`
+scenario and override only what differs. Every error becomes one `ScenarioError` naming the
+file, the line when it can be found, the field, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, TypeAdapter, ValidationError, field_validator, model_validator
+from pydantic.dataclasses import dataclass
+
+from flywheel.events import Event, PolicyChange
+from flywheel.schema import LOOP_IDS, STRICT, Initial, Levers, field_infos
+
+MAX_SCENARIO_BYTES = 256 * 1024  # a hand-written scenario is a few KiB; refuse anything huge
+MAX_BASE_DEPTH = 8
+MAX_EVENTS = 1000
+SHIPPED_SCENARIOS_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+LoopId = Literal["R1", "R2", "R3", "R4", "R5", "B1", "B2", "B3", "B4", "B5"]
+
+
+class ScenarioError(ValueError):
+    """Invalid scenario input: the message names file, line, field, value and what is allowed."""
+
+
+@dataclass(frozen=True, config=STRICT)
+class Scenario:
+    """One simulation set-up: levers, initial state, calendar, events and loop knockouts."""
+
+    name: str = Field(strict=True, default="scenario", max_length=200)
+    description: str = Field(strict=True, default="", max_length=5000)
+    start_date: dt.date = Field(default=dt.date(2026, 1, 5), description="calendar date of week 0")
+    horizon_weeks: int = Field(strict=True, default=520, ge=1, le=2600, description="weeks simulated")
+    levers: Levers = Field(default_factory=Levers)
+    initial: Initial = Field(default_factory=Initial)
+    events: tuple[Event, ...] = Field(default=(), max_length=MAX_EVENTS)
+    knockouts: tuple[LoopId, ...] = Field(default=(), description="loops cut (held at week 0)")
+
+    @field_validator("events", "knockouts", mode="before")
+    @classmethod
+    def _list_to_tuple(cls, value: Any) -> Any:
+        return tuple(value) if isinstance(value, list) else value
+
+    @field_validator("start_date", mode="before")
+    @classmethod
+    def _iso_date(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError as error:
+                raise ValueError(f"not an ISO date (YYYY-MM-DD): {value!r}") from error
+        if isinstance(value, dt.datetime):
+            return value.date()
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        initial, levers = self.initial, self.levers
+        if initial.customers > initial.market_people:
+            raise ValueError("initial.customers must not exceed initial.market_people")
+        if initial.prime_members > initial.customers:
+            raise ValueError("initial.prime_members must not exceed initial.customers")
+        if initial.market_people > levers.market_ceiling_people:
+            raise ValueError("initial.market_people must not exceed levers.market_ceiling_people")
+        weights = (levers.cx_weight_price, levers.cx_weight_selection, levers.cx_weight_speed,
+                   levers.cx_weight_service, levers.cx_weight_reliability)
+        if sum(weights) <= 0:
+            raise ValueError("the cx_weight_* levers must not all be 0")
+        if len(set(self.knockouts)) != len(self.knockouts):
+            raise ValueError(f"knockouts lists a loop twice: {list(self.knockouts)}")
+        for index, event in enumerate(self.events):
+            week = self.event_week(event)
+            if week < 0 or week >= self.horizon_weeks:
+                raise ValueError(
+                    f"events[{index}] ({event.kind}) starts at week {week}, outside the horizon "
+                    f"(allowed 0 to {self.horizon_weeks - 1}; dates {self.start_date} to "
+                    f"{self.week_date(self.horizon_weeks - 1)})")
+            if isinstance(event, PolicyChange):
+                check_lever_value(event.lever, event.value, where=f"events[{index}].value")
+        return self
+
+    def event_week(self, event: Any) -> int:
+        """Week index (0-based) at which an event starts."""
+        if event.week is not None:
+            return int(event.week)
+        return (event.date - self.start_date).days // 7
+
+    def week_date(self, week: int) -> dt.date:
+        """Calendar date of the first day of a week."""
+        return self.start_date + dt.timedelta(days=7 * int(week))
+
+
+_SCENARIO_ADAPTER = TypeAdapter(Scenario)
+_TOP_LEVEL_KEYS = {f.name for f in dataclasses.fields(Scenario)} | {"base", "drop_events"}
+
+
+def check_lever_value(name: str, value: float, where: str = "") -> None:
+    """Raise ValueError unless `value` is allowed for lever `name`."""
+    info = field_infos(Levers)[name]
+    low, high = parameter_bounds(info)
+    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
+        raise ValueError(f"{where or name} = {value!r} is not a finite number")
+    if not low <= value <= high:
+        unit = (info.json_schema_extra or {}).get("unit", "")
+        raise ValueError(f"{where or name} = {value} is out of range for {name} "
+                         f"(allowed {low} to {high}, {unit})")
+
+
+def parameter_bounds(info: Any) -> tuple[float, float]:
+    """(min, max) of a parameter field, from its pydantic ge/le metadata."""
+    low, high = -math.inf, math.inf
+    for meta in info.metadata:
+        low = getattr(meta, "ge", None) if getattr(meta, "ge", None) is not None else low
+        high = getattr(meta, "le", None) if getattr(meta, "le", None) is not None else high
+    return low, high
+
+
+def parameter_group(name: str) -> str:
+    """'levers' or 'initial': which table of a scenario holds a parameter name."""
+    if name in field_infos(Levers):
+        return "levers"
+    if name in field_infos(Initial):
+        return "initial"
+    raise ScenarioError(f"unknown parameter {name!r} (see `flywheel describe` for the names)")
+
+
+def with_parameters(scenario: Scenario, changes: dict[str, Any], origin: str = "") -> Scenario:
+    """A validated copy of `scenario` with parameters (by bare name) changed."""
+    grouped: dict[str, dict[str, Any]] = {"levers": {}, "initial": {}}
+    for name, value in changes.items():
+        grouped[parameter_group(name)][name] = value
+    data = scenario_to_dict(scenario)
+    for group, values in grouped.items():
+        data[group].update(values)
+    return scenario_from_dict(data, origin=origin or f"scenario {scenario.name!r}")
+
+
+def scenario_from_dict(data: dict[str, Any], origin: str = "<dict>", text: str = "") -> Scenario:
+    """Validate a plain dict (as read from TOML) into a Scenario, or raise ScenarioError."""
+    unknown = sorted(set(data) - (_TOP_LEVEL_KEYS - {"base", "drop_events"}))
+    if unknown:
+        raise ScenarioError(
+            f"{_where(origin, text, (unknown[0],))}{unknown[0]} is not a scenario key "
+            f"(allowed: {', '.join(sorted(_TOP_LEVEL_KEYS - {'base', 'drop_events'}))})")
+    try:
+        return _SCENARIO_ADAPTER.validate_python(data)
+    except ValidationError as error:
+        raise ScenarioError(_describe_validation_error(error, origin, text)) from None
+
+
+def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
+    """A plain dict of a scenario (no None values), ready for TOML or `scenario_from_dict`."""
+    raw = _SCENARIO_ADAPTER.dump_python(scenario, mode="python")
+    return _drop_none(raw)
+
+
+def scenario_to_toml(scenario: Scenario) -> str:
+    """The scenario as TOML text; loading it again gives an equal Scenario."""
+    import tomli_w
+
+    data = scenario_to_dict(scenario)
+    data["events"] = [dict(event) for event in data["events"]]
+    data["knockouts"] = list(data["knockouts"])
+    return tomli_w.dumps(data)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read, merge (with its `base` chain) and validate a scenario TOML file."""
+    path = Path(path)
+    data, text = _load_merged(path, roots=(path.resolve().parent, SHIPPED_SCENARIOS_DIR), seen=())
+    return scenario_from_dict(data, origin=str(path), text=text)
+
+
+def parse_scenario_text(text: str, origin: str = "<upload>") -> Scenario:
+    """Validate scenario TOML text (e.g. an upload); a `base` is looked up among shipped ones."""
+    if len(text.encode("utf-8", errors="replace")) > MAX_SCENARIO_BYTES:
+        raise ScenarioError(f"{origin}: file is larger than {MAX_SCENARIO_BYTES} bytes")
+    data = _parse_toml(text, origin)
+    data, _ = _merge_base(data, origin, Path(SHIPPED_SCENARIOS_DIR), (SHIPPED_SCENARIOS_DIR,), ())
+    return scenario_from_dict(data, origin=origin, text=text)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: file not found") from None
+    except OSError as error:
+        raise ScenarioError(f"{path}: cannot read ({error.strerror})") from None
+    if not path.is_file():
+        raise ScenarioError(f"{path}: not a regular file")
+    if size > MAX_SCENARIO_BYTES:
+        raise ScenarioError(f"{path}: file is {size} bytes; allowed at most {MAX_SCENARIO_BYTES}")
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ScenarioError(f"{path}: not UTF-8 text (byte {error.start})") from None
+    except OSError as error:
+        raise ScenarioError(f"{path}: cannot read ({error.strerror})") from None
+
+
+def _parse_toml(text: str, origin: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ScenarioError(f"{origin}: invalid TOML: {error}") from None
+    except RecursionError:
+        raise ScenarioError(f"{origin}: invalid TOML: nested too deeply") from None
+
+
+def _load_merged(path: Path, roots: tuple[Path, ...], seen: tuple[Path, ...]
+                 ) -> tuple[dict[str, Any], str]:
+    text = _read_text(path)
+    data = _parse_toml(text, str(path))
+    return _merge_base(data, str(path), path.resolve().parent, roots, seen + (path.resolve(),))
+
+
+def _merge_base(data: dict[str, Any], origin: str, folder: Path, roots: tuple[Path, ...],
+                seen: tuple[Path, ...]) -> tuple[dict[str, Any], str]:
+    base = data.pop("base", None)
+    drop = data.pop("drop_events", [])
+    if base is None:
+        if drop:
+            raise ScenarioError(f"{origin}: drop_events needs a base scenario")
+        return data, ""
+    if not isinstance(base, str) or not base.strip() or "\x00" in base:
+        raise ScenarioError(f"{origin}: base = {base!r} must be a scenario file name")
+    if len(seen) > MAX_BASE_DEPTH:
+        raise ScenarioError(f"{origin}: base chain deeper than {MAX_BASE_DEPTH} files")
+    base_path = _resolve_base(base, origin, folder, roots)
+    if base_path in seen:
+        chain = " -> ".join(p.name for p in seen + (base_path,))
+        raise ScenarioError(f"{origin}: base = {base!r} is circular ({chain})")
+    base_data, _ = _load_merged(base_path, roots, seen)
+    if not isinstance(drop, list) or not all(isinstance(d, str) for d in drop):
+        raise ScenarioError(f"{origin}: drop_events = {drop!r} must be a list of event ids or kinds")
+    events = [e for e in base_data.get("events", [])
+              if not (isinstance(e, dict) and (e.get("id") in drop or e.get("kind") in drop))]
+    merged = dict(base_data)
+    for key, value in data.items():
+        if key in ("levers", "initial") and isinstance(value, dict):
+            merged[key] = {**base_data.get(key, {}), **value}
+        elif key == "events":
+            merged[key] = events + (value if isinstance(value, list) else [value])
+        else:
+            merged[key] = value
+    if "events" not in data:
+        merged["events"] = events
+    return merged, ""
+
+
+def _resolve_base(base: str, origin: str, folder: Path, roots: tuple[Path, ...]) -> Path:
+    name = base if base.endswith(".toml") else base + ".toml"
+    for candidate in ((folder / name).resolve(), (SHIPPED_SCENARIOS_DIR / name).resolve()):
+        if not any(candidate.is_relative_to(root.resolve()) for root in roots):
+            continue  # a base may not reach outside the scenario's folder or the shipped ones
+        if candidate.is_file():
+            return candidate
+    raise ScenarioError(f"{origin}: base = {base!r} not found (looked in {folder} and the shipped "
+                        f"scenarios; a base must stay inside those folders)")
+
+
+def _drop_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return type(value)(_drop_none(v) for v in value)
+    return value
+
+
+def _describe_validation_error(error: ValidationError, origin: str, text: str) -> str:
+    first = error.errors(include_url=False)[0]
+    loc = tuple(part for part in first["loc"] if not _is_event_tag(part))
+    field = _dotted(loc)
+    value = first.get("input")
+    allowed = _allowed(loc, first)
+    message = first["msg"].removeprefix("Value error, ")
+    where = _where(origin, text, loc)
+    more = f" (and {error.error_count() - 1} more problem(s))" if error.error_count() > 1 else ""
+    if first["type"] in ("missing", "extra_forbidden"):
+        value_text = "" if first["type"] == "missing" else f" = {_short(value)}"
+        return f"{where}{field}{value_text}: {message}{allowed}{more}"
+    if not loc or first["type"] == "value_error":
+        return f"{where}{field + ': ' if field else ''}{message}{more}"
+    return f"{where}{field} = {_short(value)}: {message}{allowed}{more}"
+
+
+def _is_event_tag(part: Any) -> bool:
+    return isinstance(part, str) and part in {
+        "policy", "marketplace_launch", "prime_launch", "demand_shock", "recession", "price_war",
+        "fc_outage"}
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _allowed(loc: tuple[Any, ...], error: dict[str, Any]) -> str:
+    if len(loc) == 2 and loc[0] in ("levers", "initial"):
+        infos = field_infos(Levers if loc[0] == "levers" else Initial)
+        if loc[1] in infos:
+            info = infos[loc[1]]
+            low, high = parameter_bounds(info)
+            unit = (info.json_schema_extra or {}).get("unit", "")
+            if unit == "flag":
+                return " (allowed true or false)"
+            return f" (allowed {low} to {high}, {unit})"
+        return f" (allowed keys: see `flywheel describe`; did you mean one of the {loc[0]}?)"
+    if loc and loc[0] == "knockouts":
+        return f" (allowed {', '.join(LOOP_IDS)})"
+    if loc and loc[-1] == "kind":
+        return " (allowed policy, marketplace_launch, prime_launch, demand_shock, recession, " \
+               "price_war, fc_outage)"
+    ctx = error.get("ctx") or {}
+    bounds = [f"{k.replace('_', ' ')} {v}" for k, v in ctx.items() if k in ("ge", "le", "gt", "lt")]
+    return f" (allowed: {', '.join(bounds)})" if bounds else ""
+
+
+def _where(origin: str, text: str, loc: tuple[Any, ...]) -> str:
+    line = _find_line(text, loc) if text else None
+    return f"{origin}:{line}: " if line else f"{origin}: "
+
+
+def _find_line(text: str, loc: tuple[Any, ...]) -> int | None:
+    """Best-effort line number of the key at `loc` in TOML text (1-based)."""
+    lines = text.splitlines()
+    table, key, index = "", loc[-1] if loc else None, None
+    if len(loc) >= 2 and isinstance(loc[0], str) and loc[0] in ("levers", "initial"):
+        table = loc[0]
+    if len(loc) >= 2 and loc[0] == "events" and isinstance(loc[1], int):
+        table, index = "events", loc[1]
+    current, seen_events = "", -1
+    for number, raw in enumerate(lines, start=1):
+        stripped = raw.strip()
+        if stripped.startswith("[[") and stripped.endswith("]]"):
+            current = stripped[2:-2].strip()
+            seen_events += current == "events"
+            if table == "events" and seen_events == index and key == index:
+                return number
+            continue
+        if stripped.startswith("[") and stripped.endswith("]"):
+            current = stripped[1:-1].strip()
+            continue
+        if not isinstance(key, str) or "=" not in stripped:
+            continue
+        name = stripped.split("=", 1)[0].strip().strip('"')
+        right_table = current == table and (table != "events" or seen_events == index)
+        if name == key and right_table:
+            return number
+        if not table and current == "" and name == key:
+            return number
+    return None
