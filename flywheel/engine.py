@@ -35,7 +35,7 @@ from flywheel.streams import Noise, standard_normals, uniforms
 
 AXES = ("replication", "week")
 STAFFING_LOOKAHEAD_WEEKS = 8  # staffing plans for the busiest month of the next two
-LEAD_TIME_DRAWS = 64  # FC orders per replication with their own lead-time draw; later reuse the last
+LEAD_TIME_DRAWS = 64  # FC orders with their own lead-time draw; later orders reuse the last
 Array = npt.NDArray[np.float64]
 
 
@@ -59,7 +59,8 @@ def run_batch(scenario: Scenario, replication_ids: npt.ArrayLike, seed: int,
     records: dict[str, Array] = {}
     env.process(_weekly(env, scenario, state, params, noise, months, records, progress))
     env.run(until=weeks)
-    return {name: np.ascontiguousarray(rows.T) for name, rows in records.items()}
+    # Recorded week-major for fast row writes; the transposed views are (replication, week).
+    return {name: rows.T for name, rows in records.items()}
 
 
 def _draw_noise(seed: int, ids: npt.NDArray[np.int64], weeks: int,
@@ -79,6 +80,7 @@ def _weekly(env: simpy.Environment, scenario: Scenario, state: State, params: di
     """The lockstep process: one `advance_week` for all replications per time unit."""
     weeks = scenario.horizon_weeks
     cut = frozenset(scenario.knockouts)
+    calendar = _Calendar(env, state)
     reference = None
     for week in range(weeks):
         exogenous = Exogenous(
@@ -99,63 +101,61 @@ def _weekly(env: simpy.Environment, scenario: Scenario, state: State, params: di
                 records[name] = np.empty((weeks, values.size))
         for name, values in outputs.items():
             records[name][week] = values
-        _schedule_openings(env, state, decisions.fc_orders, decisions.fc_lead_time_weeks)
-        _schedule_hires(env, state, decisions.hires, params["agent_hiring_delay_weeks"])
-        _schedule_outages(env, state, decisions.outages, params["fc_outage_duration_weeks"])
+        # FC orders open after their own lead time; hires join after the hiring delay;
+        # centres knocked out by a random outage come back after the outage duration.
+        calendar.schedule(decisions.fc_orders, decisions.fc_lead_time_weeks,
+                          "fulfillment_centers", "fc_under_construction")
+        calendar.schedule(decisions.hires, params["agent_hiring_delay_weeks"],
+                          "agents", "agents_in_hiring")
+        state.fc_out_of_service += decisions.outages
+        calendar.schedule(decisions.outages, params["fc_outage_duration_weeks"],
+                          "", "fc_out_of_service")
         if progress is not None:
             progress(week + 1, weeks)
         yield env.timeout(1)
 
 
-def _groups(mask_values: Array, delays: Array) -> Iterator[tuple[int, npt.NDArray[np.int64]]]:
-    """(delay in whole weeks >= 1, replication indices) for replications with a non-zero value."""
-    active = np.flatnonzero(mask_values > 0)
-    if active.size == 0:
-        return
-    whole = np.maximum(1, np.round(delays[active]).astype(np.int64))
-    for delay in np.unique(whole):
-        yield int(delay), active[whole == delay]
+class _Calendar:
+    """Discrete events due at future weeks, one SimPy event per due week.
 
+    FC openings, hire arrivals and outage repairs of all replications that fall due in the
+    same week share one scheduled SimPy event, whose callback applies each of them to the
+    replications it concerns. An event due at week t was scheduled before the weekly step's
+    own timeout for week t, so it is in force during week t.
+    """
 
-def _schedule_openings(env: simpy.Environment, state: State, orders: Array,
-                       lead_weeks: Array) -> None:
-    for delay, rows in _groups(orders, lead_weeks):
-        env.process(_open_centers(env, state, delay, rows, orders[rows].copy()))
+    def __init__(self, env: simpy.Environment, state: State) -> None:
+        self.env = env
+        self.state = state
+        self.due: dict[int, list[tuple[str, str, Any, Array]]] = {}
 
+    def add(self, delay: int, increase: str, decrease: str, rows: Any, count: Array) -> None:
+        """In `delay` weeks, move `count` from state.`decrease` to state.`increase` in `rows`."""
+        week = int(self.env.now) + delay
+        if week not in self.due:
+            self.due[week] = []
+            self.env.timeout(delay).callbacks.append(lambda _event, week=week: self._fire(week))
+        self.due[week].append((increase, decrease, rows, count))
 
-def _open_centers(env: simpy.Environment, state: State, delay: int,
-                  rows: npt.NDArray[np.int64], count: Array) -> Iterator[Any]:
-    """An FC order: after its build lead time the centres open in those replications."""
-    yield env.timeout(delay)
-    state.fulfillment_centers[rows] += count
-    state.fc_under_construction[rows] -= count
+    def _fire(self, week: int) -> None:
+        for increase, decrease, rows, count in self.due.pop(week):
+            if increase:
+                getattr(self.state, increase)[rows] += count
+            if decrease:
+                getattr(self.state, decrease)[rows] -= count
 
-
-def _schedule_hires(env: simpy.Environment, state: State, hires: Array, delay: Array) -> None:
-    for weeks, rows in _groups(hires, delay):
-        env.process(_arrive_agents(env, state, weeks, rows, hires[rows].copy()))
-
-
-def _arrive_agents(env: simpy.Environment, state: State, delay: int,
-                   rows: npt.NDArray[np.int64], count: Array) -> Iterator[Any]:
-    """Hires join the desk after recruiting and training."""
-    yield env.timeout(delay)
-    state.agents[rows] += count
-    state.agents_in_hiring[rows] -= count
-
-
-def _schedule_outages(env: simpy.Environment, state: State, outages: Array,
-                      duration: Array) -> None:
-    for weeks, rows in _groups(outages, duration):
-        state.fc_out_of_service[rows] += outages[rows]
-        env.process(_repair(env, state, weeks, rows, outages[rows].copy()))
-
-
-def _repair(env: simpy.Environment, state: State, delay: int, rows: npt.NDArray[np.int64],
-            count: Array) -> Iterator[Any]:
-    """Random outage: the centres come back after the outage duration."""
-    yield env.timeout(delay)
-    state.fc_out_of_service[rows] -= count
+    def schedule(self, values: Array, delays: Array, increase: str, decrease: str) -> None:
+        """For every replication with values > 0, schedule the move after its own delay."""
+        whole_all = np.maximum(1, np.round(delays).astype(np.int64))
+        if whole_all.min() == whole_all.max():  # one delay for all: no need to pick rows
+            if values.max() > 0:
+                self.add(int(whole_all[0]), increase, decrease, slice(None), values.copy())
+            return
+        active = np.flatnonzero(values > 0)
+        whole = whole_all[active]
+        for delay in np.unique(whole):
+            rows = active[whole == delay]
+            self.add(int(delay), increase, decrease, rows, values[rows].copy())
 
 
 def _scenario_event(env: simpy.Environment, event: Any, week: int, state: State,
