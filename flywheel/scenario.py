@@ -43,6 +43,9 @@ class Scenario:
     initial: Initial = Field(default_factory=Initial)
     events: tuple[Event, ...] = Field(default=(), max_length=MAX_EVENTS)
     knockouts: tuple[LoopId, ...] = Field(default=(), description="loops cut (held at week 0)")
+    sweep: dict[str, str | list[float]] = dataclasses.field(
+        default_factory=dict, hash=False, metadata={"description": (
+            "levers `flywheel sweep` varies: name = 'start:stop:count' or a list of values")})
 
     @field_validator("events", "knockouts", mode="before")
     @classmethod
@@ -85,6 +88,11 @@ class Scenario:
                     f"{self.week_date(self.horizon_weeks - 1)})")
             if isinstance(event, PolicyChange):
                 check_lever_value(event.lever, event.value, where=f"events[{index}].value")
+        for name, spec in self.sweep.items():
+            if name not in field_infos(Levers):
+                raise ValueError(f"sweep.{name}: not a lever (see `flywheel describe`)")
+            for value in sweep_values(spec, where=f"sweep.{name}"):
+                check_lever_value(name, value, where=f"sweep.{name}")
         return self
 
     def event_week(self, event: Any) -> int:
@@ -112,6 +120,28 @@ def check_lever_value(name: str, value: float, where: str = "") -> None:
         unit = (info.json_schema_extra or {}).get("unit", "")
         raise ValueError(f"{where or name} = {value} is out of range for {name} "
                          f"(allowed {low} to {high}, {unit})")
+
+
+def sweep_values(spec: str | list[float] | tuple[float, ...], where: str = "sweep") -> list[float]:
+    """The values of one swept lever: 'start:stop:count' (evenly spaced, ends included) or a
+    list of numbers."""
+    if isinstance(spec, str):
+        parts = spec.split(":")
+        try:
+            start, stop, count = float(parts[0]), float(parts[1]), int(parts[2])
+        except (ValueError, IndexError):
+            raise ValueError(f"{where} = {spec!r}: expected 'start:stop:count', e.g. '0:1:11'"
+                             ) from None
+        if len(parts) != 3 or not 1 <= count <= 10_000:
+            raise ValueError(f"{where} = {spec!r}: expected 'start:stop:count' with count 1 to "
+                             f"10000")
+        if count == 1:
+            return [start]
+        return [start + (stop - start) * i / (count - 1) for i in range(count)]
+    values = [float(v) for v in spec]
+    if not values:
+        raise ValueError(f"{where}: needs at least one value")
+    return values
 
 
 def parameter_bounds(info: Any) -> tuple[float, float]:
