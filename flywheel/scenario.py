@@ -38,14 +38,22 @@ class Scenario:
     name: str = Field(strict=True, default="scenario", max_length=200)
     description: str = Field(strict=True, default="", max_length=5000)
     start_date: dt.date = Field(default=dt.date(2026, 1, 5), description="calendar date of week 0")
-    horizon_weeks: int = Field(strict=True, default=520, ge=1, le=2600, description="weeks simulated")
+    horizon_weeks: int = Field(
+        strict=True, default=520, ge=1, le=2600, description="weeks simulated"
+    )
     levers: Levers = Field(default_factory=Levers)
     initial: Initial = Field(default_factory=Initial)
     events: tuple[Event, ...] = Field(default=(), max_length=MAX_EVENTS)
     knockouts: tuple[LoopId, ...] = Field(default=(), description="loops cut (held at week 0)")
     sweep: dict[str, str | list[float]] = dataclasses.field(
-        default_factory=dict, hash=False, metadata={"description": (
-            "levers `flywheel sweep` varies: name = 'start:stop:count' or a list of values")})
+        default_factory=dict,
+        hash=False,
+        metadata={
+            "description": (
+                "levers `flywheel sweep` varies: name = 'start:stop:count' or a list of values"
+            )
+        },
+    )
 
     @field_validator("events", "knockouts", mode="before")
     @classmethod
@@ -62,6 +70,8 @@ class Scenario:
                 raise ValueError(f"not an ISO date (YYYY-MM-DD): {value!r}") from error
         if isinstance(value, dt.datetime):
             return value.date()
+        if not isinstance(value, dt.date):
+            raise ValueError(f"expected a date such as 2026-01-05, got {value!r}")
         return value
 
     @model_validator(mode="after")
@@ -73,8 +83,13 @@ class Scenario:
             raise ValueError("initial.prime_members must not exceed initial.customers")
         if initial.market_people > levers.market_ceiling_people:
             raise ValueError("initial.market_people must not exceed levers.market_ceiling_people")
-        weights = (levers.cx_weight_price, levers.cx_weight_selection, levers.cx_weight_speed,
-                   levers.cx_weight_service, levers.cx_weight_reliability)
+        weights = (
+            levers.cx_weight_price,
+            levers.cx_weight_selection,
+            levers.cx_weight_speed,
+            levers.cx_weight_service,
+            levers.cx_weight_reliability,
+        )
         if sum(weights) <= 0:
             raise ValueError("the cx_weight_* levers must not all be 0")
         if len(set(self.knockouts)) != len(self.knockouts):
@@ -85,7 +100,8 @@ class Scenario:
                 raise ValueError(
                     f"events[{index}] ({event.kind}) starts at week {week}, outside the horizon "
                     f"(allowed 0 to {self.horizon_weeks - 1}; dates {self.start_date} to "
-                    f"{self.week_date(self.horizon_weeks - 1)})")
+                    f"{self.week_date(self.horizon_weeks - 1)})"
+                )
             if isinstance(event, PolicyChange):
                 check_lever_value(event.lever, event.value, where=f"events[{index}].value")
         for name, spec in self.sweep.items():
@@ -118,8 +134,10 @@ def check_lever_value(name: str, value: float, where: str = "") -> None:
         raise ValueError(f"{where or name} = {value!r} is not a finite number")
     if not low <= value <= high:
         unit = (info.json_schema_extra or {}).get("unit", "")
-        raise ValueError(f"{where or name} = {value} is out of range for {name} "
-                         f"(allowed {low} to {high}, {unit})")
+        raise ValueError(
+            f"{where or name} = {value} is out of range for {name} "
+            f"(allowed {low} to {high}, {unit})"
+        )
 
 
 def sweep_values(spec: str | list[float] | tuple[float, ...], where: str = "sweep") -> list[float]:
@@ -130,11 +148,13 @@ def sweep_values(spec: str | list[float] | tuple[float, ...], where: str = "swee
         try:
             start, stop, count = float(parts[0]), float(parts[1]), int(parts[2])
         except (ValueError, IndexError):
-            raise ValueError(f"{where} = {spec!r}: expected 'start:stop:count', e.g. '0:1:11'"
-                             ) from None
+            raise ValueError(
+                f"{where} = {spec!r}: expected 'start:stop:count', e.g. '0:1:11'"
+            ) from None
         if len(parts) != 3 or not 1 <= count <= 10_000:
-            raise ValueError(f"{where} = {spec!r}: expected 'start:stop:count' with count 1 to "
-                             f"10000")
+            raise ValueError(
+                f"{where} = {spec!r}: expected 'start:stop:count' with count 1 to 10000"
+            )
         if count == 1:
             return [start]
         return [start + (stop - start) * i / (count - 1) for i in range(count)]
@@ -179,7 +199,8 @@ def scenario_from_dict(data: dict[str, Any], origin: str = "<dict>", text: str =
     if unknown:
         raise ScenarioError(
             f"{_where(origin, text, (unknown[0],))}{unknown[0]} is not a scenario key "
-            f"(allowed: {', '.join(sorted(_TOP_LEVEL_KEYS - {'base', 'drop_events'}))})")
+            f"(allowed: {', '.join(sorted(_TOP_LEVEL_KEYS - {'base', 'drop_events'}))})"
+        )
     try:
         return _SCENARIO_ADAPTER.validate_python(data)
     except ValidationError as error:
@@ -239,22 +260,30 @@ def _read_text(path: Path) -> str:
 
 def _parse_toml(text: str, origin: str) -> dict[str, Any]:
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
+        if not data:
+            raise ScenarioError(
+                f"{origin}: the file is empty (a scenario needs at least a name "
+                f"or a base; see scenarios/baseline.toml)"
+            )
+        return data
     except tomllib.TOMLDecodeError as error:
         raise ScenarioError(f"{origin}: invalid TOML: {error}") from None
     except RecursionError:
         raise ScenarioError(f"{origin}: invalid TOML: nested too deeply") from None
 
 
-def _load_merged(path: Path, roots: tuple[Path, ...], seen: tuple[Path, ...]
-                 ) -> tuple[dict[str, Any], str]:
+def _load_merged(
+    path: Path, roots: tuple[Path, ...], seen: tuple[Path, ...]
+) -> tuple[dict[str, Any], str]:
     text = _read_text(path)
     data = _parse_toml(text, str(path))
     return _merge_base(data, str(path), path.resolve().parent, roots, seen + (path.resolve(),))
 
 
-def _merge_base(data: dict[str, Any], origin: str, folder: Path, roots: tuple[Path, ...],
-                seen: tuple[Path, ...]) -> tuple[dict[str, Any], str]:
+def _merge_base(
+    data: dict[str, Any], origin: str, folder: Path, roots: tuple[Path, ...], seen: tuple[Path, ...]
+) -> tuple[dict[str, Any], str]:
     base = data.pop("base", None)
     drop = data.pop("drop_events", [])
     if base is None:
@@ -271,9 +300,14 @@ def _merge_base(data: dict[str, Any], origin: str, folder: Path, roots: tuple[Pa
         raise ScenarioError(f"{origin}: base = {base!r} is circular ({chain})")
     base_data, _ = _load_merged(base_path, roots, seen)
     if not isinstance(drop, list) or not all(isinstance(d, str) for d in drop):
-        raise ScenarioError(f"{origin}: drop_events = {drop!r} must be a list of event ids or kinds")
-    events = [e for e in base_data.get("events", [])
-              if not (isinstance(e, dict) and (e.get("id") in drop or e.get("kind") in drop))]
+        raise ScenarioError(
+            f"{origin}: drop_events = {drop!r} must be a list of event ids or kinds"
+        )
+    events = [
+        e
+        for e in base_data.get("events", [])
+        if not (isinstance(e, dict) and (e.get("id") in drop or e.get("kind") in drop))
+    ]
     merged = dict(base_data)
     for key, value in data.items():
         if key in ("levers", "initial") and isinstance(value, dict):
@@ -294,8 +328,10 @@ def _resolve_base(base: str, origin: str, folder: Path, roots: tuple[Path, ...])
             continue  # a base may not reach outside the scenario's folder or the shipped ones
         if candidate.is_file():
             return candidate
-    raise ScenarioError(f"{origin}: base = {base!r} not found (looked in {folder} and the shipped "
-                        f"scenarios; a base must stay inside those folders)")
+    raise ScenarioError(
+        f"{origin}: base = {base!r} not found (looked in {folder} and the shipped "
+        f"scenarios; a base must stay inside those folders)"
+    )
 
 
 def _drop_none(value: Any) -> Any:
@@ -325,8 +361,14 @@ def _describe_validation_error(error: ValidationError, origin: str, text: str) -
 
 def _is_event_tag(part: Any) -> bool:
     return isinstance(part, str) and part in {
-        "policy", "marketplace_launch", "prime_launch", "demand_shock", "recession", "price_war",
-        "fc_outage"}
+        "policy",
+        "marketplace_launch",
+        "prime_launch",
+        "demand_shock",
+        "recession",
+        "price_war",
+        "fc_outage",
+    }
 
 
 def _dotted(loc: tuple[Any, ...]) -> str:
@@ -355,11 +397,14 @@ def _allowed(loc: tuple[Any, ...], error: dict[str, Any]) -> str:
     if loc and loc[0] == "knockouts":
         return f" (allowed {', '.join(LOOP_IDS)})"
     if loc and loc[-1] == "kind":
-        return " (allowed policy, marketplace_launch, prime_launch, demand_shock, recession, " \
-               "price_war, fc_outage)"
+        return (
+            " (allowed policy, marketplace_launch, prime_launch, demand_shock, recession, "
+            "price_war, fc_outage)"
+        )
     ctx = error.get("ctx") or {}
-    bounds = [f"{k.replace('_', ' ')} {v}" for k, v in ctx.items() if k in ("ge", "le", "gt", "lt")]
-    return f" (allowed: {', '.join(bounds)})" if bounds else ""
+    symbols = {"ge": ">=", "le": "<=", "gt": ">", "lt": "<"}
+    bounds = [f"{symbols[k]} {v}" for k, v in ctx.items() if k in symbols]
+    return f" (allowed {' and '.join(bounds)})" if bounds else ""
 
 
 def _where(origin: str, text: str, loc: tuple[Any, ...]) -> str:
