@@ -1,0 +1,220 @@
+"""Executors: where batches of replications run (EMA Workbench-style evaluator objects).
+
+An experiment is cut into `Batch`es whose boundaries depend only on the experiment (chunk size,
+points, replication ids), never on the executor or the number of workers. Every batch is a
+pure function of its inputs (`run_batch` plus a picklable reducer), and results are combined in
+batch order, so the numbers are bit-identical whichever executor runs them.
+
+`SequentialExecutor` is the default; `ProcessExecutor` uses local processes; `DaskExecutor`
+uses a Dask distributed cluster (a local one, or `scheduler="tcp://host:8786"`). `dask` and
+`distributed` are imported only inside `DaskExecutor`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from flywheel.engine import run_batch
+from flywheel.scenario import Scenario
+
+Progress = Callable[[int, int], None]
+Series = dict[str, npt.NDArray[np.float64]]
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One lockstep batch: replications `ids` of `scenario`, optional per-replication levers,
+    and a picklable `reduce(series, batch)` applied where the batch runs."""
+
+    scenario: Scenario
+    seed: int
+    ids: npt.NDArray[np.int64]
+    reduce: Callable[[Series, Batch], Any]
+    overrides: dict[str, npt.NDArray[np.float64]] | None = None
+    tag: Any = field(default=None)
+
+    @property
+    def size(self) -> int:
+        """Number of replications (runs) in the batch."""
+        return int(self.ids.size)
+
+
+def run_one(batch: Batch) -> Any:
+    """Simulate one batch and return its reduced result (runs in a worker)."""
+    series = run_batch(batch.scenario, batch.ids, batch.seed, batch.overrides)
+    return batch.reduce(series, batch)
+
+
+class Executor(Protocol):
+    """Runs batches; yields (index into `batches`, result) as each finishes."""
+
+    def map(
+        self, batches: Sequence[Batch], progress: Progress | None = None
+    ) -> Iterator[tuple[int, Any]]: ...
+
+    def close(self) -> None: ...
+
+
+class SequentialExecutor:
+    """Run batches one after another in this process (the default)."""
+
+    def map(
+        self, batches: Sequence[Batch], progress: Progress | None = None
+    ) -> Iterator[tuple[int, Any]]:
+        total, done = sum(b.size for b in batches), 0
+        for index, batch in enumerate(batches):
+            result = run_one(batch)
+            done += batch.size
+            if progress is not None:
+                progress(done, total)
+            yield index, result
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+class ProcessExecutor:
+    """Run batches in `workers` local processes (spawned, so no forked threads or locks)."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = max(1, int(workers or os.cpu_count() or 1))
+        self._pool: Any = None
+
+    def map(
+        self, batches: Sequence[Batch], progress: Progress | None = None
+    ) -> Iterator[tuple[int, Any]]:
+        import multiprocessing
+        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=multiprocessing.get_context("spawn")
+            )
+        total, done = sum(b.size for b in batches), 0
+        pending = {}
+        queue = list(enumerate(batches))[::-1]
+        try:
+            while queue or pending:
+                while queue and len(pending) < 2 * self.workers:  # bounded: results are large
+                    index, batch = queue.pop()
+                    pending[self._pool.submit(run_one, batch)] = index
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    index = pending.pop(future)
+                    done += batches[index].size
+                    if progress is not None:
+                        progress(done, total)
+                    yield index, future.result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+    def close(self) -> None:
+        """Shut the worker processes down."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+
+class DaskExecutor:
+    """Run batches on Dask distributed: a LocalCluster of `workers` single-threaded workers,
+    or an existing cluster at `scheduler` (e.g. "tcp://10.0.0.5:8786")."""
+
+    def __init__(
+        self, workers: int | None = None, scheduler: str | None = None, processes: bool = True
+    ) -> None:
+        self.workers = max(1, int(workers or os.cpu_count() or 1))
+        self.scheduler = scheduler
+        self.processes = processes
+        self._client: Any = None
+        self._cluster: Any = None
+
+    def _connect(self) -> Any:
+        if self._client is None:
+            from distributed import Client, LocalCluster
+
+            if self.scheduler:
+                self._client = Client(self.scheduler)
+            else:
+                self._cluster = LocalCluster(
+                    n_workers=self.workers,
+                    threads_per_worker=1,
+                    processes=self.processes,
+                    dashboard_address=None,
+                )
+                self._client = Client(self._cluster)
+        return self._client
+
+    def map(
+        self, batches: Sequence[Batch], progress: Progress | None = None
+    ) -> Iterator[tuple[int, Any]]:
+        from distributed import as_completed
+
+        client = self._connect()
+        total, done = sum(b.size for b in batches), 0
+        futures = client.map(run_one, list(batches), pure=False)
+        index_of = {future.key: index for index, future in enumerate(futures)}
+        try:
+            for future in as_completed(futures):
+                index = index_of[future.key]
+                result = future.result()
+                future.release()
+                done += batches[index].size
+                if progress is not None:
+                    progress(done, total)
+                yield index, result
+        finally:
+            client.cancel(futures)
+
+    def close(self) -> None:
+        """Close the client and a cluster this executor started."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+
+
+EXECUTORS = ("local", "processes", "dask")
+
+
+def make_executor(
+    kind: str = "local", workers: int | None = None, scheduler: str | None = None
+) -> Executor:
+    """An executor by name: "local" (sequential), "processes" or "dask"."""
+    if scheduler and kind != "dask":
+        raise ValueError("a scheduler address needs executor 'dask'")
+    if kind == "local":
+        return SequentialExecutor()
+    if kind == "processes":
+        return ProcessExecutor(workers)
+    if kind == "dask":
+        return DaskExecutor(workers, scheduler)
+    raise ValueError(f"executor = {kind!r} is not one of {', '.join(EXECUTORS)}")
+
+
+def run_in_order(
+    executor: Executor | None, batches: Sequence[Batch], progress: Progress | None = None
+) -> list[Any]:
+    """Every batch's result, in batch order (executor None = sequential)."""
+    results: list[Any] = [None] * len(batches)
+    for index, result in (executor or SequentialExecutor()).map(batches, progress):
+        results[index] = result
+    return results
+
+
+def chunk_ids(first: int, count: int, chunk_size: int) -> list[npt.NDArray[np.int64]]:
+    """Replication ids first .. first+count-1 cut into chunks of `chunk_size` (last shorter)."""
+    if chunk_size < 1:
+        raise ValueError(f"chunk_size = {chunk_size} must be >= 1")
+    return [
+        np.arange(start, min(start + chunk_size, first + count), dtype=np.int64)
+        for start in range(first, first + count, chunk_size)
+    ]

@@ -1,0 +1,213 @@
+"""Monte Carlo: many replications of one scenario, streamed in chunks.
+
+Replications 0 .. n-1 are cut into chunks of `chunk_size` (boundaries depend only on n and
+`chunk_size`). Each chunk runs as one lockstep batch where the executor puts it and comes back
+reduced to (a) per-week sums of every output, in float64, and (b) the per-week values of the
+outputs whose quantiles were asked for, stored as float32 (or float64 with `exact=True`).
+
+- Means are exact: float64 sums added chunk by chunk in chunk order, divided by n.
+- Quantiles are exact order statistics (numpy's default linear interpolation) of the stored
+  values: with float32 storage that is of values rounded to float32 (relative error <= 6e-8,
+  far below Monte Carlo error); `exact=True` stores float64 and gives exactly
+  `Results.quantiles()`. Only the requested outputs are kept, in memory below
+  `memmap_bytes` and in a temporary memory-mapped file above it, so 100 000 replications never
+  hold every series. `keep_all=True` also keeps every series in float64 (and returns Results).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from flywheel.experiments.executors import (
+    Batch,
+    Executor,
+    Progress,
+    SequentialExecutor,
+    Series,
+    chunk_ids,
+)
+from flywheel.experiments.outcomes import output_names
+from flywheel.results import QUANTILES, Results
+from flywheel.scenario import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+DEFAULT_OUTPUTS = (
+    "customers",
+    "sellers",
+    "skus",
+    "orders",
+    "revenue_usd",
+    "operating_income_usd",
+    "cash_usd",
+    "price_index",
+    "unit_cost_usd",
+    "perceived_cx",
+    "delivery_days",
+    "fulfillment_centers",
+    "queue_wait_hours",
+    "prime_members",
+)
+DEFAULT_CHUNK = 1000
+MEMMAP_BYTES = 512 * 2**20  # above this the kept values go to a temporary file
+
+
+@dataclass(frozen=True)
+class _Reducer:
+    outputs: tuple[str, ...]
+    dtype: str
+    keep_all: bool
+
+    def __call__(self, series: Series, batch: Batch) -> dict[str, Any]:
+        return {
+            "sums": {name: values.sum(axis=0) for name, values in series.items()},
+            "kept": {name: series[name].astype(self.dtype) for name in self.outputs},
+            "all": series if self.keep_all else None,
+        }
+
+
+@dataclass(frozen=True)
+class MonteCarlo:
+    """Per-week means of every output and quantiles of the kept outputs over n replications."""
+
+    scenario: Scenario
+    seed: int
+    replications: int
+    means: dict[str, npt.NDArray[np.float64]]
+    quantile_values: dict[str, npt.NDArray[np.float64]]  # output -> (len(quantiles), weeks)
+    quantile_levels: tuple[float, ...]
+    results: Results | None = None
+
+    def quantiles(self) -> pd.DataFrame:
+        """Long frame as `Results.quantiles()`: week, output, statistic (q05..q95, mean), value."""
+        import pandas as pd
+
+        weeks = np.arange(self.scenario.horizon_weeks)
+        parts = []
+        for name, table in self.quantile_values.items():
+            labels = [f"q{round(q * 100):02d}" for q in self.quantile_levels]
+            for label, row in zip(labels, table, strict=True):
+                parts.append(
+                    pd.DataFrame({"week": weeks, "output": name, "statistic": label, "value": row})
+                )
+            parts.append(
+                pd.DataFrame(
+                    {"week": weeks, "output": name, "statistic": "mean", "value": self.means[name]}
+                )
+            )
+        return pd.concat(parts, ignore_index=True)
+
+    def mean_frame(self) -> pd.DataFrame:
+        """Wide frame of the per-week mean of every output (one column per output)."""
+        import pandas as pd
+
+        return pd.DataFrame({"week": np.arange(self.scenario.horizon_weeks), **self.means})
+
+
+def monte_carlo(
+    scenario: Scenario,
+    replications: int,
+    seed: int = 0,
+    *,
+    outputs: Sequence[str] | str | None = None,
+    quantiles: Sequence[float] = QUANTILES,
+    chunk_size: int = DEFAULT_CHUNK,
+    executor: Executor | None = None,
+    keep_all: bool = False,
+    exact: bool = False,
+    first_replication: int = 0,
+    memmap_bytes: int = MEMMAP_BYTES,
+    work_dir: str | Path | None = None,
+    progress: Progress | None = None,
+) -> MonteCarlo:
+    """Run `replications` replications in chunks; return means and per-week quantiles.
+
+    `outputs` picks the outputs whose quantiles are computed (default `DEFAULT_OUTPUTS`;
+    "all" or every name is allowed); means cover every output.
+    """
+    if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
+        raise ValueError(f"replications = {replications!r} must be a whole number >= 1")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed = {seed!r} must be a whole number >= 0")
+    levels = tuple(float(q) for q in quantiles)
+    if not all(0.0 <= q <= 1.0 for q in levels):
+        raise ValueError(f"quantiles {levels} must lie in [0, 1]")
+    known = output_names()
+    names = tuple(known if outputs == "all" else DEFAULT_OUTPUTS if outputs is None else outputs)
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise ValueError(f"unknown output(s) {unknown} (e.g. customers, revenue_usd)")
+    dtype = "float64" if exact else "float32"
+    reducer = _Reducer(names, dtype, keep_all)
+    batches = [
+        Batch(scenario, seed, ids, reducer)
+        for ids in chunk_ids(first_replication, replications, chunk_size)
+    ]
+    weeks = scenario.horizon_weeks
+    with tempfile.TemporaryDirectory(dir=work_dir, prefix="flywheel-mc-") as folder:
+        kept = _allocate(names, replications, weeks, np.dtype(dtype), memmap_bytes, Path(folder))
+        sums: dict[str, npt.NDArray[np.float64]] = {}
+        chunk_sums: list[dict[str, Any] | None] = [None] * len(batches)
+        full: list[Series | None] = [None] * len(batches)
+        offsets = np.cumsum([0] + [b.size for b in batches])
+        for index, result in (executor or SequentialExecutor()).map(batches, progress):
+            rows = slice(offsets[index], offsets[index + 1])
+            for name in names:
+                kept[name][rows] = result["kept"][name]
+            chunk_sums[index] = result["sums"]  # added in chunk order below: executor-invariant
+            full[index] = result["all"]
+        for part in chunk_sums:
+            for name, values in (part or {}).items():
+                sums[name] = values.copy() if name not in sums else sums[name] + values
+        means = {name: total / replications for name, total in sums.items()}
+        table = {name: _column_quantiles(kept[name], levels) for name in names}
+        del kept
+    results = None
+    if keep_all:
+        series = {
+            name: np.concatenate([part[name] for part in full if part is not None])
+            for name in full[0] or {}
+        }
+        ids = np.arange(first_replication, first_replication + replications, dtype=np.int64)
+        results = Results(scenario=scenario, seed=seed, replication_ids=ids, series=series)
+    return MonteCarlo(scenario, seed, replications, means, table, levels, results)
+
+
+def _allocate(
+    names: tuple[str, ...],
+    replications: int,
+    weeks: int,
+    dtype: np.dtype,
+    memmap_bytes: int,
+    folder: Path,
+) -> dict[str, npt.NDArray[Any]]:
+    """One (replications, weeks) array per kept output; memory-mapped when large."""
+    total = len(names) * replications * weeks * dtype.itemsize
+    if total <= memmap_bytes:
+        return {name: np.empty((replications, weeks), dtype=dtype) for name in names}
+    return {
+        name: np.memmap(
+            folder / f"{index}.bin", dtype=dtype, mode="w+", shape=(replications, weeks)
+        )
+        for index, name in enumerate(names)
+    }
+
+
+def _column_quantiles(
+    values: npt.NDArray[Any], levels: tuple[float, ...], block_weeks: int = 64
+) -> npt.NDArray[np.float64]:
+    """(len(levels), weeks) quantiles over axis 0, a block of weeks at a time (bounded memory)."""
+    weeks = values.shape[1]
+    out = np.empty((len(levels), weeks))
+    for start in range(0, weeks, block_weeks):
+        block = np.asarray(values[:, start : start + block_weeks])
+        out[:, start : start + block_weeks] = np.quantile(block, levels, axis=0)
+    return out

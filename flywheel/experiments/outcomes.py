@@ -1,0 +1,108 @@
+"""Outcomes: one number per replication taken from the weekly series (a week, or a model year).
+
+A model year is 52 weeks counted from week 0 (year 1 = weeks 0-51, year 10 = weeks 468-519),
+not a calendar year. Over a year, flows (revenue, orders, ...) are summed, rates (CX,
+utilisation, ...) averaged and levels (customers, sellers, cash, ...) taken at its last week,
+as in `Results.annual()`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+
+from flywheel.results import FLOW_OUTPUTS, RATE_OUTPUTS
+
+WEEKS_PER_YEAR = 52
+Array = npt.NDArray[np.float64]
+_PATTERN = re.compile(r"^(?P<output>[a-z_0-9A-Z]+)(@(?P<unit>week|year)(?P<number>-?\d+))?$")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """An output at one `week` (negative counts from the end; default the last week), or
+    aggregated over model `year` (1-based)."""
+
+    output: str
+    week: int | None = None
+    year: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.week is not None and self.year is not None:
+            raise ValueError("an outcome takes a week or a year, not both")
+        if self.year is not None and self.year < 1:
+            raise ValueError(f"year = {self.year} must be >= 1 (year 1 = weeks 0-51)")
+
+    @classmethod
+    def parse(cls, text: str) -> Outcome:
+        """'revenue_usd@year10', 'customers@week519' or 'customers' (its last week)."""
+        match = _PATTERN.match(text.strip())
+        if not match:
+            raise ValueError(f"outcome {text!r}: expected OUTPUT, OUTPUT@weekN or OUTPUT@yearN")
+        number = match["number"]
+        if match["unit"] == "year":
+            return cls(match["output"], year=int(number))
+        return cls(match["output"], week=None if number is None else int(number))
+
+    @property
+    def label(self) -> str:
+        """Readable name, e.g. 'revenue_usd, year 10'."""
+        if self.year is not None:
+            return f"{self.output}, year {self.year}"
+        return f"{self.output}, {'last week' if self.week is None else f'week {self.week}'}"
+
+    def check(self, outputs: tuple[str, ...] | list[str], weeks: int) -> None:
+        """Raise ValueError unless the output exists and the week or year is simulated."""
+        if self.output not in outputs:
+            raise ValueError(
+                f"outcome output {self.output!r} is not a model output "
+                f"(e.g. customers, revenue_usd, operating_income_usd)"
+            )
+        if self.week is not None and not -weeks <= self.week < weeks:
+            raise ValueError(f"outcome week {self.week} is outside 0 to {weeks - 1}")
+        if self.year is not None and self.year > years_in(weeks):
+            raise ValueError(
+                f"outcome year {self.year} is outside 1 to {years_in(weeks)} "
+                f"({weeks} weeks simulated)"
+            )
+
+    def values(self, series: dict[str, Array]) -> Array:
+        """(R,) outcome of every replication."""
+        data = series[self.output]
+        if self.year is not None:
+            return yearly(data, self.output)[:, self.year - 1]
+        return np.array(data[:, -1 if self.week is None else self.week], dtype=np.float64)
+
+
+def years_in(weeks: int) -> int:
+    """Number of model years in a horizon (a trailing partial year counts)."""
+    return max(1, -(-weeks // WEEKS_PER_YEAR))
+
+
+def yearly(data: Array, output: str) -> Array:
+    """(R, years) yearly values of one output: flows summed, rates averaged, levels at year end."""
+    replications, weeks = data.shape
+    years = years_in(weeks)
+    out = np.empty((replications, years))
+    for year in range(years):
+        block = data[:, year * WEEKS_PER_YEAR : min(weeks, (year + 1) * WEEKS_PER_YEAR)]
+        if output in FLOW_OUTPUTS:
+            out[:, year] = block.sum(axis=1)
+        elif output in RATE_OUTPUTS:
+            out[:, year] = block.mean(axis=1)
+        else:
+            out[:, year] = block[:, -1]
+    return out
+
+
+@lru_cache(maxsize=1)
+def output_names() -> tuple[str, ...]:
+    """Names of every model output (from a one-week, one-replication run)."""
+    from flywheel.engine import run_batch
+    from flywheel.scenario import Scenario
+
+    return tuple(run_batch(Scenario(horizon_weeks=1), np.zeros(1, dtype=np.int64), 0))
