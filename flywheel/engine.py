@@ -88,10 +88,10 @@ def _weekly(env: simpy.Environment, scenario: Scenario, state: State, params: di
             seasonality=eq.seasonality_multiplier(months[week], params["q4_demand_multiplier"]),
             seasonality_ahead=eq.seasonality_multiplier(
                 months[week:week + STAFFING_LOOKAHEAD_WEEKS].max(), params["q4_demand_multiplier"]),
-            demand_noise=eq.lognormal_multiplier(noise["demand"][:, week],
-                                                 params["weekly_demand_noise_cv"]),
-            seller_join_noise=eq.lognormal_multiplier(noise["seller_joins"][:, week],
-                                                      params["seller_join_noise_cv"]),
+            demand_noise=_noise_multiplier(noise["demand"][:, week],
+                                           params["weekly_demand_noise_cv"]),
+            seller_join_noise=_noise_multiplier(noise["seller_joins"][:, week],
+                                                params["seller_join_noise_cv"]),
             outage_uniform=noise["outages"][:, week],
             lead_time_normals=noise["lead_times"],
         )
@@ -113,6 +113,13 @@ def _weekly(env: simpy.Environment, scenario: Scenario, state: State, params: di
         if progress is not None:
             progress(week + 1, weeks)
         yield env.timeout(1)
+
+
+def _noise_multiplier(normals: Array, cv: Array) -> Array:
+    """Mean-one lognormal noise; exactly 1 where the noise lever is 0 (skips the exp)."""
+    if not cv.any():
+        return np.ones_like(normals)
+    return eq.lognormal_multiplier(normals, cv)
 
 
 class _Calendar:

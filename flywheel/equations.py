@@ -135,7 +135,7 @@ def service_desk_week(contacts: Array, backlog: Array, agents: Array, open_hours
     backlog_next = demand - served
     arrivals_per_hour = served / open_hours
     wait = erlang_c_wait_hours(arrivals_per_hour, servers, service_per_hour)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         backlog_wait = np.where(backlog_next > 0,
                                 0.5 * backlog_next / (servers * service_per_hour), 0.0)
         occupancy = np.where(servers > 0, arrivals_per_hour / (servers * service_per_hour), 1.0)
@@ -230,7 +230,10 @@ def poisson_count_from_uniform(uniform: Array, mean: Array, max_count: int = 20)
     cdf = term.copy()
     count = np.zeros_like(mean)
     for k in range(1, max_count + 1):
-        count += uniform > cdf
+        beyond = uniform > cdf
+        if not beyond.any():  # every draw is placed: the remaining terms add nothing
+            break
+        count += beyond
         term = term * mean / k
         cdf = cdf + term
     return count

@@ -110,8 +110,8 @@ def advance_week(state: State, p: dict[str, Array], ref: Reference | None, ex: E
     demand = (ex.seasonality * (1.0 + s.demand_shock_share) * (1.0 - recession)
               * ex.demand_noise)
     conversion = eq.conversion_share(
-        p["conversion_base_share"], selection_index, price_relative, speed_index, learning_lift, demand,
-        p["selection_elasticity"], p["price_elasticity"], p["speed_elasticity"])
+        p["conversion_base_share"], selection_index, price_relative, speed_index, learning_lift,
+        demand, p["selection_elasticity"], p["price_elasticity"], p["speed_elasticity"])
     orders = visits * conversion
     gmv = orders * p["basket_usd"] * s.price_index
     gmv_3p = gmv * share_3p
@@ -235,7 +235,7 @@ def advance_week(state: State, p: dict[str, Array], ref: Reference | None, ex: E
         ex.outage_uniform, open_centers * eq.per_week(p["fc_outage_rate_per_year"]))
     outages = np.minimum(outages, open_centers)
 
-    service_for_cx = ref.service_score if "B2" in cut else service
+    service_for_cx = ref.service_score if "B2" in cut else service  # B2 cut: held at week 0
     outputs = {
         "market": s.market.copy(), "potential": s.potential.copy(),
         "customers": s.customers.copy(), "lapsed": s.lapsed.copy(),
@@ -293,7 +293,7 @@ def advance_week(state: State, p: dict[str, Array], ref: Reference | None, ex: E
     s.agents_in_hiring = s.agents_in_hiring + hires
     s.service_backlog = backlog_next
     s.queue_wait_hours = wait
-    cx_perceived_target = eq.customer_experience(
+    cx_perceived_target = cx if "B2" not in cut else eq.customer_experience(
         (scores[0], scores[1], scores[2], service_for_cx, scores[4]), weights)
     s.perceived_cx = eq.smooth(s.perceived_cx, cx_perceived_target, p["perception_delay_weeks"])
     s.perceived_delivery_days = eq.smooth(s.perceived_delivery_days, days,
