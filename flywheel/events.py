@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic.dataclasses import dataclass
 
 from flywheel.schema import STRICT, numeric_lever_names
@@ -17,10 +17,16 @@ from flywheel.schema import STRICT, numeric_lever_names
 
 @dataclass(frozen=True, config=STRICT)
 class _Timed:
-    week: int | None = Field(strict=True, default=None, ge=0, le=10_000, description="week the event starts")
+    week: int | None = Field(
+        strict=True, default=None, ge=0, le=10_000, description="week the event starts"
+    )
     date: dt.date | None = Field(default=None, description="calendar date the event starts")
-    id: str = Field(strict=True, default="", max_length=80, description="optional label (for drop_events)")
-    note: str = Field(strict=True, default="", max_length=2000, description="free text, e.g. the source")
+    id: str = Field(
+        strict=True, default="", max_length=80, description="optional label (for drop_events)"
+    )
+    note: str = Field(
+        strict=True, default="", max_length=2000, description="free text, e.g. the source"
+    )
 
     @model_validator(mode="after")
     def _week_or_date(self) -> _Timed:
@@ -34,14 +40,19 @@ class PolicyChange(_Timed):
     """A lever takes a new value from `week` on."""
 
     kind: Literal["policy"] = "policy"
-    lever: str = Field(strict=True, default="", description="a lever name (see `flywheel describe`)")
+    lever: str = Field(
+        strict=True, default="", description="a lever name (see `flywheel describe`)"
+    )
     value: float = Field(strict=True, default=0.0, description="its new value, in the lever's unit")
 
-    @model_validator(mode="after")
-    def _known_lever(self) -> PolicyChange:
-        if self.lever not in numeric_lever_names():
-            raise ValueError(f"unknown lever {self.lever!r} (see `flywheel describe`)")
-        return self
+    # A field validator (not a model validator) so the error's location is events[i].lever,
+    # which the scenario's message and line lookup then name.
+    @field_validator("lever")
+    @classmethod
+    def _known_lever(cls, lever: str) -> str:
+        if lever not in numeric_lever_names():
+            raise ValueError(f"unknown lever {lever!r} (see `flywheel describe`)")
+        return lever
 
 
 @dataclass(frozen=True, config=STRICT)
@@ -99,6 +110,11 @@ Event = Annotated[
     Field(discriminator="kind"),
 ]
 EVENT_KINDS = (
-    "policy", "marketplace_launch", "prime_launch", "demand_shock", "recession", "price_war",
+    "policy",
+    "marketplace_launch",
+    "prime_launch",
+    "demand_shock",
+    "recession",
+    "price_war",
     "fc_outage",
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -77,12 +78,23 @@ class Scenario:
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
         initial, levers = self.initial, self.levers
+        # Messages start with the dotted field, which `_describe_validation_error` uses to
+        # find the line; each names the values involved.
         if initial.customers > initial.market_people:
-            raise ValueError("initial.customers must not exceed initial.market_people")
+            raise ValueError(
+                f"initial.customers = {initial.customers} must not exceed "
+                f"initial.market_people = {initial.market_people}"
+            )
         if initial.prime_members > initial.customers:
-            raise ValueError("initial.prime_members must not exceed initial.customers")
+            raise ValueError(
+                f"initial.prime_members = {initial.prime_members} must not exceed "
+                f"initial.customers = {initial.customers}"
+            )
         if initial.market_people > levers.market_ceiling_people:
-            raise ValueError("initial.market_people must not exceed levers.market_ceiling_people")
+            raise ValueError(
+                f"initial.market_people = {initial.market_people} must not exceed "
+                f"levers.market_ceiling_people = {levers.market_ceiling_people}"
+            )
         weights = (
             levers.cx_weight_price,
             levers.cx_weight_selection,
@@ -97,10 +109,16 @@ class Scenario:
         for index, event in enumerate(self.events):
             week = self.event_week(event)
             if week < 0 or week >= self.horizon_weeks:
+                # Name the key the user wrote (week or date) and its value, not only the week.
+                last_day = self.start_date + dt.timedelta(days=7 * self.horizon_weeks - 1)
+                if event.week is not None:
+                    raise ValueError(
+                        f"events[{index}].week = {event.week} ({event.kind}) is outside the "
+                        f"horizon (allowed 0 to {self.horizon_weeks - 1})"
+                    )
                 raise ValueError(
-                    f"events[{index}] ({event.kind}) starts at week {week}, outside the horizon "
-                    f"(allowed 0 to {self.horizon_weeks - 1}; dates {self.start_date} to "
-                    f"{self.week_date(self.horizon_weeks - 1)})"
+                    f"events[{index}].date = {event.date} ({event.kind}, week {week}) is "
+                    f"outside the horizon (allowed {self.start_date} to {last_day})"
                 )
             if isinstance(event, PolicyChange):
                 check_lever_value(event.lever, event.value, where=f"events[{index}].value")
@@ -193,18 +211,24 @@ def with_parameters(scenario: Scenario, changes: dict[str, Any], origin: str = "
     return scenario_from_dict(data, origin=origin or f"scenario {scenario.name!r}")
 
 
-def scenario_from_dict(data: dict[str, Any], origin: str = "<dict>", text: str = "") -> Scenario:
-    """Validate a plain dict (as read from TOML) into a Scenario, or raise ScenarioError."""
+def scenario_from_dict(
+    data: dict[str, Any], origin: str = "<dict>", text: str = "", event_offset: int = 0
+) -> Scenario:
+    """Validate a plain dict (as read from TOML) into a Scenario, or raise ScenarioError.
+
+    `text` is the TOML of `origin`, used to cite line numbers; `event_offset` is how many of
+    `data`'s events come before that file's own (inherited from its base)."""
     unknown = sorted(set(data) - (_TOP_LEVEL_KEYS - {"base", "drop_events"}))
     if unknown:
+        where = _where(origin, text, (unknown[0],), event_offset)
         raise ScenarioError(
-            f"{_where(origin, text, (unknown[0],))}{unknown[0]} is not a scenario key "
+            f"{where}{unknown[0]} is not a scenario key "
             f"(allowed: {', '.join(sorted(_TOP_LEVEL_KEYS - {'base', 'drop_events'}))})"
         )
     try:
         return _SCENARIO_ADAPTER.validate_python(data)
     except ValidationError as error:
-        raise ScenarioError(_describe_validation_error(error, origin, text)) from None
+        raise ScenarioError(_describe_validation_error(error, origin, text, event_offset)) from None
 
 
 def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
@@ -226,8 +250,10 @@ def scenario_to_toml(scenario: Scenario) -> str:
 def load_scenario(path: str | Path) -> Scenario:
     """Read, merge (with its `base` chain) and validate a scenario TOML file."""
     path = Path(path)
-    data, text = _load_merged(path, roots=(path.resolve().parent, SHIPPED_SCENARIOS_DIR), seen=())
-    return scenario_from_dict(data, origin=str(path), text=text)
+    data, text, inherited = _load_merged(
+        path, roots=(path.resolve().parent, SHIPPED_SCENARIOS_DIR), seen=()
+    )
+    return scenario_from_dict(data, origin=str(path), text=text, event_offset=inherited)
 
 
 def parse_scenario_text(text: str, origin: str = "<upload>") -> Scenario:
@@ -235,8 +261,10 @@ def parse_scenario_text(text: str, origin: str = "<upload>") -> Scenario:
     if len(text.encode("utf-8", errors="replace")) > MAX_SCENARIO_BYTES:
         raise ScenarioError(f"{origin}: file is larger than {MAX_SCENARIO_BYTES} bytes")
     data = _parse_toml(text, origin)
-    data, _ = _merge_base(data, origin, Path(SHIPPED_SCENARIOS_DIR), (SHIPPED_SCENARIOS_DIR,), ())
-    return scenario_from_dict(data, origin=origin, text=text)
+    data, inherited = _merge_base(
+        data, origin, Path(SHIPPED_SCENARIOS_DIR), (SHIPPED_SCENARIOS_DIR,), ()
+    )
+    return scenario_from_dict(data, origin=origin, text=text, event_offset=inherited)
 
 
 def _read_text(path: Path) -> str:
@@ -275,21 +303,28 @@ def _parse_toml(text: str, origin: str) -> dict[str, Any]:
 
 def _load_merged(
     path: Path, roots: tuple[Path, ...], seen: tuple[Path, ...]
-) -> tuple[dict[str, Any], str]:
+) -> tuple[dict[str, Any], str, int]:
+    """(merged data, this file's text, number of events inherited from the base chain)."""
     text = _read_text(path)
     data = _parse_toml(text, str(path))
-    return _merge_base(data, str(path), path.resolve().parent, roots, seen + (path.resolve(),))
+    merged, inherited = _merge_base(
+        data, str(path), path.resolve().parent, roots, seen + (path.resolve(),)
+    )
+    # Return this file's own text: error messages look up the offending key's line in it
+    # (dropping it, as before, meant no message from a file ever had a line number).
+    return merged, text, inherited
 
 
 def _merge_base(
     data: dict[str, Any], origin: str, folder: Path, roots: tuple[Path, ...], seen: tuple[Path, ...]
-) -> tuple[dict[str, Any], str]:
+) -> tuple[dict[str, Any], int]:
+    """(data merged over its base chain, number of events inherited from the base)."""
     base = data.pop("base", None)
     drop = data.pop("drop_events", [])
     if base is None:
         if drop:
             raise ScenarioError(f"{origin}: drop_events needs a base scenario")
-        return data, ""
+        return data, 0
     if not isinstance(base, str) or not base.strip() or "\x00" in base:
         raise ScenarioError(f"{origin}: base = {base!r} must be a scenario file name")
     if len(seen) > MAX_BASE_DEPTH:
@@ -298,7 +333,7 @@ def _merge_base(
     if base_path in seen:
         chain = " -> ".join(p.name for p in seen + (base_path,))
         raise ScenarioError(f"{origin}: base = {base!r} is circular ({chain})")
-    base_data, _ = _load_merged(base_path, roots, seen)
+    base_data, _, _ = _load_merged(base_path, roots, seen)
     if not isinstance(drop, list) or not all(isinstance(d, str) for d in drop):
         raise ScenarioError(
             f"{origin}: drop_events = {drop!r} must be a list of event ids or kinds"
@@ -318,7 +353,7 @@ def _merge_base(
             merged[key] = value
     if "events" not in data:
         merged["events"] = events
-    return merged, ""
+    return merged, len(events)
 
 
 def _resolve_base(base: str, origin: str, folder: Path, roots: tuple[Path, ...]) -> Path:
@@ -342,18 +377,24 @@ def _drop_none(value: Any) -> Any:
     return value
 
 
-def _describe_validation_error(error: ValidationError, origin: str, text: str) -> str:
+def _describe_validation_error(
+    error: ValidationError, origin: str, text: str, event_offset: int = 0
+) -> str:
     first = error.errors(include_url=False)[0]
     loc = tuple(part for part in first["loc"] if not _is_event_tag(part))
     field = _dotted(loc)
     value = first.get("input")
     allowed = _allowed(loc, first)
     message = first["msg"].removeprefix("Value error, ")
-    where = _where(origin, text, loc)
+    where = _where(origin, text, loc, event_offset)
     more = f" (and {error.error_count() - 1} more problem(s))" if error.error_count() > 1 else ""
     if first["type"] in ("missing", "extra_forbidden"):
         value_text = "" if first["type"] == "missing" else f" = {_short(value)}"
         return f"{where}{field}{value_text}: {message}{allowed}{more}"
+    if not loc and first["type"] == "value_error":
+        # A cross-field check (Scenario._consistent) has no loc; its message starts with the
+        # dotted field, e.g. "events[2].date = ...": use that to find the line.
+        where = _where(origin, text, _loc_from_message(message), event_offset)
     if not loc or first["type"] == "value_error":
         return f"{where}{field + ': ' if field else ''}{message}{more}"
     return f"{where}{field} = {_short(value)}: {message}{allowed}{more}"
@@ -407,8 +448,26 @@ def _allowed(loc: tuple[Any, ...], error: dict[str, Any]) -> str:
     return f" (allowed {' and '.join(bounds)})" if bounds else ""
 
 
-def _where(origin: str, text: str, loc: tuple[Any, ...]) -> str:
-    line = _find_line(text, loc) if text else None
+def _loc_from_message(message: str) -> tuple[Any, ...]:
+    """The loc of the dotted field a message starts with ("events[2].date" -> events, 2, date)."""
+    match = re.match(r"([a-z_]+)((?:\[\d+\]|\.[a-z_0-9]+)*)", message)
+    if not match:
+        return ()
+    parts = re.findall(r"\[(\d+)\]|\.([a-z_0-9]+)", match.group(2))
+    return (match.group(1), *(int(i) if i else name for i, name in parts))
+
+
+def _where(origin: str, text: str, loc: tuple[Any, ...], event_offset: int = 0) -> str:
+    if len(loc) >= 2 and loc[0] == "events" and isinstance(loc[1], int):
+        # events[i] of the merged list is the file's own event i - offset (or a base's event).
+        if loc[1] < event_offset:
+            return f"{origin}: "
+        loc = ("events", loc[1] - event_offset, *loc[2:])
+    line = None
+    # Fall back to the enclosing key: knockouts[1] -> the `knockouts = [...]` line.
+    while text and loc and line is None:
+        line = _find_line(text, loc)
+        loc = loc[:-1]
     return f"{origin}:{line}: " if line else f"{origin}: "
 
 
