@@ -60,6 +60,7 @@ class ResultsStore:
         """Create a new store, or (with `resume`) reopen one made by the same experiment."""
         folder = Path(folder)
         path = folder / MANIFEST
+        spec = json.loads(json.dumps(spec, default=str))  # dates -> ISO text, tuples -> lists
         expected = fingerprint(spec)
         if path.exists():
             if not resume:
