@@ -1,0 +1,182 @@
+"""Matplotlib twins of the app's charts, for PNG downloads. Built only when a user asks."""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from flywheel.schema import LOOP_IDS, LOOP_NAMES
+from flywheel.ui.charts import CHART_OUTPUTS
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from flywheel.scenario import Scenario
+    from flywheel.ui.summary import Summary
+
+DPI = 100
+
+
+def png_bytes(figure: Figure) -> bytes:
+    """The figure as PNG bytes."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()
+
+
+def _grid(panels: int, columns: int = 3) -> tuple[Figure, list[Axes]]:
+    from matplotlib.figure import Figure
+
+    rows = int(np.ceil(panels / columns))
+    figure = Figure(figsize=(4.0 * columns, 2.5 * rows), layout="constrained")
+    axes = list(figure.subplots(rows, columns, squeeze=False).ravel())
+    for axis in axes[panels:]:
+        axis.set_visible(False)
+    return figure, axes
+
+
+def _years(summary: Summary) -> np.ndarray:
+    return (
+        summary.start_date.year
+        + (summary.start_date.timetuple().tm_yday - 1) / 365.25
+        + np.arange(summary.weeks) * 7 / 365.25
+    )
+
+
+def fan_figure(summary: Summary, reference: Summary | None = None) -> Figure:
+    """Fan grid: 5-95 % and 25-75 % bands, median, and the preset's median dashed."""
+    figure, axes = _grid(len(CHART_OUTPUTS))
+    years = _years(summary)
+    for axis, (output, title, divisor, unit) in zip(axes, CHART_OUTPUTS, strict=False):
+        band = summary.band(output) / divisor
+        axis.fill_between(years, band[0], band[4], alpha=0.2, color="#e6550d", linewidth=0)
+        axis.fill_between(years, band[1], band[3], alpha=0.35, color="#e6550d", linewidth=0)
+        axis.plot(years, band[2], color="#a63603", linewidth=1.3, label="median")
+        if reference is not None:
+            axis.plot(
+                years,
+                reference.band(output)[2] / divisor,
+                color="#525252",
+                linewidth=1.0,
+                linestyle="--",
+                label="preset",
+            )
+        axis.set_title(f"{title} ({unit})", fontsize=9)
+        axis.tick_params(labelsize=7)
+        axis.grid(alpha=0.3)
+    axes[0].legend(fontsize=7)
+    figure.suptitle(
+        f"{summary.scenario_name}: {summary.replications} replications (bands 5-95 % and 25-75 %)",
+        fontsize=10,
+    )
+    return figure
+
+
+def compare_figure(a: Summary, b: Summary, labels: tuple[str, str] = ("A", "B")) -> Figure:
+    """A and B medians with 5-95 % bands, one panel per key output."""
+    figure, axes = _grid(len(CHART_OUTPUTS))
+    years = _years(a)[: min(a.weeks, b.weeks)]
+    for axis, (output, title, divisor, unit) in zip(axes, CHART_OUTPUTS, strict=False):
+        for summary, colour, label in ((a, "#3182bd", labels[0]), (b, "#e6550d", labels[1])):
+            band = summary.band(output)[:, : years.size] / divisor
+            axis.fill_between(years, band[0], band[4], alpha=0.2, color=colour, linewidth=0)
+            axis.plot(years, band[2], color=colour, linewidth=1.3, label=label)
+        axis.set_title(f"{title} ({unit})", fontsize=9)
+        axis.tick_params(labelsize=7)
+        axis.grid(alpha=0.3)
+    axes[0].legend(fontsize=7)
+    figure.suptitle(f"A = {labels[0]}  vs  B = {labels[1]}", fontsize=10)
+    return figure
+
+
+def gains_figure(summary: Summary) -> Figure:
+    """Loop strength (median gain) of every loop over time."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(10, 4), layout="constrained")
+    axis = figure.subplots()
+    years = _years(summary)
+    for loop in LOOP_IDS:
+        axis.plot(
+            years,
+            summary.band(f"gain_{loop}")[2],
+            linewidth=1.3,
+            linestyle="-" if loop.startswith("R") else "--",
+            label=f"{loop} {LOOP_NAMES[loop]}",
+        )
+    axis.axhline(0, color="black", linewidth=0.6)
+    axis.set_ylabel("loop gain (log-multiplier)")
+    axis.legend(fontsize=7, ncol=2)
+    axis.grid(alpha=0.3)
+    axis.set_title(f"{summary.scenario_name}: which loop dominates when", fontsize=10)
+    return figure
+
+
+def waterfall_figure(table: pd.DataFrame, outcome_label: str) -> Figure:
+    """Attribution waterfall: all loops cut → + each loop → interactions → scenario."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(10, 4), layout="constrained")
+    axis = figure.subplots()
+    running = 0.0
+    for index, row in enumerate(table.itertuples()):
+        if row.kind == "total":
+            axis.bar(index, row.value, color="#636363")
+            running = row.value
+        else:
+            colour = "#1a9850" if row.value >= 0 else "#d73027"
+            axis.bar(index, row.value, bottom=running, color=colour)
+            running += row.value
+    axis.set_xticks(range(len(table)), table["label"], rotation=40, ha="right", fontsize=8)
+    axis.set_ylabel(outcome_label)
+    axis.grid(axis="y", alpha=0.3)
+    axis.set_title("What each loop adds (knock-one-loop-out, common random numbers)", fontsize=10)
+    return figure
+
+
+def tornado_figure(table: pd.DataFrame, outcome_label: str) -> Figure:
+    """Tornado: outcome change when each lever goes to its low / high test value."""
+    from matplotlib.figure import Figure
+
+    rows = table.iloc[::-1]
+    figure = Figure(figsize=(10, 0.35 * len(rows) + 1.2), layout="constrained")
+    axis = figure.subplots()
+    positions = np.arange(len(rows))
+    axis.barh(positions, rows["low_change"], color="#3182bd", label="lever low")
+    axis.barh(positions, rows["high_change"], color="#e6550d", label="lever high")
+    axis.set_yticks(positions, rows["lever"], fontsize=8)
+    axis.axvline(0, color="black", linewidth=0.6)
+    axis.set_xlabel(f"change in {outcome_label}")
+    axis.legend(fontsize=8)
+    axis.grid(axis="x", alpha=0.3)
+    return figure
+
+
+def timeline_figure(scenario: Scenario) -> Figure:
+    """Events on a calendar line: launches as points, shocks as bars over their duration."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(10, 2.8), layout="constrained")
+    axis = figure.subplots()
+    kinds = sorted({event.kind for event in scenario.events}) or ["(none)"]
+    for event in scenario.events:
+        row = kinds.index(event.kind)
+        start = scenario.event_week(event) / 52.18
+        duration = getattr(event, "duration_weeks", 0) / 52.18
+        if duration:
+            axis.barh(row, duration, left=start, height=0.5, color="#fdae6b")
+        else:
+            axis.plot(start, row, "o", color="#e6550d")
+        axis.annotate(
+            event.id or getattr(event, "lever", "") or event.kind, (start, row + 0.3), fontsize=7
+        )
+    axis.set_yticks(range(len(kinds)), kinds, fontsize=8)
+    axis.set_xlim(0, scenario.horizon_weeks / 52.18)
+    axis.set_ylim(-0.7, len(kinds) - 0.1)
+    axis.set_xlabel("years from start")
+    axis.grid(axis="x", alpha=0.3)
+    return figure

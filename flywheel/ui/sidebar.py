@@ -1,0 +1,99 @@
+"""The sidebar: preset picker, reset, Monte Carlo settings, and every lever grouped by loop."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from flywheel.scenario import Scenario
+from flywheel.schema import LOOP_IDS
+from flywheel.ui import cache, state
+from flywheel.ui.levers import LOOP_PATHS, LeverSpec, group_title, lever_groups
+
+
+def preset_picker() -> tuple[str, Scenario]:
+    """The preset selectbox (with reset); returns the chosen preset's name and Scenario."""
+    presets = state.all_presets()
+    bar = st.sidebar
+    bar.selectbox(
+        "Preset scenario",
+        list(presets),
+        key="preset",
+        on_change=state.on_preset_change,
+        help="Shipped scenarios from scenarios/ (and files you uploaded). Picking one "
+        "resets every lever to its values.",
+    )
+    name = st.session_state["preset"]
+    description = presets[name].description
+    if description:
+        bar.caption(description)
+    bar.button(
+        "↺ Reset levers to preset", on_click=state.reset_to_preset, key="reset", width="stretch"
+    )
+    return name, presets[name]
+
+
+def run_settings() -> tuple[int, int]:
+    """Replications and seed of the Monte Carlo (the fan bands)."""
+    with st.sidebar.expander("Monte Carlo settings"):
+        replications = st.number_input(
+            "Replications",
+            10,
+            cache.MAX_REPLICATIONS,
+            cache.DEFAULT_REPLICATIONS,
+            10,
+            key="replications",
+            help="Simulated futures behind each band (more = smoother bands, slower).",
+        )
+        seed = st.number_input(
+            "Seed",
+            0,
+            2**31 - 1,
+            0,
+            1,
+            key="seed",
+            help="Same seed, same numbers: A/B comparisons share noise.",
+        )
+    return int(replications), int(seed)
+
+
+def lever_sidebar(preset: Scenario) -> Scenario:
+    """Every lever in an expander per loop; returns the validated Scenario they describe."""
+    bar = st.sidebar
+    bar.markdown("**Levers by loop** · R = reinforcing, B = balancing")
+    for group, specs in lever_groups().items():
+        changed = sum(st.session_state.get(s.key) != getattr(preset.levers, s.name) for s in specs)
+        cut = group in LOOP_IDS and st.session_state.get(f"cut:{group}", False)
+        mark = (" ✂ cut" if cut else "") + (f" · {changed} changed" if changed else "")
+        with bar.expander(group_title(group) + mark):
+            st.caption(LOOP_PATHS[group])
+            if group in LOOP_IDS:
+                st.checkbox(f"Cut loop {group} (hold its link at week 0)", key=f"cut:{group}")
+            for spec in specs:
+                _lever_widget(spec)
+    scenario, error = state.scenario_from_state(preset)
+    if error:
+        bar.error(f"These levers do not form a valid scenario, showing the preset: {error}")
+    return scenario
+
+
+def _lever_widget(spec: LeverSpec) -> None:
+    if spec.is_wide:
+        st.number_input(
+            spec.label,
+            spec.low,
+            spec.high,
+            step=spec.step,
+            format="%.4g",
+            key=spec.key,
+            help=spec.help,
+        )
+    else:
+        st.slider(
+            spec.label,
+            spec.low,
+            spec.high,
+            step=spec.step,
+            format="%.4g",
+            key=spec.key,
+            help=spec.help,
+        )

@@ -1,0 +1,100 @@
+"""Session state: the UI's inputs (preset, lever values, cuts, events), and the Scenario
+built from them. Values are written only in callbacks or before widgets are drawn."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from flywheel.scenario import Scenario, ScenarioError, scenario_from_dict, scenario_to_dict
+from flywheel.schema import LOOP_IDS
+from flywheel.ui import cache
+from flywheel.ui.levers import lever_specs
+from flywheel.ui.share import decode_link
+
+UPLOAD_PREFIX = "upload: "
+
+
+def all_presets() -> dict[str, Scenario]:
+    """Shipped presets plus this session's valid uploads (as 'upload: <name>')."""
+    presets = dict(cache.shipped_presets()[0])
+    for name, text in st.session_state.get("uploads", {}).items():
+        presets[UPLOAD_PREFIX + name] = cache.parsed_upload(text, name)
+    return presets
+
+
+def load_into_state(preset_name: str, scenario: Scenario) -> None:
+    """Set the preset and every lever, cut and event widget value from `scenario`."""
+    state = st.session_state
+    state["preset"] = preset_name
+    for spec in lever_specs():
+        state[spec.key] = float(getattr(scenario.levers, spec.name))
+    for loop in LOOP_IDS:
+        state[f"cut:{loop}"] = loop in scenario.knockouts
+    state["events"] = [dict(event) for event in scenario_to_dict(scenario)["events"]]
+
+
+def ensure_state() -> None:
+    """First run of a session: load the scenario from the link, else the baseline preset."""
+    state = st.session_state
+    if "preset" in state:
+        return
+    presets = cache.shipped_presets()[0]
+    params = st.query_params.to_dict()
+    if "preset" in params:
+        try:
+            name, scenario = decode_link(params, presets)
+            load_into_state(name, scenario)
+            state["link_message"] = f"Loaded the shared scenario (preset {name!r} + changes)."
+            return
+        except ScenarioError as error:
+            state["link_error"] = str(error)
+    name = next(iter(presets))
+    load_into_state(name, presets[name])
+
+
+def on_preset_change() -> None:
+    """Callback of the preset picker: load the chosen preset's values."""
+    name = st.session_state["preset"]
+    load_into_state(name, all_presets()[name])
+
+
+def reset_to_preset() -> None:
+    """Callback of 'Reset to preset'."""
+    on_preset_change()
+
+
+def scenario_from_state(preset: Scenario) -> tuple[Scenario, str]:
+    """The Scenario the widgets describe, and '' or the validation error (then the preset)."""
+    state = st.session_state
+    data = scenario_to_dict(preset)
+    data["levers"].update(
+        {spec.name: float(state[spec.key]) for spec in lever_specs() if spec.key in state}
+    )
+    data["knockouts"] = [loop for loop in LOOP_IDS if state.get(f"cut:{loop}", False)]
+    data["events"] = list(state.get("events", data["events"]))
+    try:
+        return scenario_from_dict(data, origin="the sidebar levers"), ""
+    except ScenarioError as error:
+        return preset, str(error)
+
+
+def apply_changes(
+    preset_name: str,
+    levers: dict[str, float],
+    knockouts: tuple[str, ...],
+    presets: dict[str, Scenario] | None = None,
+) -> None:
+    """Callback helper: load a preset, then change some levers and cut some loops."""
+    scenario = (presets or all_presets())[preset_name]
+    load_into_state(preset_name, scenario)
+    for name, value in levers.items():
+        st.session_state[f"lever:{name}"] = float(value)
+    for loop in knockouts:
+        st.session_state[f"cut:{loop}"] = True
+
+
+def pop_message(key: str) -> Any:
+    """Read and clear a one-shot message from session state."""
+    return st.session_state.pop(key, None)

@@ -1,0 +1,133 @@
+"""Compact summaries of Results for the app: per-week bands of every output and KPI samples."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from flywheel.results import Results
+
+STATISTICS = ("q05", "q25", "q50", "q75", "q95", "mean")
+_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+WEEKS_PER_YEAR = 52
+# KPI cards: (key, label, output, how over the last year, divisor, format)
+KPIS = (
+    ("revenue", "Revenue, last year", "revenue_usd", "sum", 1e9, "${:,.2f} B"),
+    (
+        "operating_income",
+        "Operating income, last year",
+        "operating_income_usd",
+        "sum",
+        1e9,
+        "${:,.2f} B",
+    ),
+    ("customers", "Active customers, end", "customers", "last", 1e6, "{:,.1f} M"),
+    ("sellers", "Sellers, end", "sellers", "last", 1e3, "{:,.1f} k"),
+    ("price_index", "Price index, end", "price_index", "last", 1.0, "{:.3f}"),
+    ("perceived_cx", "Perceived CX, end", "perceived_cx", "last", 1.0, "{:.3f}"),
+)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Bands of every output (5/25/50/75/95 % and mean per week) plus per-replication KPIs."""
+
+    scenario_name: str
+    start_date: dt.date
+    replications: int
+    seed: int
+    outputs: tuple[str, ...]
+    bands: npt.NDArray[np.float32] = field(repr=False)  # (outputs, statistics, weeks)
+    kpi_samples: dict[str, npt.NDArray[np.float64]] = field(repr=False)  # key -> (R,)
+
+    @property
+    def weeks(self) -> int:
+        """Number of weeks simulated."""
+        return int(self.bands.shape[2])
+
+    def band(self, output: str) -> npt.NDArray[np.float32]:
+        """(statistics, weeks) array of one output, rows in STATISTICS order."""
+        return self.bands[self.outputs.index(output)]
+
+    def median(self, output: str, week: int) -> float:
+        """Median of an output at a week."""
+        return float(self.band(output)[2, week])
+
+    def kpi(self, key: str) -> tuple[float, float, float]:
+        """(median, 5 %, 95 %) of a KPI over replications, in its display unit."""
+        low, mid, high = np.quantile(self.kpi_samples[key], (0.05, 0.5, 0.95))
+        return float(mid), float(low), float(high)
+
+    def dates(self) -> npt.NDArray[np.datetime64]:
+        """Calendar date of the first day of each week."""
+        start = np.datetime64(self.start_date, "D")
+        return start + 7 * np.arange(self.weeks).astype("timedelta64[D]")
+
+    def frame(self, outputs: tuple[str, ...] | None = None) -> pd.DataFrame:
+        """Long frame: week, date, output, statistic, value (the results CSV)."""
+        import pandas as pd
+
+        names = outputs or self.outputs
+        weeks, dates = np.arange(self.weeks), self.dates()
+        parts = [
+            pd.DataFrame(
+                {
+                    "week": weeks,
+                    "date": dates,
+                    "output": name,
+                    "statistic": stat,
+                    "value": self.band(name)[row].astype(np.float64),
+                }
+            )
+            for name in names
+            for row, stat in enumerate(STATISTICS)
+        ]
+        return pd.concat(parts, ignore_index=True)
+
+
+def quantile_rows(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """(statistics, weeks) of a (R, weeks) array: sort once, interpolate linearly (numpy's
+    default quantile method), then the mean."""
+    ordered = np.sort(values, axis=0)
+    position = np.asarray(_QUANTILES) * (ordered.shape[0] - 1)
+    below = np.floor(position).astype(int)
+    above = np.minimum(below + 1, ordered.shape[0] - 1)
+    weight = (position - below)[:, None]
+    rows = ordered[below] * (1 - weight) + ordered[above] * weight
+    return np.vstack([rows, values.mean(axis=0)])
+
+
+def kpi_samples(results: Results) -> dict[str, npt.NDArray[np.float64]]:
+    """Per-replication KPI values over the last simulated year, in display units."""
+    samples = {}
+    for key, _label, output, how, divisor, _fmt in KPIS:
+        values = results[output]
+        if how == "sum":
+            samples[key] = values[:, -WEEKS_PER_YEAR:].sum(axis=1) / divisor
+        else:
+            samples[key] = values[:, -1] / divisor
+    return samples
+
+
+def summarise(results: Results) -> Summary:
+    """The compact Summary of a Results (what the app caches and plots)."""
+    outputs = results.outputs
+    bands = np.empty((len(outputs), len(STATISTICS), results.weeks), dtype=np.float32)
+    for index, name in enumerate(outputs):
+        bands[index] = quantile_rows(results[name])
+    return Summary(
+        scenario_name=results.scenario.name,
+        start_date=results.scenario.start_date,
+        replications=len(results.replication_ids),
+        seed=results.seed,
+        outputs=outputs,
+        bands=bands,
+        kpi_samples=kpi_samples(results),
+    )

@@ -1,0 +1,171 @@
+"""Tabs: dashboard (KPIs + fan bands), watch it turn (playback + loop diagram), compare A/B."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from flywheel.scenario import Scenario
+from flywheel.schema import LOOP_IDS, LOOP_NAMES
+from flywheel.ui import cache, charts, diagram, figures
+from flywheel.ui.summary import KPIS, Summary
+
+INTRO = (
+    "**The flywheel** (Amazon's napkin sketch): better customer experience → more traffic → "
+    "more sellers → more selection → better experience; and growth → lower costs → lower "
+    "prices → better experience. Balancing loops (congestion, service load, saturation, "
+    "crowding, margin) push back. **Move a lever in the sidebar** (grouped by loop; hover ⓘ "
+    "for what it does): every chart shows the median and the 5–95 % band of many simulated "
+    "futures, and the dashed line is the preset you started from."
+)
+PLAY_STEP_WEEKS = 13  # one quarter per frame
+PLAY_INTERVAL_SECONDS = 0.6
+
+
+def kpi_cards(current: Summary, reference: Summary) -> None:
+    """One metric per KPI: median, delta against the preset, 90 % band in the tooltip."""
+    for column, (key, label, _output, _how, _divisor, fmt) in zip(
+        st.columns(len(KPIS)), KPIS, strict=True
+    ):
+        median, low, high = current.kpi(key)
+        base = reference.kpi(key)[0]
+        delta = median - base
+        column.metric(
+            label,
+            fmt.format(median),
+            delta=None if abs(delta) < 1e-12 else fmt.format(delta).replace("$-", "-$"),
+            help=f"median of {current.replications} runs; 90 % band "
+            f"{fmt.format(low)} to {fmt.format(high)}; preset {fmt.format(base)}",
+        )
+
+
+def dashboard(current: Summary, reference: Summary) -> None:
+    """KPI cards and the compounding charts with Monte Carlo fan bands."""
+    kpi_cards(current, reference)
+    st.vega_lite_chart(
+        charts.band_frame(current, reference=reference),
+        charts.fan_spec(current, has_reference=True),
+        width="stretch",
+    )
+    st.caption(
+        f"Bands: 5–95 % (light) and 25–75 % (dark) of {current.replications} "
+        f"replications, seed {current.seed}. Dashed: the preset's median."
+    )
+    st.download_button(
+        "Download these charts (PNG)",
+        key="png_dashboard",
+        data=lambda: figures.png_bytes(figures.fan_figure(current, reference)),
+        file_name="flywheel_dashboard.png",
+        mime="image/png",
+    )
+
+
+def watch(current: Summary, scenario: Scenario) -> None:
+    """Playback of the weeks: play / pause / scrub; the loop diagram and charts at that week."""
+    state = st.session_state
+    state.setdefault("week", 0)
+    state.setdefault("playing", False)
+    interval = PLAY_INTERVAL_SECONDS if state["playing"] else None
+    st.fragment(run_every=interval)(_playback)(current, scenario)
+
+
+def _toggle_play() -> None:
+    state = st.session_state
+    state["playing"] = not state["playing"]
+    if state["playing"] and state["week"] >= state.get("last_week", 0):
+        state["week"] = 0
+
+
+def _playback(current: Summary, scenario: Scenario) -> None:
+    state = st.session_state
+    last = current.weeks - 1
+    state["last_week"] = last
+    if state["week"] > last:
+        state["week"] = last
+    if state["playing"]:
+        state["week"] = min(state["week"] + PLAY_STEP_WEEKS, last)
+        if state["week"] >= last:
+            state["playing"] = False
+    left, right = st.columns([1, 6])
+    left.button("⏸ Pause" if state["playing"] else "▶ Play", key="play", on_click=_toggle_play)
+    right.slider("Week", 0, last, key="week", help="Scrub through the simulated weeks.")
+    week = int(state["week"])
+    gains = {loop: current.median(f"gain_{loop}", week) for loop in LOOP_IDS}
+    scale = max(float(np.max(np.abs(current.band(f"gain_{loop}")[2]))) for loop in LOOP_IDS)
+    top = diagram.dominant_loop(gains)
+    date = scenario.week_date(week)
+    headline = (
+        f"Week {week} ({date:%b %Y}): dominant loop **{top} {LOOP_NAMES[top]}** "
+        f"({'amplifying' if gains[top] > 0 else 'damping'}, gain {gains[top]:+.2f})"
+        if top
+        else f"Week {week} ({date:%b %Y}): no loop active yet"
+    )
+    st.markdown(headline)
+    st.graphviz_chart(diagram.loop_dot(gains, scale, scenario.knockouts), width="stretch")
+    st.caption(
+        "Edge width = the loop's strength now (|gain| relative to its largest over the "
+        "run); green = amplifying, red = damping, grey dashed = cut. Gain is the "
+        "log-multiplier the loop's link applies this week (median over replications)."
+    )
+    st.vega_lite_chart(
+        charts.gains_frame(current, week), charts.gains_spec(current), width="stretch"
+    )
+    st.vega_lite_chart(
+        charts.band_frame(current, until_week=week),
+        charts.fan_spec(current, has_reference=False),
+        width="stretch",
+    )
+    st.download_button(
+        "Download loop strengths (PNG)",
+        key="png_gains",
+        data=lambda: figures.png_bytes(figures.gains_figure(current)),
+        file_name="flywheel_loop_strength.png",
+        mime="image/png",
+    )
+    st.download_button(
+        "Download the loop diagram (Graphviz DOT)",
+        key="dot_diagram",
+        data=diagram.loop_dot(gains, scale, scenario.knockouts),
+        file_name=f"flywheel_loops_week{week}.dot",
+        mime="text/vnd.graphviz",
+    )
+
+
+def compare(scenario: Scenario, presets: dict[str, Scenario], replications: int, seed: int) -> None:
+    """A/B: two scenarios side by side, their paired difference and bands."""
+    options = ["current levers", *presets]
+    left, right = st.columns(2)
+    name_a = left.selectbox("Scenario A", options, index=0, key="compare_a")
+    default_b = 1 + list(presets).index(
+        next((n for n in presets if n != "baseline"), next(iter(presets)))
+    )
+    name_b = right.selectbox("Scenario B", options, index=default_b, key="compare_b")
+    pick = {name: presets.get(name, scenario) for name in (name_a, name_b)}
+    a = cache.summary(pick[name_a], replications, seed)
+    b = cache.summary(pick[name_b], replications, seed)
+    rows = []
+    for key, label, _output, _how, _divisor, fmt in KPIS:
+        difference = b.kpi_samples[key] - a.kpi_samples[key]  # same seed and ids: paired
+        low, mid, high = np.quantile(difference, (0.05, 0.5, 0.95))
+        rows.append(
+            {
+                "KPI": label,
+                "A": fmt.format(a.kpi(key)[0]),
+                "B": fmt.format(b.kpi(key)[0]),
+                "B − A (median)": fmt.format(mid),
+                "B − A 90 % band": f"{fmt.format(low)} to {fmt.format(high)}",
+            }
+        )
+    st.dataframe(rows, hide_index=True, width="stretch")
+    st.caption(
+        "A and B run with the same seed and replication ids (common random numbers), "
+        "so B − A is a paired difference per replication."
+    )
+    st.vega_lite_chart(charts.compare_frame(a, b), charts.compare_spec(), width="stretch")
+    st.download_button(
+        "Download the comparison (PNG)",
+        key="png_compare",
+        data=lambda: figures.png_bytes(figures.compare_figure(a, b, (name_a, name_b))),
+        file_name="flywheel_compare.png",
+        mime="image/png",
+    )

@@ -1,0 +1,320 @@
+"""Tabs: why (attribution, tornado), events (timeline, editor), files, workshop + share link."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from flywheel.events import EVENT_KINDS
+from flywheel.scenario import (
+    MAX_SCENARIO_BYTES,
+    Scenario,
+    ScenarioError,
+    scenario_from_dict,
+    scenario_to_dict,
+    scenario_to_toml,
+)
+from flywheel.ui import cache, figures, state
+from flywheel.ui.levers import lever_specs
+from flywheel.ui.share import encode_link
+from flywheel.ui.summary import Summary
+from flywheel.ui.workshop import STORY
+
+WHY_OUTPUTS = {
+    "revenue_usd": "revenue (USD, last year)",
+    "operating_income_usd": "operating income (USD, last year)",
+    "customers": "active customers (end of last year)",
+}
+WHY_DEFAULT_REPLICATIONS = 20
+EXTRA_FIELDS = {  # kind -> (field, label, default, min, max)
+    "demand_shock": [("duration_weeks", 26, 1, 1040), ("size_share", 0.2, -0.9, 5.0)],
+    "recession": [("duration_weeks", 78, 1, 1040), ("depth_share", 0.05, 0.0, 0.9)],
+    "price_war": [("duration_weeks", 8, 1, 1040), ("depth_share", 0.1, 0.0, 0.9)],
+    "fc_outage": [("duration_weeks", 2, 1, 520), ("centers", 1.0, 0.0, 10_000.0)],
+}
+NEW_EVENT = "➕ new event"
+
+
+def why(scenario: Scenario, seed: int) -> None:
+    """Attribution waterfall by loop and a one-at-a-time tornado, computed on request."""
+    st.markdown(
+        "Which loops make this outcome, and which levers move it most? Both use "
+        "common random numbers (same seed and replication ids in every variant)."
+    )
+    left, right = st.columns(2)
+    output = left.selectbox(
+        "Outcome", list(WHY_OUTPUTS), format_func=WHY_OUTPUTS.get, key="why_output"
+    )
+    replications = int(
+        right.number_input(
+            "Replications per variant", 2, 500, WHY_DEFAULT_REPLICATIONS, key="why_replications"
+        )
+    )
+    if st.button("Explain this scenario", key="why_run", type="primary"):
+        st.session_state["why_requested"] = True
+    if not st.session_state.get("why_requested"):
+        st.info(
+            "Press *Explain this scenario*: it runs every loop knocked out in turn (12 "
+            "variants) and every lever ±25 % (about 180 variants)."
+        )
+        return
+    label = WHY_OUTPUTS[output]
+    waterfall = cache.attribution(scenario, output, replications, seed)
+    st.subheader("Attribution by loop")
+    st.pyplot(figures.waterfall_figure(waterfall, label), width="stretch")
+    st.dataframe(waterfall, hide_index=True, width="stretch")
+    st.caption(
+        "Each loop's bar = outcome with every loop on − outcome with that loop alone "
+        "cut (mean over replications; q05/q95 = its Monte Carlo band). Interactions = "
+        "total − sum of the single-loop effects (from flywheel.experiments.attribute)."
+    )
+    table = cache.tornado(scenario, output, replications, seed)
+    st.subheader("Sensitivity tornado (one lever at a time)")
+    st.pyplot(figures.tornado_figure(table, label), width="stretch")
+    st.caption(
+        "Each lever moves ±25 % of its current value, clipped to its documented "
+        "range (a lever at 0 moves 10 % of its range); bars = mean change of the "
+        f"outcome against this scenario (base {table.attrs['base']:.4g}). Top 15 shown."
+    )
+    st.download_button(
+        "Download the waterfall (PNG)",
+        key="png_waterfall",
+        data=lambda: figures.png_bytes(figures.waterfall_figure(waterfall, label)),
+        file_name="flywheel_attribution.png",
+        mime="image/png",
+    )
+    st.download_button(
+        "Download the tornado (PNG)",
+        key="png_tornado",
+        data=lambda: figures.png_bytes(figures.tornado_figure(table, label)),
+        file_name="flywheel_tornado.png",
+        mime="image/png",
+    )
+
+
+def _event_label(index: int, event: dict) -> str:
+    detail = f" {event['lever']} = {event['value']:g}" if event["kind"] == "policy" else ""
+    when = f"week {event['week']}" if "week" in event else f"date {event.get('date')}"
+    return f"{index}: {event['kind']}{detail} at {when}"
+
+
+def _on_pick_event() -> None:
+    """Fill the editor with the picked event's values."""
+    s = st.session_state
+    picked = s["event_pick"]
+    if picked == NEW_EVENT:
+        return
+    event = s["events"][int(picked.split(":")[0])]
+    s["event_kind"] = event["kind"]
+    s["event_week"] = int(event.get("week", 0))
+    if event["kind"] == "policy":
+        s["event_lever"], s["event_value"] = event["lever"], float(event["value"])
+    for field, *_ in EXTRA_FIELDS.get(event["kind"], []):
+        s[f"event_{field}"] = event[field]
+
+
+def _save_event(preset: Scenario) -> None:
+    s = st.session_state
+    kind = s["event_kind"]
+    event: dict = {"kind": kind, "week": int(s["event_week"]), "id": f"app-{kind}"}
+    if kind == "policy":
+        event.update(lever=s["event_lever"], value=float(s["event_value"]))
+    for field, default, *_ in EXTRA_FIELDS.get(kind, []):
+        event[field] = type(default)(s.get(f"event_{field}", default))
+    events = list(s["events"])
+    picked = s.get("event_pick", NEW_EVENT)
+    if picked == NEW_EVENT:
+        events.append(event)
+    else:
+        events[int(picked.split(":")[0])] = event
+    _commit_events(preset, events)
+
+
+def _delete_event(preset: Scenario) -> None:
+    s = st.session_state
+    picked = s.get("event_pick", NEW_EVENT)
+    if picked != NEW_EVENT:
+        events = list(s["events"])
+        del events[int(picked.split(":")[0])]
+        _commit_events(preset, events)
+        s["event_pick"] = NEW_EVENT
+
+
+def _commit_events(preset: Scenario, events: list[dict]) -> None:
+    data = scenario_to_dict(preset)
+    data["events"] = events
+    try:
+        scenario_from_dict(data, origin="the event editor")
+    except ScenarioError as error:
+        st.session_state["event_error"] = str(error)
+        return
+    st.session_state["events"] = events
+    st.session_state["event_message"] = f"Saved: {len(events)} event(s) in the scenario."
+
+
+def events(scenario: Scenario, preset: Scenario) -> None:
+    """Timeline of the scenario's events and an editor to add, change or delete one."""
+    st.pyplot(figures.timeline_figure(scenario), width="stretch")
+    listed = st.session_state.get("events", [])
+    st.dataframe(
+        [{k: str(v) for k, v in e.items()} for e in listed] or [{"events": "none"}],
+        hide_index=True,
+        width="stretch",
+    )
+    st.subheader("Add or edit an event")
+    for key, show in (("event_error", st.error), ("event_message", st.success)):
+        message = state.pop_message(key)
+        if message:
+            show(message)
+    options = [NEW_EVENT] + [_event_label(i, e) for i, e in enumerate(listed)]
+    if st.session_state.get("event_pick") not in options:
+        st.session_state["event_pick"] = NEW_EVENT
+    st.selectbox("Event", options, key="event_pick", on_change=_on_pick_event)
+    left, right = st.columns(2)
+    kind = left.selectbox("Kind", EVENT_KINDS, key="event_kind")
+    right.number_input("Week (0 = start)", 0, scenario.horizon_weeks - 1, 52, key="event_week")
+    if kind == "policy":
+        names = [spec.name for spec in lever_specs()]
+        left.selectbox("Lever", names, key="event_lever", index=names.index("pass_through_share"))
+        right.number_input(
+            "New value (in the lever's unit)", value=0.8, key="event_value", format="%.6g"
+        )
+    for field, default, low, high in EXTRA_FIELDS.get(kind, []):
+        right.number_input(field.replace("_", " "), low, high, default, key=f"event_{field}")
+    buttons = st.columns(2)
+    buttons[0].button(
+        "Save event", key="event_save", on_click=_save_event, args=(preset,), type="primary"
+    )
+    buttons[1].button(
+        "Delete picked event", key="event_delete", on_click=_delete_event, args=(preset,)
+    )
+
+
+def _on_upload() -> None:
+    upload = st.session_state.get("upload")
+    if upload is None:
+        return
+    data = upload.getvalue()
+    if len(data) > MAX_SCENARIO_BYTES:
+        st.session_state["upload_error"] = (
+            f"{upload.name}: {len(data)} bytes; a scenario "
+            f"file may have at most {MAX_SCENARIO_BYTES}."
+        )
+        return
+    try:
+        text = data.decode("utf-8")
+        scenario = cache.parsed_upload(text, upload.name)
+    except UnicodeDecodeError as error:
+        st.session_state["upload_error"] = f"{upload.name}: not UTF-8 text (byte {error.start})"
+        return
+    except ScenarioError as error:
+        st.session_state["upload_error"] = str(error)
+        return
+    uploads = dict(st.session_state.get("uploads", {}))
+    uploads[scenario.name] = text
+    st.session_state["uploads"] = uploads
+    state.load_into_state(state.UPLOAD_PREFIX + scenario.name, scenario)
+    st.session_state["upload_message"] = (
+        f"Loaded {upload.name} as preset '{state.UPLOAD_PREFIX}{scenario.name}'."
+    )
+
+
+def files(scenario: Scenario, current: Summary) -> None:
+    """Upload a scenario TOML; download the scenario, the results CSV and the figures."""
+    st.file_uploader(
+        f"Upload a scenario (.toml, at most {MAX_SCENARIO_BYTES // 1024} KiB)",
+        type=["toml"],
+        key="upload",
+        on_change=_on_upload,
+        help="Validated like `flywheel validate`; it is parsed, never executed.",
+    )
+    for key, show in (("upload_error", st.error), ("upload_message", st.success)):
+        message = state.pop_message(key)
+        if message:
+            show(message)
+    st.download_button(
+        "Download this scenario (TOML)",
+        key="dl_toml",
+        data=scenario_to_toml(scenario),
+        file_name=f"{scenario.name}.toml",
+        mime="application/toml",
+    )
+    st.download_button(
+        "Download results (CSV: weekly bands of every output)",
+        key="dl_csv",
+        data=lambda: current.frame().to_csv(index=False).encode(),
+        file_name=f"{scenario.name}_results.csv",
+        mime="text/csv",
+    )
+    st.download_button(
+        "Download the event timeline (PNG)",
+        key="png_timeline",
+        data=lambda: figures.png_bytes(figures.timeline_figure(scenario)),
+        file_name="flywheel_events.png",
+        mime="image/png",
+    )
+    st.caption(
+        "The dashboard, loop-strength, compare, waterfall and tornado PNGs are under their charts."
+    )
+
+
+def workshop(scenario: Scenario, preset_name: str, preset: Scenario) -> None:
+    """A guided story (question → change → what to look for) and a shareable link."""
+    s = st.session_state
+    s.setdefault("workshop_step", 0)
+    index = int(s["workshop_step"])
+    step = STORY[index]
+    st.progress((index + 1) / len(STORY), text=f"Step {index + 1} of {len(STORY)}")
+    st.subheader(step.title)
+    st.markdown(f"**Ask the room:** {step.question}")
+    change = (
+        ", ".join(
+            [f"`{k}` → {v:g}" for k, v in step.levers.items()]
+            + [f"cut loop {loop}" for loop in step.knockouts]
+        )
+        or "none (preset)"
+    )
+    st.markdown(f"**Change:** preset `{step.preset}`; {change}")
+    st.button(
+        "Apply this step",
+        key="workshop_apply",
+        type="primary",
+        on_click=state.apply_changes,
+        args=(step.preset, step.levers, step.knockouts),
+    )
+    st.markdown(f"**What to look for:** {step.look_for}")
+    back, forward = st.columns(2)
+    back.button(
+        "← Previous step",
+        key="workshop_back",
+        disabled=index == 0,
+        on_click=lambda: s.update(workshop_step=index - 1),
+    )
+    forward.button(
+        "Next step →",
+        key="workshop_next",
+        disabled=index == len(STORY) - 1,
+        on_click=lambda: s.update(workshop_step=index + 1),
+    )
+    st.divider()
+    st.subheader("Share this scenario")
+    params = (
+        encode_link(scenario, preset_name, preset)
+        if not preset_name.startswith(state.UPLOAD_PREFIX)
+        else None
+    )
+    if params is None:
+        st.warning("An uploaded scenario cannot travel in a link: download its TOML instead.")
+        return
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    st.code(f"{_base_url()}?{query}", language=None)
+    if st.button("Put it in the address bar", key="share_link"):
+        st.query_params.from_dict(params)
+    st.caption("Anyone opening this link gets the same preset, levers, cuts and events.")
+
+
+def _base_url() -> str:
+    try:
+        url = st.context.url
+    except AttributeError:
+        url = ""
+    return (url or "http://localhost:8501/").split("?")[0]
