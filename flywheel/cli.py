@@ -238,7 +238,7 @@ def _load_extra_commands() -> None:
     """Import modules that register more sub-commands (they stay optional)."""
     import importlib
 
-    for module in ("flywheel.cli_experiments", "flywheel.calibration.cli"):
+    for module in ("flywheel.cli_experiments", "flywheel.cli_calibration"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as error:

@@ -1,0 +1,18 @@
+"""Calibration of a scenario to annual public figures (docs/calibration.md).
+
+Steps: `load_history` (long CSV) -> `build_targets` (metric mapping, years, confidence) ->
+`Problem` (scenario + `parse_parameters` specs) -> `fit` (Sobol screen + least squares, progress
+through a callback) -> `write_report` (calibrated TOML, PNG, Markdown, JSON). The library never
+prints; `flywheel.cli_calibration` is the command line.
+"""
+
+from flywheel.calibration.data import CalibrationError, History, load_history, metric_spec
+from flywheel.calibration.fit import FitResult, fit
+from flywheel.calibration.objective import Problem, Target, build_targets
+from flywheel.calibration.params import ParameterSpec, parse_parameter, parse_parameters
+
+__all__ = [
+    "CalibrationError", "FitResult", "History", "ParameterSpec", "Problem", "Target",
+    "build_targets", "fit", "load_history", "metric_spec", "parse_parameter",
+    "parse_parameters",
+]

@@ -1,0 +1,137 @@
+"""`flywheel calibrate`: fit scenario parameters to annual data (docs/calibration.md).
+
+    flywheel calibrate scenarios/amazon_1996_2024.toml --data ../shared/data/amazon_history.csv \
+        --fit net_sales_usd_million --fit share_3p_percent \
+        --params 'bass_q_per_year[0.1,1.0]' --params 'skus_per_seller[5,200]' \
+        --out scenarios/amazon_1996_2024_calibrated.toml
+
+Bad input (unknown parameter or metric, malformed NAME[MIN,MAX], bounds outside the schema
+range, missing data file) exits 2 with one line and no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from pathlib import Path
+
+from flywheel.cli import EXIT_OK, UsageError, extra_command
+
+
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("scenario", type=Path, help="scenario TOML file to calibrate")
+    parser.add_argument("--data", type=Path, required=True, help="long-format history CSV")
+    parser.add_argument("--fit", action="append", default=[], metavar="METRIC",
+                        help="annual column to fit (repeat), e.g. net_sales_usd_million")
+    parser.add_argument("--params", action="append", default=[], nargs="+",
+                        metavar="NAME[MIN,MAX]", help="parameter and search bounds (repeat)")
+    parser.add_argument("--out", type=Path, required=True, help="calibrated scenario .toml")
+    parser.add_argument("--report-dir", type=Path, default=None,
+                        help="folder for the PNG and reports (default: next to --out)")
+    parser.add_argument("--years", default=None, metavar="FIRST-LAST",
+                        help="years to fit, e.g. 1997-2024 (default: all simulated full years)")
+    parser.add_argument("--include-memory", action="store_true",
+                        help="also fit rows of confidence 'memory' (unverified; default off)")
+    parser.add_argument("--weight", action="append", default=[], metavar="METRIC=W",
+                        help="weight of a fitted metric (default 1)")
+    parser.add_argument("--starts", type=int, default=64,
+                        help="Sobol start points screened in one batch (default 64)")
+    parser.add_argument("--max-evaluations", type=int, default=300,
+                        help="candidate runs allowed to least squares (default 300)")
+    parser.add_argument("--replications", type=int, default=0,
+                        help="0: noise off (default); N: average N common-random-number runs")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _years(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    first, sep, last = text.partition("-")
+    try:
+        low, high = int(first), int(last)
+    except ValueError:
+        raise UsageError(f"--years {text!r}: expected FIRST-LAST, e.g. 1997-2024") from None
+    if not sep or low > high:
+        raise UsageError(f"--years {text!r}: expected FIRST-LAST with FIRST <= LAST")
+    return low, high
+
+
+def _weights(items: list[str]) -> dict[str, float]:
+    weights = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        try:
+            weights[name.strip()] = float(value)
+        except ValueError:
+            raise UsageError(f"--weight {item!r}: expected METRIC=NUMBER") from None
+        if not sep or weights[name.strip()] < 0:
+            raise UsageError(f"--weight {item!r}: expected METRIC=NUMBER >= 0")
+    return weights
+
+
+@extra_command("calibrate", "fit scenario parameters to annual data (least squares on logs)",
+               _add_arguments)
+def _calibrate(args: argparse.Namespace) -> int:
+    from flywheel.calibration import (
+        CalibrationError,
+        Problem,
+        build_targets,
+        fit,
+        load_history,
+        parse_parameters,
+    )
+    from flywheel.calibration.data import CONFIDENCE_LEVELS, DEFAULT_CONFIDENCE
+    from flywheel.calibration.report import metric_statistics, parameter_table, write_report
+    from flywheel.scenario import load_scenario
+
+    if args.starts < 0 or args.max_evaluations < 1 or args.replications < 0:
+        raise UsageError("--starts >= 0, --max-evaluations >= 1, --replications >= 0")
+    if args.out.suffix.lower() != ".toml":
+        raise UsageError(f"--out {args.out}: expected a .toml file")
+    report_dir = args.report_dir or args.out.parent
+    if not report_dir.is_dir():
+        raise UsageError(f"--report-dir {report_dir}: folder does not exist")
+    try:
+        scenario = load_scenario(args.scenario)
+        history = load_history(args.data)
+        specs = parse_parameters([p for group in args.params for p in group], scenario)
+        confidence = CONFIDENCE_LEVELS if args.include_memory else DEFAULT_CONFIDENCE
+        targets = build_targets(history, args.fit, scenario, _years(args.years), confidence,
+                                _weights(args.weight))
+    except CalibrationError as error:
+        raise UsageError(str(error)) from None
+    problem = Problem(scenario, specs, targets, replications=args.replications, seed=args.seed)
+    command = "flywheel calibrate " + shlex.join(sys.argv[2:] if sys.argv[1:2] == [
+        "calibrate"] else [str(args.scenario), "..."])
+    result = _run_fit(problem, args, fit)
+    paths = write_report(result, history, args.scenario, args.out, report_dir, command)
+    for row in metric_statistics(result):
+        print(f"{row['metric']:<30} MAPE {row['mape_percent']:7.1f} %   mean abs error "
+              f"{row['mean_abs_error']:.4g}")
+    for row in parameter_table(result):
+        flag = f"  <- at {row['bound_hit']} bound" if row["bound_hit"] else ""
+        print(f"{row['name']:<36} {row['fitted']:<12.5g} [{row['low']:g}, {row['high']:g}]{flag}")
+    print("wrote " + ", ".join(str(p) for p in paths.values()))
+    return EXIT_OK
+
+
+def _run_fit(problem, args: argparse.Namespace, fit):  # noqa: ANN001, ANN202 - thin wrapper
+    if args.quiet:
+        return fit(problem, starts=args.starts, max_evaluations=args.max_evaluations,
+                   seed=args.seed)
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("calibrating"), BarColumn(), TextColumn("{task.completed}/"
+                  "{task.total} runs"), TextColumn("best cost {task.fields[cost]}"),
+                  TimeElapsedColumn(), transient=False) as bar:
+        task = bar.add_task("fit", total=args.starts + 1 + args.max_evaluations, cost="-")
+
+        def report(done: int, total: int, cost: float) -> None:
+            bar.update(task, completed=done, total=total, cost=f"{cost:.4g}")
+
+        result = fit(problem, starts=args.starts, max_evaluations=args.max_evaluations,
+                     seed=args.seed, progress=report)
+        bar.update(task, completed=bar.tasks[0].total)
+    return result

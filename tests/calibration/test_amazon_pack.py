@@ -1,0 +1,149 @@
+"""The Amazon pack: scenarios load, annual aggregation sums weeks, CLI errors, workshop story."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import flywheel
+from flywheel.scenario import load_scenario, scenario_from_dict
+
+REPO = Path(__file__).resolve().parents[2]
+SCENARIOS = REPO / "scenarios"
+WORKSHOP = SCENARIOS / "workshop"
+ANNUAL_COLUMNS = (
+    "year",
+    "net_sales_usd_million",
+    "operating_income_usd_million",
+    "active_customers_million",
+    "prime_members_million",
+    "share_3p_percent",
+    "fc_sqft_million",
+    "sellers_thousand",
+)
+
+
+def test_annual_aggregation_sums_weeks_by_calendar_year() -> None:
+    scenario = scenario_from_dict({"name": "t", "start_date": "2025-12-29", "horizon_weeks": 60})
+    results = flywheel.simulate(scenario, 2, 3)
+    annual = results.annual()
+    dates = pd.to_datetime(results.dates())
+    for replication in range(2):
+        rows = annual[annual.replication == replication].set_index("year")
+        assert list(rows.index) == [2025, 2026, 2027]
+        for year in rows.index:
+            in_year = np.asarray(dates.year == year)
+            assert rows.loc[year, "weeks"] == in_year.sum()
+            revenue = results["revenue_usd"][replication, in_year].sum()
+            assert rows.loc[year, "net_sales_usd_million"] == pytest.approx(
+                revenue / 1e6, rel=1e-12
+            )
+            last = np.flatnonzero(in_year)[-1]
+            assert rows.loc[year, "active_customers_million"] == pytest.approx(
+                results["customers"][replication, last] / 1e6
+            )
+            share = (
+                100
+                * results["gmv_3p_usd"][replication, in_year].sum()
+                / results["gmv_usd"][replication, in_year].sum()
+            )
+            assert rows.loc[year, "share_3p_percent"] == pytest.approx(share)
+
+
+def test_run_annual_csv(tmp_path: Path) -> None:
+    out = tmp_path / "annual.csv"
+    scenario = tmp_path / "s.toml"
+    scenario.write_text('name = "s"\nstart_date = 2026-01-05\nhorizon_weeks = 110\n')
+    done = subprocess.run(
+        [sys.executable, "-m", "flywheel", "run", str(scenario), "--annual", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    table = pd.read_csv(out)
+    assert set(ANNUAL_COLUMNS) <= set(table.columns)
+    assert list(table.year) == [2026, 2027, 2028]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SCENARIOS.glob("amazon_*.toml")))
+def test_amazon_scenarios_load(name: str) -> None:
+    scenario = load_scenario(SCENARIOS / name)
+    assert scenario.start_date.isoformat() == "1996-01-01"
+    assert scenario.week_date(scenario.horizon_weeks - 1).year == 2024
+    first = (SCENARIOS / name).read_text().splitlines()[0]
+    assert first.startswith("# Question:")
+
+
+def test_counterfactuals_change_what_they_say() -> None:
+    calibrated = load_scenario(SCENARIOS / "amazon_1996_2024_calibrated.toml")
+    kinds = {e.kind for e in calibrated.events}
+    assert {"marketplace_launch", "prime_launch"} <= kinds
+    no_market = load_scenario(SCENARIOS / "amazon_no_marketplace.toml")
+    assert "marketplace_launch" not in {e.kind for e in no_market.events}
+    assert not no_market.initial.is_marketplace_open
+    assert "prime_launch" not in {
+        e.kind for e in load_scenario(SCENARIOS / "amazon_no_prime.toml").events
+    }
+    half = load_scenario(SCENARIOS / "amazon_half_pass_through.toml")
+    assert half.levers.pass_through_share == pytest.approx(calibrated.levers.pass_through_share / 2)
+    late = load_scenario(SCENARIOS / "amazon_fc_delayed.toml")
+    assert late.levers.fc_lead_time_weeks == calibrated.levers.fc_lead_time_weeks + 104
+
+
+def test_workshop_story_is_valid() -> None:
+    story = tomllib.loads((WORKSHOP / "story.toml").read_text())
+    assert story["title"] and sum(s["minutes"] for s in story["steps"]) <= story["minutes"]
+    annual_columns = set(ANNUAL_COLUMNS)
+    for step in story["steps"]:
+        assert {"title", "question", "scenario", "look_for", "outputs", "minutes"} <= set(step)
+        for key in ("scenario", "compare_with"):
+            if key in step:
+                path = WORKSHOP / step[key]
+                load_scenario(path)
+                assert path.read_text().startswith("# Question:")
+        assert set(step["outputs"]) <= annual_columns
+    files = {p.name for p in WORKSHOP.glob("[0-9][0-9]_*.toml")}
+    assert files == {s["scenario"] for s in story["steps"]}
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--params", "nonsense[0,1]"], "unknown parameter"),
+        (["--params", "bass_q_per_year[0.1"], "expected NAME"),
+        (["--params", "bass_q_per_year[0,9]"], "outside the schema range"),
+        (["--params", "bass_q_per_year[0.1,0.9]", "--fit", "nope"], "unknown metric"),
+        (["--params", "bass_q_per_year[0.1,0.9]", "--data", "missing.csv"], "not found"),
+    ],
+)
+def test_calibrate_bad_input_exits_2(tmp_path: Path, arguments: list[str], message: str) -> None:
+    data = tmp_path / "h.csv"
+    data.write_text(
+        "year,metric,value,unit,source,confidence\n2027,net_sales,5,usd_million,x,filed\n"
+    )
+    base = [
+        "calibrate",
+        str(SCENARIOS / "baseline.toml"),
+        "--out",
+        str(tmp_path / "c.toml"),
+        "--fit",
+        "net_sales_usd_million",
+        "--data",
+        str(data),
+    ]
+    done = subprocess.run(
+        [sys.executable, "-m", "flywheel", *base, *arguments],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 2, done.stderr
+    assert message in done.stderr and "Traceback" not in done.stderr
