@@ -76,6 +76,8 @@ def _common(parser: argparse.ArgumentParser, replications_flag: str = "--replica
 def _executor(args: argparse.Namespace) -> Iterator[Any]:
     from flywheel.experiments import make_executor
 
+    if args.scheduler and args.executor == "processes":
+        raise UsageError("--scheduler needs --executor dask (or no --executor)")
     kind = "dask" if args.scheduler else args.executor
     executor = make_executor(kind, args.workers, args.scheduler)
     try:

@@ -50,4 +50,4 @@ def test_bad_input(short):
     with pytest.raises(ValueError, match="already cut"):
         attribute(cut, "customers", loops=("R1",))
     with pytest.raises(ValueError, match="Shapley"):
-        attribute(short, "customers", replications=1, shapley=False).shapley("R1")
+        attribute(short, "customers", replications=1, loops=("R1",)).shapley("R1")

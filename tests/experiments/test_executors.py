@@ -51,7 +51,7 @@ def reference(short, tmp_path_factory):
     return _experiments(short, SequentialExecutor(), tmp_path_factory.mktemp("seq") / "s")
 
 
-@pytest.mark.parametrize("kind", ["processes-1", "processes-2", "dask-2"])
+@pytest.mark.parametrize("kind", ["processes-2", "dask-2"])
 def test_same_bytes_on_every_executor(short, reference, tmp_path, kind):
     name, workers = kind.split("-")
     if name == "dask":  # threads in one process: a LocalCluster that is light on 2 cores
