@@ -1,0 +1,179 @@
+"""`flywheel sensitivity` and `flywheel attribute`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from flywheel.cli import (
+    EXIT_OK,
+    _positive_int,
+    extra_command,
+    scenario_from_args,
+    write_table,
+)
+from flywheel.cli_experiments.common import _common, _executor, _progress, _ranges, _save_png
+
+DEFAULT_SENSITIVITY_LEVERS = (
+    "pass_through_share",
+    "marketing_share_of_revenue",
+    "seller_take_rate_share",
+    "prime_fee_usd_per_year",
+    "fc_build_trigger_utilisation_share",
+    "fc_lead_time_weeks",
+    "service_staffing_share",
+    "defect_rate_share",
+    "ab_testing_intensity_share",
+    "competitor_price_trend_per_year",
+)
+
+
+def _sensitivity_arguments(parser: argparse.ArgumentParser) -> None:
+    _common(parser)
+    parser.add_argument("--method", choices=("sobol", "morris"), default="sobol")
+    parser.add_argument(
+        "--levers",
+        default=",".join(DEFAULT_SENSITIVITY_LEVERS),
+        help="comma-separated levers (default: ten key levers)",
+    )
+    parser.add_argument(
+        "--range",
+        action="append",
+        default=[],
+        metavar="LEVER=LOW:HIGH",
+        help="range of a lever (default: its schema bounds)",
+    )
+    parser.add_argument(
+        "--outcome",
+        default="revenue_usd@year10",
+        help="OUTPUT, OUTPUT@weekN or OUTPUT@yearN (default revenue_usd@year10)",
+    )
+    parser.add_argument(
+        "-N",
+        "--samples",
+        type=_positive_int,
+        default=256,
+        help="Sobol base sample (power of 2) or Morris trajectories",
+    )
+    parser.add_argument(
+        "--replications",
+        type=_positive_int,
+        default=1,
+        help="replications averaged per sample point (common random numbers)",
+    )
+    parser.add_argument("--second-order", action="store_true")
+    parser.add_argument("--out", type=Path, help="write indices to .csv or .parquet")
+    parser.add_argument("--plot", type=Path, help="tornado PNG (index-over-time beside it)")
+
+
+@extra_command(
+    "sensitivity", "Sobol or Morris sensitivity (SALib), per year too", _sensitivity_arguments
+)
+def _sensitivity(args: argparse.Namespace) -> int:
+    from flywheel.experiments import sensitivity
+
+    scenario = scenario_from_args(args)
+    levers = [name.strip() for name in args.levers.split(",") if name.strip()]
+    with _executor(args) as executor, _progress(args, "runs") as progress:
+        frame = sensitivity(
+            scenario,
+            levers,
+            args.outcome,
+            method=args.method,
+            n=args.samples,
+            ranges=_ranges(args.range),
+            replications=args.replications,
+            seed=args.seed,
+            second_order=args.second_order,
+            chunk_size=args.chunk_size,
+            executor=executor,
+            progress=progress,
+        )
+    if args.out is not None:
+        write_table(frame, args.out)
+    if args.plot is not None:
+        from flywheel.experiments import plots
+
+        _save_png(plots.tornado(frame), args.plot)
+        _save_png(
+            plots.index_over_time(frame), args.plot.with_name(args.plot.stem + "_over_time.png")
+        )
+    main = frame[frame["year"].isna()].drop(columns=["year"])
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "method": args.method,
+                    "outcome": frame.attrs["outcome"],
+                    "runs": frame.attrs["runs"],
+                    "indices": main.drop(columns=["target"]).to_dict(orient="records"),
+                }
+            )
+        )
+    else:
+        print(
+            f"{args.method} sensitivity of {frame.attrs['outcome']} ({frame.attrs['runs']} runs):"
+        )
+        print(main.drop(columns=["target"]).to_string(index=False, float_format="%.3f"))
+    return EXIT_OK
+
+
+def _attribute_arguments(parser: argparse.ArgumentParser) -> None:
+    _common(parser)
+    parser.add_argument(
+        "--outcome",
+        default="revenue_usd@year10",
+        help="OUTPUT, OUTPUT@weekN or OUTPUT@yearN (default revenue_usd@year10)",
+    )
+    parser.add_argument("-n", "--replications", type=_positive_int, default=20)
+    parser.add_argument(
+        "--shapley", action="store_true", help="also Shapley values (all 2^loops knockout subsets)"
+    )
+    parser.add_argument("--out", type=Path, help="write the table to .csv or .parquet")
+    parser.add_argument("--plot", type=Path, help="waterfall PNG")
+
+
+@extra_command(
+    "attribute", "attribute an outcome to each feedback loop (knockouts)", _attribute_arguments
+)
+def _attribute(args: argparse.Namespace) -> int:
+    from flywheel.experiments import attribute
+
+    scenario = scenario_from_args(args)
+    with _executor(args) as executor, _progress(args, "runs") as progress:
+        result = attribute(
+            scenario,
+            args.outcome,
+            args.replications,
+            args.seed,
+            shapley=args.shapley,
+            chunk_size=args.chunk_size,
+            executor=executor,
+            progress=progress,
+        )
+    table = result.table()
+    if args.out is not None:
+        write_table(table, args.out)
+    if args.plot is not None:
+        from flywheel.experiments import plots
+
+        _save_png(plots.waterfall(table), args.plot)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "outcome": table.attrs["outcome"],
+                    "replications": args.replications,
+                    "all_on_mean": table.attrs["all_on_mean"],
+                    "components": table.to_dict(orient="records"),
+                }
+            )
+        )
+    else:
+        print(
+            f"attribution of {table.attrs['outcome']} ({args.replications} replications, "
+            f"all loops on: mean {table.attrs['all_on_mean']:,.4g})"
+        )
+        print(table.to_string(index=False, float_format="%.4g"))
+    return EXIT_OK

@@ -1,0 +1,118 @@
+"""Arguments, executors and progress bars shared by the experiment commands."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from flywheel.cli import (
+    UsageError,
+    _non_negative_int,
+    _positive_int,
+)
+from flywheel.files import write_atomic
+
+
+def _common(parser: argparse.ArgumentParser, replications_flag: str = "--replications") -> None:
+    parser.add_argument("scenario", type=Path, help="scenario TOML file")
+    parser.add_argument("--seed", type=_non_negative_int, default=0)
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a parameter (see `describe`)",
+    )
+    parser.add_argument("--executor", choices=("local", "processes", "dask"), default="local")
+    parser.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=None,
+        help="worker processes (processes, dask LocalCluster)",
+    )
+    parser.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --executor dask)",
+    )
+    parser.add_argument(
+        "--chunk-size",
+        type=_positive_int,
+        default=1000,
+        help="replications per lockstep batch (default 1000)",
+    )
+    parser.add_argument("--json", action="store_true", help="print a JSON summary")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+@contextlib.contextmanager
+def _executor(args: argparse.Namespace) -> Iterator[Any]:
+    from flywheel.experiments import make_executor
+
+    if args.scheduler and args.executor == "processes":
+        raise UsageError("--scheduler needs --executor dask (or no --executor)")
+    kind = "dask" if args.scheduler else args.executor
+    executor = make_executor(kind, args.workers, args.scheduler)
+    try:
+        yield executor
+    finally:
+        executor.close()
+
+
+@contextlib.contextmanager
+def _progress(args: argparse.Namespace, label: str) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar on stderr, driven by (done, total) callbacks."""
+    if args.no_progress or args.json:
+        yield lambda done, total: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _save_png(figure: Any, path: Path) -> None:
+    if path.suffix.lower() != ".png":
+        raise UsageError(f"--plot {path}: expected a .png file")
+    write_atomic(path, lambda handle: figure.savefig(handle, format="png", dpi=110), binary=True)
+
+
+def _pairs(items: list[str], flag: str) -> dict[str, str]:
+    pairs = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise UsageError(f"{flag} {item!r}: expected NAME=VALUE")
+        pairs[name.strip()] = value.strip()
+    return pairs
+
+
+def _ranges(items: list[str]) -> dict[str, tuple[float, float]]:
+    ranges = {}
+    for name, text in _pairs(items, "--range").items():
+        low, sep, high = text.partition(":")
+        try:
+            ranges[name] = (float(low), float(high))
+        except ValueError:
+            raise UsageError(f"--range {name}={text}: expected LOW:HIGH") from None
+        if not sep:
+            raise UsageError(f"--range {name}={text}: expected LOW:HIGH")
+    return ranges
