@@ -135,3 +135,41 @@ def _run_fit(problem, args: argparse.Namespace, fit):  # noqa: ANN001, ANN202 - 
                      seed=args.seed, progress=report)
         bar.update(task, completed=bar.tasks[0].total)
     return result
+
+
+def _add_record_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("scenarios", type=Path, nargs="+", help="scenario TOML files")
+    parser.add_argument("--data", type=Path, required=True, help="long-format history CSV")
+    parser.add_argument("--out", type=Path, required=True, help="figure .png")
+    parser.add_argument("--table", type=Path, default=None, help="Markdown summary table .md")
+    parser.add_argument("--replications", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=0)
+
+
+@extra_command("compare-record", "Monte Carlo bands of scenarios against the annual record",
+               _add_record_arguments)
+def _compare_record(args: argparse.Namespace) -> int:
+    from flywheel.calibration import CalibrationError, load_history
+    from flywheel.calibration.record import annual_bands, record_figure, summary_table
+    from flywheel.files import write_atomic, write_text_atomic
+    from flywheel.scenario import load_scenario
+
+    if args.out.suffix.lower() != ".png" or args.replications < 1:
+        raise UsageError("--out must be a .png and --replications >= 1")
+    try:
+        history = load_history(args.data)
+    except CalibrationError as error:
+        raise UsageError(str(error)) from None
+    bands = {}
+    for path in args.scenarios:
+        scenario = load_scenario(path)
+        bands[scenario.name] = annual_bands(scenario, args.replications, args.seed)
+    figure = record_figure(bands, history)
+    write_atomic(args.out, lambda handle: figure.savefig(handle, format="png", dpi=100),
+                 binary=True)
+    table = summary_table(bands, (2000, 2010, 2024))
+    if args.table is not None:
+        write_text_atomic(args.table, table)
+    print(table)
+    print(f"wrote {args.out}")
+    return EXIT_OK
