@@ -80,7 +80,7 @@ class DemandShock(_Timed):
 
 @dataclass(frozen=True, config=STRICT)
 class Recession(_Timed):
-    """Demand falls by `depth_share` and the market grows more slowly for a while."""
+    """Demand (orders per visit) and marketing-driven adoption fall by `depth_share` for a while."""
 
     kind: Literal["recession"] = "recession"
     duration_weeks: int = Field(strict=True, default=78, ge=1, le=1040)

@@ -196,7 +196,7 @@ class Levers:
         -0.015, -0.1, 0.1, "1/year (log)", "exogenous drift of competitors' prices",
         loop="R3", source="paper: Goolsbee & Klenow (2018), online prices -1.3pp/yr vs CPI")
     credit_limit_usd: float = lever(
-        2e9, 0.0, 1e12, "USD", "borrowing available beyond cash for capex",
+        5e9, 0.0, 1e12, "USD", "borrowing available beyond cash for capex",
         loop="B5", source="assumption: capital markets fund growth up to a limit (Amazon sold ~$2B of convertible notes in 1999-2000, 10-K, not verified here)")
     # --- fulfillment (B1) ---
     fc_capacity_orders_per_week: float = lever(

@@ -84,9 +84,11 @@ def advance_week(state: State, p: dict[str, Array], ref: Reference | None, ex: E
     imitation = eq.per_week(p["bass_q_per_year"]) * (cx_for_wom / ref.perceived_cx) ** p[
         "wom_cx_exponent"]
     potential_for_bass = s.potential
-    if "B3" in cut:  # saturation held: the untapped share of the market stays at week 0
-        potential_for_bass = np.minimum(ref.potential_share * s.market, s.potential)
-    adoption = eq.bass_adoption(s.customers, potential_for_bass, s.market, innovation, imitation)
+    if "B3" in cut:  # saturation held: adoption as if the untapped share stayed at week 0's
+        potential_for_bass = ref.potential_share * s.market
+    adoption = np.minimum(
+        eq.bass_adoption(s.customers, potential_for_bass, s.market, innovation, imitation),
+        s.potential)  # nobody adopts who is not in the market (keeps the stocks conserved)
     prime_share = np.where(s.customers > 0, s.prime_members / np.maximum(s.customers, 1e-9), 0.0)
     prime_share_effect = ref.prime_share if "R4" in cut else prime_share
     hazard = eq.churn_hazard(s.perceived_cx, ref.perceived_cx, p["churn_base_per_week"],
@@ -229,8 +231,10 @@ def advance_week(state: State, p: dict[str, Array], ref: Reference | None, ex: E
                                      p["agent_productive_share"], p["handle_time_minutes"],
                                      p["target_occupancy_share"]) * p["service_staffing_share"]
     hires = np.maximum(agents_target - s.agents - s.agents_in_hiring, 0.0)
-    if "B5" not in cut:
-        hires = np.where(s.cash_usd + p["credit_limit_usd"] > 0, hires, 0.0)
+    if "B5" not in cut:  # out of cash and credit: only replace this week's leavers
+        replacements = s.agents * np.minimum(p["agent_attrition_per_week"], 1.0)
+        hires = np.where(s.cash_usd + p["credit_limit_usd"] > 0, hires,
+                         np.minimum(hires, replacements))
     outages = eq.poisson_count_from_uniform(
         ex.outage_uniform, open_centers * eq.per_week(p["fc_outage_rate_per_year"]))
     outages = np.minimum(outages, open_centers)

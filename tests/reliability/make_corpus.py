@@ -26,10 +26,10 @@ def cases() -> dict[str, tuple[bytes | str, str]]:
         "duplicate_key": "horizon_weeks = 10\nhorizon_weeks = 20\n",
         "duplicate_table": "[levers]\n[levers]\n",
         "unclosed_table": "[levers\npass_through_share = 0.5\n",
-        "unclosed_array": "knockouts = [\"R1\", \n",
+        "unclosed_array": 'knockouts = ["R1", \n',
         "bad_date": "start_date = 2026-02-31\n",
         "tab_garbage": "\t=\t=\n",
-        "missing_equals": "name \"x\"\n",
+        "missing_equals": 'name "x"\n',
         "unicode_key_garbage": "ñame = = 1\n",
         "trailing_comma_inline": "levers = { pass_through_share = 0.5, }\n",
     }
@@ -47,8 +47,10 @@ def cases() -> dict[str, tuple[bytes | str, str]]:
         "lever_table": ("[levers.basket_usd]\nvalue = 50\n", "levers.basket_usd"),
         "lever_date": ("[levers]\nbasket_usd = 2020-01-01\n", "levers.basket_usd"),
         "initial_flag_number": ("[initial]\nis_prime_launched = 1\n", "initial.is_prime_launched"),
-        "initial_flag_string": ('[initial]\nis_marketplace_open = "yes"\n',
-                                "initial.is_marketplace_open"),
+        "initial_flag_string": (
+            '[initial]\nis_marketplace_open = "yes"\n',
+            "initial.is_marketplace_open",
+        ),
         "levers_not_table": ("levers = 3\n", "levers"),
         "events_not_array": ("events = 3\n", "events"),
         "events_strings": ('events = ["prime_launch"]\n', "events[0]"),
@@ -57,21 +59,22 @@ def cases() -> dict[str, tuple[bytes | str, str]]:
         "start_date_number": ("start_date = 20260105\n", "start_date"),
         "event_week_string": ('[[events]]\nkind = "prime_launch"\nweek = "10"\n', "week"),
         "event_week_float": ('[[events]]\nkind = "prime_launch"\nweek = 10.5\n', "week"),
-        "policy_value_string": ('[[events]]\nkind = "policy"\nweek = 3\nlever = "basket_usd"\n'
-                                'value = "60"\n', "value"),
+        "policy_value_string": (
+            '[[events]]\nkind = "policy"\nweek = 3\nlever = "basket_usd"\nvalue = "60"\n',
+            "value",
+        ),
     }
     for key, (text, fragment) in wrong.items():
         c[f"type_{key}.toml"] = (text, fragment)
     # unknown keys
     unknown = {
-        "top": ("colour = \"red\"\n", "colour"),
+        "top": ('colour = "red"\n', "colour"),
         "top_typo": ("horizon_week = 520\n", "horizon_week"),
         "lever": ("[levers]\npass_thru = 0.5\n", "levers.pass_thru"),
         "initial": ("[initial]\nclients = 5\n", "initial.clients"),
         "event_field": ('[[events]]\nkind = "prime_launch"\nweek = 3\nfee = 79\n', "fee"),
         "table": ("[extras]\nx = 1\n", "extras"),
-        "lever_in_initial": ("[initial]\npass_through_share = 0.5\n",
-                             "initial.pass_through_share"),
+        "lever_in_initial": ("[initial]\npass_through_share = 0.5\n", "initial.pass_through_share"),
         "initial_in_levers": ("[levers]\ncustomers = 5\n", "levers.customers"),
     }
     for key, (text, fragment) in unknown.items():
@@ -81,18 +84,24 @@ def cases() -> dict[str, tuple[bytes | str, str]]:
     for row in rows[::4]:
         group, name = row["group"], row["name"]
         low, high = row["min"], row["max"]
-        c[f"range_{name}_high.toml"] = (f"[{group}]\n{name} = {high * 1.5 + 1.0!r}\n",
-                                        f"{group}.{name}")
+        c[f"range_{name}_high.toml"] = (
+            f"[{group}]\n{name} = {high * 1.5 + 1.0!r}\n",
+            f"{group}.{name}",
+        )
         if low > -1e11:
             below = low - abs(low) * 0.5 - 1.0
             c[f"range_{name}_low.toml"] = (f"[{group}]\n{name} = {below!r}\n", f"{group}.{name}")
     # NaN, infinity, huge numbers
     for value in ("nan", "inf", "-inf", "+nan"):
         c[f"nonfinite_lever_{value.strip('+-')}{'_neg' if value.startswith('-') else ''}.toml"] = (
-            f"[levers]\nbasket_usd = {value}\n", "levers.basket_usd")
+            f"[levers]\nbasket_usd = {value}\n",
+            "levers.basket_usd",
+        )
     c["nonfinite_initial_inf.toml"] = ("[initial]\ncustomers = inf\n", "initial.customers")
-    c["nonfinite_policy_nan.toml"] = ('[[events]]\nkind = "policy"\nweek = 1\nlever = '
-                                      '"basket_usd"\nvalue = nan\n', "value")
+    c["nonfinite_policy_nan.toml"] = (
+        '[[events]]\nkind = "policy"\nweek = 1\nlever = "basket_usd"\nvalue = nan\n',
+        "value",
+    )
     c["huge_float.toml"] = ("[levers]\nbasket_usd = 1e308\n", "levers.basket_usd")
     c["huge_int_horizon.toml"] = ("horizon_weeks = 9223372036854775807\n", "horizon_weeks")
     c["huge_negative_horizon.toml"] = ("horizon_weeks = -9223372036854775808\n", "horizon_weeks")
@@ -104,9 +113,9 @@ def cases() -> dict[str, tuple[bytes | str, str]]:
     c["whitespace_only.toml"] = ("  \n\t\n", "empty")
     c["comments_only.toml"] = ("# nothing here\n", "empty")
     c["binary_garbage.toml"] = (bytes(range(256)) * 4, "UTF-8")
-    c["nul_bytes.toml"] = (b"name = \"a\x00b\"\n", "invalid TOML")
-    c["utf16.toml"] = ("name = \"x\"\n".encode("utf-16"), "UTF-8")
-    c["latin1.toml"] = ("name = \"caf\xe9\"\n".encode("latin-1"), "UTF-8")
+    c["nul_bytes.toml"] = (b'name = "a\x00b"\n', "invalid TOML")
+    c["utf16.toml"] = ('name = "x"\n'.encode("utf-16"), "UTF-8")
+    c["latin1.toml"] = ('name = "caf\xe9"\n'.encode("latin-1"), "UTF-8")
     c["png_header.toml"] = (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "UTF-8")
     # deep nesting
     c["deep_array.toml"] = ("x = " + "[" * 5000 + "]" * 5000 + "\n", "")
@@ -122,8 +131,10 @@ def cases() -> dict[str, tuple[bytes | str, str]]:
     c["base_self.toml"] = ('base = "base_self"\n', "circular")
     c["base_circular_a.toml"] = ('base = "base_circular_b"\n', "circular")
     c["base_circular_b.toml"] = ('base = "base_circular_a"\n', "circular")
-    c["base_bad_child_value.toml"] = ('base = "baseline"\n[levers]\nbasket_usd = -1\n',
-                                      "levers.basket_usd")
+    c["base_bad_child_value.toml"] = (
+        'base = "baseline"\n[levers]\nbasket_usd = -1\n',
+        "levers.basket_usd",
+    )
     c["drop_events_without_base.toml"] = ('drop_events = ["prime"]\n', "drop_events")
     c["drop_events_not_list.toml"] = ('base = "baseline"\ndrop_events = "prime"\n', "drop_events")
     # events
@@ -141,12 +152,21 @@ def cases() -> dict[str, tuple[bytes | str, str]]:
         "recession_negative": ("recession", "week = 3\ndepth_share = -0.2", "depth_share"),
         "price_war_total": ("price_war", "week = 3\ndepth_share = 1.0", "depth_share"),
         "outage_negative": ("fc_outage", "week = 3\ncenters = -2.0", "centers"),
-        "policy_unknown_lever": ("policy", 'week = 3\nlever = "warp_drive"\nvalue = 1.0',
-                                 "warp_drive"),
-        "policy_out_of_range": ("policy", 'week = 3\nlever = "pass_through_share"\nvalue = 2.0',
-                                "pass_through_share"),
-        "policy_initial_name": ("policy", 'week = 3\nlever = "customers"\nvalue = 2.0',
-                                "customers"),
+        "policy_unknown_lever": (
+            "policy",
+            'week = 3\nlever = "warp_drive"\nvalue = 1.0',
+            "warp_drive",
+        ),
+        "policy_out_of_range": (
+            "policy",
+            'week = 3\nlever = "pass_through_share"\nvalue = 2.0',
+            "pass_through_share",
+        ),
+        "policy_initial_name": (
+            "policy",
+            'week = 3\nlever = "customers"\nvalue = 2.0',
+            "customers",
+        ),
     }
     for key, (kind, body, fragment) in events.items():
         c[f"event_{key}.toml"] = (ev.format(kind=kind, body=body), fragment)
@@ -159,16 +179,27 @@ def cases() -> dict[str, tuple[bytes | str, str]]:
     c["horizon_too_long.toml"] = ("horizon_weeks = 100000\n", "horizon_weeks")
     c["start_date_text.toml"] = ('start_date = "next monday"\n', "start_date")
     c["start_date_datetime_garbage.toml"] = ('start_date = "2026-01-05T25:00"\n', "start_date")
-    c["customers_above_market.toml"] = ("[initial]\nmarket_people = 1000.0\ncustomers = 5000.0\n",
-                                        "customers")
-    c["prime_above_customers.toml"] = ("[initial]\ncustomers = 10.0\nprime_members = 20.0\n",
-                                       "prime_members")
-    c["market_above_ceiling.toml"] = ("[levers]\nmarket_ceiling_people = 1000.0\n"
-                                      "[initial]\nmarket_people = 5000.0\ncustomers = 10.0\n",
-                                      "market")
-    c["cx_weights_all_zero.toml"] = ("[levers]\n" + "".join(
-        f"cx_weight_{w} = 0.0\n" for w in ("price", "selection", "speed", "service",
-                                           "reliability")), "cx_weight")
+    c["customers_above_market.toml"] = (
+        "[initial]\nmarket_people = 1000.0\ncustomers = 5000.0\n",
+        "customers",
+    )
+    c["prime_above_customers.toml"] = (
+        "[initial]\ncustomers = 10.0\nprime_members = 20.0\n",
+        "prime_members",
+    )
+    c["market_above_ceiling.toml"] = (
+        "[levers]\nmarket_ceiling_people = 1000.0\n"
+        "[initial]\nmarket_people = 5000.0\ncustomers = 10.0\n",
+        "market",
+    )
+    c["cx_weights_all_zero.toml"] = (
+        "[levers]\n"
+        + "".join(
+            f"cx_weight_{w} = 0.0\n"
+            for w in ("price", "selection", "speed", "service", "reliability")
+        ),
+        "cx_weight",
+    )
     return c
 
 

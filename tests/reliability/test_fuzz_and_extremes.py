@@ -20,10 +20,28 @@ from flywheel.catalogue import parameter_table
 from flywheel.scenario import Scenario, scenario_from_dict, scenario_to_dict
 
 FUZZ_EXAMPLES = int(os.environ.get("FLYWHEEL_FUZZ_EXAMPLES", "25"))
-STOCKS = ("market", "potential", "customers", "lapsed", "prime_members", "sellers",
-          "sellers_onboarding", "fulfillment_centers", "fc_under_construction",
-          "fc_out_of_service", "agents", "service_backlog", "skus", "reviews", "orders",
-          "visits", "contacts", "queue_wait_hours", "delivery_days", "price_index")
+STOCKS = (
+    "market",
+    "potential",
+    "customers",
+    "lapsed",
+    "prime_members",
+    "sellers",
+    "sellers_onboarding",
+    "fulfillment_centers",
+    "fc_under_construction",
+    "fc_out_of_service",
+    "agents",
+    "service_backlog",
+    "skus",
+    "reviews",
+    "orders",
+    "visits",
+    "contacts",
+    "queue_wait_hours",
+    "delivery_days",
+    "price_index",
+)
 LOOPS = ("R1", "R2", "R3", "R4", "R5", "B1", "B2", "B3", "B4", "B5")
 NUMERIC = [row for row in parameter_table() if row["unit"] != "flag"]
 
@@ -31,8 +49,11 @@ NUMERIC = [row for row in parameter_table() if row["unit"] != "flag"]
 def _value(row: dict) -> st.SearchStrategy[float]:
     low, high = float(row["min"]), float(row["max"])
     if low > 0 and high / low > 1e3:  # wide positive ranges: sample on a log scale
-        return st.floats(math.log(low), math.log(high)).map(math.exp).map(
-            lambda v, lo=low, hi=high: min(max(v, lo), hi))
+        return (
+            st.floats(math.log(low), math.log(high))
+            .map(math.exp)
+            .map(lambda v, lo=low, hi=high: min(max(v, lo), hi))
+        )
     return st.floats(low, high, allow_nan=False, allow_infinity=False)
 
 
@@ -47,29 +68,52 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     initial = data["initial"]
     initial["is_marketplace_open"] = draw(st.booleans())
     initial["is_prime_launched"] = draw(st.booleans())
-    initial["market_people"] = min(initial["market_people"], data["levers"][
-        "market_ceiling_people"])
+    initial["market_people"] = min(
+        initial["market_people"], data["levers"]["market_ceiling_people"]
+    )
     initial["customers"] = min(initial["customers"], initial["market_people"])
     initial["prime_members"] = min(initial["prime_members"], initial["customers"])
-    if sum(data["levers"][f"cx_weight_{w}"] for w in ("price", "selection", "speed",
-                                                      "service", "reliability")) <= 0:
+    if (
+        sum(
+            data["levers"][f"cx_weight_{w}"]
+            for w in ("price", "selection", "speed", "service", "reliability")
+        )
+        <= 0
+    ):
         data["levers"]["cx_weight_price"] = 0.3
     horizon = data["horizon_weeks"]
     events = []
     for _ in range(draw(st.integers(0, 5))):
         week = draw(st.integers(0, horizon - 1))
-        kind = draw(st.sampled_from(["marketplace_launch", "prime_launch", "demand_shock",
-                                     "recession", "price_war", "fc_outage", "policy"]))
+        kind = draw(
+            st.sampled_from(
+                [
+                    "marketplace_launch",
+                    "prime_launch",
+                    "demand_shock",
+                    "recession",
+                    "price_war",
+                    "fc_outage",
+                    "policy",
+                ]
+            )
+        )
         event: dict = {"kind": kind, "week": week}
         if kind == "demand_shock":
-            event |= {"size_share": draw(st.floats(-0.9, 5.0)),
-                      "duration_weeks": draw(st.integers(1, 60))}
+            event |= {
+                "size_share": draw(st.floats(-0.9, 5.0)),
+                "duration_weeks": draw(st.integers(1, 60)),
+            }
         elif kind in ("recession", "price_war"):
-            event |= {"depth_share": draw(st.floats(0.0, 0.9)),
-                      "duration_weeks": draw(st.integers(1, 60))}
+            event |= {
+                "depth_share": draw(st.floats(0.0, 0.9)),
+                "duration_weeks": draw(st.integers(1, 60)),
+            }
         elif kind == "fc_outage":
-            event |= {"centers": draw(st.floats(0.0, 50.0)),
-                      "duration_weeks": draw(st.integers(1, 20))}
+            event |= {
+                "centers": draw(st.floats(0.0, 50.0)),
+                "duration_weeks": draw(st.integers(1, 20)),
+            }
         elif kind == "policy":
             row = draw(st.sampled_from([r for r in NUMERIC if r["group"] == "levers"]))
             event |= {"lever": row["name"], "value": draw(_value(row))}
@@ -86,13 +130,17 @@ def assert_sound(results: flywheel.Results) -> None:
         assert np.isfinite(values).all(), f"{name} has NaN or infinity"
     for name in STOCKS:
         assert (results[name] >= -1e-6 * (1.0 + np.abs(results[name]).max())).all(), (
-            f"{name} negative: {results[name].min()}")
+            f"{name} negative: {results[name].min()}"
+        )
     total = results["potential"] + results["customers"] + results["lapsed"]
     np.testing.assert_allclose(total, results["market"], rtol=1e-9, atol=1e-6)
 
 
-@settings(max_examples=FUZZ_EXAMPLES, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=FUZZ_EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(scenario=scenarios(), seed=st.integers(0, 2**31 - 1))
 def test_random_valid_scenarios_are_sound(scenario: Scenario, seed: int) -> None:
     assert_sound(flywheel.simulate(scenario, replications=3, seed=seed))
@@ -106,15 +154,22 @@ EXTREMES = {
     "zero_customers": {"customers": 0.0},
     "zero_agents_no_hiring": {"agents": 0.0, "service_staffing_share": 0.0},
     "zero_fcs": {"fulfillment_centers": 0.0},
-    "everything_max_growth": {"bass_p_per_year": 0.1, "bass_q_per_year": 1.0,
-                              "market_growth_per_year": 0.6, "price_elasticity": 5.0,
-                              "conversion_base_share": 0.5},
-    "tiny_market": {"market_people": 1000.0, "customers": 10.0,
-                    "market_ceiling_people": 1000.0},
+    "everything_max_growth": {
+        "bass_p_per_year": 0.1,
+        "bass_q_per_year": 1.0,
+        "market_growth_per_year": 0.6,
+        "price_elasticity": 5.0,
+        "conversion_base_share": 0.5,
+    },
+    "tiny_market": {"market_people": 1000.0, "customers": 10.0, "market_ceiling_people": 1000.0},
     "huge_market": {"market_people": 5e9, "market_ceiling_people": 5e9, "customers": 1e9},
     "no_noise": {"weekly_demand_noise_cv": 0.0, "seller_join_noise_cv": 0.0},
-    "max_noise": {"weekly_demand_noise_cv": 0.5, "seller_join_noise_cv": 1.0,
-                  "fc_lead_time_cv": 1.0, "fc_outage_rate_per_year": 5.0},
+    "max_noise": {
+        "weekly_demand_noise_cv": 0.5,
+        "seller_join_noise_cv": 1.0,
+        "fc_lead_time_cv": 1.0,
+        "fc_outage_rate_per_year": 5.0,
+    },
     "no_credit_negative_cash": {"credit_limit_usd": 0.0, "cash_usd": -1e9},
 }
 

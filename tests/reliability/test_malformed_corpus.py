@@ -37,8 +37,9 @@ def test_api_refuses_with_field(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_cli_exits_2_and_writes_nothing(name: str, tmp_path: Path,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_exits_2_and_writes_nothing(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "out.csv"
     code = cli_main(["run", str(CORPUS / name), "--out", str(out)])
     captured = capsys.readouterr()
@@ -81,13 +82,21 @@ def test_huge_file_refused_everywhere(tmp_path: Path, capsys: pytest.CaptureFixt
 
 def test_cli_subprocess_no_traceback(tmp_path: Path) -> None:
     """A few corpus files through the real console entry point."""
-    for name in ("type_lever_string.toml", "binary_garbage.toml", "base_traversal.toml",
-                 "deep_array.toml", "event_past_horizon.toml"):
+    for name in (
+        "type_lever_string.toml",
+        "binary_garbage.toml",
+        "base_traversal.toml",
+        "deep_array.toml",
+        "event_past_horizon.toml",
+    ):
         copy = tmp_path / name
         shutil.copy(CORPUS / name, copy)
-        done = subprocess.run([sys.executable, "-m", "flywheel", "run", str(copy), "--out",
-                               str(tmp_path / "x.csv")], capture_output=True, text=True,
-                              timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-m", "flywheel", "run", str(copy), "--out", str(tmp_path / "x.csv")],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert done.returncode == 2, done.stderr
         assert "Traceback" not in done.stderr
         assert EXPECTED[name].lower() in done.stderr.lower()
