@@ -107,8 +107,12 @@ def _weekly(env: simpy.Environment, scenario: Scenario, state: State, params: di
                           "fulfillment_centers", "fc_under_construction")
         calendar.schedule(decisions.hires, params["agent_hiring_delay_weeks"],
                           "agents", "agents_in_hiring")
+        # An outage drawn in week t is in force from week t + 1 (this week's step has run),
+        # so the repair is due duration + 1 weeks from now: due after `duration` weeks, as
+        # before, a 1-week outage (the default) was repaired before any step saw it.
         state.fc_out_of_service += decisions.outages
-        calendar.schedule(decisions.outages, params["fc_outage_duration_weeks"],
+        calendar.schedule(decisions.outages,
+                          np.maximum(1.0, np.round(params["fc_outage_duration_weeks"])) + 1.0,
                           "", "fc_out_of_service")
         if progress is not None:
             progress(week + 1, weeks)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,18 @@ def make_scenario(
 
 
 @pytest.fixture(scope="session")
+def quiet_levers() -> dict[str, float]:
+    """Lever values that switch every noise source off."""
+    return dict(QUIET_LEVERS)
+
+
+@pytest.fixture(scope="session")
+def scenario_factory() -> Callable[..., flywheel.Scenario]:
+    """`make_scenario`: defaults plus the given levers, initial values and top-level keys."""
+    return make_scenario
+
+
+@pytest.fixture(scope="session")
 def baseline() -> flywheel.Scenario:
     """The shipped baseline scenario (520 weeks, Prime at week 104)."""
     return flywheel.load_scenario(BASELINE_TOML)
@@ -60,3 +73,9 @@ def run_cli(
         timeout=120,
         check=False,
     )
+
+
+@pytest.fixture(scope="session")
+def cli() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """`run_cli`: run the command line in a subprocess and capture its output."""
+    return run_cli

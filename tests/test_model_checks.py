@@ -1,0 +1,451 @@
+"""The checks MODEL.md says the model must pass: conservation, no NaN / inf / negative stock,
+the Bass and Erlang C limit cases, and monotonic sanity."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+import flywheel
+from flywheel import equations as eq
+from flywheel.catalogue import parameter_table
+from flywheel.engine import simulate_service_desk
+from flywheel.events import EVENT_KINDS
+from flywheel.scenario import ScenarioError, scenario_from_dict, with_parameters
+from flywheel.schema import LOOP_IDS
+
+Array = npt.NDArray[np.float64]
+
+# Stocks (and stock-like outputs) that must never be negative.
+STOCKS = (
+    "market",
+    "potential",
+    "customers",
+    "lapsed",
+    "prime_members",
+    "sellers",
+    "sellers_onboarding",
+    "fulfillment_centers",
+    "fc_under_construction",
+    "fc_out_of_service",
+    "agents",
+    "service_backlog",
+    "skus",
+    "reviews",
+    "orders",
+    "visits",
+    "gmv_usd",
+    "contacts",
+    "queue_wait_hours",
+    "utilisation",
+    "delivery_days",
+    "experiment_index",
+)
+# Indices that must stay strictly positive (they are divided by or logged).
+POSITIVE = ("price_index", "perceived_cx", "cx", "competitor_price_index", "unit_cost_usd")
+REL_TOL = 1e-9
+
+
+def assert_model_invariants(results: flywheel.Results) -> None:
+    """Conservation, finiteness, non-negative stocks and Prime as a subset of customers."""
+    for name in results.outputs:
+        assert np.isfinite(results[name]).all(), f"{name} has NaN or inf"
+    for name in STOCKS:
+        assert (results[name] >= 0.0).all(), f"{name} < 0: min {results[name].min()}"
+    for name in POSITIVE:
+        assert (results[name] > 0.0).all(), f"{name} <= 0: min {results[name].min()}"
+    market = results["market"]
+    parts = results["potential"] + results["customers"] + results["lapsed"]
+    np.testing.assert_allclose(parts, market, rtol=REL_TOL, atol=0.0)
+    customers = results["customers"]
+    assert (results["prime_members"] <= customers * (1 + REL_TOL) + 1e-6).all()
+    assert (results["market"] <= results.scenario.levers.market_ceiling_people * 1.000001).all()
+
+
+def test_baseline_keeps_every_invariant(baseline: flywheel.Scenario) -> None:
+    results = flywheel.simulate(baseline, replications=4, seed=3)
+    assert results["customers"].shape == (4, baseline.horizon_weeks)
+    assert_model_invariants(results)
+    # the flywheel turns: customers and orders grow over ten years in every replication
+    assert (results["customers"][:, -1] > 2 * results["customers"][:, 0]).all()
+    assert (results["orders"][:, -1] > 2 * results["orders"][:, 0]).all()
+
+
+# --- property: any in-range scenario keeps the invariants ------------------------------------
+
+PROPERTY_WEEKS = 104
+LEVER_ROWS = [row for row in parameter_table() if row["group"] == "levers"]
+INITIAL_ROWS = {row["name"]: row for row in parameter_table() if row["group"] == "initial"}
+
+
+def _in_range(row: dict[str, Any]) -> st.SearchStrategy[float]:
+    return st.floats(min_value=row["min"], max_value=row["max"], allow_nan=False)
+
+
+@st.composite
+def events(draw: st.DrawFn, weeks: int) -> list[dict[str, Any]]:
+    """Up to four random events of any kind, each with in-range parameters."""
+    out: list[dict[str, Any]] = []
+    for _ in range(draw(st.integers(0, 4))):
+        kind = draw(st.sampled_from(EVENT_KINDS))
+        event: dict[str, Any] = {"kind": kind, "week": draw(st.integers(0, weeks - 1))}
+        if kind == "policy":
+            row = draw(st.sampled_from(LEVER_ROWS))
+            event |= {"lever": row["name"], "value": draw(_in_range(row))}
+        elif kind == "demand_shock":
+            event |= {
+                "duration_weeks": draw(st.integers(1, 60)),
+                "size_share": draw(st.floats(-0.9, 5.0)),
+            }
+        elif kind in ("recession", "price_war"):
+            event |= {
+                "duration_weeks": draw(st.integers(1, 60)),
+                "depth_share": draw(st.floats(0.0, 0.9)),
+            }
+        elif kind == "fc_outage":
+            event |= {
+                "duration_weeks": draw(st.integers(1, 30)),
+                "centers": draw(st.floats(0.0, 20.0)),
+            }
+        out.append(event)
+    return out
+
+
+@st.composite
+def in_range_scenarios(draw: st.DrawFn) -> flywheel.Scenario:
+    """A random scenario: every lever within its documented bounds, a random initial state,
+    random knockouts and random events."""
+    levers = {row["name"]: draw(_in_range(row)) for row in LEVER_ROWS}
+    ceiling = levers["market_ceiling_people"]
+    market = draw(st.floats(INITIAL_ROWS["market_people"]["min"], ceiling))
+    customers = market * draw(st.floats(0.0, 1.0))
+    initial = {
+        "market_people": market,
+        "customers": customers,
+        "prime_members": customers * draw(st.floats(0.0, 1.0)),
+        "sellers": draw(st.floats(0.0, 1e6)),
+        "fulfillment_centers": draw(st.floats(0.0, 50.0)),
+        "agents": draw(st.floats(0.0, 1e5)),
+        "cash_usd": draw(st.floats(-1e10, 1e10)),
+        "cumulative_orders": draw(st.floats(1.0, 1e10)),
+        "reviews": draw(st.floats(0.0, 1e9)),
+        "is_marketplace_open": draw(st.booleans()),
+        "is_prime_launched": draw(st.booleans()),
+    }
+    knockouts = draw(st.lists(st.sampled_from(LOOP_IDS), unique=True, max_size=len(LOOP_IDS)))
+    data = {
+        "horizon_weeks": PROPERTY_WEEKS,
+        "levers": levers,
+        "initial": initial,
+        "knockouts": knockouts,
+        "events": draw(events(PROPERTY_WEEKS)),
+    }
+    try:
+        return scenario_from_dict(data, origin="<hypothesis>")
+    except ScenarioError:
+        assume(False)  # only the all-zero CX weights are refused; those are out of range too
+        raise
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(scenario=in_range_scenarios(), seed=st.integers(0, 2**32))
+def test_any_in_range_scenario_keeps_every_invariant(
+    scenario: flywheel.Scenario, seed: int
+) -> None:
+    results = flywheel.simulate(scenario, replications=2, seed=seed)
+    assert_model_invariants(results)
+
+
+# --- limit case: Bass (1969) closed form ------------------------------------------------------
+
+
+def test_customers_follow_the_bass_closed_form_when_every_other_loop_is_cut(
+    scenario_factory: Callable[..., flywheel.Scenario],
+) -> None:
+    """With churn, win-back and market growth off and every loop but B3 cut (B3 *is* the
+    Bass saturation term (M - C); cutting it would remove that factor), customers from zero
+    follow C(t) = M (1 - e^{-(p+q)t}) / (1 + (q/p) e^{-(p+q)t})."""
+    market = 1e8
+    scenario = scenario_factory(
+        levers={
+            "churn_base_per_week": 0.0,
+            "winback_rate_per_week": 0.0,
+            "market_growth_per_year": 0.0,
+            "market_ceiling_people": market,
+            # marketing at its reference share: innovation effect exactly 1
+            "marketing_share_of_revenue": eq.MARKETING_SHARE_REFERENCE,
+        },
+        initial={"customers": 0.0, "market_people": market, "prime_members": 0.0},
+        knockouts=[loop for loop in LOOP_IDS if loop != "B3"],
+        horizon_weeks=520,
+    )
+    results = flywheel.simulate(scenario, replications=2, seed=11)  # noise must not matter
+    p = scenario.levers.bass_p_per_year / eq.WEEKS_PER_YEAR
+    q = scenario.levers.bass_q_per_year / eq.WEEKS_PER_YEAR
+    t = np.arange(scenario.horizon_weeks, dtype=float)
+    decay = np.exp(-(p + q) * t)
+    closed_form = market * (1.0 - decay) / (1.0 + (q / p) * decay)
+    customers = results["customers"]
+    assert customers[:, 0].tolist() == [0.0, 0.0]
+    relative = np.abs(customers[:, 1:] - closed_form[1:]) / closed_form[1:]
+    assert relative.max() <= 1e-6, f"max relative error {relative.max():.3g}"
+    # the curve is the whole S: it passes half the market within the horizon
+    assert customers[0, -1] > 0.5 * market
+    np.testing.assert_allclose(results["lapsed"], 0.0, atol=0.0)
+
+
+# --- limit case: Erlang C ---------------------------------------------------------------------
+
+
+def erlang_c_textbook(arrivals: float, servers: int, service: float) -> float:
+    """Mean wait in queue (hours) of an M/M/c queue, straight from the textbook sum:
+    P_wait = (a^c / c!) (c / (c - a)) / (sum_{k<c} a^k / k! + (a^c / c!) (c / (c - a)))."""
+    offered = arrivals / service
+    head = sum(offered**k / math.factorial(k) for k in range(servers))
+    tail = offered**servers / math.factorial(servers) * servers / (servers - offered)
+    return tail / (head + tail) / (servers * service - arrivals)
+
+
+def erlang_c_recursive(arrivals: float, servers: int, service: float) -> float:
+    """Textbook Erlang C via the Erlang B recursion B_k = a B_{k-1} / (k + a B_{k-1}), which
+    stays finite for thousands of servers."""
+    offered = arrivals / service
+    blocking = 1.0
+    for k in range(1, servers + 1):
+        blocking = offered * blocking / (k + offered * blocking)
+    waiting = servers * blocking / (servers - offered * (1.0 - blocking))
+    return waiting / (servers * service - arrivals)
+
+
+def _closed_form(arrivals: float, servers: float, service: float) -> float:
+    return float(
+        eq.erlang_c_wait_hours(np.array([arrivals]), np.array([servers]), np.array([service]))[0]
+    )
+
+
+@pytest.mark.parametrize(
+    ("arrivals", "servers", "service"),
+    [
+        (1.0, 1, 2.0),
+        (3.9, 1, 4.0),
+        (8.0, 10, 1.0),
+        (50.0, 12, 5.0),
+        (170.0, 20, 10.0),
+        (100.0, 120, 1.0),
+        (45.0, 5, 10.0),
+    ],
+)
+def test_erlang_c_matches_the_textbook_sum(arrivals: float, servers: int, service: float) -> None:
+    expected = erlang_c_textbook(arrivals, servers, service)
+    assert _closed_form(arrivals, servers, service) == pytest.approx(expected, rel=1e-9)
+    assert erlang_c_recursive(arrivals, servers, service) == pytest.approx(expected, rel=1e-9)
+
+
+def test_erlang_c_with_one_server_is_m_m_1() -> None:
+    arrivals, service = 7.0, 10.0
+    rho = arrivals / service
+    assert _closed_form(arrivals, 1, service) == pytest.approx(
+        rho / (service - arrivals), rel=1e-12
+    )
+
+
+@pytest.mark.parametrize("utilisation", [0.9, 0.99, 0.999])
+def test_erlang_c_is_stable_for_thousands_of_servers(utilisation: float) -> None:
+    servers, service = 5000, 10.0
+    arrivals = utilisation * servers * service
+    wait = _closed_form(arrivals, servers, service)
+    assert math.isfinite(wait) and wait > 0.0
+    assert wait == pytest.approx(erlang_c_recursive(arrivals, servers, service), rel=1e-8)
+
+
+def test_erlang_c_is_vectorised_and_zero_without_arrivals() -> None:
+    arrivals = np.array([0.0, 8.0, 50.0])
+    waits = eq.erlang_c_wait_hours(arrivals, np.array([3.0, 10.0, 12.0]), np.array([1.0, 1.0, 5.0]))
+    assert waits[0] == 0.0
+    assert waits[1:] == pytest.approx(
+        [erlang_c_textbook(8.0, 10, 1.0), erlang_c_textbook(50.0, 12, 5.0)], rel=1e-9
+    )
+
+
+def test_simpy_service_desk_agrees_with_erlang_c() -> None:
+    """A contact-by-contact M/M/c desk (rho = 0.8) has a mean wait inside the 95 % CI of the
+    Erlang C value, and the CI is tight enough to tell c from c + 1 agents."""
+    arrivals, agents, handle_minutes = 32.0, 4, 6.0
+    service = 60.0 / handle_minutes
+    desk = simulate_service_desk(
+        arrivals_per_hour=arrivals,
+        agents_on_duty=agents,
+        handle_time_minutes=handle_minutes,
+        hours=1200.0,
+        seed=0,
+        warmup_hours=50.0,
+    )
+    expected = erlang_c_textbook(arrivals, agents, service)
+    mean, error = desk["mean_wait_hours"], desk["standard_error_hours"]
+    assert desk["contacts"] > 30_000
+    assert abs(mean - expected) <= 1.96 * error, (mean, expected, error)
+    assert 1.96 * error < 0.2 * expected  # a meaningful CI, not a wide net
+    one_more_agent = erlang_c_textbook(arrivals, agents + 1, service)
+    assert abs(mean - one_more_agent) > 1.96 * error
+
+
+def test_weekly_queue_wait_equals_erlang_c_with_fixed_staffing(
+    scenario_factory: Callable[..., flywheel.Scenario], quiet_levers: dict[str, float]
+) -> None:
+    """Fixed staff (no hiring, no attrition), no noise, all loops cut: every week's recorded
+    queue wait is the Erlang C wait of that week's contacts and agents on duty."""
+    levers = {
+        **quiet_levers,
+        "service_staffing_share": 0.0,
+        "agent_attrition_per_week": 0.0,
+        "bass_p_per_year": 0.0,
+        "bass_q_per_year": 0.0,
+        "churn_base_per_week": 0.0,
+        "market_growth_per_year": 0.0,
+        "q4_demand_multiplier": 1.0,
+        "seller_join_rate_per_week": 0.0,
+        "seller_exit_per_week": 0.0,
+        "competitor_price_trend_per_year": 0.0,
+    }
+    scenario = scenario_factory(
+        levers=levers,
+        # 70 agents x 0.8 productive x 40 h / 112 open hours = exactly 20 servers
+        initial={"agents": 70.0},
+        knockouts=list(LOOP_IDS),
+        horizon_weeks=40,
+        events=[{"kind": "demand_shock", "week": 20, "duration_weeks": 10, "size_share": 0.15}],
+    )
+    results = flywheel.simulate(scenario, replications=1, seed=0)
+    lv = scenario.levers
+    open_hours = lv.service_open_hours_per_week
+    servers = (
+        results["agents"][0]
+        * lv.agent_productive_share
+        * eq.PAID_HOURS_PER_AGENT_WEEK
+        / (open_hours)
+    )
+    arrivals = results["contacts"][0] / open_hours
+    service = 60.0 / lv.handle_time_minutes
+    np.testing.assert_allclose(servers, 20.0, rtol=1e-12)
+    occupancy = arrivals / (servers * service)
+    assert occupancy.min() > 0.75 and occupancy.max() > 0.9  # two load levels, both queueing
+    assert (results["service_backlog"][0] == 0.0).all()
+    expected = [erlang_c_textbook(a, 20, service) for a in arrivals]
+    np.testing.assert_allclose(results["queue_wait_hours"][0], expected, rtol=1e-9)
+
+
+# --- monotonic sanity -------------------------------------------------------------------------
+
+
+def test_more_pass_through_gives_a_lower_price_index(
+    baseline: flywheel.Scenario, quiet_levers: dict[str, float]
+) -> None:
+    """End-of-horizon price index falls as pass-through rises: with noise (mean of 4
+    replications, common random numbers) and with every noise source off."""
+    five_years = dataclasses.replace(baseline, horizon_weeks=260)
+    quiet = with_parameters(five_years, quiet_levers)
+    noisy_ends, quiet_ends = [], []
+    for share in (0.1, 0.5, 0.9):
+        noisy = flywheel.simulate(with_parameters(five_years, {"pass_through_share": share}), 4, 5)
+        noisy_ends.append(noisy["price_index"][:, -1].mean())
+        calm = flywheel.simulate(with_parameters(quiet, {"pass_through_share": share}), 1, 5)
+        quiet_ends.append(calm["price_index"][0, -1])
+    assert np.all(np.diff(noisy_ends) < 0), noisy_ends
+    assert np.all(np.diff(quiet_ends) < 0), quiet_ends
+
+
+def test_longer_fc_lead_time_slows_delivery_after_a_demand_surge(
+    scenario_factory: Callable[..., flywheel.Scenario], quiet_levers: dict[str, float]
+) -> None:
+    surge_week, surge_weeks = 104, 52
+    delivery = []
+    for lead_time in (13.0, 52.0, 104.0):
+        scenario = scenario_factory(
+            levers={**quiet_levers, "fc_lead_time_weeks": lead_time},
+            horizon_weeks=260,
+            events=[
+                {
+                    "kind": "demand_shock",
+                    "week": surge_week,
+                    "duration_weeks": surge_weeks,
+                    "size_share": 0.5,
+                }
+            ],
+        )
+        results = flywheel.simulate(scenario, replications=1, seed=0)
+        delivery.append(results["delivery_days"][:, surge_week:].mean())
+    assert np.all(np.diff(delivery) > 0), delivery
+
+
+def test_cutting_r2_leaves_fewer_sellers(baseline: flywheel.Scenario) -> None:
+    six_years = dataclasses.replace(baseline, horizon_weeks=312)
+    full = flywheel.simulate(six_years, replications=4, seed=2)
+    cut = flywheel.simulate(dataclasses.replace(six_years, knockouts=("R2",)), 4, seed=2)
+    assert cut["sellers"][:, -1].mean() < 0.5 * full["sellers"][:, -1].mean()
+    assert (cut["sellers"][:, -1] < full["sellers"][:, -1]).all()
+
+
+# --- discrete events last as long as they say --------------------------------------------------
+
+
+def _runs_of_ones(series: Array) -> list[int]:
+    """Lengths of the runs of consecutive non-zero weeks."""
+    lengths, current = [], 0
+    for value in series:
+        if value > 0:
+            current += 1
+        elif current:
+            lengths.append(current)
+            current = 0
+    return lengths + ([current] if current else [])
+
+
+@pytest.mark.parametrize("duration", [1, 3])
+def test_random_outages_last_their_duration(
+    scenario_factory: Callable[..., flywheel.Scenario], duration: int
+) -> None:
+    """One FC that the planner never adds to: every random outage takes it down for exactly
+    `duration` weeks (back-to-back outages for a multiple). A 1-week outage must be seen."""
+    scenario = scenario_factory(
+        levers={
+            "fc_outage_rate_per_year": 5.0,
+            "fc_outage_duration_weeks": float(duration),
+            "fc_capacity_orders_per_week": 5e6,
+            "fc_build_trigger_utilisation_share": 1.5,
+        },
+        horizon_weeks=156,
+    )
+    results = flywheel.simulate(scenario, replications=20, seed=4)
+    assert (results["fulfillment_centers"] == 1.0).all()
+    runs = []
+    for row in results["fc_out_of_service"]:
+        whole = _runs_of_ones(row)
+        runs += whole[:-1] if row[-1] > 0 else whole  # a run cut by the horizon is partial
+    assert len(runs) > 20, "random outages never took a centre down"
+    assert all(n % duration == 0 for n in runs), runs
+
+
+def test_scheduled_outage_lasts_its_duration(
+    scenario_factory: Callable[..., flywheel.Scenario],
+) -> None:
+    scenario = scenario_factory(
+        levers={"fc_outage_rate_per_year": 0.0},
+        initial={"fulfillment_centers": 3.0},
+        horizon_weeks=30,
+        events=[{"kind": "fc_outage", "week": 10, "duration_weeks": 4, "centers": 2.0}],
+    )
+    out = flywheel.simulate(scenario, replications=1, seed=0)["fc_out_of_service"][0]
+    assert out[10:14].tolist() == [2.0] * 4
+    assert (out[:10] == 0).all() and (out[14:] == 0).all()
