@@ -43,15 +43,19 @@ def bass_adoption(customers: Array, potential: Array, market: Array,
     Riccati equation; with y = (N - C)/(p + q C / M), y(t) = y(0) e^{-(p + q N / M) t}. Using the
     exact solution instead of an Euler step makes the all-loops-cut case match Bass (1969)'s
     closed form to rounding. Loops R1, B3; model.md#adoption. Unit: people/week.
+
+    Solved for the week's adoption C(1) - C(0) = u d (1 - e) / (d + s u e), with u = N - C,
+    d = p + s C, s = q / M and e = e^{-(p + s N)}: the same value as going through y, but y
+    overflows when d is tiny (p = 0 and a few customers), which gave inf - inf = NaN.
     """
     slope = imitation_per_week / market
-    total = potential + customers
-    rate = innovation_per_week + slope * total
-    denominator = innovation_per_week + slope * customers
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        y_next = np.where(denominator > 0, potential / denominator, 0.0) * np.exp(-rate)
-        customers_next = (total - innovation_per_week * y_next) / (1.0 + slope * y_next)
-    adoption = np.where(denominator > 0, customers_next - customers, 0.0)
+    rate = innovation_per_week + slope * (potential + customers)
+    drive = innovation_per_week + slope * customers
+    remaining = np.exp(-rate)
+    denominator = drive + slope * potential * remaining
+    with np.errstate(divide="ignore", invalid="ignore"):
+        adoption = potential * drive * -np.expm1(-rate) / denominator
+    adoption = np.where(denominator > 0, adoption, 0.0)
     return np.clip(adoption, 0.0, potential)
 
 
