@@ -143,6 +143,8 @@ def _run(args: argparse.Namespace) -> int:
     import flywheel
 
     scenario = scenario_from_args(args)
+    if args.out is not None:
+        check_out_path(args.out, (".csv", ".parquet"))
     results = flywheel.simulate(scenario, replications=args.replications, seed=args.seed)
     table = results.annual() if args.annual else results.frame()
     if args.out is not None:
@@ -192,8 +194,7 @@ def _plot(args: argparse.Namespace) -> int:
     from flywheel import plots
 
     scenario = scenario_from_args(args)
-    if args.out.suffix.lower() != ".png":
-        raise UsageError(f"--out {args.out}: expected a .png file")
+    check_out_path(args.out, (".png",))
     replications = max(args.replications, 50) if args.mc else args.replications
     results = flywheel.simulate(scenario, replications=replications, seed=args.seed)
     figure = plots.fan_chart(results) if args.mc else plots.dashboard(results)
@@ -201,6 +202,16 @@ def _plot(args: argparse.Namespace) -> int:
                  binary=True)
     print(f"wrote {args.out}")
     return EXIT_OK
+
+
+def check_out_path(path: Path, suffixes: tuple[str, ...]) -> None:
+    """Refuse an output path with the wrong suffix or in a missing folder (exit 2).
+
+    Checked before simulating, so a typo costs no simulation time and writes nothing."""
+    if path.suffix.lower() not in suffixes:
+        raise UsageError(f"--out {path}: expected a {' or '.join(suffixes)} file")
+    if not path.parent.is_dir():
+        raise UsageError(f"--out {path}: folder {path.parent} does not exist")
 
 
 def write_table(table: Any, path: Path) -> None:
