@@ -153,7 +153,9 @@ class _Calendar:
             if increase:
                 getattr(self.state, increase)[rows] += count
             if decrease:
-                getattr(self.state, decrease)[rows] -= count
+                # Every decreased attribute is a stock: no rounding residue below zero.
+                stock = getattr(self.state, decrease)
+                stock[rows] = np.maximum(stock[rows] - count, 0.0)
 
     def schedule(self, values: Array, delays: Array, increase: str, decrease: str) -> None:
         """For every replication with values > 0, schedule the move after its own delay."""
@@ -184,7 +186,12 @@ def _scenario_event(env: simpy.Environment, event: Any, week: int, state: State,
         attribute, size = _shock(event)
         setattr(state, attribute, getattr(state, attribute) + size)
         yield env.timeout(event.duration_weeks)
-        setattr(state, attribute, getattr(state, attribute) - size)
+        after = getattr(state, attribute) - size
+        if attribute != "demand_shock_share":
+            # Sizes are >= 0, so the sum of those in force is too; clamp the rounding residue
+            # of (a + b) - a - b, which left e.g. -1e-38 FCs out of service (a negative stock).
+            after = np.maximum(after, 0.0)
+        setattr(state, attribute, after)
 
 
 def _shock(event: Any) -> tuple[str, float]:

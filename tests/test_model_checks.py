@@ -449,3 +449,24 @@ def test_scheduled_outage_lasts_its_duration(
     out = flywheel.simulate(scenario, replications=1, seed=0)["fc_out_of_service"][0]
     assert out[10:14].tolist() == [2.0] * 4
     assert (out[:10] == 0).all() and (out[14:] == 0).all()
+
+
+def test_overlapping_fractional_outages_leave_no_negative_residue(
+    scenario_factory: Callable[..., flywheel.Scenario],
+) -> None:
+    """(a + b) - a - b is not 0 in floating point; found by the property test above."""
+    scenario = scenario_factory(
+        horizon_weeks=104,
+        events=[
+            {
+                "kind": "fc_outage",
+                "week": 64,
+                "duration_weeks": 23,
+                "centers": 1.1754943508222875e-38,
+            },
+            {"kind": "fc_outage", "week": 56, "duration_weeks": 23, "centers": 0.09101180667532448},
+        ],
+        levers={"fc_outage_rate_per_year": 5.0},
+    )
+    results = flywheel.simulate(scenario, replications=4, seed=0)
+    assert (results["fc_out_of_service"] >= 0.0).all()
