@@ -16,7 +16,7 @@ replications, seed = sidebar.run_settings()
 current = cache.summary(scenario, replications, seed)
 reference = cache.summary(preset, replications, seed)
 
-st.title("🎡 flywheel: watch a business flywheel compound")
+st.title("flywheel: watch a business flywheel compound")
 st.markdown(tabs_main.INTRO)
 for key, show in (("link_error", st.error), ("link_message", st.success)):
     if message := state.pop_message(key):

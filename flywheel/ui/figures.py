@@ -122,7 +122,7 @@ def waterfall_figure(table: pd.DataFrame, outcome_label: str) -> Figure:
 
     figure = Figure(figsize=(10, 4), layout="constrained")
     axis = figure.subplots()
-    running = 0.0
+    running, levels = 0.0, [0.0]
     for index, row in enumerate(table.itertuples()):
         if row.kind == "total":
             axis.bar(index, row.value, color="#636363")
@@ -131,6 +131,9 @@ def waterfall_figure(table: pd.DataFrame, outcome_label: str) -> Figure:
             colour = "#1a9850" if row.value >= 0 else "#d73027"
             axis.bar(index, row.value, bottom=running, color=colour)
             running += row.value
+        levels.append(running)
+    span = max(levels) - min(levels) or 1.0
+    axis.set_ylim(min(levels) - 0.05 * span, max(levels) + 0.05 * span)
     axis.set_xticks(range(len(table)), table["label"], rotation=40, ha="right", fontsize=8)
     axis.set_ylabel(outcome_label)
     axis.grid(axis="y", alpha=0.3)

@@ -23,7 +23,7 @@ LOOP_PATHS = {  # one line per loop, from MODEL.md
     "B5": "price cuts → margin → cash for capacity and service",
     GENERAL: "demand, basket, CX weights and other shared settings",
 }
-WIDE_RANGE_RATIO = 1_000.0  # beyond this span / value a slider is too coarse: use a number box
+WIDE_RANGE_RATIO = 200.0  # beyond this span / value a slider is too coarse: use a number box
 
 
 @dataclass(frozen=True)

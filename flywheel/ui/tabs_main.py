@@ -14,9 +14,9 @@ INTRO = (
     "**The flywheel** (Amazon's napkin sketch): better customer experience → more traffic → "
     "more sellers → more selection → better experience; and growth → lower costs → lower "
     "prices → better experience. Balancing loops (congestion, service load, saturation, "
-    "crowding, margin) push back. **Move a lever in the sidebar** (grouped by loop; hover ⓘ "
-    "for what it does): every chart shows the median and the 5–95 % band of many simulated "
-    "futures, and the dashed line is the preset you started from."
+    "crowding, margin) push back. **Move a lever in the sidebar** (grouped by loop; "
+    "hover the ? icons to see what each does): every chart shows the median and the 5–95 % "
+    "band of many simulated futures, and the dashed line is the preset you started from."
 )
 PLAY_STEP_WEEKS = 13  # one quarter per frame
 PLAY_INTERVAL_SECONDS = 0.6

@@ -1,0 +1,66 @@
+"""A real Streamlit server for the browser tests and the screenshot script."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"]
+
+
+@contextlib.contextmanager
+def streamlit_server(log_path: Path, replications: int = 20) -> Iterator[str]:
+    """Run `streamlit run app.py` on a free port; yield its URL; SIGTERM it afterwards."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "FLYWHEEL_APP_REPLICATIONS": str(replications)}
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(APP),
+                "--server.headless=true",
+                "--server.address=127.0.0.1",
+                f"--server.port={port}",
+                "--server.fileWatcherType=none",
+                "--browser.gatherUsageStats=false",
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=APP.parent,
+            env=env,
+        )
+        url, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 60
+        try:
+            while True:
+                if process.poll() is not None:
+                    raise RuntimeError(f"streamlit exited rc={process.returncode}, see {log_path}")
+                with contextlib.suppress(OSError):
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as reply:
+                        if reply.status == 200:
+                            break
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"streamlit not ready in 60 s, see {log_path}")
+                time.sleep(0.2)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

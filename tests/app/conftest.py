@@ -1,0 +1,30 @@
+"""Fixtures of the app tests: a small Monte Carlo (20 replications) and an AppTest factory."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+# Before flywheel.ui.cache is imported: the app's default stays 200, tests run 20.
+os.environ.setdefault("FLYWHEEL_APP_REPLICATIONS", "20")
+
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+TIMEOUT_SECONDS = 90
+
+
+@pytest.fixture
+def make_app() -> Callable[..., AppTest]:
+    """A fresh AppTest session (optionally with query parameters), already run once."""
+
+    def build(query: dict[str, str] | None = None) -> AppTest:
+        at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_SECONDS)
+        for key, value in (query or {}).items():
+            at.query_params[key] = value
+        return at.run()
+
+    return build

@@ -1,0 +1,54 @@
+"""Screenshots of every tab into docs/screenshots/ (headless Chromium, 50 replications).
+
+Run: .venv/bin/python tests/app/take_screenshots.py   (not a test; needs /usr/bin/chromium)
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
+
+OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+TABS = ["Dashboard", "Watch it turn", "Compare", "Why", "Events", "Files", "Workshop"]
+TIMEOUT_MS = 240_000
+
+
+def main() -> None:
+    """Open the app, visit each tab (running the Why analysis), save one PNG per tab."""
+    from playwright.sync_api import expect, sync_playwright
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    log = Path(tempfile.mkdtemp()) / "server.log"
+    with streamlit_server(log, replications=50) as url, sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        page = browser.new_page(viewport={"width": 1500, "height": 1100})
+        page.goto(url)
+        expect(page.get_by_test_id("stMetricValue").first).to_be_visible(timeout=TIMEOUT_MS)
+        page.get_by_test_id("stSidebar").get_by_text("R3 · scale economics").click()
+        for tab in TABS:
+            page.get_by_role("tab", name=tab).click()
+            panel = page.get_by_role("tabpanel", name=tab)
+            if tab == "Watch it turn":
+                slider = panel.get_by_test_id("stSlider").get_by_role("slider")
+                slider.focus()
+                for _ in range(12):
+                    slider.press("PageUp")
+            if tab == "Why":
+                panel.get_by_role("button", name="Explain this scenario").click()
+                expect(panel.get_by_test_id("stImage").nth(1)).to_be_visible(timeout=TIMEOUT_MS)
+            page.wait_for_timeout(2500)  # let Vega and Graphviz finish drawing
+            expect(page.get_by_test_id("stSpinner")).to_have_count(0, timeout=TIMEOUT_MS)
+            name = tab.lower().replace(" ", "_")
+            page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
+            print(f"saved {OUT / f'{name}.png'}")
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,295 @@
+"""AppTest: every tab and interaction of the Streamlit app (20 replications)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from flywheel.scenario import load_scenario, parameter_bounds
+from flywheel.schema import LOOP_IDS, Levers, field_infos
+from flywheel.ui.levers import lever_groups
+from flywheel.ui.workshop import STORY
+
+TABS = ["Dashboard", "Watch it turn", "Compare", "Why", "Events", "Files", "Workshop"]
+
+
+def kpis(at) -> dict[str, str]:
+    return {metric.label: metric.value for metric in at.metric}
+
+
+def test_every_tab_renders_without_error(make_app):
+    at = make_app()
+    assert not at.exception
+    assert [tab.label for tab in at.tabs] == TABS
+    assert len(at.metric) == 6
+    assert len(at.get("vega_lite_chart")) >= 4  # dashboard, loop gains, playback, compare
+    assert len(at.get("graphviz_chart")) == 1
+    assert "digraph flywheel" in at.get("graphviz_chart")[0].proto.spec
+    assert at.title[0].value.startswith("flywheel")
+
+
+def test_levers_come_from_the_schema_grouped_by_loop(make_app):
+    at = make_app()
+    titles = [expander.label for expander in at.sidebar.expander]
+    for loop in LOOP_IDS:
+        assert any(title.startswith(f"{loop} · ") for title in titles), loop
+    assert any(title.startswith("General") for title in titles)
+    infos = field_infos(Levers)
+    shown = {spec.name for specs in lever_groups().values() for spec in specs}
+    assert shown == set(infos)
+    slider = at.slider(key="lever:pass_through_share")
+    low, high = parameter_bounds(infos["pass_through_share"])
+    assert (slider.min, slider.max, slider.value) == (low, high, 0.6)
+    assert "share" in slider.label and "passed on" in slider.help
+    wide = [spec for specs in lever_groups().values() for spec in specs if spec.is_wide]
+    assert wide  # a range over orders of magnitude gets a number box, not a slider
+    for spec in wide:
+        assert at.number_input(key=spec.key).value == getattr(Levers(), spec.name)
+
+
+def test_lever_change_moves_kpis_against_the_preset(make_app):
+    at = make_app()
+    before = kpis(at)["Price index, end"]
+    assert at.metric[4].delta in ("", None)  # no delta while the levers equal the preset
+    at.slider(key="lever:pass_through_share").set_value(1.0).run()
+    assert not at.exception
+    after = kpis(at)["Price index, end"]
+    assert float(after) < float(before)  # more pass-through -> lower prices (MODEL.md)
+    assert at.metric[4].delta.startswith("-")
+    assert any("1 changed" in e.label for e in at.sidebar.expander if e.label.startswith("R3"))
+
+
+def test_cutting_a_loop_changes_the_outcome(make_app):
+    at = make_app()
+    sellers = float(kpis(at)["Sellers, end"].split()[0].replace(",", ""))
+    at.checkbox(key="cut:R2").check().run()
+    assert not at.exception
+    cut = float(kpis(at)["Sellers, end"].split()[0].replace(",", ""))
+    assert cut < sellers  # cutting R2 -> fewer sellers (MODEL.md)
+
+
+def test_preset_picker_and_reset(make_app):
+    at = make_app()
+    at.selectbox(key="preset").select("andon_cord").run()
+    assert not at.exception
+    assert at.slider(key="lever:andon_cord_share").value == 1.0
+    at.slider(key="lever:andon_cord_share").set_value(0.2).run()
+    assert at.slider(key="lever:andon_cord_share").value == 0.2
+    at.button(key="reset").click().run()
+    assert at.slider(key="lever:andon_cord_share").value == 1.0
+    at.selectbox(key="preset").select("baseline").run()
+    assert at.slider(key="lever:andon_cord_share").value == 0.0
+
+
+def test_compare_two_scenarios_side_by_side(make_app):
+    at = make_app()
+    at.selectbox(key="compare_b").select("andon_cord").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["KPI", "A", "B", "B − A (median)", "B − A 90 % band"]
+    assert len(table) == 6
+    at.selectbox(key="compare_b").select("current levers").run()
+    same = at.dataframe[0].value
+    assert all(
+        cell.strip("$ BMk").replace("-", "") in ("0.00", "0.0", "0.000")
+        for cell in same["B − A (median)"]
+    )
+
+
+def test_playback_play_pause_and_scrub(make_app):
+    at = make_app()
+    at.slider(key="week").set_value(200).run()
+    assert "Week 200" in at.markdown[1].value or any("Week 200" in m.value for m in at.markdown)
+    at.button(key="play").click().run()
+    assert at.session_state["playing"] is True
+    assert at.session_state["week"] == 213  # one quarter per frame
+    at.run()
+    assert at.session_state["week"] == 226
+    at.button(key="play").click().run()
+    assert at.session_state["playing"] is False
+    week = at.session_state["week"]
+    at.run()
+    assert at.session_state["week"] == week  # paused: the week stays
+    dot = at.get("graphviz_chart")[0].proto.spec
+    assert "R1 " in dot and "penwidth" in dot
+
+
+def test_events_add_edit_delete_and_reject(make_app):
+    at = make_app()
+    events = len(at.session_state["events"])
+    at.selectbox(key="event_kind").select("policy").run()
+    at.selectbox(key="event_lever").select("pass_through_share").run()
+    at.number_input(key="event_week").set_value(100)
+    at.number_input(key="event_value").set_value(0.9)
+    at.button(key="event_save").click().run()
+    assert not at.exception
+    assert len(at.session_state["events"]) == events + 1
+    assert at.session_state["events"][-1]["lever"] == "pass_through_share"
+    label = at.selectbox(key="event_pick").options[-1]
+    at.selectbox(key="event_pick").select(label).run()
+    assert at.number_input(key="event_value").value == 0.9
+    at.number_input(key="event_value").set_value(0.95)
+    at.button(key="event_save").click().run()
+    assert at.session_state["events"][-1]["value"] == 0.95
+    assert len(at.session_state["events"]) == events + 1
+    at.number_input(key="event_value").set_value(7.0)  # out of range for a share
+    at.button(key="event_save").click().run()
+    assert not at.exception
+    assert any("pass_through_share" in e.value for e in at.error)
+    assert at.session_state["events"][-1]["value"] == 0.95
+    at.selectbox(key="event_pick").select(at.selectbox(key="event_pick").options[-1]).run()
+    at.button(key="event_delete").click().run()
+    assert len(at.session_state["events"]) == events
+
+
+GOOD = b'base = "baseline"\nname = "uploaded_bold"\n[levers]\npass_through_share = 0.95\n'
+BAD = {
+    "out_of_range.toml": (b"[levers]\npass_through_share = 1.7\n", "pass_through_share"),
+    "broken.toml": (b"[levers\n", "invalid TOML"),
+    "latin1.toml": ('name = "caf\xe9"\n'.encode("latin-1"), "not UTF-8"),
+    "huge.toml": (b"# " + b"x" * 300_000 + b"\n", "at most"),
+    "unknown.toml": (b"[levers]\nwarp_drive = 1.0\n", "warp_drive"),
+}
+
+
+def test_upload_a_good_scenario(make_app):
+    at = make_app()
+    at.file_uploader(key="upload").upload("bold.toml", GOOD, "application/toml").run()
+    assert not at.exception
+    assert at.session_state["preset"] == "upload: uploaded_bold"
+    assert at.slider(key="lever:pass_through_share").value == 0.95
+    assert any("Loaded bold.toml" in s.value for s in at.success)
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_upload_a_bad_scenario_shows_a_clear_error(make_app, name):
+    at = make_app()
+    content, expected = BAD[name]
+    at.file_uploader(key="upload").upload(name, content, "application/toml").run()
+    assert not at.exception
+    assert any(expected in error.value for error in at.error), [e.value for e in at.error]
+    assert at.session_state["preset"] == "baseline"
+
+
+def test_downloads_are_offered(make_app):
+    at = make_app()
+    keys = {button.key for button in at.download_button}
+    assert {
+        "png_dashboard",
+        "png_gains",
+        "png_compare",
+        "png_timeline",
+        "dl_toml",
+        "dl_csv",
+        "dot_diagram",
+    } <= keys
+    at.download_button(key="dl_toml").click().run()
+    assert not at.exception
+
+
+def test_workshop_steps_apply_changes(make_app):
+    at = make_app()
+    assert "Step 1 of" in at.get("progress")[0].proto.text
+    at.button(key="workshop_next").click().run()
+    assert at.session_state["workshop_step"] == 1
+    at.button(key="workshop_apply").click().run()
+    assert at.slider(key="lever:pass_through_share").value == STORY[1].levers["pass_through_share"]
+    at.button(key="workshop_next").click().run()
+    at.button(key="workshop_apply").click().run()
+    assert not at.exception
+    assert at.checkbox(key="cut:R2").value is True
+    assert at.slider(key="lever:pass_through_share").value == 0.6  # the step starts from its preset
+    at.button(key="workshop_back").click().run()
+    assert at.session_state["workshop_step"] == 1
+
+
+def test_share_link_round_trips_through_query_params(make_app):
+    at = make_app()
+    at.slider(key="lever:pass_through_share").set_value(0.85).run()
+    at.checkbox(key="cut:B1").check().run()
+    at.button(key="share_link").click().run()
+    params = at.query_params
+    assert params["preset"] == "baseline" and params["s"]
+    fresh = make_app({"preset": "baseline", "s": params["s"]})
+    assert not fresh.exception
+    assert fresh.slider(key="lever:pass_through_share").value == 0.85
+    assert fresh.checkbox(key="cut:B1").value is True
+    assert any("shared scenario" in s.value for s in fresh.success)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"preset": "nope"},
+        {"preset": "baseline", "s": "%%%"},
+        {"preset": "baseline", "s": "eJxLSi0uAQAEVAG3"},
+    ],
+)
+def test_a_bad_link_shows_an_error_and_the_baseline(make_app, query):
+    at = make_app(query)
+    assert not at.exception
+    assert any("link" in error.value for error in at.error)
+    assert at.session_state["preset"] == "baseline"
+
+
+SHORT = b'base = "baseline"\nname = "two_years"\nhorizon_weeks = 104\ndrop_events = ["prime"]\n'
+
+
+def test_why_tab_attribution_and_tornado(make_app):
+    at = make_app()
+    assert any("Explain this scenario" in i.value for i in at.info)
+    # a two-year scenario keeps the 12 knockout runs and the tornado batch quick
+    at.file_uploader(key="upload").upload("short.toml", SHORT, "application/toml").run()
+    assert at.session_state["preset"] == "upload: two_years"
+    at.number_input(key="why_replications").set_value(2)
+    at.button(key="why_run").click().run()
+    assert not at.exception
+    waterfall = next(d.value for d in at.dataframe if "label" in d.value.columns)
+    labels = list(waterfall["label"])
+    assert labels[0] == "all loops cut" and labels[-1] == "this scenario"
+    assert [label.split()[0] for label in labels[1:11]] == list(LOOP_IDS)
+    steps = waterfall[waterfall["kind"] == "step"]["value"].sum()
+    total = waterfall.iloc[-1]["value"] - waterfall.iloc[0]["value"]
+    assert math.isclose(steps, total, rel_tol=1e-9, abs_tol=1.0)
+    assert len(at.get("image")) >= 3  # timeline, waterfall, tornado
+    assert {"png_waterfall", "png_tornado"} <= {b.key for b in at.download_button}
+
+
+def test_shipped_presets_all_load(make_app):
+    at = make_app()
+    options = at.selectbox(key="preset").options
+    assert options[0] == "baseline" and len(options) >= 2
+    for name in options:
+        load_scenario(f"scenarios/{name}.toml")
+    assert np.all([not e.value.startswith("Traceback") for e in at.error])
+
+
+def test_eight_concurrent_sessions_keep_separate_state(make_app):
+    from concurrent.futures import ThreadPoolExecutor
+
+    presets = ["baseline", "andon_cord"]
+
+    def session(index: int) -> tuple[int, str, int, float]:
+        at = make_app()
+        at.selectbox(key="preset").select(presets[index % 2])
+        at.slider(key="week").set_value(10 * index)
+        at.button(key="workshop_next").click().run()  # one rerun applies all three
+        assert not at.exception
+        return (
+            at.session_state["week"],
+            at.session_state["preset"],
+            at.session_state["workshop_step"],
+            at.slider(key="lever:andon_cord_share").value,
+        )
+
+    warm = make_app()  # fill the shared cache first: the sessions then differ only in state
+    warm.selectbox(key="preset").select("andon_cord").run()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(session, range(8)))
+    for index, (week, preset, step, andon) in enumerate(outcomes):
+        assert week == 10 * index
+        assert preset == presets[index % 2]
+        assert step == 1
+        assert andon == (1.0 if preset == "andon_cord" else 0.0)

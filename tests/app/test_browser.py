@@ -1,0 +1,54 @@
+"""Real headless Chromium: open the app, move a lever, see a KPI change, save a screenshot."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+TIMEOUT_MS = 90_000
+
+
+@pytest.fixture(scope="module")
+def chromium_path() -> str:
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing (apt-get install chromium; .ci/run does it)"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set but {reason}")
+        pytest.skip(reason)
+    return str(CHROMIUM)
+
+
+def test_moving_a_lever_changes_a_kpi(chromium_path, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    with streamlit_server(tmp_path / "server.log") as url, sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(url)
+            price = page.get_by_test_id("stMetric").filter(has_text="Price index, end")
+            value = price.get_by_test_id("stMetricValue")
+            expect(value).to_have_text(re.compile(r"^\d\.\d{3}$"), timeout=TIMEOUT_MS)
+            before = value.inner_text()
+            page.get_by_test_id("stSidebar").get_by_text("R3 · scale economics").click()
+            slider = (
+                page.get_by_test_id("stSlider")
+                .filter(has_text="pass through share")
+                .get_by_role("slider")
+            )
+            slider.focus()
+            slider.press("End")  # to the top of its range: 1.0 (all savings to prices)
+            expect(value).not_to_have_text(before, timeout=TIMEOUT_MS)
+            after = value.inner_text()
+            assert float(after) < float(before)  # more pass-through -> lower prices
+            expect(page.get_by_test_id("stException")).to_have_count(0)
+            page.screenshot(path=str(tmp_path / "lever_moved.png"), full_page=True)
+            assert (tmp_path / "lever_moved.png").stat().st_size > 10_000
+        finally:
+            browser.close()

@@ -1,0 +1,119 @@
+"""The app's pure helpers: levers, summary, share links, diagram, figures (no Streamlit)."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import subprocess
+import sys
+import zlib
+
+import numpy as np
+import pytest
+
+from flywheel import load_scenario, simulate
+from flywheel.scenario import ScenarioError, with_parameters
+from flywheel.schema import LOOP_IDS
+from flywheel.ui import diagram, figures, share
+from flywheel.ui.levers import lever_groups, lever_specs
+from flywheel.ui.summary import quantile_rows, summarise
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return load_scenario("scenarios/baseline.toml")
+
+
+def test_import_flywheel_imports_no_ui():
+    code = "import sys, flywheel; print('flywheel.ui' in sys.modules, 'streamlit' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_every_lever_has_one_group_and_a_sane_widget():
+    grouped = [spec.name for specs in lever_groups().values() for spec in specs]
+    assert sorted(grouped) == sorted(spec.name for spec in lever_specs())
+    for spec in lever_specs():
+        assert spec.low <= spec.default <= spec.high
+        assert 0 < spec.step <= (spec.high - spec.low)
+
+
+def test_quantile_rows_match_numpy():
+    values = np.random.default_rng(1).lognormal(size=(37, 11))
+    rows = quantile_rows(values)
+    expected = np.quantile(values, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+    np.testing.assert_allclose(rows[:5], expected, rtol=1e-12)
+    np.testing.assert_allclose(rows[5], values.mean(axis=0), rtol=1e-12)
+
+
+def test_summary_keeps_bands_kpis_and_a_long_frame(baseline):
+    short = dataclasses.replace(baseline, horizon_weeks=60, events=())
+    results = simulate(short, 8, 3)
+    summary = summarise(results)
+    assert summary.weeks == 60 and summary.replications == 8
+    np.testing.assert_allclose(
+        summary.band("customers")[2], np.median(results["customers"], axis=0), rtol=1e-6
+    )
+    revenue = results["revenue_usd"][:, -52:].sum(axis=1) / 1e9
+    assert summary.kpi("revenue")[0] == pytest.approx(np.median(revenue))
+    frame = summary.frame(("customers",))
+    assert list(frame.columns) == ["week", "date", "output", "statistic", "value"]
+    assert len(frame) == 60 * 6
+
+
+def test_share_link_round_trip(baseline):
+    changed = dataclasses.replace(
+        with_parameters(baseline, {"pass_through_share": 0.9}), knockouts=("R2", "B1")
+    )
+    params = share.encode_link(changed, "baseline", baseline)
+    name, decoded = share.decode_link(params, {"baseline": baseline})
+    assert name == "baseline" and decoded == changed
+    assert share.encode_link(baseline, "baseline", baseline) == {"preset": "baseline"}
+
+
+@pytest.mark.parametrize(
+    "blob",
+    [
+        "***",
+        "x" * 9000,
+        base64.urlsafe_b64encode(zlib.compress(b"[1, 2]")).decode(),
+        base64.urlsafe_b64encode(zlib.compress(b"0" * 10**6)).decode(),
+    ],
+)
+def test_bad_share_links_raise_scenario_error(baseline, blob):
+    with pytest.raises(ScenarioError, match="link"):
+        share.decode_link({"preset": "baseline", "s": blob}, {"baseline": baseline})
+
+
+def test_diagram_widths_follow_gains():
+    dot = diagram.loop_dot({"R1": 1.0, "B3": -0.25}, scale=1.0, knockouts=("R2",))
+    for loop in LOOP_IDS:
+        assert f'label="{loop} ' in dot
+    assert 'penwidth="8.00"' in dot and 'label="R2 cut"' in dot and "dashed" in dot
+    assert diagram.edge_style(-0.5, 1.0, False)["color"] == diagram.BALANCING
+    assert diagram.dominant_loop({"R1": 0.2, "B4": -0.9}) == "B4"
+    assert diagram.dominant_loop({}) == ""
+
+
+def test_every_figure_renders_to_png(baseline):
+    import pandas as pd
+
+    short = dataclasses.replace(baseline, horizon_weeks=60, events=())
+    summary = summarise(simulate(short, 4, 0))
+    waterfall = pd.DataFrame(
+        {
+            "label": ["cut", "R1", "all"],
+            "kind": ["total", "step", "total"],
+            "value": [1.0, 2.0, 3.0],
+        }
+    )
+    tornado = pd.DataFrame({"lever": ["a"], "low_change": [-1.0], "high_change": [2.0]})
+    for figure in (
+        figures.fan_figure(summary, summary),
+        figures.compare_figure(summary, summary),
+        figures.gains_figure(summary),
+        figures.waterfall_figure(waterfall, "x"),
+        figures.tornado_figure(tornado, "x"),
+        figures.timeline_figure(short),
+    ):
+        assert figures.png_bytes(figure)[:8] == b"\x89PNG\r\n\x1a\n"
