@@ -184,7 +184,10 @@ def attribute(
             for c in itertools.combinations(chosen, size)
         ]
     else:
-        variants = [frozenset(), *(frozenset({x}) for x in chosen), frozenset(chosen)]
+        # with one loop, 'that loop cut' and 'all cut' are the same variant: run it once
+        variants = list(
+            dict.fromkeys([frozenset(), *(frozenset({x}) for x in chosen), frozenset(chosen)])
+        )
     reducer = _OutcomeOnly(target)
     batches, owner = [], []
     for cut in variants:

@@ -41,6 +41,9 @@ def test_shapley_values_add_up_to_the_total_effect(short):
     single = attribute(short, "customers", replications=2, seed=1, loops=("R1",), shapley=True)
     np.testing.assert_allclose(single.shapley("R1"), single.knockout_effect("R1"))
     assert "shapley_mean" in result.table()
+    plain = attribute(short, "customers", replications=2, seed=1, loops=("R1",))
+    assert len(plain.outcomes) == 2 and plain.total.shape == (2,)
+    np.testing.assert_array_equal(plain.total, plain.knockout_effect("R1"))
 
 
 def test_bad_input(short):
@@ -50,4 +53,4 @@ def test_bad_input(short):
     with pytest.raises(ValueError, match="already cut"):
         attribute(cut, "customers", loops=("R1",))
     with pytest.raises(ValueError, match="Shapley"):
-        attribute(short, "customers", replications=1, loops=("R1",)).shapley("R1")
+        attribute(short, "customers", replications=1, loops=("R1", "B3", "B4")).shapley("R1")
