@@ -49,6 +49,13 @@ def annual_frame(results: Results) -> pd.DataFrame:
     gmv_3p = _aggregate(results.series["gmv_3p_usd"], first, last, "sum")
     gmv = _aggregate(results.series["gmv_usd"], first, last, "sum")
     rows["share_3p_percent"] = (100.0 * gmv_3p / np.maximum(gmv, 1e-9)).reshape(-1)
+    # A ratio of flows: the year's margin is its income over its revenue. As a level it was
+    # the margin of the year's last week (a December peak week), not the year's.
+    income = _aggregate(results.series["operating_income_usd"], first, last, "sum")
+    revenue = _aggregate(results.series["revenue_usd"], first, last, "sum")
+    rows["operating_margin_share"] = np.where(
+        revenue > 0, income / np.maximum(revenue, 1e-9), 0.0
+    ).reshape(-1)
     return pd.DataFrame(rows)
 
 

@@ -1,0 +1,117 @@
+"""Calendar-year aggregation: flows summed over the weeks whose first day falls in the year,
+levels at the year's last week, rates averaged, headline columns consistent."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import flywheel
+from flywheel.annual import HEADLINE
+from flywheel.results import FLOW_OUTPUTS, RATE_OUTPUTS
+
+WEEKS = 130  # from November 2026: a 9-week first year, two full years, a partial last one
+
+
+@pytest.fixture(scope="module")
+def results(scenario_factory: Callable[..., flywheel.Scenario]) -> flywheel.Results:
+    scenario = scenario_factory(
+        name="annual", horizon_weeks=WEEKS, start_date="2026-11-02",
+        events=[{"kind": "prime_launch", "week": 20}],
+    )  # fmt: skip
+    return flywheel.simulate(scenario, replications=3, seed=6)
+
+
+@pytest.fixture(scope="module")
+def annual(results: flywheel.Results) -> pd.DataFrame:
+    return results.annual()
+
+
+@pytest.fixture(scope="module")
+def weekly(results: flywheel.Results) -> pd.DataFrame:
+    frame = results.frame()
+    frame["year"] = pd.to_datetime(frame["date"]).dt.year
+    return frame
+
+
+def test_one_row_per_replication_and_year(annual: pd.DataFrame, weekly: pd.DataFrame) -> None:
+    assert annual["year"].unique().tolist() == [2026, 2027, 2028, 2029]
+    assert len(annual) == 3 * 4
+    assert annual.groupby("replication")["weeks"].sum().tolist() == [WEEKS] * 3
+    first = annual[annual["replication"] == 0]
+    # 2026-11-02 + 7k: Nov 2, ..., Dec 28 is nine weeks; then a full year of Mondays
+    assert first["weeks"].tolist()[:2] == [9, 52]
+    expected = weekly[weekly["replication"] == 0].groupby("year").size().tolist()
+    assert first["weeks"].tolist() == expected
+
+
+def test_flows_are_summed_over_the_year(annual: pd.DataFrame, weekly: pd.DataFrame) -> None:
+    by_year = weekly.groupby(["replication", "year"])
+    flows = sorted(FLOW_OUTPUTS)
+    expected = by_year[flows].sum().reset_index(drop=True)
+    np.testing.assert_allclose(annual[flows].to_numpy(), expected.to_numpy(), rtol=1e-12)
+    assert (annual["orders"] > 0).all()
+
+
+def test_levels_are_the_years_last_week(
+    annual: pd.DataFrame, weekly: pd.DataFrame, results: flywheel.Results
+) -> None:
+    levels = [
+        name
+        for name in results.outputs
+        if name not in FLOW_OUTPUTS
+        and name not in RATE_OUTPUTS
+        and not name.startswith("gain_")
+        and name != "operating_margin_share"
+    ]
+    assert {"customers", "sellers", "cash_usd", "fulfillment_centers", "prime_members"} <= set(
+        levels
+    )
+    expected = weekly.groupby(["replication", "year"])[levels].last().reset_index(drop=True)
+    np.testing.assert_array_equal(annual[levels].to_numpy(), expected.to_numpy())
+
+
+def test_rates_are_averaged(
+    annual: pd.DataFrame, weekly: pd.DataFrame, results: flywheel.Results
+) -> None:
+    rates = sorted(RATE_OUTPUTS) + [n for n in results.outputs if n.startswith("gain_")]
+    expected = weekly.groupby(["replication", "year"])[rates].mean().reset_index(drop=True)
+    np.testing.assert_allclose(
+        annual[rates].to_numpy(), expected.to_numpy(), rtol=1e-12, atol=1e-300
+    )
+
+
+def test_headline_columns_are_consistent(annual: pd.DataFrame) -> None:
+    for column, source, _, divisor in HEADLINE:
+        np.testing.assert_allclose(
+            annual[column], annual[source] / divisor, rtol=1e-12, err_msg=column
+        )
+    np.testing.assert_allclose(
+        annual["net_sales_usd_million"] * 1e6, annual["revenue_usd"], rtol=1e-12
+    )
+    share = 100.0 * annual["gmv_3p_usd"] / annual["gmv_usd"]
+    np.testing.assert_allclose(annual["share_3p_percent"], share, rtol=1e-12)
+    assert ((annual["share_3p_percent"] >= 0) & (annual["share_3p_percent"] <= 100)).all()
+    assert (annual["prime_members_million"] <= annual["active_customers_million"]).all()
+
+
+def test_annual_margin_is_income_over_revenue(annual: pd.DataFrame) -> None:
+    """The year's operating margin is the year's operating income over its revenue, not the
+    margin of its last (December, peak-season) week."""
+    np.testing.assert_allclose(
+        annual["operating_margin_share"],
+        annual["operating_income_usd"] / annual["revenue_usd"],
+        rtol=1e-12,
+    )
+
+
+def test_annual_of_a_single_replication_matches_its_row(
+    results: flywheel.Results, scenario_factory: Callable[..., flywheel.Scenario]
+) -> None:
+    alone = flywheel.simulate(results.scenario, replications=1, seed=6, first_replication=2)
+    both = results.annual()
+    row = both[both["replication"] == 2].reset_index(drop=True)
+    pd.testing.assert_frame_equal(alone.annual(), row)
