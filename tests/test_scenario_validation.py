@@ -386,3 +386,31 @@ def test_policy_event_with_junk_value_is_a_scenario_error(lever: str, value: Any
 def test_any_duplicated_knockout_is_refused(knockouts: list[str]) -> None:
     with pytest.raises(flywheel.ScenarioError, match="knockouts"):
         scenario_from_dict({"knockouts": knockouts}, origin="junk.toml")
+
+
+def test_line_of_an_event_after_inherited_events(tmp_path: Path) -> None:
+    """Events merge after the base's: the child's own events[0] is merged events[1]."""
+    (tmp_path / "parent.toml").write_text(
+        '[[events]]\nkind = "prime_launch"\nweek = 5\n', encoding="utf-8"
+    )
+    child = tmp_path / "child.toml"
+    child.write_text(
+        'base = "parent"\n\n[[events]]\nkind = "recession"\nweek = 3\ndepth_share = 2.0\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(flywheel.ScenarioError) as caught:
+        load_scenario(child)
+    assert str(caught.value).startswith(f"{child}:6: events[1].depth_share = 2.0")
+
+
+def test_error_in_an_inherited_event_cites_no_child_line(tmp_path: Path) -> None:
+    (tmp_path / "parent.toml").write_text(
+        '[[events]]\nkind = "recession"\nweek = 3\ndepth_share = 2.0\n', encoding="utf-8"
+    )
+    child = tmp_path / "child.toml"
+    child.write_text(
+        'base = "parent"\n[[events]]\nkind = "prime_launch"\nweek = 5\n', encoding="utf-8"
+    )
+    with pytest.raises(flywheel.ScenarioError) as caught:
+        load_scenario(child)
+    assert str(caught.value).startswith(f"{child}: events[0].depth_share = 2.0")
