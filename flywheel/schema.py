@@ -60,7 +60,8 @@ class Levers:
     # --- market and adoption (R1, B3) ---
     market_ceiling_people: float = lever(
         200e6, 1e3, 5e9, "people", "upper limit of the addressable online-shopper market",
-        loop="B3", source="secondary: Pew, ~95% of US adults online in the 2020s (parameters.md §1)")
+        loop="B3", source="secondary: Pew, ~95% of US adults online"
+        " in the 2020s (parameters.md §1)")
     market_growth_per_year: float = lever(
         0.25, 0.0, 0.6, "1/year", "logistic growth rate of the addressable market",
         loop="B3", source="derived: logistic through Pew points 1995-2011 (parameters.md §1)")
@@ -94,7 +95,8 @@ class Levers:
         2.0, 0.1, 10.0, "visits/customer/week", "store visits per non-Prime customer per week",
         source="derived: CIRP 2017, 14 orders/yr / 13% conversion (parameters.md §3)")
     conversion_base_share: float = lever(
-        0.05, 0.001, 0.5, "orders/visit", "orders per visit at the starting selection, price, speed",
+        0.05, 0.001, 0.5, "orders/visit", "orders per visit at the starting selection,"
+        " price, speed",
         source="secondary: 2.6-13% e-commerce conversion (Monetate 2019; Millward Brown 2015)")
     basket_usd: float = lever(
         50.0, 5.0, 500.0, "USD/order", "average order value at price index 1",
@@ -156,7 +158,8 @@ class Levers:
         1.0, 0.0, 3.0, "dimensionless", "response of joins and exits to sales per seller",
         loop="R2", source="assumption: 1 = proportional")
     sales_per_seller_ref_usd_per_week: float = lever(
-        3000.0, 100.0, 100_000.0, "USD/seller/week", "net 3P sales per seller that makes joining attractive",
+        3000.0, 100.0, 100_000.0, "USD/seller/week", "net 3P sales per seller"
+        " that makes joining attractive",
         loop="B4", source="derived: 3P GMV 2020 / 1.9M sellers / 52 (parameters.md §4)")
     seller_take_rate_share: float = lever(
         0.15, 0.0, 0.6, "share of 3P GMV", "fees kept from third-party sales (referral + services)",
@@ -170,12 +173,14 @@ class Levers:
         loop="B5", source="filed: cost of sales 75-78% of net sales 2010-2012, less shipping")
     fulfillment_cost_usd_per_order: float = lever(
         4.0, 0.5, 30.0, "USD/order", "variable fulfillment cost per order before learning",
-        loop="R3", source="filed/derived: fulfillment 8.7% of sales x $50 basket (parameters.md §5)")
+        loop="R3", source="filed/derived: fulfillment 8.7% of sales"
+        " x $50 basket (parameters.md §5)")
     shipping_cost_usd_per_order: float = lever(
         3.5, 0.0, 30.0, "USD/order", "outbound shipping cost per order before learning",
         loop="R3", source="filed/derived: shipping ~8% of sales x $50 basket (parameters.md §5)")
     learning_rate_share: float = lever(
-        0.10, 0.0, 0.4, "share per doubling", "variable cost fall per doubling of cumulative orders",
+        0.10, 0.0, 0.4, "share per doubling", "variable cost fall "
+        "per doubling of cumulative orders",
         loop="R3", source="assumption anchored on Wright (1936) (parameters.md §5)")
     technology_share_of_revenue: float = lever(
         0.05, 0.0, 0.3, "share", "technology and content spend as a share of revenue",
@@ -197,7 +202,8 @@ class Levers:
         loop="R3", source="paper: Goolsbee & Klenow (2018), online prices -1.3pp/yr vs CPI")
     credit_limit_usd: float = lever(
         5e9, 0.0, 1e12, "USD", "borrowing available beyond cash for capex",
-        loop="B5", source="assumption: capital markets fund growth up to a limit (Amazon sold ~$2B of convertible notes in 1999-2000, 10-K, not verified here)")
+        loop="B5", source="assumption: capital markets fund growth up to a limit "
+        "(Amazon sold ~$2B of convertible notes in 1999-2000, 10-K, not verified here)")
     # --- fulfillment (B1) ---
     fc_capacity_orders_per_week: float = lever(
         600_000.0, 1_000.0, 5e6, "orders/FC/week", "orders one fulfillment centre ships per week",

@@ -8,8 +8,8 @@ import numpy as np
 import numpy.typing as npt
 
 from flywheel.scenario import Scenario
-from flywheel.schema import field_infos
 from flywheel.schema import Levers as _Levers
+from flywheel.schema import field_infos
 
 Array = npt.NDArray[np.float64]
 
@@ -115,7 +115,7 @@ def initial_state(scenario: Scenario, replications: int) -> State:
 
 def lever_arrays(scenario: Scenario, replications: int,
                  overrides: dict[str, npt.ArrayLike] | None = None) -> dict[str, Array]:
-    """Every lever as an array of shape (R,): the scenario's value, or a per-replication override."""
+    """Every lever as an array of shape (R,): the scenario value or a per-replication override."""
     params: dict[str, Array] = {}
     for name in field_infos(_Levers):
         params[name] = np.full(replications, float(getattr(scenario.levers, name)))
