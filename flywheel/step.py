@@ -98,7 +98,9 @@ def advance_week(state: State, p: dict[str, Array], ref: Reference | None, ex: E
     if "R4" in cut:
         churn = s.customers * eq.hazard_to_share(
             hazard * (1.0 - prime_share_effect * p["prime_churn_cut_share"]))
-        member_churn = np.minimum(member_churn, churn)
+        # Churn uses the week-0 member share, so it can exceed what non-members alone can
+        # supply; the excess leaves from the members, else members outnumber customers.
+        member_churn = np.clip(member_churn, churn - (s.customers - s.prime_members), churn)
     else:
         churn = member_churn + (s.customers - s.prime_members) * eq.hazard_to_share(hazard)
     winback = s.lapsed * eq.hazard_to_share(

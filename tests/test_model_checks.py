@@ -470,3 +470,26 @@ def test_overlapping_fractional_outages_leave_no_negative_residue(
     )
     results = flywheel.simulate(scenario, replications=4, seed=0)
     assert (results["fc_out_of_service"] >= 0.0).all()
+
+
+def test_prime_stays_a_subset_of_customers_with_r4_cut(
+    scenario_factory: Callable[..., flywheel.Scenario],
+) -> None:
+    """With R4 cut, churn uses the week-0 member share; members who churn less must still
+    leave when non-members run out (found by the property test above)."""
+    scenario = scenario_factory(
+        levers={
+            "churn_base_per_week": 0.03,
+            "prime_churn_cut_share": 1.0,
+            "bass_p_per_year": 0.0,
+            "bass_q_per_year": 0.0,
+            "winback_rate_per_week": 0.0,
+        },
+        initial={"customers": 1e6, "prime_members": 5e5},
+        knockouts=["R4"],
+        horizon_weeks=104,
+    )
+    results = flywheel.simulate(scenario, replications=2, seed=0)
+    assert results["customers"][0, -1] < 5e5  # churn eats far into the members' share
+    assert (results["prime_members"] <= results["customers"] * (1 + 1e-12)).all()
+    assert_model_invariants(results)
