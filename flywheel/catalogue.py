@@ -19,11 +19,17 @@ def parameter_table() -> list[dict[str, Any]]:
             extra = info.json_schema_extra or {}
             low, high = parameter_bounds(info)
             is_flag = info.annotation is bool
-            rows.append({
-                "name": name, "group": group, "unit": extra.get("unit", ""),
-                "default": info.default,
-                "min": False if is_flag else low, "max": True if is_flag else high,
-                "loop": extra.get("loop", ""), "description": info.description or "",
-                "source": extra.get("source", ""),
-            })
+            rows.append(
+                {
+                    "name": name,
+                    "group": group,
+                    "unit": extra.get("unit", ""),
+                    "default": info.default,
+                    "min": False if is_flag else low,
+                    "max": True if is_flag else high,
+                    "loop": extra.get("loop", ""),
+                    "description": info.description or "",
+                    "source": extra.get("source", ""),
+                }
+            )
     return rows

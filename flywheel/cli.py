@@ -31,12 +31,15 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
-def command(name: str) -> Callable[[Callable[[argparse.Namespace], int]],
-                                   Callable[[argparse.Namespace], int]]:
+def command(
+    name: str,
+) -> Callable[[Callable[[argparse.Namespace], int]], Callable[[argparse.Namespace], int]]:
     """Register a sub-command handler."""
+
     def register(handler: Callable[[argparse.Namespace], int]) -> Callable[..., int]:
         COMMANDS[name] = handler
         return handler
+
     return register
 
 
@@ -66,9 +69,9 @@ _EXTRA_PARSERS: dict[str, Callable[[argparse.ArgumentParser], None]] = {}
 _EXTRA_HELP: dict[str, str] = {}
 
 
-def extra_command(name: str, help_text: str,
-                  add_arguments: Callable[[argparse.ArgumentParser], None]
-                  ) -> Callable[[Callable[[argparse.Namespace], int]], Callable[..., int]]:
+def extra_command(
+    name: str, help_text: str, add_arguments: Callable[[argparse.ArgumentParser], None]
+) -> Callable[[Callable[[argparse.Namespace], int]], Callable[..., int]]:
     """Register a sub-command defined in another module (experiments, calibration)."""
     _EXTRA_PARSERS[name] = add_arguments
     _EXTRA_HELP[name] = help_text
@@ -79,8 +82,14 @@ def _scenario_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenario", type=Path, help="scenario TOML file")
     parser.add_argument("--seed", type=_non_negative_int, default=0)
     parser.add_argument("--replications", type=_positive_int, default=1)
-    parser.add_argument("--set", dest="overrides", action="append", default=[],
-                        metavar="NAME=VALUE", help="override a parameter (see `describe`)")
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a parameter (see `describe`)",
+    )
 
 
 def _positive_int(text: str) -> int:
@@ -151,12 +160,26 @@ def _run(args: argparse.Namespace) -> int:
         write_table(table, args.out)
     if args.json:
         last = results.series
-        summary = {"scenario": scenario.name, "replications": args.replications,
-                   "seed": args.seed, "weeks": scenario.horizon_weeks,
-                   "final_week_mean": {name: float(last[name][:, -1].mean()) for name in (
-                       "customers", "sellers", "orders", "revenue_usd", "operating_income_usd",
-                       "price_index", "cx", "fulfillment_centers")},
-                   "out": str(args.out) if args.out else None}
+        summary = {
+            "scenario": scenario.name,
+            "replications": args.replications,
+            "seed": args.seed,
+            "weeks": scenario.horizon_weeks,
+            "final_week_mean": {
+                name: float(last[name][:, -1].mean())
+                for name in (
+                    "customers",
+                    "sellers",
+                    "orders",
+                    "revenue_usd",
+                    "operating_income_usd",
+                    "price_index",
+                    "cx",
+                    "fulfillment_centers",
+                )
+            },
+            "out": str(args.out) if args.out else None,
+        }
         print(json.dumps(summary))
     elif args.out is None:
         print(table.to_string(max_rows=30))
@@ -168,8 +191,10 @@ def _run(args: argparse.Namespace) -> int:
 @command("validate")
 def _validate(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
-    print(f"{args.scenario}: ok ({scenario.name}, {scenario.horizon_weeks} weeks, "
-          f"{len(scenario.events)} events, knockouts {list(scenario.knockouts) or 'none'})")
+    print(
+        f"{args.scenario}: ok ({scenario.name}, {scenario.horizon_weeks} weeks, "
+        f"{len(scenario.events)} events, knockouts {list(scenario.knockouts) or 'none'})"
+    )
     return EXIT_OK
 
 
@@ -183,8 +208,10 @@ def _describe(args: argparse.Namespace) -> int:
         return EXIT_OK
     width = max(len(row["name"]) for row in rows)
     for row in rows:
-        print(f"{row['name']:<{width}}  {row['group']:<7}  {row['default']!s:>12}  "
-              f"[{row['min']}, {row['max']}]  {row['unit']}  {row['description']}")
+        print(
+            f"{row['name']:<{width}}  {row['group']:<7}  {row['default']!s:>12}  "
+            f"[{row['min']}, {row['max']}]  {row['unit']}  {row['description']}"
+        )
     return EXIT_OK
 
 
@@ -198,8 +225,9 @@ def _plot(args: argparse.Namespace) -> int:
     replications = max(args.replications, 50) if args.mc else args.replications
     results = flywheel.simulate(scenario, replications=replications, seed=args.seed)
     figure = plots.fan_chart(results) if args.mc else plots.dashboard(results)
-    write_atomic(args.out, lambda handle: figure.savefig(handle, format="png", dpi=110),
-                 binary=True)
+    write_atomic(
+        args.out, lambda handle: figure.savefig(handle, format="png", dpi=110), binary=True
+    )
     print(f"wrote {args.out}")
     return EXIT_OK
 

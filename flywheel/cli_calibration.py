@@ -22,25 +22,64 @@ from flywheel.cli import EXIT_OK, UsageError, extra_command
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenario", type=Path, help="scenario TOML file to calibrate")
     parser.add_argument("--data", type=Path, required=True, help="long-format history CSV")
-    parser.add_argument("--fit", action="append", default=[], metavar="METRIC",
-                        help="annual column to fit (repeat), e.g. net_sales_usd_million")
-    parser.add_argument("--params", action="append", default=[], nargs="+",
-                        metavar="NAME[MIN,MAX]", help="parameter and search bounds (repeat)")
+    parser.add_argument(
+        "--fit",
+        action="append",
+        default=[],
+        metavar="METRIC",
+        help="annual column to fit (repeat), e.g. net_sales_usd_million",
+    )
+    parser.add_argument(
+        "--params",
+        action="append",
+        default=[],
+        nargs="+",
+        metavar="NAME[MIN,MAX]",
+        help="parameter and search bounds (repeat)",
+    )
     parser.add_argument("--out", type=Path, required=True, help="calibrated scenario .toml")
-    parser.add_argument("--report-dir", type=Path, default=None,
-                        help="folder for the PNG and reports (default: next to --out)")
-    parser.add_argument("--years", default=None, metavar="FIRST-LAST",
-                        help="years to fit, e.g. 1997-2024 (default: all simulated full years)")
-    parser.add_argument("--include-memory", action="store_true",
-                        help="also fit rows of confidence 'memory' (unverified; default off)")
-    parser.add_argument("--weight", action="append", default=[], metavar="METRIC=W",
-                        help="weight of a fitted metric (default 1)")
-    parser.add_argument("--starts", type=int, default=64,
-                        help="Sobol start points screened in one batch (default 64)")
-    parser.add_argument("--max-evaluations", type=int, default=300,
-                        help="candidate runs allowed to least squares (default 300)")
-    parser.add_argument("--replications", type=int, default=0,
-                        help="0: noise off (default); N: average N common-random-number runs")
+    parser.add_argument(
+        "--report-dir",
+        type=Path,
+        default=None,
+        help="folder for the PNG and reports (default: next to --out)",
+    )
+    parser.add_argument(
+        "--years",
+        default=None,
+        metavar="FIRST-LAST",
+        help="years to fit, e.g. 1997-2024 (default: all simulated full years)",
+    )
+    parser.add_argument(
+        "--include-memory",
+        action="store_true",
+        help="also fit rows of confidence 'memory' (unverified; default off)",
+    )
+    parser.add_argument(
+        "--weight",
+        action="append",
+        default=[],
+        metavar="METRIC=W",
+        help="weight of a fitted metric (default 1)",
+    )
+    parser.add_argument(
+        "--starts",
+        type=int,
+        default=64,
+        help="Sobol start points screened in one batch (default 64)",
+    )
+    parser.add_argument(
+        "--max-evaluations",
+        type=int,
+        default=300,
+        help="candidate runs allowed to least squares (default 300)",
+    )
+    parser.add_argument(
+        "--replications",
+        type=int,
+        default=0,
+        help="0: noise off (default); N: average N common-random-number runs",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -71,8 +110,9 @@ def _weights(items: list[str]) -> dict[str, float]:
     return weights
 
 
-@extra_command("calibrate", "fit scenario parameters to annual data (least squares on logs)",
-               _add_arguments)
+@extra_command(
+    "calibrate", "fit scenario parameters to annual data (least squares on logs)", _add_arguments
+)
 def _calibrate(args: argparse.Namespace) -> int:
     from flywheel.calibration import (
         CalibrationError,
@@ -98,18 +138,22 @@ def _calibrate(args: argparse.Namespace) -> int:
         history = load_history(args.data)
         specs = parse_parameters([p for group in args.params for p in group], scenario)
         confidence = CONFIDENCE_LEVELS if args.include_memory else DEFAULT_CONFIDENCE
-        targets = build_targets(history, args.fit, scenario, _years(args.years), confidence,
-                                _weights(args.weight))
+        targets = build_targets(
+            history, args.fit, scenario, _years(args.years), confidence, _weights(args.weight)
+        )
     except CalibrationError as error:
         raise UsageError(str(error)) from None
     problem = Problem(scenario, specs, targets, replications=args.replications, seed=args.seed)
-    command = "flywheel calibrate " + shlex.join(sys.argv[2:] if sys.argv[1:2] == [
-        "calibrate"] else [str(args.scenario), "..."])
+    command = "flywheel calibrate " + shlex.join(
+        sys.argv[2:] if sys.argv[1:2] == ["calibrate"] else [str(args.scenario), "..."]
+    )
     result = _run_fit(problem, args, fit)
     paths = write_report(result, history, args.scenario, args.out, report_dir, command)
     for row in metric_statistics(result):
-        print(f"{row['metric']:<30} MAPE {row['mape_percent']:7.1f} %   mean abs error "
-              f"{row['mean_abs_error']:.4g}")
+        print(
+            f"{row['metric']:<30} MAPE {row['mape_percent']:7.1f} %   mean abs error "
+            f"{row['mean_abs_error']:.4g}"
+        )
     for row in parameter_table(result):
         flag = f"  <- at {row['bound_hit']} bound" if row["bound_hit"] else ""
         print(f"{row['name']:<36} {row['fitted']:<12.5g} [{row['low']:g}, {row['high']:g}]{flag}")
@@ -119,20 +163,31 @@ def _calibrate(args: argparse.Namespace) -> int:
 
 def _run_fit(problem, args: argparse.Namespace, fit):  # noqa: ANN001, ANN202 - thin wrapper
     if args.quiet:
-        return fit(problem, starts=args.starts, max_evaluations=args.max_evaluations,
-                   seed=args.seed)
+        return fit(
+            problem, starts=args.starts, max_evaluations=args.max_evaluations, seed=args.seed
+        )
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Progress(TextColumn("calibrating"), BarColumn(), TextColumn("{task.completed}/"
-                  "{task.total} runs"), TextColumn("best cost {task.fields[cost]}"),
-                  TimeElapsedColumn(), transient=False) as bar:
+    with Progress(
+        TextColumn("calibrating"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} runs"),
+        TextColumn("best cost {task.fields[cost]}"),
+        TimeElapsedColumn(),
+        transient=False,
+    ) as bar:
         task = bar.add_task("fit", total=args.starts + 1 + args.max_evaluations, cost="-")
 
         def report(done: int, total: int, cost: float) -> None:
             bar.update(task, completed=done, total=total, cost=f"{cost:.4g}")
 
-        result = fit(problem, starts=args.starts, max_evaluations=args.max_evaluations,
-                     seed=args.seed, progress=report)
+        result = fit(
+            problem,
+            starts=args.starts,
+            max_evaluations=args.max_evaluations,
+            seed=args.seed,
+            progress=report,
+        )
         bar.update(task, completed=bar.tasks[0].total)
     return result
 
@@ -146,8 +201,11 @@ def _add_record_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0)
 
 
-@extra_command("compare-record", "Monte Carlo bands of scenarios against the annual record",
-               _add_record_arguments)
+@extra_command(
+    "compare-record",
+    "Monte Carlo bands of scenarios against the annual record",
+    _add_record_arguments,
+)
 def _compare_record(args: argparse.Namespace) -> int:
     from flywheel.calibration import CalibrationError, load_history
     from flywheel.calibration.record import annual_bands, record_figure, summary_table
@@ -165,8 +223,9 @@ def _compare_record(args: argparse.Namespace) -> int:
         scenario = load_scenario(path)
         bands[scenario.name] = annual_bands(scenario, args.replications, args.seed)
     figure = record_figure(bands, history)
-    write_atomic(args.out, lambda handle: figure.savefig(handle, format="png", dpi=100),
-                 binary=True)
+    write_atomic(
+        args.out, lambda handle: figure.savefig(handle, format="png", dpi=100), binary=True
+    )
     table = summary_table(bands, (2000, 2010, 2024))
     if args.table is not None:
         write_text_atomic(args.table, table)

@@ -39,9 +39,13 @@ LEAD_TIME_DRAWS = 64  # FC orders with their own lead-time draw; later orders re
 Array = npt.NDArray[np.float64]
 
 
-def run_batch(scenario: Scenario, replication_ids: npt.ArrayLike, seed: int,
-              lever_overrides: dict[str, npt.ArrayLike] | None = None,
-              progress: Callable[[int, int], None] | None = None) -> dict[str, Array]:
+def run_batch(
+    scenario: Scenario,
+    replication_ids: npt.ArrayLike,
+    seed: int,
+    lever_overrides: dict[str, npt.ArrayLike] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Array]:
     """Simulate replications `replication_ids` of `scenario`; outputs of shape (R, weeks).
 
     `lever_overrides` gives per-replication lever values (shape (R,)) for sweeps and sensitivity
@@ -63,8 +67,9 @@ def run_batch(scenario: Scenario, replication_ids: npt.ArrayLike, seed: int,
     return {name: rows.T for name, rows in records.items()}
 
 
-def _draw_noise(seed: int, ids: npt.NDArray[np.int64], weeks: int,
-                params: dict[str, Array]) -> dict[str, Array]:
+def _draw_noise(
+    seed: int, ids: npt.NDArray[np.int64], weeks: int, params: dict[str, Array]
+) -> dict[str, Array]:
     """Pre-draw every replication's noise from its own streams (batch-size invariant)."""
     return {
         "demand": standard_normals(seed, ids, Noise.DEMAND, weeks),
@@ -74,9 +79,16 @@ def _draw_noise(seed: int, ids: npt.NDArray[np.int64], weeks: int,
     }
 
 
-def _weekly(env: simpy.Environment, scenario: Scenario, state: State, params: dict[str, Array],
-            noise: dict[str, Array], months: npt.NDArray[np.int64], records: dict[str, Array],
-            progress: Callable[[int, int], None] | None) -> Iterator[Any]:
+def _weekly(
+    env: simpy.Environment,
+    scenario: Scenario,
+    state: State,
+    params: dict[str, Array],
+    noise: dict[str, Array],
+    months: npt.NDArray[np.int64],
+    records: dict[str, Array],
+    progress: Callable[[int, int], None] | None,
+) -> Iterator[Any]:
     """The lockstep process: one `advance_week` for all replications per time unit."""
     weeks = scenario.horizon_weeks
     cut = frozenset(scenario.knockouts)
@@ -87,11 +99,14 @@ def _weekly(env: simpy.Environment, scenario: Scenario, state: State, params: di
             week=week,
             seasonality=eq.seasonality_multiplier(months[week], params["q4_demand_multiplier"]),
             seasonality_ahead=eq.seasonality_multiplier(
-                months[week:week + STAFFING_LOOKAHEAD_WEEKS].max(), params["q4_demand_multiplier"]),
-            demand_noise=_noise_multiplier(noise["demand"][:, week],
-                                           params["weekly_demand_noise_cv"]),
-            seller_join_noise=_noise_multiplier(noise["seller_joins"][:, week],
-                                                params["seller_join_noise_cv"]),
+                months[week : week + STAFFING_LOOKAHEAD_WEEKS].max(), params["q4_demand_multiplier"]
+            ),
+            demand_noise=_noise_multiplier(
+                noise["demand"][:, week], params["weekly_demand_noise_cv"]
+            ),
+            seller_join_noise=_noise_multiplier(
+                noise["seller_joins"][:, week], params["seller_join_noise_cv"]
+            ),
             outage_uniform=noise["outages"][:, week],
             lead_time_normals=noise["lead_times"],
         )
@@ -103,17 +118,25 @@ def _weekly(env: simpy.Environment, scenario: Scenario, state: State, params: di
             records[name][week] = values
         # FC orders open after their own lead time; hires join after the hiring delay;
         # centres knocked out by a random outage come back after the outage duration.
-        calendar.schedule(decisions.fc_orders, decisions.fc_lead_time_weeks,
-                          "fulfillment_centers", "fc_under_construction")
-        calendar.schedule(decisions.hires, params["agent_hiring_delay_weeks"],
-                          "agents", "agents_in_hiring")
+        calendar.schedule(
+            decisions.fc_orders,
+            decisions.fc_lead_time_weeks,
+            "fulfillment_centers",
+            "fc_under_construction",
+        )
+        calendar.schedule(
+            decisions.hires, params["agent_hiring_delay_weeks"], "agents", "agents_in_hiring"
+        )
         # An outage drawn in week t is in force from week t + 1 (this week's step has run),
         # so the repair is due duration + 1 weeks from now: due after `duration` weeks, as
         # before, a 1-week outage (the default) was repaired before any step saw it.
         state.fc_out_of_service += decisions.outages
-        calendar.schedule(decisions.outages,
-                          np.maximum(1.0, np.round(params["fc_outage_duration_weeks"])) + 1.0,
-                          "", "fc_out_of_service")
+        calendar.schedule(
+            decisions.outages,
+            np.maximum(1.0, np.round(params["fc_outage_duration_weeks"])) + 1.0,
+            "",
+            "fc_out_of_service",
+        )
         if progress is not None:
             progress(week + 1, weeks)
         yield env.timeout(1)
@@ -171,8 +194,9 @@ class _Calendar:
             self.add(int(delay), increase, decrease, rows, values[rows].copy())
 
 
-def _scenario_event(env: simpy.Environment, event: Any, week: int, state: State,
-                    params: dict[str, Array]) -> Iterator[Any]:
+def _scenario_event(
+    env: simpy.Environment, event: Any, week: int, state: State, params: dict[str, Array]
+) -> Iterator[Any]:
     """A scenario event as a SimPy process: wait until its week, act, and undo a shock after it."""
     if week > 0:
         yield env.timeout(week)
@@ -207,9 +231,14 @@ def _shock(event: Any) -> tuple[str, float]:
     raise TypeError(f"unknown event {event!r}")
 
 
-def simulate_service_desk(arrivals_per_hour: float, agents_on_duty: int,
-                          handle_time_minutes: float, hours: float, seed: int,
-                          warmup_hours: float = 0.0) -> dict[str, float]:
+def simulate_service_desk(
+    arrivals_per_hour: float,
+    agents_on_duty: int,
+    handle_time_minutes: float,
+    hours: float,
+    seed: int,
+    warmup_hours: float = 0.0,
+) -> dict[str, float]:
     """A contact-by-contact M/M/c service desk in SimPy (the reference the weekly desk matches).
 
     Poisson arrivals, exponential handle times, `agents_on_duty` servers, first come first
@@ -241,6 +270,8 @@ def simulate_service_desk(arrivals_per_hour: float, agents_on_duty: int,
     values = np.asarray(waits)
     batches = np.array_split(values, 20)
     means = np.array([b.mean() for b in batches if b.size])
-    return {"mean_wait_hours": float(values.mean()),
-            "standard_error_hours": float(means.std(ddof=1) / np.sqrt(means.size)),
-            "contacts": float(values.size)}
+    return {
+        "mean_wait_hours": float(values.mean()),
+        "standard_error_hours": float(means.std(ddof=1) / np.sqrt(means.size)),
+        "contacts": float(values.size),
+    }

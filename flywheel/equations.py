@@ -36,8 +36,13 @@ def logistic_market_growth(market: Array, ceiling: Array, growth_per_week: Array
     return growth_per_week * market * np.maximum(1.0 - market / ceiling, 0.0)
 
 
-def bass_adoption(customers: Array, potential: Array, market: Array,
-                  innovation_per_week: Array, imitation_per_week: Array) -> Array:
+def bass_adoption(
+    customers: Array,
+    potential: Array,
+    market: Array,
+    innovation_per_week: Array,
+    imitation_per_week: Array,
+) -> Array:
     """People adopting this week: the exact one-week solution of the Bass equation.
 
     dC/dt = (p + q C / M)(N - C) with N = potential + customers, p, q, M held for the week, is a
@@ -65,8 +70,9 @@ def hazard_to_share(hazard_per_week: Array) -> Array:
     return -np.expm1(-np.maximum(hazard_per_week, 0.0))
 
 
-def churn_hazard(perceived_cx: Array, cx_initial: Array, churn_base: Array,
-                 cx_exponent: Array) -> Array:
+def churn_hazard(
+    perceived_cx: Array, cx_initial: Array, churn_base: Array, cx_exponent: Array
+) -> Array:
     """Non-member churn hazard per week: rises as perceived CX falls. Loop R4/B3, model.md#churn."""
     return churn_base * (cx_initial / np.maximum(perceived_cx, 1e-9)) ** cx_exponent
 
@@ -82,27 +88,40 @@ def review_effect(reviews: Array, skus: Array, effect_max: Array, saturation: Ar
     return 1.0 + (effect_max - 1.0) * -np.expm1(-per_sku / saturation)
 
 
-def conversion_share(base: Array, selection_index: Array, price_relative: Array,
-                     speed_index: Array, learning_multiplier: Array, demand_multiplier: Array,
-                     selection_elasticity: Array, price_elasticity: Array,
-                     speed_elasticity: Array) -> Array:
+def conversion_share(
+    base: Array,
+    selection_index: Array,
+    price_relative: Array,
+    speed_index: Array,
+    learning_multiplier: Array,
+    demand_multiplier: Array,
+    selection_elasticity: Array,
+    price_elasticity: Array,
+    speed_elasticity: Array,
+) -> Array:
     """Orders per visit, capped at 1. Loops R2, R3, R5, B1; model.md#conversion."""
-    conversion = (base * selection_index ** selection_elasticity
-                  * price_relative ** (-price_elasticity) * speed_index ** speed_elasticity
-                  * learning_multiplier * demand_multiplier)
+    conversion = (
+        base
+        * selection_index**selection_elasticity
+        * price_relative ** (-price_elasticity)
+        * speed_index**speed_elasticity
+        * learning_multiplier
+        * demand_multiplier
+    )
     return np.minimum(conversion, 1.0)
 
 
-def delivery_days(utilisation: Array, base_days: Array, comfortable: Array, scale: Array,
-                  exponent: Array) -> Array:
+def delivery_days(
+    utilisation: Array, base_days: Array, comfortable: Array, scale: Array, exponent: Array
+) -> Array:
     """Delivery time in days: flat below the comfortable utilisation, steep above. Loop B1."""
-    overload = np.clip((utilisation - comfortable) / (1.0 - comfortable), 0.0,
-                       MAX_OVERLOAD_MULTIPLE)
-    return base_days * (1.0 + scale * overload ** exponent)
+    overload = np.clip(
+        (utilisation - comfortable) / (1.0 - comfortable), 0.0, MAX_OVERLOAD_MULTIPLE
+    )
+    return base_days * (1.0 + scale * overload**exponent)
 
 
-def erlang_c_wait_hours(arrivals_per_hour: Array, servers: Array,
-                        service_per_hour: Array) -> Array:
+def erlang_c_wait_hours(arrivals_per_hour: Array, servers: Array, service_per_hour: Array) -> Array:
     """Mean wait in queue (hours) of an M/M/c queue: Erlang C, W_q = C(c, a) / (c mu - lambda).
 
     Erlang B is written with the Poisson pmf and cdf via the regularised incomplete gamma
@@ -128,14 +147,22 @@ def erlang_c_wait_hours(arrivals_per_hour: Array, servers: Array,
         erlang_b = np.where(cdf > 0, np.exp(log_pmf) / cdf, 1.0)
         erlang_c = c * erlang_b / (c - a * (1.0 - erlang_b))
         exact = erlang_c / (c * mu - lam)
-    wait[rows] = np.clip(np.nan_to_num(exact, nan=MAX_QUEUE_WAIT_HOURS,
-                                       posinf=MAX_QUEUE_WAIT_HOURS), 0.0, MAX_QUEUE_WAIT_HOURS)
+    wait[rows] = np.clip(
+        np.nan_to_num(exact, nan=MAX_QUEUE_WAIT_HOURS, posinf=MAX_QUEUE_WAIT_HOURS),
+        0.0,
+        MAX_QUEUE_WAIT_HOURS,
+    )
     return wait
 
 
-def service_desk_week(contacts: Array, backlog: Array, agents: Array, open_hours: Array,
-                      productive_share: Array, handle_time_minutes: Array
-                      ) -> tuple[Array, Array, Array]:
+def service_desk_week(
+    contacts: Array,
+    backlog: Array,
+    agents: Array,
+    open_hours: Array,
+    productive_share: Array,
+    handle_time_minutes: Array,
+) -> tuple[Array, Array, Array]:
     """One week of the service desk: (mean wait hours, backlog carried over, occupancy).
 
     Within a week the queue relaxes in minutes, so its mean wait is the stationary M/M/c
@@ -152,26 +179,38 @@ def service_desk_week(contacts: Array, backlog: Array, agents: Array, open_hours
     arrivals_per_hour = served / open_hours
     wait = erlang_c_wait_hours(arrivals_per_hour, servers, service_per_hour)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        backlog_wait = np.where(backlog_next > 0,
-                                0.5 * backlog_next / (servers * service_per_hour), 0.0)
+        backlog_wait = np.where(
+            backlog_next > 0, 0.5 * backlog_next / (servers * service_per_hour), 0.0
+        )
         occupancy = np.where(servers > 0, arrivals_per_hour / (servers * service_per_hour), 1.0)
-    total_wait = np.minimum(wait + np.nan_to_num(backlog_wait, posinf=MAX_QUEUE_WAIT_HOURS),
-                            MAX_QUEUE_WAIT_HOURS)
+    total_wait = np.minimum(
+        wait + np.nan_to_num(backlog_wait, posinf=MAX_QUEUE_WAIT_HOURS), MAX_QUEUE_WAIT_HOURS
+    )
     return total_wait, backlog_next, np.minimum(occupancy, 1.0)
 
 
-def agents_needed(contacts: Array, open_hours: Array, productive_share: Array,
-                  handle_time_minutes: Array, target_occupancy: Array) -> Array:
+def agents_needed(
+    contacts: Array,
+    open_hours: Array,
+    productive_share: Array,
+    handle_time_minutes: Array,
+    target_occupancy: Array,
+) -> Array:
     """Agents on the payroll that serve `contacts` at the target occupancy. Loop B2."""
     offered_servers = contacts / open_hours * handle_time_minutes / 60.0
-    return offered_servers / target_occupancy * open_hours / (
-        PAID_HOURS_PER_AGENT_WEEK * productive_share)
+    return (
+        offered_servers
+        / target_occupancy
+        * open_hours
+        / (PAID_HOURS_PER_AGENT_WEEK * productive_share)
+    )
 
 
 def service_score(wait_hours: Array, reference_seconds: Array) -> Array:
     """Service score: 1.25 with no wait, 1 at the reference wait, falling beyond. Loop B2."""
     return (1.0 + SERVICE_SCORE_SLOPE) / (
-        1.0 + SERVICE_SCORE_SLOPE * wait_hours * 3600.0 / reference_seconds)
+        1.0 + SERVICE_SCORE_SLOPE * wait_hours * 3600.0 / reference_seconds
+    )
 
 
 def reliability_score(defect_share_effective: Array) -> Array:
@@ -186,15 +225,17 @@ def customer_experience(scores: tuple[Array, ...], weights: tuple[Array, ...]) -
     return np.exp(log_cx / total)
 
 
-def learning_factor(cumulative_orders: Array, cumulative_initial: Array,
-                    learning_rate: Array) -> Array:
+def learning_factor(
+    cumulative_orders: Array, cumulative_initial: Array, learning_rate: Array
+) -> Array:
     """Wright's learning curve: (Q / Q0)^(-b), b = -log2(1 - rate). Loop R3; model.md#costs."""
     exponent = -np.log2(1.0 - learning_rate)
     return (cumulative_orders / cumulative_initial) ** (-exponent)
 
 
-def price_target_index(unit_cost_ratio: Array, pass_through: Array, target_margin: Array,
-                       market_trend: Array) -> Array:
+def price_target_index(
+    unit_cost_ratio: Array, pass_through: Array, target_margin: Array, market_trend: Array
+) -> Array:
     """Price index the policy aims for. Loop R3 (price arm), B5; model.md#price.
 
     Competitors' price drift is matched; of the retailer's own unit-cost change relative to
@@ -206,8 +247,9 @@ def price_target_index(unit_cost_ratio: Array, pass_through: Array, target_margi
     return market_trend * cost_part * margin_factor
 
 
-def seller_sales_usd_per_week(gmv_usd: Array, skus_per_seller: Array, skus: Array,
-                              take_rate: Array) -> Array:
+def seller_sales_usd_per_week(
+    gmv_usd: Array, skus_per_seller: Array, skus: Array, take_rate: Array
+) -> Array:
     """Net 3P sales one seller can expect per week: GMV per SKU x SKUs per seller x (1 - take).
 
     Equal to net 3P GMV / sellers when orders spread over SKUs evenly, and defined for the
@@ -221,8 +263,13 @@ def seller_attractiveness(sales_per_seller: Array, reference: Array, elasticity:
     return np.clip(sales_per_seller / reference, 0.0, 100.0) ** elasticity
 
 
-def prime_join_hazard(value_usd_per_year: Array, fee_usd_per_year: Array,
-                      join_rate: Array, ratio_reference: Array, exponent: Array) -> Array:
+def prime_join_hazard(
+    value_usd_per_year: Array,
+    fee_usd_per_year: Array,
+    join_rate: Array,
+    ratio_reference: Array,
+    exponent: Array,
+) -> Array:
     """Weekly join hazard of non-members: base rate x (value/fee / reference)^k. Loop R4."""
     ratio = value_usd_per_year / np.maximum(fee_usd_per_year, 1.0)
     return np.minimum(join_rate * (ratio / ratio_reference) ** exponent, 0.5)
@@ -269,12 +316,14 @@ ANNUAL_DISCOUNT_RATE = 0.10  # assumption: cost of capital for customer lifetime
 def nps_proxy(perceived_cx: Array, cx_initial: Array) -> Array:
     """Net-promoter proxy in points (-100..100): 30 at week-0 CX, +/-100 per unit of log CX."""
     points = NPS_AT_REFERENCE_POINTS + NPS_POINTS_PER_LOG_CX * np.log(
-        np.maximum(perceived_cx, 1e-12) / cx_initial)
+        np.maximum(perceived_cx, 1e-12) / cx_initial
+    )
     return np.clip(points, -100.0, 100.0)
 
 
-def customer_lifetime_value_usd(contribution_usd_per_week: Array, customers: Array,
-                                churn_share_per_week: Array) -> Array:
+def customer_lifetime_value_usd(
+    contribution_usd_per_week: Array, customers: Array, churn_share_per_week: Array
+) -> Array:
     """Customer lifetime value in USD: weekly contribution per customer / (churn + discount)."""
     per_customer = contribution_usd_per_week / np.maximum(customers, 1.0)
     discount = ANNUAL_DISCOUNT_RATE / WEEKS_PER_YEAR

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import IO, Any
 
 
-def write_atomic(path: str | Path, write: Callable[[IO[Any]], object], binary: bool = False
-                 ) -> Path:
+def write_atomic(
+    path: str | Path, write: Callable[[IO[Any]], object], binary: bool = False
+) -> Path:
     """Write through `write(handle)` to a temporary file in the same folder, then rename.
 
     The temporary file is flushed and fsynced before `os.replace`, and removed if anything
@@ -20,11 +21,15 @@ def write_atomic(path: str | Path, write: Callable[[IO[Any]], object], binary: b
     path = Path(path)
     if path.parent and not path.parent.exists():
         raise FileNotFoundError(2, "folder does not exist", str(path.parent))
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
-                                             dir=path.parent or ".")
+    descriptor, temporary = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or "."
+    )
     try:
-        with os.fdopen(descriptor, "wb" if binary else "w", **({} if binary else {
-                "encoding": "utf-8", "newline": ""})) as handle:
+        with os.fdopen(
+            descriptor,
+            "wb" if binary else "w",
+            **({} if binary else {"encoding": "utf-8", "newline": ""}),
+        ) as handle:
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())

@@ -52,10 +52,13 @@ def dashboard(results: Results, outputs: tuple = KEY_OUTPUTS) -> Figure:
         axis.set_title(f"{title} ({unit})", fontsize=9)
         axis.tick_params(labelsize=7)
         axis.grid(alpha=0.3)
-    for axis in axes[len(outputs):]:
+    for axis in axes[len(outputs) :]:
         axis.set_visible(False)
-    figure.suptitle(f"{results.scenario.name}: {len(results.replication_ids)} replication(s), "
-                    f"seed {results.seed}", fontsize=11)
+    figure.suptitle(
+        f"{results.scenario.name}: {len(results.replication_ids)} replication(s), "
+        f"seed {results.seed}",
+        fontsize=11,
+    )
     return figure
 
 
@@ -67,17 +70,22 @@ def fan_chart(results: Results, outputs: tuple = KEY_OUTPUTS[:6]) -> Figure:
     axes = figure.subplots(rows, columns, squeeze=False).ravel()
     dates = results.dates()
     for axis, (name, title, scale, unit) in zip(axes, outputs, strict=False):
-        q05, q25, q50, q75, q95 = np.quantile(results[name] / scale,
-                                              [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
-        axis.fill_between(dates, q05, q95, alpha=0.2, color="tab:orange", linewidth=0,
-                          label="5-95 %")
-        axis.fill_between(dates, q25, q75, alpha=0.35, color="tab:orange", linewidth=0,
-                          label="25-75 %")
+        q05, q25, q50, q75, q95 = np.quantile(
+            results[name] / scale, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0
+        )
+        axis.fill_between(
+            dates, q05, q95, alpha=0.2, color="tab:orange", linewidth=0, label="5-95 %"
+        )
+        axis.fill_between(
+            dates, q25, q75, alpha=0.35, color="tab:orange", linewidth=0, label="25-75 %"
+        )
         axis.plot(dates, q50, color="tab:red", linewidth=1.2, label="median")
         axis.set_title(f"{title} ({unit})", fontsize=9)
         axis.tick_params(labelsize=7)
         axis.grid(alpha=0.3)
     axes[0].legend(fontsize=7, loc="upper left")
-    figure.suptitle(f"{results.scenario.name}: Monte Carlo, {len(results.replication_ids)} "
-                    f"replications", fontsize=11)
+    figure.suptitle(
+        f"{results.scenario.name}: Monte Carlo, {len(results.replication_ids)} replications",
+        fontsize=11,
+    )
     return figure

@@ -18,19 +18,59 @@ QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 # Outputs that are flows per week (summed over a year); every other output is a level
 # (taken at the year's last week) or a rate (averaged over the year).
-FLOW_OUTPUTS = frozenset({
-    "adoption", "churn", "winback", "prime_joins", "visits", "orders", "gmv_usd", "gmv_3p_usd",
-    "revenue_usd", "prime_fees_usd", "cogs_usd", "fulfillment_cost_usd", "shipping_cost_usd",
-    "service_cost_usd", "marketing_usd", "technology_usd", "operating_income_usd", "capex_usd",
-    "seller_joins", "seller_exits", "contacts", "fc_orders",
-})
-RATE_OUTPUTS = frozenset({
-    "conversion", "utilisation", "delivery_days", "queue_wait_hours", "agent_occupancy", "cx",
-    "perceived_cx", "price_index", "competitor_price_index", "unit_cost_usd", "score_price",
-    "score_selection", "score_speed", "score_service", "score_reliability",
-    "seller_attractiveness", "sales_per_seller_usd", "learning_factor", "price_target_index",
-    "perceived_delivery_days", "selection_index", "review_index", "prime_value_usd_per_year",
-})
+FLOW_OUTPUTS = frozenset(
+    {
+        "adoption",
+        "churn",
+        "winback",
+        "prime_joins",
+        "visits",
+        "orders",
+        "gmv_usd",
+        "gmv_3p_usd",
+        "revenue_usd",
+        "prime_fees_usd",
+        "cogs_usd",
+        "fulfillment_cost_usd",
+        "shipping_cost_usd",
+        "service_cost_usd",
+        "marketing_usd",
+        "technology_usd",
+        "operating_income_usd",
+        "capex_usd",
+        "seller_joins",
+        "seller_exits",
+        "contacts",
+        "fc_orders",
+    }
+)
+RATE_OUTPUTS = frozenset(
+    {
+        "conversion",
+        "utilisation",
+        "delivery_days",
+        "queue_wait_hours",
+        "agent_occupancy",
+        "cx",
+        "perceived_cx",
+        "price_index",
+        "competitor_price_index",
+        "unit_cost_usd",
+        "score_price",
+        "score_selection",
+        "score_speed",
+        "score_service",
+        "score_reliability",
+        "seller_attractiveness",
+        "sales_per_seller_usd",
+        "learning_factor",
+        "price_target_index",
+        "perceived_delivery_days",
+        "selection_index",
+        "review_index",
+        "prime_value_usd_per_year",
+    }
+)
 DERIVED = ("nps_proxy", "customer_lifetime_value_usd", "fc_sqft")
 
 
@@ -76,8 +116,9 @@ class Results:
             columns[name] = values.reshape(-1)
         return pd.DataFrame(columns)
 
-    def quantiles(self, outputs: tuple[str, ...] | None = None,
-                  quantiles: tuple[float, ...] = QUANTILES) -> pd.DataFrame:
+    def quantiles(
+        self, outputs: tuple[str, ...] | None = None, quantiles: tuple[float, ...] = QUANTILES
+    ) -> pd.DataFrame:
         """Per-week quantiles and mean over replications, long: week, output, statistic, value."""
         import pandas as pd
 
@@ -88,8 +129,16 @@ class Results:
             table = np.vstack([np.quantile(values, quantiles, axis=0), values.mean(axis=0)])
             labels = [f"q{round(q * 100):02d}" for q in quantiles] + ["mean"]
             for label, row in zip(labels, table, strict=True):
-                parts.append(pd.DataFrame({"week": np.arange(self.weeks), "output": name,
-                                           "statistic": label, "value": row}))
+                parts.append(
+                    pd.DataFrame(
+                        {
+                            "week": np.arange(self.weeks),
+                            "output": name,
+                            "statistic": label,
+                            "value": row,
+                        }
+                    )
+                )
         return pd.concat(parts, ignore_index=True)
 
     def annual(self) -> pd.DataFrame:

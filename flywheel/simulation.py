@@ -14,10 +14,15 @@ from flywheel.scenario import Scenario
 MAX_REPLICATIONS_PER_CALL = 1_000_000
 
 
-def simulate(scenario: Scenario, replications: int = 1, seed: int = 0, *,
-             first_replication: int = 0,
-             lever_overrides: dict[str, npt.ArrayLike] | None = None,
-             progress: Callable[[int, int], None] | None = None) -> Results:
+def simulate(
+    scenario: Scenario,
+    replications: int = 1,
+    seed: int = 0,
+    *,
+    first_replication: int = 0,
+    lever_overrides: dict[str, npt.ArrayLike] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Results:
     """Run `replications` replications of `scenario` in lockstep; replication ids start at
     `first_replication`, so a batch can be split anywhere and give the same numbers.
 
@@ -26,8 +31,10 @@ def simulate(scenario: Scenario, replications: int = 1, seed: int = 0, *,
     if isinstance(replications, bool) or not isinstance(replications, int | np.integer):
         raise ValueError(f"replications = {replications!r} must be a whole number >= 1")
     if not 1 <= replications <= MAX_REPLICATIONS_PER_CALL:
-        raise ValueError(f"replications = {replications} is out of range "
-                         f"(allowed 1 to {MAX_REPLICATIONS_PER_CALL})")
+        raise ValueError(
+            f"replications = {replications} is out of range "
+            f"(allowed 1 to {MAX_REPLICATIONS_PER_CALL})"
+        )
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise ValueError(f"seed = {seed!r} must be a whole number >= 0")
     if not isinstance(scenario, Scenario):

@@ -113,8 +113,9 @@ def initial_state(scenario: Scenario, replications: int) -> State:
     )
 
 
-def lever_arrays(scenario: Scenario, replications: int,
-                 overrides: dict[str, npt.ArrayLike] | None = None) -> dict[str, Array]:
+def lever_arrays(
+    scenario: Scenario, replications: int, overrides: dict[str, npt.ArrayLike] | None = None
+) -> dict[str, Array]:
     """Every lever as an array of shape (R,): the scenario value or a per-replication override."""
     params: dict[str, Array] = {}
     for name in field_infos(_Levers):

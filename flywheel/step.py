@@ -42,8 +42,9 @@ class Decisions:
     outages: Array  # FCs knocked out this week by random outages
 
 
-def advance_week(state: State, p: dict[str, Array], ref: Reference | None, ex: Exogenous,
-                 cut: frozenset[str]) -> tuple[dict[str, Array], Decisions, Reference]:
+def advance_week(
+    state: State, p: dict[str, Array], ref: Reference | None, ex: Exogenous, cut: frozenset[str]
+) -> tuple[dict[str, Array], Decisions, Reference]:
     """Advance all replications one week; return (outputs, decisions, reference)."""
     s = state
     t = ex.week
@@ -53,23 +54,35 @@ def advance_week(state: State, p: dict[str, Array], ref: Reference | None, ex: E
 
     # Selection: pulled defective listings (andon cord) shrink the 3P assortment.
     defect_effective = p["defect_rate_share"] * (1.0 - p["andon_cord_share"])
-    skus_3p = s.sellers * p["skus_per_seller"] * (1.0 - p["andon_cord_share"] * p[
-        "defect_rate_share"])
+    skus_3p = (
+        s.sellers * p["skus_per_seller"] * (1.0 - p["andon_cord_share"] * p["defect_rate_share"])
+    )
     skus = p["skus_1p"] + skus_3p
     share_3p = skus_3p / skus
     selection = eq.selection_level(skus, p["selection_saturation_skus"])
-    reviews_lift = eq.review_effect(s.reviews, skus, p["review_effect_max_index"],
-                                    p["review_saturation_reviews_per_sku"])
+    reviews_lift = eq.review_effect(
+        s.reviews, skus, p["review_effect_max_index"], p["review_saturation_reviews_per_sku"]
+    )
     service = eq.service_score(s.queue_wait_hours, p["queue_wait_reference_seconds"])
     if ref is None:
         ref = _week0_reference(s, p, selection, skus, service, reviews_lift)
     selection_index = selection / ref.selection_level
     speed_index = ref.delivery_days / s.perceived_delivery_days
     review_index = reviews_lift / ref.review_effect
-    scores = (1.0 / price_relative, selection_index, speed_index, service,
-              eq.reliability_score(defect_effective))
-    weights = (p["cx_weight_price"], p["cx_weight_selection"], p["cx_weight_speed"],
-               p["cx_weight_service"], p["cx_weight_reliability"])
+    scores = (
+        1.0 / price_relative,
+        selection_index,
+        speed_index,
+        service,
+        eq.reliability_score(defect_effective),
+    )
+    weights = (
+        p["cx_weight_price"],
+        p["cx_weight_selection"],
+        p["cx_weight_speed"],
+        p["cx_weight_service"],
+        p["cx_weight_reliability"],
+    )
     cx = eq.customer_experience(scores, weights)
     if t == 0:
         s.perceived_cx = cx.copy()
@@ -79,43 +92,58 @@ def advance_week(state: State, p: dict[str, Array], ref: Reference | None, ex: E
     # Customers: Bass adoption (exact weekly step), churn, win-back, Prime (R1, R4, B3).
     recession = np.minimum(s.recession_depth_share, 0.9)
     marketing_effect = (p["marketing_share_of_revenue"] / eq.MARKETING_SHARE_REFERENCE) ** p[
-        "marketing_elasticity"] * (1.0 - recession)
+        "marketing_elasticity"
+    ] * (1.0 - recession)
     innovation = eq.per_week(p["bass_p_per_year"]) * marketing_effect
-    imitation = eq.per_week(p["bass_q_per_year"]) * (cx_for_wom / ref.perceived_cx) ** p[
-        "wom_cx_exponent"]
+    imitation = (
+        eq.per_week(p["bass_q_per_year"]) * (cx_for_wom / ref.perceived_cx) ** p["wom_cx_exponent"]
+    )
     potential_for_bass = s.potential
     if "B3" in cut:  # saturation held: adoption as if the untapped share stayed at week 0's
         potential_for_bass = ref.potential_share * s.market
     adoption = np.minimum(
         eq.bass_adoption(s.customers, potential_for_bass, s.market, innovation, imitation),
-        s.potential)  # nobody adopts who is not in the market (keeps the stocks conserved)
+        s.potential,
+    )  # nobody adopts who is not in the market (keeps the stocks conserved)
     prime_share = np.where(s.customers > 0, s.prime_members / np.maximum(s.customers, 1e-9), 0.0)
     prime_share_effect = ref.prime_share if "R4" in cut else prime_share
-    hazard = eq.churn_hazard(s.perceived_cx, ref.perceived_cx, p["churn_base_per_week"],
-                             p["churn_cx_exponent"])
+    hazard = eq.churn_hazard(
+        s.perceived_cx, ref.perceived_cx, p["churn_base_per_week"], p["churn_cx_exponent"]
+    )
     member_hazard = hazard * (1.0 - p["prime_churn_cut_share"])
     member_churn = s.prime_members * eq.hazard_to_share(member_hazard)
     if "R4" in cut:
         churn = s.customers * eq.hazard_to_share(
-            hazard * (1.0 - prime_share_effect * p["prime_churn_cut_share"]))
+            hazard * (1.0 - prime_share_effect * p["prime_churn_cut_share"])
+        )
         # Churn uses the week-0 member share, so it can exceed what non-members alone can
         # supply; the excess leaves from the members, else members outnumber customers.
         member_churn = np.clip(member_churn, churn - (s.customers - s.prime_members), churn)
     else:
         churn = member_churn + (s.customers - s.prime_members) * eq.hazard_to_share(hazard)
     winback = s.lapsed * eq.hazard_to_share(
-        p["winback_rate_per_week"] * s.perceived_cx / ref.perceived_cx)
+        p["winback_rate_per_week"] * s.perceived_cx / ref.perceived_cx
+    )
 
     # Traffic and orders (R2, R3, R5, B1 through the perceived-delivery stock).
-    visits = s.customers * p["visit_rate_per_week"] * (
-        1.0 + prime_share_effect * p["prime_visit_uplift_share"])
-    learning_lift = (np.ones_like(review_index) if "R5" in cut
-                     else review_index * s.experiment_index)
-    demand = (ex.seasonality * (1.0 + s.demand_shock_share) * (1.0 - recession)
-              * ex.demand_noise)
+    visits = (
+        s.customers
+        * p["visit_rate_per_week"]
+        * (1.0 + prime_share_effect * p["prime_visit_uplift_share"])
+    )
+    learning_lift = np.ones_like(review_index) if "R5" in cut else review_index * s.experiment_index
+    demand = ex.seasonality * (1.0 + s.demand_shock_share) * (1.0 - recession) * ex.demand_noise
     conversion = eq.conversion_share(
-        p["conversion_base_share"], selection_index, price_relative, speed_index, learning_lift,
-        demand, p["selection_elasticity"], p["price_elasticity"], p["speed_elasticity"])
+        p["conversion_base_share"],
+        selection_index,
+        price_relative,
+        speed_index,
+        learning_lift,
+        demand,
+        p["selection_elasticity"],
+        p["price_elasticity"],
+        p["speed_elasticity"],
+    )
     orders = visits * conversion
     gmv = orders * p["basket_usd"] * s.price_index
     gmv_3p = gmv * share_3p
@@ -123,174 +151,283 @@ def advance_week(state: State, p: dict[str, Array], ref: Reference | None, ex: E
     # Fulfillment (B1): utilisation -> delivery days; customers see it with a delay.
     open_centers = np.maximum(s.fulfillment_centers - s.fc_out_of_service, 0.0)
     capacity = open_centers * p["fc_capacity_orders_per_week"]
-    utilisation = np.where(capacity > 0, orders / np.maximum(capacity, 1e-9),
-                           np.where(orders > 0, 10.0, 0.0))
-    days = eq.delivery_days(utilisation, p["delivery_days_base"],
-                            p["comfortable_utilisation_share"], p["delivery_congestion_scale"],
-                            p["delivery_congestion_exponent"])
+    utilisation = np.where(
+        capacity > 0, orders / np.maximum(capacity, 1e-9), np.where(orders > 0, 10.0, 0.0)
+    )
+    days = eq.delivery_days(
+        utilisation,
+        p["delivery_days_base"],
+        p["comfortable_utilisation_share"],
+        p["delivery_congestion_scale"],
+        p["delivery_congestion_exponent"],
+    )
     if "B1" in cut:
         days = p["delivery_days_base"].copy()
 
     # Service desk (B2): contacts queue at the agents on duty.
-    contacts = orders * p["contact_rate_per_order"] * (
-        1.0 - p["defect_share_of_contacts"] * p["andon_cord_share"])
+    contacts = (
+        orders
+        * p["contact_rate_per_order"]
+        * (1.0 - p["defect_share_of_contacts"] * p["andon_cord_share"])
+    )
     wait, backlog_next, occupancy = eq.service_desk_week(
-        contacts, s.service_backlog, s.agents, p["service_open_hours_per_week"],
-        p["agent_productive_share"], p["handle_time_minutes"])
+        contacts,
+        s.service_backlog,
+        s.agents,
+        p["service_open_hours_per_week"],
+        p["agent_productive_share"],
+        p["handle_time_minutes"],
+    )
 
     # Sellers (R2 traffic, B4 crowding) with an onboarding delay.
     gmv_for_sellers = ref.gmv_usd * s.price_index if "R2" in cut else gmv
     skus_for_sellers = ref.skus if "B4" in cut else skus
     sales_per_seller = eq.seller_sales_usd_per_week(
-        gmv_for_sellers, p["skus_per_seller"], skus_for_sellers, p["seller_take_rate_share"])
+        gmv_for_sellers, p["skus_per_seller"], skus_for_sellers, p["seller_take_rate_share"]
+    )
     attractiveness = eq.seller_attractiveness(
-        sales_per_seller, p["sales_per_seller_ref_usd_per_week"],
-        p["seller_attractiveness_elasticity"])
-    seller_joins = np.where(s.is_marketplace_open, p["seller_join_rate_per_week"]
-                            * attractiveness * ex.seller_join_noise, 0.0)
+        sales_per_seller,
+        p["sales_per_seller_ref_usd_per_week"],
+        p["seller_attractiveness_elasticity"],
+    )
+    seller_joins = np.where(
+        s.is_marketplace_open,
+        p["seller_join_rate_per_week"] * attractiveness * ex.seller_join_noise,
+        0.0,
+    )
     seller_exits = s.sellers * eq.hazard_to_share(
-        p["seller_exit_per_week"] / np.maximum(attractiveness, 0.05))
+        p["seller_exit_per_week"] / np.maximum(attractiveness, 0.05)
+    )
     onboarded = s.sellers_onboarding * np.minimum(1.0 / p["seller_onboarding_delay_weeks"], 1.0)
 
     # Costs and financials (R3, B5).
-    learning = eq.learning_factor(s.cumulative_orders + orders, ref.cumulative_orders,
-                                  p["learning_rate_share"])
+    learning = eq.learning_factor(
+        s.cumulative_orders + orders, ref.cumulative_orders, p["learning_rate_share"]
+    )
     orders_safe = np.maximum(orders, 1.0)
     goods_cost_per_order = p["basket_usd"] * p["goods_cost_share"] * market_trend
     variable_ops = (p["fulfillment_cost_usd_per_order"] + p["shipping_cost_usd_per_order"]) * (
-        learning)
+        learning
+    )
     fc_cost = s.fulfillment_centers * p["fc_fixed_cost_usd_per_week"]
     service_cost = s.agents * p["agent_cost_usd_per_week"]
     fixed = fc_cost + service_cost + p["overhead_usd_per_week"]
     unit_cost = goods_cost_per_order + variable_ops + fixed / orders_safe
     gmv_1p = gmv - gmv_3p
-    member_orders = orders * np.where(visits > 0, s.prime_members * (
-        1.0 + p["prime_visit_uplift_share"]) * p["visit_rate_per_week"] / np.maximum(
-        visits, 1e-9), 0.0)
-    prime_fees = np.where(s.is_prime_launched,
-                          s.prime_members * p["prime_fee_usd_per_year"] / eq.WEEKS_PER_YEAR, 0.0)
+    member_orders = orders * np.where(
+        visits > 0,
+        s.prime_members
+        * (1.0 + p["prime_visit_uplift_share"])
+        * p["visit_rate_per_week"]
+        / np.maximum(visits, 1e-9),
+        0.0,
+    )
+    prime_fees = np.where(
+        s.is_prime_launched, s.prime_members * p["prime_fee_usd_per_year"] / eq.WEEKS_PER_YEAR, 0.0
+    )
     revenue = gmv_1p + p["seller_take_rate_share"] * gmv_3p + prime_fees
     cogs = gmv_1p / np.maximum(s.price_index, 1e-9) * p["goods_cost_share"] * market_trend
-    fulfillment_cost = (orders * p["fulfillment_cost_usd_per_order"] * learning + fc_cost)
-    shipping_cost = (orders * p["shipping_cost_usd_per_order"] * learning
-                     + member_orders * p["prime_shipping_cost_usd_per_order"])
+    fulfillment_cost = orders * p["fulfillment_cost_usd_per_order"] * learning + fc_cost
+    shipping_cost = (
+        orders * p["shipping_cost_usd_per_order"] * learning
+        + member_orders * p["prime_shipping_cost_usd_per_order"]
+    )
     marketing = p["marketing_share_of_revenue"] * revenue
     technology = p["technology_share_of_revenue"] * revenue
-    operating_income = (revenue - cogs - fulfillment_cost - shipping_cost - service_cost
-                        - marketing - technology - p["overhead_usd_per_week"])
+    operating_income = (
+        revenue
+        - cogs
+        - fulfillment_cost
+        - shipping_cost
+        - service_cost
+        - marketing
+        - technology
+        - p["overhead_usd_per_week"]
+    )
     margin = np.where(revenue > 0, operating_income / np.maximum(revenue, 1e-9), 0.0)
 
     # Price policy (R3): pass cost savings through, with an adjustment delay.
     unit_cost_ratio = (unit_cost / market_trend) / ref.unit_cost_usd
     if t == 0:
-        ref = _with(ref, unit_cost_usd=unit_cost / market_trend, unit_cost_ratio=np.ones_like(
-            unit_cost))
+        ref = _with(
+            ref, unit_cost_usd=unit_cost / market_trend, unit_cost_ratio=np.ones_like(unit_cost)
+        )
         unit_cost_ratio = np.ones_like(unit_cost)
     ratio_for_price = ref.unit_cost_ratio if "R3" in cut else unit_cost_ratio
-    price_target = eq.price_target_index(ratio_for_price, p["pass_through_share"],
-                                         p["target_operating_margin_share"], market_trend)
+    price_target = eq.price_target_index(
+        ratio_for_price, p["pass_through_share"], p["target_operating_margin_share"], market_trend
+    )
 
     # Prime joins (R4): members value fast free shipping on their orders.
-    member_orders_per_year = (p["visit_rate_per_week"] * (1.0 + p["prime_visit_uplift_share"])
-                              * conversion * eq.WEEKS_PER_YEAR)
+    member_orders_per_year = (
+        p["visit_rate_per_week"]
+        * (1.0 + p["prime_visit_uplift_share"])
+        * conversion
+        * eq.WEEKS_PER_YEAR
+    )
     prime_value = member_orders_per_year * p["prime_shipping_value_usd_per_order"] * speed_index
-    join_hazard = eq.prime_join_hazard(prime_value, p["prime_fee_usd_per_year"],
-                                       p["prime_join_rate_per_week"],
-                                       p["prime_value_ratio_reference"], p["prime_value_exponent"])
-    prime_joins = np.where(s.is_prime_launched, (s.customers - s.prime_members - (
-        churn - member_churn)).clip(0.0) * eq.hazard_to_share(join_hazard), 0.0)
-    prime_cancels = (s.prime_members - member_churn) * eq.hazard_to_share(
-        p["prime_churn_per_week"])
+    join_hazard = eq.prime_join_hazard(
+        prime_value,
+        p["prime_fee_usd_per_year"],
+        p["prime_join_rate_per_week"],
+        p["prime_value_ratio_reference"],
+        p["prime_value_exponent"],
+    )
+    prime_joins = np.where(
+        s.is_prime_launched,
+        (s.customers - s.prime_members - (churn - member_churn)).clip(0.0)
+        * eq.hazard_to_share(join_hazard),
+        0.0,
+    )
+    prime_cancels = (s.prime_members - member_churn) * eq.hazard_to_share(p["prime_churn_per_week"])
 
     # Planner (B1, B5): forecast utilisation over the lead time, order FCs if cash allows.
     # The planner looks through seasonality and plans capacity for the Q4 peak.
     orders_trend = orders / ex.seasonality
-    orders_smoothed = np.where(t == 0, orders_trend, eq.smooth(s.orders_smoothed, orders_trend,
-                                                               13.0))
-    growth = np.where(s.orders_smoothed > 0, orders_smoothed / np.maximum(
-        s.orders_smoothed, 1e-9) - 1.0, 0.0)
+    orders_smoothed = np.where(
+        t == 0, orders_trend, eq.smooth(s.orders_smoothed, orders_trend, 13.0)
+    )
+    growth = np.where(
+        s.orders_smoothed > 0, orders_smoothed / np.maximum(s.orders_smoothed, 1e-9) - 1.0, 0.0
+    )
     growth_trend = eq.smooth(s.orders_growth_per_week, growth, 26.0)
     lookahead = p["fc_lead_time_weeks"] * p["fc_planning_lookahead_share"]
     forecast_orders = orders_smoothed * np.exp(np.clip(growth_trend * lookahead, -3.0, 3.0))
-    centers_needed = forecast_orders * p["q4_demand_multiplier"] / (
-        p["fc_capacity_orders_per_week"]
-                                        * p["fc_build_trigger_utilisation_share"])
+    centers_needed = (
+        forecast_orders
+        * p["q4_demand_multiplier"]
+        / (p["fc_capacity_orders_per_week"] * p["fc_build_trigger_utilisation_share"])
+    )
     gap = np.ceil(centers_needed - s.fulfillment_centers - s.fc_under_construction - 1e-9)
     fc_orders = np.clip(gap, 0.0, 50.0)
     if "B5" not in cut:  # margin squeeze: no capex beyond cash plus credit
-        affordable = np.floor(np.maximum(s.cash_usd + p["credit_limit_usd"], 0.0) / p[
-            "fc_capex_usd"])
+        affordable = np.floor(
+            np.maximum(s.cash_usd + p["credit_limit_usd"], 0.0) / p["fc_capex_usd"]
+        )
         fc_orders = np.minimum(fc_orders, affordable)
     draw_index = np.minimum(s.fc_orders_placed, ex.lead_time_normals.shape[1] - 1).astype(int)
     lead_normal = ex.lead_time_normals[np.arange(orders.size), draw_index]
-    lead_weeks = np.maximum(1.0, np.round(
-        p["fc_lead_time_weeks"] * eq.lognormal_multiplier(lead_normal, p["fc_lead_time_cv"])))
+    lead_weeks = np.maximum(
+        1.0,
+        np.round(
+            p["fc_lead_time_weeks"] * eq.lognormal_multiplier(lead_normal, p["fc_lead_time_cv"])
+        ),
+    )
     capex = fc_orders * p["fc_capex_usd"]
 
     # Staffing (B2): hire toward the agents the forecast contacts need.
     contacts_ahead = contacts * ex.seasonality_ahead / ex.seasonality + backlog_next
-    agents_target = eq.agents_needed(contacts_ahead, p["service_open_hours_per_week"],
-                                     p["agent_productive_share"], p["handle_time_minutes"],
-                                     p["target_occupancy_share"]) * p["service_staffing_share"]
+    agents_target = (
+        eq.agents_needed(
+            contacts_ahead,
+            p["service_open_hours_per_week"],
+            p["agent_productive_share"],
+            p["handle_time_minutes"],
+            p["target_occupancy_share"],
+        )
+        * p["service_staffing_share"]
+    )
     hires = np.maximum(agents_target - s.agents - s.agents_in_hiring, 0.0)
     if "B5" not in cut:  # out of cash and credit: only replace this week's leavers
         replacements = s.agents * np.minimum(p["agent_attrition_per_week"], 1.0)
-        hires = np.where(s.cash_usd + p["credit_limit_usd"] > 0, hires,
-                         np.minimum(hires, replacements))
+        hires = np.where(
+            s.cash_usd + p["credit_limit_usd"] > 0, hires, np.minimum(hires, replacements)
+        )
     outages = eq.poisson_count_from_uniform(
-        ex.outage_uniform, open_centers * eq.per_week(p["fc_outage_rate_per_year"]))
+        ex.outage_uniform, open_centers * eq.per_week(p["fc_outage_rate_per_year"])
+    )
     outages = np.minimum(outages, open_centers)
 
     service_for_cx = ref.service_score if "B2" in cut else service  # B2 cut: held at week 0
     outputs = {
-        "market": s.market.copy(), "potential": s.potential.copy(),
-        "customers": s.customers.copy(), "lapsed": s.lapsed.copy(),
-        "prime_members": s.prime_members.copy(), "adoption": adoption, "churn": churn,
-        "winback": winback, "prime_joins": prime_joins, "visits": visits,
-        "conversion": conversion, "orders": orders, "gmv_usd": gmv, "gmv_3p_usd": gmv_3p,
-        "revenue_usd": revenue, "prime_fees_usd": prime_fees, "cogs_usd": cogs,
-        "fulfillment_cost_usd": fulfillment_cost, "shipping_cost_usd": shipping_cost,
-        "service_cost_usd": service_cost, "marketing_usd": marketing,
-        "technology_usd": technology, "operating_income_usd": operating_income,
-        "operating_margin_share": margin, "capex_usd": capex, "cash_usd": s.cash_usd.copy(),
-        "sellers": s.sellers.copy(), "sellers_onboarding": s.sellers_onboarding.copy(),
-        "seller_joins": seller_joins, "seller_exits": seller_exits,
-        "seller_attractiveness": attractiveness, "sales_per_seller_usd": sales_per_seller,
-        "skus": skus, "share_3p": share_3p, "selection_index": selection_index,
-        "price_index": s.price_index.copy(), "price_target_index": price_target,
-        "competitor_price_index": competitor_price, "unit_cost_usd": unit_cost,
-        "learning_factor": learning, "utilisation": utilisation, "delivery_days": days,
+        "market": s.market.copy(),
+        "potential": s.potential.copy(),
+        "customers": s.customers.copy(),
+        "lapsed": s.lapsed.copy(),
+        "prime_members": s.prime_members.copy(),
+        "adoption": adoption,
+        "churn": churn,
+        "winback": winback,
+        "prime_joins": prime_joins,
+        "visits": visits,
+        "conversion": conversion,
+        "orders": orders,
+        "gmv_usd": gmv,
+        "gmv_3p_usd": gmv_3p,
+        "revenue_usd": revenue,
+        "prime_fees_usd": prime_fees,
+        "cogs_usd": cogs,
+        "fulfillment_cost_usd": fulfillment_cost,
+        "shipping_cost_usd": shipping_cost,
+        "service_cost_usd": service_cost,
+        "marketing_usd": marketing,
+        "technology_usd": technology,
+        "operating_income_usd": operating_income,
+        "operating_margin_share": margin,
+        "capex_usd": capex,
+        "cash_usd": s.cash_usd.copy(),
+        "sellers": s.sellers.copy(),
+        "sellers_onboarding": s.sellers_onboarding.copy(),
+        "seller_joins": seller_joins,
+        "seller_exits": seller_exits,
+        "seller_attractiveness": attractiveness,
+        "sales_per_seller_usd": sales_per_seller,
+        "skus": skus,
+        "share_3p": share_3p,
+        "selection_index": selection_index,
+        "price_index": s.price_index.copy(),
+        "price_target_index": price_target,
+        "competitor_price_index": competitor_price,
+        "unit_cost_usd": unit_cost,
+        "learning_factor": learning,
+        "utilisation": utilisation,
+        "delivery_days": days,
         "perceived_delivery_days": s.perceived_delivery_days.copy(),
         "fulfillment_centers": s.fulfillment_centers.copy(),
         "fc_under_construction": s.fc_under_construction.copy(),
-        "fc_out_of_service": s.fc_out_of_service.copy(), "fc_orders": fc_orders,
-        "contacts": contacts, "queue_wait_hours": wait, "service_backlog": backlog_next,
-        "agent_occupancy": occupancy, "agents": s.agents.copy(),
-        "cx": cx, "perceived_cx": s.perceived_cx.copy(), "score_price": scores[0],
-        "score_selection": scores[1], "score_speed": scores[2], "score_service": service,
-        "score_reliability": scores[4], "reviews": s.reviews.copy(),
-        "review_index": review_index, "experiment_index": s.experiment_index.copy(),
+        "fc_out_of_service": s.fc_out_of_service.copy(),
+        "fc_orders": fc_orders,
+        "contacts": contacts,
+        "queue_wait_hours": wait,
+        "service_backlog": backlog_next,
+        "agent_occupancy": occupancy,
+        "agents": s.agents.copy(),
+        "cx": cx,
+        "perceived_cx": s.perceived_cx.copy(),
+        "score_price": scores[0],
+        "score_selection": scores[1],
+        "score_speed": scores[2],
+        "score_service": service,
+        "score_reliability": scores[4],
+        "reviews": s.reviews.copy(),
+        "review_index": review_index,
+        "experiment_index": s.experiment_index.copy(),
         "prime_value_usd_per_year": prime_value,
         "fc_sqft": s.fulfillment_centers * p["fc_size_sqft"],
         "nps_proxy": eq.nps_proxy(s.perceived_cx, ref.perceived_cx),
         "customer_lifetime_value_usd": eq.customer_lifetime_value_usd(
-            revenue - cogs - fulfillment_cost - shipping_cost - service_cost, s.customers,
-            churn / np.maximum(s.customers, 1e-9)),
+            revenue - cogs - fulfillment_cost - shipping_cost - service_cost,
+            s.customers,
+            churn / np.maximum(s.customers, 1e-9),
+        ),
         "is_marketplace_open": s.is_marketplace_open.astype(float),
         "is_prime_launched": s.is_prime_launched.astype(float),
     }
-    outputs.update(_loop_gains(outputs, p, ref, cx_for_wom, unit_cost_ratio, prime_share,
-                               potential_for_bass, skus, cut))
+    outputs.update(
+        _loop_gains(
+            outputs, p, ref, cx_for_wom, unit_cost_ratio, prime_share, potential_for_bass, skus, cut
+        )
+    )
 
     # Stock updates (Euler, one week). Stocks are non-negative by construction of the flows.
     market_growth = eq.logistic_market_growth(
-        s.market, p["market_ceiling_people"], eq.per_week(p["market_growth_per_year"]))
+        s.market, p["market_ceiling_people"], eq.per_week(p["market_growth_per_year"])
+    )
     s.market = s.market + market_growth
     s.potential = s.potential + market_growth - adoption
     s.customers = s.customers + adoption + winback - churn
     s.lapsed = s.lapsed + churn - winback
-    s.prime_members = np.maximum(s.prime_members + prime_joins - member_churn - prime_cancels,
-                                 0.0)
+    s.prime_members = np.maximum(s.prime_members + prime_joins - member_churn - prime_cancels, 0.0)
     s.sellers = s.sellers + onboarded - seller_exits
     s.sellers_onboarding = s.sellers_onboarding + seller_joins - onboarded
     s.cumulative_orders = s.cumulative_orders + orders
@@ -299,40 +436,69 @@ def advance_week(state: State, p: dict[str, Array], ref: Reference | None, ex: E
     s.agents_in_hiring = s.agents_in_hiring + hires
     s.service_backlog = backlog_next
     s.queue_wait_hours = wait
-    cx_perceived_target = cx if "B2" not in cut else eq.customer_experience(
-        (scores[0], scores[1], scores[2], service_for_cx, scores[4]), weights)
+    cx_perceived_target = (
+        cx
+        if "B2" not in cut
+        else eq.customer_experience(
+            (scores[0], scores[1], scores[2], service_for_cx, scores[4]), weights
+        )
+    )
     s.perceived_cx = eq.smooth(s.perceived_cx, cx_perceived_target, p["perception_delay_weeks"])
-    s.perceived_delivery_days = eq.smooth(s.perceived_delivery_days, days,
-                                          p["delivery_perception_weeks"])
+    s.perceived_delivery_days = eq.smooth(
+        s.perceived_delivery_days, days, p["delivery_perception_weeks"]
+    )
     s.reviews = s.reviews + orders * p["reviews_per_order"]
     traffic = np.clip(np.sqrt(visits / np.maximum(ref.visits, 1e-9)), 0.0, 3.0)
-    room = np.where(p["experiment_effect_max_index"] > 1.0, 1.0 - (s.experiment_index - 1.0) / (
-        np.maximum(p["experiment_effect_max_index"] - 1.0, 1e-9)), 0.0)
-    s.experiment_index = s.experiment_index * (1.0 + eq.per_week(
-        p["experiment_uplift_per_year_share"]) * p["ab_testing_intensity_share"] * traffic
-        * np.clip(room, 0.0, 1.0))
+    room = np.where(
+        p["experiment_effect_max_index"] > 1.0,
+        1.0
+        - (s.experiment_index - 1.0) / (np.maximum(p["experiment_effect_max_index"] - 1.0, 1e-9)),
+        0.0,
+    )
+    s.experiment_index = s.experiment_index * (
+        1.0
+        + eq.per_week(p["experiment_uplift_per_year_share"])
+        * p["ab_testing_intensity_share"]
+        * traffic
+        * np.clip(room, 0.0, 1.0)
+    )
     s.cash_usd = s.cash_usd + operating_income - capex
     s.fc_under_construction = s.fc_under_construction + fc_orders
     s.fc_orders_placed = s.fc_orders_placed + (fc_orders > 0)
     s.orders_smoothed = orders_smoothed
     s.orders_growth_per_week = growth_trend
-    decisions = Decisions(fc_orders=fc_orders, fc_lead_time_weeks=lead_weeks, hires=hires,
-                          outages=outages)
+    decisions = Decisions(
+        fc_orders=fc_orders, fc_lead_time_weeks=lead_weeks, hires=hires, outages=outages
+    )
     return outputs, decisions, ref
 
 
-def _week0_reference(s: State, p: dict[str, Array], selection: Array, skus: Array,
-                     service: Array, reviews_lift: Array) -> Reference:
+def _week0_reference(
+    s: State,
+    p: dict[str, Array],
+    selection: Array,
+    skus: Array,
+    service: Array,
+    reviews_lift: Array,
+) -> Reference:
     visits0 = s.customers * p["visit_rate_per_week"]
     orders0 = visits0 * p["conversion_base_share"]
     prime_share = np.where(s.customers > 0, s.prime_members / np.maximum(s.customers, 1e-9), 0.0)
     return Reference(
-        perceived_cx=np.ones_like(selection), selection_level=np.maximum(selection, 1e-12),
-        skus=skus.copy(), gmv_usd=orders0 * p["basket_usd"], visits=np.maximum(visits0, 1e-9),
-        unit_cost_ratio=np.ones_like(selection), unit_cost_usd=np.ones_like(selection),
-        service_score=service.copy(), review_effect=reviews_lift.copy(),
-        potential_share=s.potential / s.market, delivery_days=s.perceived_delivery_days.copy(),
-        prime_share=prime_share, cumulative_orders=s.cumulative_orders.copy())
+        perceived_cx=np.ones_like(selection),
+        selection_level=np.maximum(selection, 1e-12),
+        skus=skus.copy(),
+        gmv_usd=orders0 * p["basket_usd"],
+        visits=np.maximum(visits0, 1e-9),
+        unit_cost_ratio=np.ones_like(selection),
+        unit_cost_usd=np.ones_like(selection),
+        service_score=service.copy(),
+        review_effect=reviews_lift.copy(),
+        potential_share=s.potential / s.market,
+        delivery_days=s.perceived_delivery_days.copy(),
+        prime_share=prime_share,
+        cumulative_orders=s.cumulative_orders.copy(),
+    )
 
 
 def _with(ref: Reference, **changes: Array) -> Reference:
@@ -341,24 +507,37 @@ def _with(ref: Reference, **changes: Array) -> Reference:
     return replace(ref, **changes)
 
 
-def _loop_gains(o: dict[str, Array], p: dict[str, Array], ref: Reference, cx_for_wom: Array,
-                unit_cost_ratio: Array, prime_share: Array, potential: Array, skus: Array,
-                cut: frozenset[str]) -> dict[str, Array]:
+def _loop_gains(
+    o: dict[str, Array],
+    p: dict[str, Array],
+    ref: Reference,
+    cx_for_wom: Array,
+    unit_cost_ratio: Array,
+    prime_share: Array,
+    potential: Array,
+    skus: Array,
+    cut: frozenset[str],
+) -> dict[str, Array]:
     """Loop strength: log of the factor by which each loop's link now scales its target flow
     (0 when the loop is cut or at week 0; > 0 amplifies, < 0 dampens). model.md#loop-gains."""
     zero = np.zeros_like(o["orders"])
     gains = {
         "gain_R1": p["wom_cx_exponent"] * np.log(cx_for_wom / ref.perceived_cx),
         "gain_R2": p["selection_elasticity"] * np.log(np.maximum(o["selection_index"], 1e-12)),
-        "gain_R3": -p["price_elasticity"] * np.log(np.maximum(
-            (1.0 - p["pass_through_share"]) + p["pass_through_share"] * unit_cost_ratio, 1e-12)),
+        "gain_R3": -p["price_elasticity"]
+        * np.log(
+            np.maximum(
+                (1.0 - p["pass_through_share"]) + p["pass_through_share"] * unit_cost_ratio, 1e-12
+            )
+        ),
         "gain_R4": np.log1p(prime_share * p["prime_visit_uplift_share"]),
         "gain_R5": np.log(np.maximum(o["review_index"] * o["experiment_index"], 1e-12)),
         "gain_B1": p["speed_elasticity"] * np.log(np.maximum(o["score_speed"], 1e-12)),
-        "gain_B2": p["cx_weight_service"] * np.log(np.maximum(
-            o["score_service"] / ref.service_score, 1e-12)),
-        "gain_B3": np.log(np.maximum(potential / o["market"], 1e-12) / np.maximum(
-            ref.potential_share, 1e-12)),
+        "gain_B2": p["cx_weight_service"]
+        * np.log(np.maximum(o["score_service"] / ref.service_score, 1e-12)),
+        "gain_B3": np.log(
+            np.maximum(potential / o["market"], 1e-12) / np.maximum(ref.potential_share, 1e-12)
+        ),
         "gain_B4": -p["seller_attractiveness_elasticity"] * np.log(skus / ref.skus),
         "gain_B5": np.log(np.maximum(1.0 + o["operating_margin_share"], 1e-3)),
     }

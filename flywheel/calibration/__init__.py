@@ -12,7 +12,16 @@ from flywheel.calibration.objective import Problem, Target, build_targets
 from flywheel.calibration.params import ParameterSpec, parse_parameter, parse_parameters
 
 __all__ = [
-    "CalibrationError", "FitResult", "History", "ParameterSpec", "Problem", "Target",
-    "build_targets", "fit", "load_history", "metric_spec", "parse_parameter",
+    "CalibrationError",
+    "FitResult",
+    "History",
+    "ParameterSpec",
+    "Problem",
+    "Target",
+    "build_targets",
+    "fit",
+    "load_history",
+    "metric_spec",
+    "parse_parameter",
     "parse_parameters",
 ]

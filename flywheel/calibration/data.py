@@ -64,13 +64,19 @@ class History:
     path: str
     rows: dict[str, tuple[Observation, ...]]
 
-    def series(self, metric: str, years: tuple[int, int] | None = None,
-               confidence: tuple[str, ...] = DEFAULT_CONFIDENCE) -> tuple[Observation, ...]:
+    def series(
+        self,
+        metric: str,
+        years: tuple[int, int] | None = None,
+        confidence: tuple[str, ...] = DEFAULT_CONFIDENCE,
+    ) -> tuple[Observation, ...]:
         """Observations of a metric (data or column name) within `years`, of given confidence."""
         spec = metric_spec(metric)
-        selected = tuple(o for o in self.rows.get(spec.data_metric, ())
-                         if o.confidence in confidence
-                         and (years is None or years[0] <= o.year <= years[1]))
+        selected = tuple(
+            o
+            for o in self.rows.get(spec.data_metric, ())
+            if o.confidence in confidence and (years is None or years[0] <= o.year <= years[1])
+        )
         return tuple(sorted(selected, key=lambda o: o.year))
 
 
@@ -86,26 +92,31 @@ def load_history(path: str | Path) -> History:
     reader = csv.DictReader(text.splitlines())
     required = {"year", "metric", "value", "unit", "confidence"}
     if reader.fieldnames is None or not required <= set(reader.fieldnames):
-        raise CalibrationError(f"{path}: expected columns {sorted(required)} (long format), "
-                               f"got {reader.fieldnames}")
+        raise CalibrationError(
+            f"{path}: expected columns {sorted(required)} (long format), got {reader.fieldnames}"
+        )
     rows: dict[str, list[Observation]] = {}
     for line, row in enumerate(reader, start=2):
         try:
             year, value = int(row["year"]), float(row["value"])
         except (TypeError, ValueError):
-            raise CalibrationError(f"{path}:{line}: year {row['year']!r} / value "
-                                   f"{row['value']!r} are not numbers") from None
+            raise CalibrationError(
+                f"{path}:{line}: year {row['year']!r} / value {row['value']!r} are not numbers"
+            ) from None
         if not math.isfinite(value):
             raise CalibrationError(f"{path}:{line}: value {row['value']!r} is not finite")
         confidence = (row["confidence"] or "").strip()
         if confidence not in CONFIDENCE_LEVELS:
-            raise CalibrationError(f"{path}:{line}: confidence {confidence!r} (allowed "
-                                   f"{', '.join(CONFIDENCE_LEVELS)})")
+            raise CalibrationError(
+                f"{path}:{line}: confidence {confidence!r} (allowed {', '.join(CONFIDENCE_LEVELS)})"
+            )
         metric = (row["metric"] or "").strip()
         spec = _BY_NAME.get(metric)
         if spec is not None and (row["unit"] or "").strip() != spec.unit:
-            raise CalibrationError(f"{path}:{line}: {metric} in {row['unit']!r}; expected "
-                                   f"{spec.unit!r}")
+            raise CalibrationError(
+                f"{path}:{line}: {metric} in {row['unit']!r}; expected {spec.unit!r}"
+            )
         rows.setdefault(metric, []).append(
-            Observation(year, value, confidence, (row.get("source") or "").strip()))
+            Observation(year, value, confidence, (row.get("source") or "").strip())
+        )
     return History(path=str(path), rows={k: tuple(v) for k, v in rows.items()})

@@ -43,18 +43,28 @@ class FitResult:
         flags = []
         for spec, value in zip(self.problem.parameters, self.values, strict=True):
             unit = spec.to_unit(float(value))
-            flags.append("low" if unit <= BOUND_HIT_SHARE else
-                         "high" if unit >= 1.0 - BOUND_HIT_SHARE else "")
+            flags.append(
+                "low"
+                if unit <= BOUND_HIT_SHARE
+                else "high"
+                if unit >= 1.0 - BOUND_HIT_SHARE
+                else ""
+            )
         return flags
 
     def fitted_parameters(self) -> dict[str, float]:
         """Fitted values by parameter name."""
-        return {s.name: float(v) for s, v in zip(self.problem.parameters, self.values,
-                                                 strict=True)}
+        return {s.name: float(v) for s, v in zip(self.problem.parameters, self.values, strict=True)}
 
 
-def fit(problem: Problem, *, starts: int = 16, max_evaluations: int = 400, seed: int = 0,
-        progress: Progress | None = None) -> FitResult:
+def fit(
+    problem: Problem,
+    *,
+    starts: int = 16,
+    max_evaluations: int = 400,
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> FitResult:
     """Fit the problem's parameters; `starts` Sobol points (plus the scenario's values) are
     screened in one batch and the best one seeds least squares. `max_evaluations` caps the
     candidate runs of the least-squares phase."""
@@ -64,15 +74,16 @@ def fit(problem: Problem, *, starts: int = 16, max_evaluations: int = 400, seed:
     specs = problem.parameters
     budget = starts + 1 + max_evaluations
     counter = _Counter(budget, progress)
-    start_values = np.array([np.clip(scenario_value(problem.scenario, s), s.low, s.high)
-                             for s in specs])
+    start_values = np.array(
+        [np.clip(scenario_value(problem.scenario, s), s.low, s.high) for s in specs]
+    )
     start_unit = np.array([s.to_unit(v) for s, v in zip(specs, start_values, strict=True)])
     points = start_unit[None, :]
     if starts > 0:
         sobol = qmc.Sobol(d=len(specs), scramble=True, seed=seed)
         points = np.vstack([points, sobol.random(starts)])
     screen = _residuals(problem, points, counter)
-    costs = 0.5 * np.sum(screen ** 2, axis=1)
+    costs = 0.5 * np.sum(screen**2, axis=1)
     costs = np.where(np.isfinite(costs), costs, np.inf)
     best = int(np.argmin(costs))
     cache: dict[bytes, Array] = {points[best].tobytes(): screen[best]}
@@ -93,18 +104,31 @@ def fit(problem: Problem, *, starts: int = 16, max_evaluations: int = 400, seed:
     if counter.done >= budget:
         solution, message = points[best], "budget used by the start-point screen"
     else:
-        outcome = least_squares(residual_at, points[best], jac=jacobian, bounds=(0.0, 1.0),
-                                method="trf", x_scale=1.0, max_nfev=max(
-                                    1, max_evaluations // (len(specs) + 1)),
-                                xtol=1e-6, ftol=1e-8)
+        outcome = least_squares(
+            residual_at,
+            points[best],
+            jac=jacobian,
+            bounds=(0.0, 1.0),
+            method="trf",
+            x_scale=1.0,
+            max_nfev=max(1, max_evaluations // (len(specs) + 1)),
+            xtol=1e-6,
+            ftol=1e-8,
+        )
         solution, message = outcome.x, str(outcome.message)
     final = residual_at(solution)
     values = np.array([float(s.from_unit(u)) for s, u in zip(specs, solution, strict=True)])
     annual = problem.annual(values[None, :])
-    return FitResult(problem=problem, start_values=start_values, values=values,
-                     cost=float(0.5 * np.sum(final ** 2)), start_cost=float(costs[0]),
-                     evaluations=counter.done, message=message,
-                     annual={k: v[0] for k, v in annual.items()})
+    return FitResult(
+        problem=problem,
+        start_values=start_values,
+        values=values,
+        cost=float(0.5 * np.sum(final**2)),
+        start_cost=float(costs[0]),
+        evaluations=counter.done,
+        message=message,
+        annual={k: v[0] for k, v in annual.items()},
+    )
 
 
 class _Counter:
@@ -126,5 +150,5 @@ def _residuals(problem: Problem, unit_points: Array, counter: _Counter) -> Array
     with np.errstate(all="ignore"):
         rows = problem.residuals(values)
     rows = np.where(np.isfinite(rows), rows, 1e3)  # a blown-up run is a bad fit, not a crash
-    counter.add(len(values), 0.5 * np.sum(rows ** 2, axis=1))
+    counter.add(len(values), 0.5 * np.sum(rows**2, axis=1))
     return rows

@@ -32,8 +32,12 @@ from flywheel.results import Results
 from flywheel.scenario import Scenario, with_parameters
 
 Array = npt.NDArray[np.float64]
-NOISE_LEVERS = ("weekly_demand_noise_cv", "seller_join_noise_cv", "fc_outage_rate_per_year",
-                "fc_lead_time_cv")
+NOISE_LEVERS = (
+    "weekly_demand_noise_cv",
+    "seller_join_noise_cv",
+    "fc_outage_rate_per_year",
+    "fc_lead_time_cv",
+)
 POINTS_SCALE = 10.0  # a 10-point miss on a percent series weighs like a log error of 1.0
 ASINH_SCALE_SHARE = 0.1  # signed series: asinh(x / s), s = 10 % of the median |value|
 FLOOR_USD_MILLION = 1e-3  # model values at or below 0 on a log series count as $1,000
@@ -68,10 +72,14 @@ class Target:
         return (self.transform(model) - observed) * self.weight / math.sqrt(len(self.years))
 
 
-def build_targets(history: History, metrics: list[str], scenario: Scenario,
-                  years: tuple[int, int] | None = None,
-                  confidence: tuple[str, ...] = DEFAULT_CONFIDENCE,
-                  weights: dict[str, float] | None = None) -> tuple[Target, ...]:
+def build_targets(
+    history: History,
+    metrics: list[str],
+    scenario: Scenario,
+    years: tuple[int, int] | None = None,
+    confidence: tuple[str, ...] = DEFAULT_CONFIDENCE,
+    weights: dict[str, float] | None = None,
+) -> tuple[Target, ...]:
     """Targets for the given metrics within the scenario's full simulated years."""
     if not metrics:
         raise CalibrationError("give at least one --fit METRIC")
@@ -83,13 +91,16 @@ def build_targets(history: History, metrics: list[str], scenario: Scenario,
         spec = metric_spec(name)
         rows = history.series(spec.data_metric, (low, high), confidence)
         if not rows:
-            raise CalibrationError(f"no {spec.data_metric} data of confidence "
-                                   f"{'/'.join(confidence)} in {low}-{high} in {history.path}")
+            raise CalibrationError(
+                f"no {spec.data_metric} data of confidence "
+                f"{'/'.join(confidence)} in {low}-{high} in {history.path}"
+            )
         if spec.transform == "log" and any(r.value <= 0 for r in rows):
             raise CalibrationError(f"{spec.data_metric} has values <= 0; cannot fit on logs")
         weight = (weights or {}).get(spec.column, (weights or {}).get(spec.data_metric, 1.0))
-        targets.append(Target(spec, tuple(r.year for r in rows), tuple(r.value for r in rows),
-                              float(weight)))
+        targets.append(
+            Target(spec, tuple(r.year for r in rows), tuple(r.value for r in rows), float(weight))
+        )
     return tuple(targets)
 
 
@@ -121,8 +132,9 @@ class Problem:
         columns = {t.spec.column for t in self.targets}
         out = {c: np.empty((values.shape[0], _target_years(self, c).size)) for c in columns}
         for rows, scenario in self._groups(values):
-            block = annual_columns(scenario, values[rows], self.parameters, columns,
-                                   self.replications, self.seed)
+            block = annual_columns(
+                scenario, values[rows], self.parameters, columns, self.replications, self.seed
+            )
             for column in columns:
                 wanted = _target_years(self, column)
                 out[column][rows] = block[column][:, np.searchsorted(block["year"][0], wanted)]
@@ -141,8 +153,7 @@ class Problem:
         groups = []
         for key in dict.fromkeys(keys):
             rows = np.array([i for i, k in enumerate(keys) if k == key])
-            changes = {self.parameters[i].name: float(v) for i, v in zip(initial, key,
-                                                                        strict=True)}
+            changes = {self.parameters[i].name: float(v) for i, v in zip(initial, key, strict=True)}
             groups.append((rows, with_parameters(self.scenario, changes)))
         return groups
 
@@ -155,9 +166,14 @@ def _target_years(problem: Problem, column: str) -> Array:
     return np.array(sorted(years))
 
 
-def annual_columns(scenario: Scenario, values: Array, parameters: tuple[ParameterSpec, ...],
-                   columns: set[str], replications: int = 0, seed: int = 0
-                   ) -> dict[str, Array]:
+def annual_columns(
+    scenario: Scenario,
+    values: Array,
+    parameters: tuple[ParameterSpec, ...],
+    columns: set[str],
+    replications: int = 0,
+    seed: int = 0,
+) -> dict[str, Array]:
     """Annual columns (C, all years) plus 'year' for candidates sharing initial values."""
     candidates = values.shape[0]
     reps = max(replications, 1)

@@ -50,8 +50,9 @@ def parse_parameter(text: str, scenario: Scenario | None = None) -> ParameterSpe
     """Parse `name[min,max]`; check the name, the numbers and the schema range."""
     match = _SPEC.match(text)
     if not match:
-        raise CalibrationError(f"--params {text!r}: expected NAME[MIN,MAX], e.g. "
-                               f"'bass_q_per_year[0.1,0.8]'")
+        raise CalibrationError(
+            f"--params {text!r}: expected NAME[MIN,MAX], e.g. 'bass_q_per_year[0.1,0.8]'"
+        )
     name, low_text, high_text = match.groups()
     try:
         group = parameter_group(name)
@@ -68,20 +69,27 @@ def parse_parameter(text: str, scenario: Scenario | None = None) -> ParameterSpe
         raise CalibrationError(f"--params {text!r}: need finite MIN < MAX")
     allowed_low, allowed_high = parameter_bounds(info)
     if low < allowed_low or high > allowed_high:
-        raise CalibrationError(f"--params {text!r}: bounds outside the schema range of {name} "
-                               f"(allowed {allowed_low} to {allowed_high})")
+        raise CalibrationError(
+            f"--params {text!r}: bounds outside the schema range of {name} "
+            f"(allowed {allowed_low} to {allowed_high})"
+        )
     if scenario is not None and group == "levers":
-        weeks = [scenario.event_week(e) for e in scenario.events
-                 if isinstance(e, PolicyChange) and e.lever == name]
+        weeks = [
+            scenario.event_week(e)
+            for e in scenario.events
+            if isinstance(e, PolicyChange) and e.lever == name
+        ]
         if weeks:
             raise CalibrationError(
                 f"--params {text!r}: {name} is set by policy events of the scenario (weeks "
-                f"{weeks}); fitting it would only move its value before the first event")
+                f"{weeks}); fitting it would only move its value before the first event"
+            )
     return ParameterSpec(name=name, low=low, high=high, group=group)
 
 
-def parse_parameters(texts: list[str], scenario: Scenario | None = None
-                     ) -> tuple[ParameterSpec, ...]:
+def parse_parameters(
+    texts: list[str], scenario: Scenario | None = None
+) -> tuple[ParameterSpec, ...]:
     """Parse every spec; refuse duplicates and an empty list."""
     if not texts:
         raise CalibrationError("give at least one --params NAME[MIN,MAX]")

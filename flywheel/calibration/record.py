@@ -49,29 +49,32 @@ def record_figure(bands: dict[str, Any], history: History, first_year: int = 199
     for axis, (column, data_metric, title, is_log) in zip(axes, PANELS, strict=True):
         for (name, frame), colour in zip(bands.items(), colours, strict=False):
             rows = frame[(frame.column == column) & (frame.year >= first_year)]
-            axis.fill_between(rows.year, rows.q05, rows.q95, color=colour, alpha=0.2,
-                              linewidth=0)
+            axis.fill_between(rows.year, rows.q05, rows.q95, color=colour, alpha=0.2, linewidth=0)
             axis.plot(rows.year, rows.q50, color=colour, linewidth=1.3, label=name)
         if data_metric is not None:
             spec = metric_spec(data_metric)
             points = [o for o in history.rows.get(spec.data_metric, ()) if o.year >= first_year]
-            axis.scatter([o.year for o in points], [o.value for o in points], s=12,
-                         color="black", zorder=3, label="record")
+            axis.scatter(
+                [o.year for o in points],
+                [o.value for o in points],
+                s=12,
+                color="black",
+                zorder=3,
+                label="record",
+            )
         if is_log:
             axis.set_yscale("log")
         axis.set_title(title, fontsize=9)
         axis.tick_params(labelsize=7)
         axis.grid(alpha=0.3)
     axes[0].legend(fontsize=7)
-    figure.suptitle("Scenarios vs Amazon's record: median and 5-95 % Monte Carlo band",
-                    fontsize=11)
+    figure.suptitle("Scenarios vs Amazon's record: median and 5-95 % Monte Carlo band", fontsize=11)
     return figure
 
 
 def summary_table(bands: dict[str, Any], years: tuple[int, ...]) -> str:
     """Markdown table: median (5-95 % band) of net sales and operating income in `years`."""
-    header = "| scenario | " + " | ".join(
-        f"net sales {y} | op. income {y}" for y in years) + " |"
+    header = "| scenario | " + " | ".join(f"net sales {y} | op. income {y}" for y in years) + " |"
     lines = [header, "|---|" + "---|---|" * len(years)]
     for name, frame in bands.items():
         cells = []
@@ -89,5 +92,4 @@ def summary_table(bands: dict[str, Any], years: tuple[int, ...]) -> str:
 
 def record_years(history: History, metric: str) -> np.ndarray:
     """Years with data for a metric (any confidence)."""
-    return np.array(sorted({o.year for o in history.rows.get(metric_spec(metric).data_metric,
-                                                             ())}))
+    return np.array(sorted({o.year for o in history.rows.get(metric_spec(metric).data_metric, ())}))

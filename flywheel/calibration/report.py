@@ -29,27 +29,46 @@ def metric_statistics(result: FitResult) -> list[dict[str, Any]]:
         error = picked - data
         with np.errstate(divide="ignore", invalid="ignore"):
             ape = np.abs(error) / np.abs(data)
-        rows.append({
-            "metric": target.spec.column, "data_metric": target.spec.data_metric,
-            "years": f"{target.years[0]}-{target.years[-1]}", "points": len(target.years),
-            "mape_percent": float(np.mean(ape[np.isfinite(ape)]) * 100.0),
-            "mean_abs_error": float(np.mean(np.abs(error))),
-            "max_abs_error": float(np.max(np.abs(error))),
-            "sign_agreement_percent": float(np.mean(np.sign(picked) == np.sign(data)) * 100.0),
-        })
+        rows.append(
+            {
+                "metric": target.spec.column,
+                "data_metric": target.spec.data_metric,
+                "years": f"{target.years[0]}-{target.years[-1]}",
+                "points": len(target.years),
+                "mape_percent": float(np.mean(ape[np.isfinite(ape)]) * 100.0),
+                "mean_abs_error": float(np.mean(np.abs(error))),
+                "max_abs_error": float(np.max(np.abs(error))),
+                "sign_agreement_percent": float(np.mean(np.sign(picked) == np.sign(data)) * 100.0),
+            }
+        )
     return rows
 
 
 def parameter_table(result: FitResult) -> list[dict[str, Any]]:
     """Per fitted parameter: start value, fitted value, bounds, and the bound it hits."""
-    return [{"name": spec.name, "group": spec.group, "start": float(start), "fitted": float(v),
-             "low": spec.low, "high": spec.high, "bound_hit": hit}
-            for spec, start, v, hit in zip(result.problem.parameters, result.start_values,
-                                           result.values, result.bound_hits(), strict=True)]
+    return [
+        {
+            "name": spec.name,
+            "group": spec.group,
+            "start": float(start),
+            "fitted": float(v),
+            "low": spec.low,
+            "high": spec.high,
+            "bound_hit": hit,
+        }
+        for spec, start, v, hit in zip(
+            result.problem.parameters,
+            result.start_values,
+            result.values,
+            result.bound_hits(),
+            strict=True,
+        )
+    ]
 
 
-def reference_comparison(annual: Any, points: tuple[ReferencePoint, ...] = REFERENCE_POINTS
-                         ) -> list[dict[str, Any]]:
+def reference_comparison(
+    annual: Any, points: tuple[ReferencePoint, ...] = REFERENCE_POINTS
+) -> list[dict[str, Any]]:
     """Model (not fitted) vs public figures: `annual` is a frame with year and the columns."""
     by_year = annual.groupby("year").mean(numeric_only=True)
     rows = []
@@ -57,45 +76,71 @@ def reference_comparison(annual: Any, points: tuple[ReferencePoint, ...] = REFER
         if point.year not in by_year.index or point.column not in by_year.columns:
             continue
         model = float(by_year.loc[point.year, point.column])
-        rows.append({"column": point.column, "year": point.year, "public": point.value,
-                     "model": model, "ratio": model / point.value if point.value else None,
-                     "source": point.source})
+        rows.append(
+            {
+                "column": point.column,
+                "year": point.year,
+                "public": point.value,
+                "model": model,
+                "ratio": model / point.value if point.value else None,
+                "source": point.source,
+            }
+        )
     return rows
 
 
 def calibrated_scenario(result: FitResult, name: str, description: str) -> Scenario:
     """The scenario with the fitted values (noise levels as in the original scenario)."""
-    scenario = with_parameters(result.problem.scenario, result.fitted_parameters(),
-                               origin="calibration")
+    scenario = with_parameters(
+        result.problem.scenario, result.fitted_parameters(), origin="calibration"
+    )
     from dataclasses import replace
 
     return replace(scenario, name=name, description=description)
 
 
-def calibrated_toml(result: FitResult, scenario_path: Path, out: Path, name: str,
-                    command: str) -> str:
+def calibrated_toml(
+    result: FitResult, scenario_path: Path, out: Path, name: str, command: str
+) -> str:
     """TOML of the calibrated scenario: `base` = the input scenario plus the fitted values when
     the base can be found from `out`'s folder, else the full scenario."""
     stats = metric_statistics(result)
-    header = [f"# Question: how well does {result.problem.scenario.name} match the record once",
-              "# its free parameters are fitted? Written by `flywheel calibrate`; do not edit",
-              "# by hand, re-run the command instead:", f"#   {command}"]
-    header += [f"# fit: {s['metric']} MAPE {s['mape_percent']:.1f} %, mean abs error "
-               f"{s['mean_abs_error']:.3g} ({s['years']}, {s['points']} points)" for s in stats]
-    hits = [f"{p['name']} at its {p['bound_hit']} bound" for p in parameter_table(result)
-            if p["bound_hit"]]
+    header = [
+        f"# Question: how well does {result.problem.scenario.name} match the record once",
+        "# its free parameters are fitted? Written by `flywheel calibrate`; do not edit",
+        "# by hand, re-run the command instead:",
+        f"#   {command}",
+    ]
+    header += [
+        f"# fit: {s['metric']} MAPE {s['mape_percent']:.1f} %, mean abs error "
+        f"{s['mean_abs_error']:.3g} ({s['years']}, {s['points']} points)"
+        for s in stats
+    ]
+    hits = [
+        f"{p['name']} at its {p['bound_hit']} bound"
+        for p in parameter_table(result)
+        if p["bound_hit"]
+    ]
     header.append(f"# bounds hit: {', '.join(hits) if hits else 'none'}")
-    description = (f"{result.problem.scenario.name} with {len(result.values)} parameters "
-                   f"fitted to {', '.join(s['metric'] for s in stats)}.")
+    description = (
+        f"{result.problem.scenario.name} with {len(result.values)} parameters "
+        f"fitted to {', '.join(s['metric'] for s in stats)}."
+    )
     base = _base_reference(scenario_path, out)
     if base is None:
         scenario = calibrated_scenario(result, name, description)
         return "\n".join(header) + "\n" + scenario_to_toml(scenario)
-    lines = header + [f'base = "{base}"', f"name = {json.dumps(name)}",
-                      f"description = {json.dumps(description)}"]
+    lines = header + [
+        f'base = "{base}"',
+        f"name = {json.dumps(name)}",
+        f"description = {json.dumps(description)}",
+    ]
     for group in ("levers", "initial"):
-        values = [(s.name, v) for s, v in zip(result.problem.parameters, result.values,
-                                              strict=True) if s.group == group]
+        values = [
+            (s.name, v)
+            for s, v in zip(result.problem.parameters, result.values, strict=True)
+            if s.group == group
+        ]
         if values:
             lines += ["", f"[{group}]"] + [f"{n} = {float(v)!r}" for n, v in values]
     return "\n".join(lines) + "\n"
@@ -110,8 +155,12 @@ def _base_reference(scenario_path: Path, out: Path) -> str | None:
     return None
 
 
-def fit_figure(result: FitResult, history: History, annual: Any,
-               points: tuple[ReferencePoint, ...] = REFERENCE_POINTS) -> Any:
+def fit_figure(
+    result: FitResult,
+    history: History,
+    annual: Any,
+    points: tuple[ReferencePoint, ...] = REFERENCE_POINTS,
+) -> Any:
     """Figure: one panel per fitted metric (data by confidence vs model) and one per
     reference column (public figures vs the model, not fitted)."""
     from matplotlib.figure import Figure
@@ -131,55 +180,97 @@ def fit_figure(result: FitResult, history: History, annual: Any,
             for level, marker in markers.items():
                 rows_ = [o for o in history.rows.get(data_metric, ()) if o.confidence == level]
                 if rows_:
-                    axis.scatter([o.year for o in rows_], [o.value for o in rows_], s=14,
-                                 marker=marker, color="black", label=f"record ({level})")
+                    axis.scatter(
+                        [o.year for o in rows_],
+                        [o.value for o in rows_],
+                        s=14,
+                        marker=marker,
+                        color="black",
+                        label=f"record ({level})",
+                    )
             if data_metric == "net_sales":
                 axis.set_yscale("log")
             title = f"{column} (fitted)"
         else:
             refs = [p for p in points if p.column == column]
-            axis.scatter([p.year for p in refs], [p.value for p in refs], s=18, marker="D",
-                         color="tab:red", label="public figure")
+            axis.scatter(
+                [p.year for p in refs],
+                [p.value for p in refs],
+                s=18,
+                marker="D",
+                color="tab:red",
+                label="public figure",
+            )
             title = f"{column} (not fitted)"
         axis.set_title(title, fontsize=9)
         axis.tick_params(labelsize=7)
         axis.grid(alpha=0.3)
         axis.legend(fontsize=6)
-    for axis in axes[len(panels):]:
+    for axis in axes[len(panels) :]:
         axis.set_visible(False)
     figure.suptitle(f"Calibration of {result.problem.scenario.name}", fontsize=11)
     return figure
 
 
-def report_markdown(result: FitResult, comparison: list[dict[str, Any]], png_name: str,
-                    command: str) -> str:
+def report_markdown(
+    result: FitResult, comparison: list[dict[str, Any]], png_name: str, command: str
+) -> str:
     """The report as Markdown."""
-    lines = [f"# Calibration report: {result.problem.scenario.name}", "",
-             f"Command: `{command}`", "",
-             f"Cost {result.start_cost:.4g} at the scenario's values -> {result.cost:.4g} "
-             f"after {result.evaluations} candidate runs ({result.message}).", "",
-             "## Fit per metric", "",
-             "| metric | years | points | MAPE % | mean abs error | max abs error | same sign % |",
-             "|---|---|---|---|---|---|---|"]
-    lines += [f"| {s['metric']} | {s['years']} | {s['points']} | {s['mape_percent']:.1f} | "
-              f"{s['mean_abs_error']:.4g} | {s['max_abs_error']:.4g} | "
-              f"{s['sign_agreement_percent']:.0f} |" for s in metric_statistics(result)]
-    lines += ["", "## Parameters", "", "| parameter | start | fitted | bounds | bound hit |",
-              "|---|---|---|---|---|"]
-    lines += [f"| {p['name']} | {p['start']:.4g} | {p['fitted']:.4g} | [{p['low']:g}, "
-              f"{p['high']:g}] | {('**' + p['bound_hit'] + '**') if p['bound_hit'] else ''} |"
-              for p in parameter_table(result)]
-    lines += ["", "## Not fitted: model vs public figures", "",
-              "| column | year | public | model | model / public | source |",
-              "|---|---|---|---|---|---|"]
-    lines += [f"| {c['column']} | {c['year']} | {c['public']:.4g} | {c['model']:.4g} | "
-              f"{c['ratio']:.2f} | {c['source']} |" for c in comparison]
+    lines = [
+        f"# Calibration report: {result.problem.scenario.name}",
+        "",
+        f"Command: `{command}`",
+        "",
+        f"Cost {result.start_cost:.4g} at the scenario's values -> {result.cost:.4g} "
+        f"after {result.evaluations} candidate runs ({result.message}).",
+        "",
+        "## Fit per metric",
+        "",
+        "| metric | years | points | MAPE % | mean abs error | max abs error | same sign % |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {s['metric']} | {s['years']} | {s['points']} | {s['mape_percent']:.1f} | "
+        f"{s['mean_abs_error']:.4g} | {s['max_abs_error']:.4g} | "
+        f"{s['sign_agreement_percent']:.0f} |"
+        for s in metric_statistics(result)
+    ]
+    lines += [
+        "",
+        "## Parameters",
+        "",
+        "| parameter | start | fitted | bounds | bound hit |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {p['name']} | {p['start']:.4g} | {p['fitted']:.4g} | [{p['low']:g}, "
+        f"{p['high']:g}] | {('**' + p['bound_hit'] + '**') if p['bound_hit'] else ''} |"
+        for p in parameter_table(result)
+    ]
+    lines += [
+        "",
+        "## Not fitted: model vs public figures",
+        "",
+        "| column | year | public | model | model / public | source |",
+        "|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {c['column']} | {c['year']} | {c['public']:.4g} | {c['model']:.4g} | "
+        f"{c['ratio']:.2f} | {c['source']} |"
+        for c in comparison
+    ]
     lines += ["", f"![fit]({png_name})", ""]
     return "\n".join(lines)
 
 
-def write_report(result: FitResult, history: History, scenario_path: Path, out: Path,
-                 report_dir: Path, command: str) -> dict[str, Path]:
+def write_report(
+    result: FitResult,
+    history: History,
+    scenario_path: Path,
+    out: Path,
+    report_dir: Path,
+    command: str,
+) -> dict[str, Path]:
     """Write the calibrated TOML, the fit PNG, the Markdown and JSON reports (atomically)."""
     name = out.stem
     text = calibrated_toml(result, scenario_path, out, name, command)
@@ -191,11 +282,17 @@ def write_report(result: FitResult, history: History, scenario_path: Path, out: 
     write_atomic(png, lambda handle: figure.savefig(handle, format="png", dpi=100), binary=True)
     markdown = report_dir / f"{name}_report.md"
     write_text_atomic(markdown, report_markdown(result, comparison, png.name, command))
-    payload = {"scenario": result.problem.scenario.name, "cost": result.cost,
-               "start_cost": result.start_cost, "evaluations": result.evaluations,
-               "message": result.message, "metrics": metric_statistics(result),
-               "parameters": parameter_table(result), "not_fitted": comparison,
-               "written": dt.date.today().isoformat()}
+    payload = {
+        "scenario": result.problem.scenario.name,
+        "cost": result.cost,
+        "start_cost": result.start_cost,
+        "evaluations": result.evaluations,
+        "message": result.message,
+        "metrics": metric_statistics(result),
+        "parameters": parameter_table(result),
+        "not_fitted": comparison,
+        "written": dt.date.today().isoformat(),
+    }
     report_json = report_dir / f"{name}_report.json"
     write_text_atomic(report_json, json.dumps(payload, indent=1) + "\n")
     return {"scenario": out, "png": png, "markdown": markdown, "json": report_json}
@@ -207,8 +304,9 @@ def _annual_at_fit(result: FitResult) -> Any:
     from flywheel.calibration.objective import NOISE_LEVERS
 
     scenario = with_parameters(result.problem.scenario, result.fitted_parameters())
-    results = flywheel.simulate(scenario, 1, result.problem.seed,
-                                lever_overrides={n: np.zeros(1) for n in NOISE_LEVERS})
+    results = flywheel.simulate(
+        scenario, 1, result.problem.seed, lever_overrides={n: np.zeros(1) for n in NOISE_LEVERS}
+    )
     return results.annual()
 
 
