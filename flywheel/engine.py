@@ -29,8 +29,8 @@ from flywheel.events import (
     Recession,
 )
 from flywheel.scenario import Scenario
-from flywheel.state import State, initial_state, lever_arrays
-from flywheel.step import Exogenous, advance_week
+from flywheel.state import Exogenous, State, initial_state, lever_arrays
+from flywheel.step import advance_week
 from flywheel.streams import Noise, standard_normals, uniforms
 
 AXES = ("replication", "week")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -19,7 +18,9 @@ from pydantic import Field, TypeAdapter, ValidationError, field_validator, model
 from pydantic.dataclasses import dataclass
 
 from flywheel.events import Event, PolicyChange
-from flywheel.schema import LOOP_IDS, STRICT, Initial, Levers, field_infos
+from flywheel.parameters import parameter_bounds
+from flywheel.scenario_errors import describe_validation_error, where_in_file
+from flywheel.schema import STRICT, Initial, Levers, field_infos
 
 MAX_SCENARIO_BYTES = 256 * 1024  # a hand-written scenario is a few KiB; refuse anything huge
 MAX_BASE_DEPTH = 8
@@ -78,7 +79,7 @@ class Scenario:
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
         initial, levers = self.initial, self.levers
-        # Messages start with the dotted field, which `_describe_validation_error` uses to
+        # Messages start with the dotted field, which `describe_validation_error` uses to
         # find the line; each names the values involved.
         if initial.customers > initial.market_people:
             raise ValueError(
@@ -182,15 +183,6 @@ def sweep_values(spec: str | list[float] | tuple[float, ...], where: str = "swee
     return values
 
 
-def parameter_bounds(info: Any) -> tuple[float, float]:
-    """(min, max) of a parameter field, from its pydantic ge/le metadata."""
-    low, high = -math.inf, math.inf
-    for meta in info.metadata:
-        low = getattr(meta, "ge", None) if getattr(meta, "ge", None) is not None else low
-        high = getattr(meta, "le", None) if getattr(meta, "le", None) is not None else high
-    return low, high
-
-
 def parameter_group(name: str) -> str:
     """'levers' or 'initial': which table of a scenario holds a parameter name."""
     if name in field_infos(Levers):
@@ -220,7 +212,7 @@ def scenario_from_dict(
     `data`'s events come before that file's own (inherited from its base)."""
     unknown = sorted(set(data) - (_TOP_LEVEL_KEYS - {"base", "drop_events"}))
     if unknown:
-        where = _where(origin, text, (unknown[0],), event_offset)
+        where = where_in_file(origin, text, (unknown[0],), event_offset)
         raise ScenarioError(
             f"{where}{unknown[0]} is not a scenario key "
             f"(allowed: {', '.join(sorted(_TOP_LEVEL_KEYS - {'base', 'drop_events'}))})"
@@ -228,7 +220,7 @@ def scenario_from_dict(
     try:
         return _SCENARIO_ADAPTER.validate_python(data)
     except ValidationError as error:
-        raise ScenarioError(_describe_validation_error(error, origin, text, event_offset)) from None
+        raise ScenarioError(describe_validation_error(error, origin, text, event_offset)) from None
 
 
 def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
@@ -375,128 +367,3 @@ def _drop_none(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return type(value)(_drop_none(v) for v in value)
     return value
-
-
-def _describe_validation_error(
-    error: ValidationError, origin: str, text: str, event_offset: int = 0
-) -> str:
-    first = error.errors(include_url=False)[0]
-    loc = tuple(part for part in first["loc"] if not _is_event_tag(part))
-    field = _dotted(loc)
-    value = first.get("input")
-    allowed = _allowed(loc, first)
-    message = first["msg"].removeprefix("Value error, ")
-    where = _where(origin, text, loc, event_offset)
-    more = f" (and {error.error_count() - 1} more problem(s))" if error.error_count() > 1 else ""
-    if first["type"] in ("missing", "extra_forbidden"):
-        value_text = "" if first["type"] == "missing" else f" = {_short(value)}"
-        return f"{where}{field}{value_text}: {message}{allowed}{more}"
-    if not loc and first["type"] == "value_error":
-        # A cross-field check (Scenario._consistent) has no loc; its message starts with the
-        # dotted field, e.g. "events[2].date = ...": use that to find the line.
-        where = _where(origin, text, _loc_from_message(message), event_offset)
-    if not loc or first["type"] == "value_error":
-        return f"{where}{field + ': ' if field else ''}{message}{more}"
-    return f"{where}{field} = {_short(value)}: {message}{allowed}{more}"
-
-
-def _is_event_tag(part: Any) -> bool:
-    return isinstance(part, str) and part in {
-        "policy",
-        "marketplace_launch",
-        "prime_launch",
-        "demand_shock",
-        "recession",
-        "price_war",
-        "fc_outage",
-    }
-
-
-def _dotted(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def _allowed(loc: tuple[Any, ...], error: dict[str, Any]) -> str:
-    if len(loc) == 2 and loc[0] in ("levers", "initial"):
-        infos = field_infos(Levers if loc[0] == "levers" else Initial)
-        if loc[1] in infos:
-            info = infos[loc[1]]
-            low, high = parameter_bounds(info)
-            unit = (info.json_schema_extra or {}).get("unit", "")
-            if unit == "flag":
-                return " (allowed true or false)"
-            return f" (allowed {low} to {high}, {unit})"
-        return f" (allowed keys: see `flywheel describe`; did you mean one of the {loc[0]}?)"
-    if loc and loc[0] == "knockouts":
-        return f" (allowed {', '.join(LOOP_IDS)})"
-    if loc and loc[-1] == "kind":
-        return (
-            " (allowed policy, marketplace_launch, prime_launch, demand_shock, recession, "
-            "price_war, fc_outage)"
-        )
-    ctx = error.get("ctx") or {}
-    symbols = {"ge": ">=", "le": "<=", "gt": ">", "lt": "<"}
-    bounds = [f"{symbols[k]} {v}" for k, v in ctx.items() if k in symbols]
-    return f" (allowed {' and '.join(bounds)})" if bounds else ""
-
-
-def _loc_from_message(message: str) -> tuple[Any, ...]:
-    """The loc of the dotted field a message starts with ("events[2].date" -> events, 2, date)."""
-    match = re.match(r"([a-z_]+)((?:\[\d+\]|\.[a-z_0-9]+)*)", message)
-    if not match:
-        return ()
-    parts = re.findall(r"\[(\d+)\]|\.([a-z_0-9]+)", match.group(2))
-    return (match.group(1), *(int(i) if i else name for i, name in parts))
-
-
-def _where(origin: str, text: str, loc: tuple[Any, ...], event_offset: int = 0) -> str:
-    if len(loc) >= 2 and loc[0] == "events" and isinstance(loc[1], int):
-        # events[i] of the merged list is the file's own event i - offset (or a base's event).
-        if loc[1] < event_offset:
-            return f"{origin}: "
-        loc = ("events", loc[1] - event_offset, *loc[2:])
-    line = None
-    # Fall back to the enclosing key: knockouts[1] -> the `knockouts = [...]` line.
-    while text and loc and line is None:
-        line = _find_line(text, loc)
-        loc = loc[:-1]
-    return f"{origin}:{line}: " if line else f"{origin}: "
-
-
-def _find_line(text: str, loc: tuple[Any, ...]) -> int | None:
-    """Best-effort line number of the key at `loc` in TOML text (1-based)."""
-    lines = text.splitlines()
-    table, key, index = "", loc[-1] if loc else None, None
-    if len(loc) >= 2 and isinstance(loc[0], str) and loc[0] in ("levers", "initial"):
-        table = loc[0]
-    if len(loc) >= 2 and loc[0] == "events" and isinstance(loc[1], int):
-        table, index = "events", loc[1]
-    current, seen_events = "", -1
-    for number, raw in enumerate(lines, start=1):
-        stripped = raw.strip()
-        if stripped.startswith("[[") and stripped.endswith("]]"):
-            current = stripped[2:-2].strip()
-            seen_events += current == "events"
-            if table == "events" and seen_events == index and key == index:
-                return number
-            continue
-        if stripped.startswith("[") and stripped.endswith("]"):
-            current = stripped[1:-1].strip()
-            continue
-        if not isinstance(key, str) or "=" not in stripped:
-            continue
-        name = stripped.split("=", 1)[0].strip().strip('"')
-        right_table = current == table and (table != "events" or seen_events == index)
-        if name == key and right_table:
-            return number
-        if not table and current == "" and name == key:
-            return number
-    return None

@@ -72,6 +72,29 @@ class Reference:
     cumulative_orders: Array
 
 
+@dataclass(frozen=True)
+class Exogenous:
+    """This week's exogenous inputs, each of shape (R,) or scalar."""
+
+    week: int
+    seasonality: Array  # demand multiplier of the calendar month
+    seasonality_ahead: Array  # the highest multiplier of the next 8 weeks (staffing looks ahead)
+    demand_noise: Array  # mean-one lognormal multiplier
+    seller_join_noise: Array  # mean-one lognormal multiplier
+    outage_uniform: Array  # uniform draw for this week's random outages
+    lead_time_normals: Array  # (R, K) standard normals, one per FC order
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """What the week decided that happens later as discrete events; each of shape (R,)."""
+
+    fc_orders: Array  # FCs ordered this week
+    fc_lead_time_weeks: Array  # their build time (whole weeks >= 1)
+    hires: Array  # agents hired this week
+    outages: Array  # FCs knocked out this week by random outages
+
+
 def initial_state(scenario: Scenario, replications: int) -> State:
     """The week-0 stocks of `replications` identical copies of the scenario's initial state."""
     init, levers = scenario.initial, scenario.levers
@@ -125,3 +148,37 @@ def lever_arrays(
             raise KeyError(f"unknown lever {name!r}")
         params[name] = np.broadcast_to(np.asarray(values, dtype=float), (replications,)).copy()
     return params
+
+
+def week0_reference(
+    s: State,
+    p: dict[str, Array],
+    selection: Array,
+    skus: Array,
+    service: Array,
+    reviews_lift: Array,
+) -> Reference:
+    visits0 = s.customers * p["visit_rate_per_week"]
+    orders0 = visits0 * p["conversion_base_share"]
+    prime_share = np.where(s.customers > 0, s.prime_members / np.maximum(s.customers, 1e-9), 0.0)
+    return Reference(
+        perceived_cx=np.ones_like(selection),
+        selection_level=np.maximum(selection, 1e-12),
+        skus=skus.copy(),
+        gmv_usd=orders0 * p["basket_usd"],
+        visits=np.maximum(visits0, 1e-9),
+        unit_cost_ratio=np.ones_like(selection),
+        unit_cost_usd=np.ones_like(selection),
+        service_score=service.copy(),
+        review_effect=reviews_lift.copy(),
+        potential_share=s.potential / s.market,
+        delivery_days=s.perceived_delivery_days.copy(),
+        prime_share=prime_share,
+        cumulative_orders=s.cumulative_orders.copy(),
+    )
+
+
+def with_reference(ref: Reference, **changes: Array) -> Reference:
+    from dataclasses import replace
+
+    return replace(ref, **changes)

@@ -1,53 +1,28 @@
 """One week of the continuous part of the model, for all replications at once (pure numpy).
 
-`advance_week` reads the stocks, computes every flow and output from the equations, updates
-the stocks in place (Euler, one week) and returns the week's outputs and the decisions that the
-engine turns into discrete events (FC orders, hires, outages). No simpy here: the engine owns
-the clock.
+`advance_week` computes every flow and output, updates the stocks (Euler, one week) and
+returns the outputs and the decisions the engine turns into SimPy events (FC orders, hires,
+outages). No simpy here: the engine owns the clock.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from flywheel import equations as eq
-from flywheel.state import Reference, State
+from flywheel.gains import loop_gains
+from flywheel.planning import plan_fulfillment, plan_staffing
+from flywheel.state import Decisions, Exogenous, Reference, State, week0_reference, with_reference
 
 Array = npt.NDArray[np.float64]
-
-
-@dataclass(frozen=True)
-class Exogenous:
-    """This week's exogenous inputs, each of shape (R,) or scalar."""
-
-    week: int
-    seasonality: Array  # demand multiplier of the calendar month
-    seasonality_ahead: Array  # the highest multiplier of the next 8 weeks (staffing looks ahead)
-    demand_noise: Array  # mean-one lognormal multiplier
-    seller_join_noise: Array  # mean-one lognormal multiplier
-    outage_uniform: Array  # uniform draw for this week's random outages
-    lead_time_normals: Array  # (R, K) standard normals, one per FC order
-
-
-@dataclass(frozen=True)
-class Decisions:
-    """What the week decided that happens later as discrete events; each of shape (R,)."""
-
-    fc_orders: Array  # FCs ordered this week
-    fc_lead_time_weeks: Array  # their build time (whole weeks >= 1)
-    hires: Array  # agents hired this week
-    outages: Array  # FCs knocked out this week by random outages
 
 
 def advance_week(
     state: State, p: dict[str, Array], ref: Reference | None, ex: Exogenous, cut: frozenset[str]
 ) -> tuple[dict[str, Array], Decisions, Reference]:
     """Advance all replications one week; return (outputs, decisions, reference)."""
-    s = state
-    t = ex.week
+    s, t = state, ex.week
     market_trend = np.exp(p["competitor_price_trend_per_year"] * t / eq.WEEKS_PER_YEAR)
     competitor_price = market_trend * (1.0 - np.minimum(s.price_war_depth_share, 0.9))
     price_relative = s.price_index / competitor_price
@@ -65,7 +40,7 @@ def advance_week(
     )
     service = eq.service_score(s.queue_wait_hours, p["queue_wait_reference_seconds"])
     if ref is None:
-        ref = _week0_reference(s, p, selection, skus, service, reviews_lift)
+        ref = week0_reference(s, p, selection, skus, service, reviews_lift)
     selection_index = selection / ref.selection_level
     speed_index = ref.delivery_days / s.perceived_delivery_days
     review_index = reviews_lift / ref.review_effect
@@ -86,7 +61,7 @@ def advance_week(
     cx = eq.customer_experience(scores, weights)
     if t == 0:
         s.perceived_cx = cx.copy()
-        ref = _with(ref, perceived_cx=cx.copy())
+        ref = with_reference(ref, perceived_cx=cx.copy())
     cx_for_wom = ref.perceived_cx if "R1" in cut else s.perceived_cx
 
     # Customers: Bass adoption (exact weekly step), churn, win-back, Prime (R1, R4, B3).
@@ -249,7 +224,7 @@ def advance_week(
     # Price policy (R3): pass cost savings through, with an adjustment delay.
     unit_cost_ratio = (unit_cost / market_trend) / ref.unit_cost_usd
     if t == 0:
-        ref = _with(
+        ref = with_reference(
             ref, unit_cost_usd=unit_cost / market_trend, unit_cost_ratio=np.ones_like(unit_cost)
         )
         unit_cost_ratio = np.ones_like(unit_cost)
@@ -281,58 +256,10 @@ def advance_week(
     )
     prime_cancels = (s.prime_members - member_churn) * eq.hazard_to_share(p["prime_churn_per_week"])
 
-    # Planner (B1, B5): forecast utilisation over the lead time, order FCs if cash allows.
-    # The planner looks through seasonality and plans capacity for the Q4 peak.
-    orders_trend = orders / ex.seasonality
-    orders_smoothed = np.where(
-        t == 0, orders_trend, eq.smooth(s.orders_smoothed, orders_trend, 13.0)
+    orders_smoothed, growth_trend, fc_orders, lead_weeks, capex = plan_fulfillment(
+        s, p, t, orders, ex.seasonality, ex.lead_time_normals, cut
     )
-    growth = np.where(
-        s.orders_smoothed > 0, orders_smoothed / np.maximum(s.orders_smoothed, 1e-9) - 1.0, 0.0
-    )
-    growth_trend = eq.smooth(s.orders_growth_per_week, growth, 26.0)
-    lookahead = p["fc_lead_time_weeks"] * p["fc_planning_lookahead_share"]
-    forecast_orders = orders_smoothed * np.exp(np.clip(growth_trend * lookahead, -3.0, 3.0))
-    centers_needed = (
-        forecast_orders
-        * p["q4_demand_multiplier"]
-        / (p["fc_capacity_orders_per_week"] * p["fc_build_trigger_utilisation_share"])
-    )
-    gap = np.ceil(centers_needed - s.fulfillment_centers - s.fc_under_construction - 1e-9)
-    fc_orders = np.clip(gap, 0.0, 50.0)
-    if "B5" not in cut:  # margin squeeze: no capex beyond cash plus credit
-        affordable = np.floor(
-            np.maximum(s.cash_usd + p["credit_limit_usd"], 0.0) / p["fc_capex_usd"]
-        )
-        fc_orders = np.minimum(fc_orders, affordable)
-    draw_index = np.minimum(s.fc_orders_placed, ex.lead_time_normals.shape[1] - 1).astype(int)
-    lead_normal = ex.lead_time_normals[np.arange(orders.size), draw_index]
-    lead_weeks = np.maximum(
-        1.0,
-        np.round(
-            p["fc_lead_time_weeks"] * eq.lognormal_multiplier(lead_normal, p["fc_lead_time_cv"])
-        ),
-    )
-    capex = fc_orders * p["fc_capex_usd"]
-
-    # Staffing (B2): hire toward the agents the forecast contacts need.
-    contacts_ahead = contacts * ex.seasonality_ahead / ex.seasonality + backlog_next
-    agents_target = (
-        eq.agents_needed(
-            contacts_ahead,
-            p["service_open_hours_per_week"],
-            p["agent_productive_share"],
-            p["handle_time_minutes"],
-            p["target_occupancy_share"],
-        )
-        * p["service_staffing_share"]
-    )
-    hires = np.maximum(agents_target - s.agents - s.agents_in_hiring, 0.0)
-    if "B5" not in cut:  # out of cash and credit: only replace this week's leavers
-        replacements = s.agents * np.minimum(p["agent_attrition_per_week"], 1.0)
-        hires = np.where(
-            s.cash_usd + p["credit_limit_usd"] > 0, hires, np.minimum(hires, replacements)
-        )
+    hires = plan_staffing(s, p, contacts, backlog_next, ex.seasonality_ahead / ex.seasonality, cut)
     outages = eq.poisson_count_from_uniform(
         ex.outage_uniform, open_centers * eq.per_week(p["fc_outage_rate_per_year"])
     )
@@ -414,7 +341,7 @@ def advance_week(
         "is_prime_launched": s.is_prime_launched.astype(float),
     }
     outputs.update(
-        _loop_gains(
+        loop_gains(
             outputs, p, ref, cx_for_wom, unit_cost_ratio, prime_share, potential_for_bass, skus, cut
         )
     )
@@ -471,74 +398,3 @@ def advance_week(
         fc_orders=fc_orders, fc_lead_time_weeks=lead_weeks, hires=hires, outages=outages
     )
     return outputs, decisions, ref
-
-
-def _week0_reference(
-    s: State,
-    p: dict[str, Array],
-    selection: Array,
-    skus: Array,
-    service: Array,
-    reviews_lift: Array,
-) -> Reference:
-    visits0 = s.customers * p["visit_rate_per_week"]
-    orders0 = visits0 * p["conversion_base_share"]
-    prime_share = np.where(s.customers > 0, s.prime_members / np.maximum(s.customers, 1e-9), 0.0)
-    return Reference(
-        perceived_cx=np.ones_like(selection),
-        selection_level=np.maximum(selection, 1e-12),
-        skus=skus.copy(),
-        gmv_usd=orders0 * p["basket_usd"],
-        visits=np.maximum(visits0, 1e-9),
-        unit_cost_ratio=np.ones_like(selection),
-        unit_cost_usd=np.ones_like(selection),
-        service_score=service.copy(),
-        review_effect=reviews_lift.copy(),
-        potential_share=s.potential / s.market,
-        delivery_days=s.perceived_delivery_days.copy(),
-        prime_share=prime_share,
-        cumulative_orders=s.cumulative_orders.copy(),
-    )
-
-
-def _with(ref: Reference, **changes: Array) -> Reference:
-    from dataclasses import replace
-
-    return replace(ref, **changes)
-
-
-def _loop_gains(
-    o: dict[str, Array],
-    p: dict[str, Array],
-    ref: Reference,
-    cx_for_wom: Array,
-    unit_cost_ratio: Array,
-    prime_share: Array,
-    potential: Array,
-    skus: Array,
-    cut: frozenset[str],
-) -> dict[str, Array]:
-    """Loop strength: log of the factor by which each loop's link now scales its target flow
-    (0 when the loop is cut or at week 0; > 0 amplifies, < 0 dampens). model.md#loop-gains."""
-    zero = np.zeros_like(o["orders"])
-    gains = {
-        "gain_R1": p["wom_cx_exponent"] * np.log(cx_for_wom / ref.perceived_cx),
-        "gain_R2": p["selection_elasticity"] * np.log(np.maximum(o["selection_index"], 1e-12)),
-        "gain_R3": -p["price_elasticity"]
-        * np.log(
-            np.maximum(
-                (1.0 - p["pass_through_share"]) + p["pass_through_share"] * unit_cost_ratio, 1e-12
-            )
-        ),
-        "gain_R4": np.log1p(prime_share * p["prime_visit_uplift_share"]),
-        "gain_R5": np.log(np.maximum(o["review_index"] * o["experiment_index"], 1e-12)),
-        "gain_B1": p["speed_elasticity"] * np.log(np.maximum(o["score_speed"], 1e-12)),
-        "gain_B2": p["cx_weight_service"]
-        * np.log(np.maximum(o["score_service"] / ref.service_score, 1e-12)),
-        "gain_B3": np.log(
-            np.maximum(potential / o["market"], 1e-12) / np.maximum(ref.potential_share, 1e-12)
-        ),
-        "gain_B4": -p["seller_attractiveness_elasticity"] * np.log(skus / ref.skus),
-        "gain_B5": np.log(np.maximum(1.0 + o["operating_margin_share"], 1e-3)),
-    }
-    return {name: (zero if name[5:] in cut else value) for name, value in gains.items()}

@@ -1,0 +1,325 @@
+"""Demand-side levers: market, adoption, churn, traffic, conversion, reviews, sellers."""
+
+from __future__ import annotations
+
+from pydantic.dataclasses import dataclass
+
+from flywheel.parameters import STRICT, lever
+
+
+@dataclass(frozen=True, config=STRICT)
+class MarketLevers:
+    """Market, adoption (Bass), churn and win-back: loops R1, B3, R4."""
+
+    # --- market and adoption (R1, B3) ---
+    market_ceiling_people: float = lever(
+        200e6,
+        1e3,
+        5e9,
+        "people",
+        "upper limit of the addressable online-shopper market",
+        loop="B3",
+        source="secondary: Pew, ~95% of US adults online in the 2020s (parameters.md §1)",
+    )
+    market_growth_per_year: float = lever(
+        0.25,
+        0.0,
+        0.6,
+        "1/year",
+        "logistic growth rate of the addressable market",
+        loop="B3",
+        source="derived: logistic through Pew points 1995-2011 (parameters.md §1)",
+    )
+    bass_p_per_year: float = lever(
+        0.03,
+        0.0,
+        0.1,
+        "1/year",
+        "Bass innovation coefficient (adoption from marketing)",
+        loop="B3",
+        source="paper: Sultan, Farley & Lehmann (1990) mean p",
+    )
+    bass_q_per_year: float = lever(
+        0.38,
+        0.0,
+        1.0,
+        "1/year",
+        "Bass imitation coefficient (word of mouth)",
+        loop="R1",
+        source="paper: Sultan, Farley & Lehmann (1990) mean q",
+    )
+    marketing_share_of_revenue: float = lever(
+        0.04,
+        0.0,
+        0.3,
+        "share",
+        "marketing spend as a share of revenue",
+        loop="R1",
+        source="filed: marketing / net sales 3.0-3.9% in 2010-2012 (FY2012 10-K)",
+    )
+    marketing_elasticity: float = lever(
+        0.12,
+        0.0,
+        0.5,
+        "dimensionless",
+        "elasticity of innovation adoption to marketing spend",
+        loop="R1",
+        source="paper: Sethuraman, Tellis & Briesch (2011) mean short-term elasticity",
+    )
+    wom_cx_exponent: float = lever(
+        1.0,
+        0.0,
+        3.0,
+        "dimensionless",
+        "how strongly perceived CX scales word of mouth",
+        loop="R1",
+        source="assumption: no published estimate; 1 = proportional",
+    )
+    # --- churn and win-back (R4, B3) ---
+    churn_base_per_week: float = lever(
+        0.0055,
+        0.0,
+        0.05,
+        "1/week",
+        "churn hazard of active customers at reference CX",
+        loop="R4",
+        source="assumption: 25%/yr; no public Amazon figure (parameters.md §2)",
+    )
+    churn_cx_exponent: float = lever(
+        1.0,
+        0.0,
+        3.0,
+        "dimensionless",
+        "how strongly poor perceived CX raises churn",
+        loop="R4",
+        source="assumption (parameters.md §2)",
+    )
+    winback_rate_per_week: float = lever(
+        0.002,
+        0.0,
+        0.05,
+        "1/week",
+        "share of lapsed customers won back per week at reference CX",
+        loop="R1",
+        source="assumption: ~10% of lapsed return per year",
+    )
+
+
+@dataclass(frozen=True, config=STRICT)
+class TrafficLevers:
+    """Visits, conversion, reviews, experiments, selection and sellers: R2, R5, B4."""
+
+    # --- visits and conversion (R2, R5, B1) ---
+    visit_rate_per_week: float = lever(
+        2.0,
+        0.1,
+        10.0,
+        "visits/customer/week",
+        "store visits per non-Prime customer per week",
+        source="derived: CIRP 2017, 14 orders/yr / 13% conversion (parameters.md §3)",
+    )
+    conversion_base_share: float = lever(
+        0.05,
+        0.001,
+        0.5,
+        "orders/visit",
+        "orders per visit at the starting selection, price, speed",
+        source="secondary: 2.6-13% e-commerce conversion (Monetate 2019; Millward Brown 2015)",
+    )
+    basket_usd: float = lever(
+        50.0,
+        5.0,
+        500.0,
+        "USD/order",
+        "average order value at price index 1",
+        source="derived: CIRP 2017, $1,300/25 and $700/14 orders (parameters.md §3)",
+    )
+    selection_elasticity: float = lever(
+        0.3,
+        0.0,
+        1.5,
+        "dimensionless",
+        "elasticity of conversion to the selection index",
+        loop="R2",
+        source="assumption, anchored on Brynjolfsson, Hu & Smith (2003)",
+    )
+    price_elasticity: float = lever(
+        1.3,
+        0.0,
+        5.0,
+        "dimensionless",
+        "elasticity of conversion to relative price (magnitude)",
+        loop="R3",
+        source="paper: Baugh, Ben-David & Park (2018), -1.2 to -1.4 at Amazon",
+    )
+    speed_elasticity: float = lever(
+        0.1,
+        0.0,
+        1.0,
+        "dimensionless",
+        "elasticity of conversion to the delivery-speed index",
+        loop="B1",
+        source="derived from paper: Fisher, Gallino & Xu (2019)",
+    )
+    q4_demand_multiplier: float = lever(
+        1.2,
+        1.0,
+        1.6,
+        "ratio",
+        "demand in October-December relative to the yearly mean",
+        source="derived: Q4 2023 net sales 29.6% of the year (Q4 2023 release)",
+    )
+    weekly_demand_noise_cv: float = lever(
+        0.05,
+        0.0,
+        0.5,
+        "coefficient of variation",
+        "weekly lognormal demand noise",
+        source="assumption",
+    )
+    # --- reviews and experiments (R5) ---
+    reviews_per_order: float = lever(
+        0.02,
+        0.0,
+        0.2,
+        "reviews/order",
+        "product reviews written per order",
+        loop="R5",
+        source="secondary: Marketplace Pulse, 1-5% of buyers leave feedback",
+    )
+    review_effect_max_index: float = lever(
+        1.3,
+        1.0,
+        3.0,
+        "index",
+        "conversion lift when every SKU is well reviewed",
+        loop="R5",
+        source="assumption, anchored on Spiegel Research Center (2017)",
+    )
+    review_saturation_reviews_per_sku: float = lever(
+        5.0,
+        0.5,
+        50.0,
+        "reviews/SKU",
+        "reviews per SKU at which the review lift saturates",
+        loop="R5",
+        source="secondary: Spiegel (2017), lift mostly within the first 5 reviews",
+    )
+    ab_testing_intensity_share: float = lever(
+        0.5,
+        0.0,
+        1.0,
+        "share",
+        "A/B-testing investment (0 none, 1 full experimentation culture)",
+        loop="R5",
+        source="assumption: lever",
+    )
+    experiment_uplift_per_year_share: float = lever(
+        0.02,
+        0.0,
+        0.2,
+        "share/year",
+        "conversion gain per year at full experimentation",
+        loop="R5",
+        source="assumption, anchored on Kohavi & Thomke (2017, HBR)",
+    )
+    experiment_effect_max_index: float = lever(
+        1.5,
+        1.0,
+        3.0,
+        "index",
+        "ceiling of the cumulative conversion gain from experiments",
+        loop="R5",
+        source="assumption: gains from many small wins flatten out",
+    )
+    # --- selection and sellers (R2, B4) ---
+    skus_1p: float = lever(
+        1e6,
+        1e3,
+        5e7,
+        "SKUs",
+        "items sold by the retailer itself (1P selection)",
+        loop="R2",
+        source="filed: 2005 shareholder letter, over one million items in own FCs",
+    )
+    skus_per_seller: float = lever(
+        175.0,
+        1.0,
+        5000.0,
+        "SKUs/seller",
+        "listings per active third-party seller",
+        loop="R2",
+        source="derived: ~353M 3P listings / ~2M sellers (parameters.md §4)",
+    )
+    selection_saturation_skus: float = lever(
+        10e6,
+        1e4,
+        1e9,
+        "SKUs",
+        "scale k of selection = 1 - exp(-skus / k)",
+        loop="R2",
+        source="assumption (parameters.md §4)",
+    )
+    seller_join_rate_per_week: float = lever(
+        300.0,
+        0.0,
+        50_000.0,
+        "sellers/week",
+        "new sellers per week at reference attractiveness",
+        loop="R2",
+        source="secondary: Marketplace Pulse 3,300/day worldwide, scaled down",
+    )
+    seller_exit_per_week: float = lever(
+        0.0043,
+        0.0,
+        0.05,
+        "1/week",
+        "seller exit hazard at reference attractiveness",
+        loop="B4",
+        source="derived: Marketplace Pulse, ~20%/yr leave",
+    )
+    seller_onboarding_delay_weeks: float = lever(
+        2.0,
+        0.5,
+        26.0,
+        "weeks",
+        "mean delay from sign-up to first listing",
+        loop="R2",
+        source="assumption (parameters.md §4)",
+    )
+    seller_attractiveness_elasticity: float = lever(
+        1.0,
+        0.0,
+        3.0,
+        "dimensionless",
+        "response of joins and exits to sales per seller",
+        loop="R2",
+        source="assumption: 1 = proportional",
+    )
+    sales_per_seller_ref_usd_per_week: float = lever(
+        3000.0,
+        100.0,
+        100_000.0,
+        "USD/seller/week",
+        "net 3P sales per seller that makes joining attractive",
+        loop="B4",
+        source="derived: 3P GMV 2020 / 1.9M sellers / 52 (parameters.md §4)",
+    )
+    seller_take_rate_share: float = lever(
+        0.15,
+        0.0,
+        0.6,
+        "share of 3P GMV",
+        "fees kept from third-party sales (referral + services)",
+        loop="R2",
+        source="secondary: 15% referral fee (Seller Central); 27% all-in 2018 (derived)",
+    )
+    seller_join_noise_cv: float = lever(
+        0.1,
+        0.0,
+        1.0,
+        "coefficient of variation",
+        "weekly lognormal noise on seller sign-ups",
+        loop="R2",
+        source="assumption",
+    )
