@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from flywheel.events import EVENT_KINDS
 from flywheel.parameters import LOOP_IDS, parameter_bounds
 from flywheel.schema import Initial, Levers, field_infos
 
@@ -35,15 +36,7 @@ def describe_validation_error(
 
 
 def _is_event_tag(part: Any) -> bool:
-    return isinstance(part, str) and part in {
-        "policy",
-        "marketplace_launch",
-        "prime_launch",
-        "demand_shock",
-        "recession",
-        "price_war",
-        "fc_outage",
-    }
+    return isinstance(part, str) and part in EVENT_KINDS
 
 
 def _dotted(loc: tuple[Any, ...]) -> str:
@@ -72,10 +65,7 @@ def _allowed(loc: tuple[Any, ...], error: dict[str, Any]) -> str:
     if loc and loc[0] == "knockouts":
         return f" (allowed {', '.join(LOOP_IDS)})"
     if loc and loc[-1] == "kind":
-        return (
-            " (allowed policy, marketplace_launch, prime_launch, demand_shock, recession, "
-            "price_war, fc_outage)"
-        )
+        return f" (allowed {', '.join(EVENT_KINDS)})"
     ctx = error.get("ctx") or {}
     symbols = {"ge": ">=", "le": "<=", "gt": ">", "lt": "<"}
     bounds = [f"{symbols[k]} {v}" for k, v in ctx.items() if k in symbols]

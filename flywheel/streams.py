@@ -33,19 +33,21 @@ def standard_normals(
     seed: int, replications: npt.ArrayLike, source: Noise, count: int
 ) -> npt.NDArray[np.float64]:
     """(len(replications), count) standard normal draws, row k from replication k's stream."""
-    ids = np.asarray(replications, dtype=np.int64)
-    out = np.empty((ids.size, count))
-    for row, replication in enumerate(ids):
-        out[row] = replication_rng(seed, int(replication), source).standard_normal(count)
-    return out
+    return _draws(seed, replications, source, count, "standard_normal")
 
 
 def uniforms(
     seed: int, replications: npt.ArrayLike, source: Noise, count: int
 ) -> npt.NDArray[np.float64]:
     """(len(replications), count) uniform [0, 1) draws, row k from replication k's stream."""
+    return _draws(seed, replications, source, count, "random")
+
+
+def _draws(
+    seed: int, replications: npt.ArrayLike, source: Noise, count: int, method: str
+) -> npt.NDArray[np.float64]:
     ids = np.asarray(replications, dtype=np.int64)
     out = np.empty((ids.size, count))
     for row, replication in enumerate(ids):
-        out[row] = replication_rng(seed, int(replication), source).random(count)
+        out[row] = getattr(replication_rng(seed, int(replication), source), method)(count)
     return out
