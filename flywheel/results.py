@@ -71,6 +71,32 @@ RATE_OUTPUTS = frozenset(
         "prime_value_usd_per_year",
     }
 )
+# Outputs that can never be negative (stocks, flows and levels); the model checks test them.
+NON_NEGATIVE_OUTPUTS = (
+    "market",
+    "potential",
+    "customers",
+    "lapsed",
+    "prime_members",
+    "sellers",
+    "sellers_onboarding",
+    "fulfillment_centers",
+    "fc_under_construction",
+    "fc_out_of_service",
+    "agents",
+    "service_backlog",
+    "skus",
+    "reviews",
+    "orders",
+    "visits",
+    "gmv_usd",
+    "contacts",
+    "queue_wait_hours",
+    "utilisation",
+    "delivery_days",
+    "experiment_index",
+    "price_index",
+)
 DERIVED = ("nps_proxy", "customer_lifetime_value_usd", "fc_sqft")
 
 

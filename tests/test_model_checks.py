@@ -19,36 +19,14 @@ from flywheel import equations as eq
 from flywheel.catalogue import parameter_table
 from flywheel.engine import simulate_service_desk
 from flywheel.events import EVENT_KINDS
+from flywheel.results import NON_NEGATIVE_OUTPUTS
 from flywheel.scenario import ScenarioError, scenario_from_dict, with_parameters
 from flywheel.schema import LOOP_IDS
 
 Array = npt.NDArray[np.float64]
 
 # Stocks (and stock-like outputs) that must never be negative.
-STOCKS = (
-    "market",
-    "potential",
-    "customers",
-    "lapsed",
-    "prime_members",
-    "sellers",
-    "sellers_onboarding",
-    "fulfillment_centers",
-    "fc_under_construction",
-    "fc_out_of_service",
-    "agents",
-    "service_backlog",
-    "skus",
-    "reviews",
-    "orders",
-    "visits",
-    "gmv_usd",
-    "contacts",
-    "queue_wait_hours",
-    "utilisation",
-    "delivery_days",
-    "experiment_index",
-)
+STOCKS = NON_NEGATIVE_OUTPUTS
 # Indices that must stay strictly positive (they are divided by or logged).
 POSITIVE = ("price_index", "perceived_cx", "cx", "competitor_price_index", "unit_cost_usd")
 REL_TOL = 1e-9

@@ -90,17 +90,7 @@ def sobol_indices(
             conf_level=conf_level,
             seed=seed,
         )
-        for index, lever in enumerate(problem["names"]):
-            rows.append(
-                {
-                    "target": target,
-                    "lever": lever,
-                    "S1": result["S1"][index],
-                    "S1_conf": result["S1_conf"][index],
-                    "ST": result["ST"][index],
-                    "ST_conf": result["ST_conf"][index],
-                }
-            )
+        rows += _index_rows(target, problem["names"], result, ("S1", "S1_conf", "ST", "ST_conf"))
     return _frame(rows)
 
 
@@ -135,17 +125,9 @@ def morris_indices(
             num_levels=levels,
             seed=seed,
         )
-        for index, lever in enumerate(problem["names"]):
-            rows.append(
-                {
-                    "target": target,
-                    "lever": lever,
-                    "mu": result["mu"][index],
-                    "mu_star": result["mu_star"][index],
-                    "mu_star_conf": result["mu_star_conf"][index],
-                    "sigma": result["sigma"][index],
-                }
-            )
+        rows += _index_rows(
+            target, problem["names"], result, ("mu", "mu_star", "mu_star_conf", "sigma")
+        )
     return _frame(rows)
 
 
@@ -280,3 +262,13 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     import pandas as pd
 
     return pd.DataFrame(rows)
+
+
+def _index_rows(
+    target: str, names: Sequence[str], result: Any, keys: Sequence[str]
+) -> list[dict[str, Any]]:
+    """One row per lever: target, lever and the SALib result entries named in `keys`."""
+    return [
+        {"target": target, "lever": lever, **{key: result[key][index] for key in keys}}
+        for index, lever in enumerate(names)
+    ]

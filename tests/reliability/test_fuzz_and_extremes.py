@@ -17,31 +17,11 @@ from hypothesis import strategies as st
 
 import flywheel
 from flywheel.catalogue import parameter_table
+from flywheel.results import NON_NEGATIVE_OUTPUTS
 from flywheel.scenario import Scenario, scenario_from_dict, scenario_to_dict
 
 FUZZ_EXAMPLES = int(os.environ.get("FLYWHEEL_FUZZ_EXAMPLES", "25"))
-STOCKS = (
-    "market",
-    "potential",
-    "customers",
-    "lapsed",
-    "prime_members",
-    "sellers",
-    "sellers_onboarding",
-    "fulfillment_centers",
-    "fc_under_construction",
-    "fc_out_of_service",
-    "agents",
-    "service_backlog",
-    "skus",
-    "reviews",
-    "orders",
-    "visits",
-    "contacts",
-    "queue_wait_hours",
-    "delivery_days",
-    "price_index",
-)
+STOCKS = NON_NEGATIVE_OUTPUTS
 LOOPS = ("R1", "R2", "R3", "R4", "R5", "B1", "B2", "B3", "B4", "B5")
 NUMERIC = [row for row in parameter_table() if row["unit"] != "flag"]
 
