@@ -30,17 +30,9 @@ BASELINE = REPO / "scenarios" / "baseline.toml"
 sys.path.insert(0, str(SHARED_BENCH))
 sys.path.insert(0, str(REPO))
 
-SOBOL_LEVERS = (
-    "pass_through_share",
-    "marketing_share_of_revenue",
-    "seller_take_rate_share",
-    "prime_fee_usd_per_year",
-    "fc_build_trigger_utilisation_share",
-    "fc_lead_time_weeks",
-    "service_staffing_share",
-    "defect_rate_share",
-    "ab_testing_intensity_share",
-    "competitor_price_trend_per_year",
+from flywheel.experiments.sensitivity import DEFAULT_SENSITIVITY_LEVERS  # noqa: E402
+
+SOBOL_LEVERS = DEFAULT_SENSITIVITY_LEVERS + (
     "bass_q_per_year",
     "bass_p_per_year",
     "churn_base_per_week",

@@ -79,9 +79,14 @@ def extra_command(
 
 
 def _scenario_args(parser: argparse.ArgumentParser) -> None:
+    add_scenario_arguments(parser)
+    parser.add_argument("--replications", type=_positive_int, default=1)
+
+
+def add_scenario_arguments(parser: argparse.ArgumentParser) -> None:
+    """SCENARIO, --seed and --set: the arguments every scenario command takes."""
     parser.add_argument("scenario", type=Path, help="scenario TOML file")
     parser.add_argument("--seed", type=_non_negative_int, default=0)
-    parser.add_argument("--replications", type=_positive_int, default=1)
     parser.add_argument(
         "--set",
         dest="overrides",

@@ -14,19 +14,7 @@ from flywheel.cli import (
     write_table,
 )
 from flywheel.cli_experiments.common import _common, _executor, _progress, _ranges, _save_png
-
-DEFAULT_SENSITIVITY_LEVERS = (
-    "pass_through_share",
-    "marketing_share_of_revenue",
-    "seller_take_rate_share",
-    "prime_fee_usd_per_year",
-    "fc_build_trigger_utilisation_share",
-    "fc_lead_time_weeks",
-    "service_staffing_share",
-    "defect_rate_share",
-    "ab_testing_intensity_share",
-    "competitor_price_trend_per_year",
-)
+from flywheel.experiments.sensitivity import DEFAULT_SENSITIVITY_LEVERS
 
 
 def _sensitivity_arguments(parser: argparse.ArgumentParser) -> None:

@@ -8,25 +8,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from flywheel.cli import (
-    UsageError,
-    _non_negative_int,
-    _positive_int,
-)
+from flywheel.cli import UsageError, _positive_int, add_scenario_arguments
 from flywheel.files import write_atomic
 
 
-def _common(parser: argparse.ArgumentParser, replications_flag: str = "--replications") -> None:
-    parser.add_argument("scenario", type=Path, help="scenario TOML file")
-    parser.add_argument("--seed", type=_non_negative_int, default=0)
-    parser.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="override a parameter (see `describe`)",
-    )
+def _common(parser: argparse.ArgumentParser) -> None:
+    add_scenario_arguments(parser)
     parser.add_argument("--executor", choices=("local", "processes", "dask"), default="local")
     parser.add_argument(
         "--workers",

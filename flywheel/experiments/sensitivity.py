@@ -34,6 +34,21 @@ Array = npt.NDArray[np.float64]
 METHODS = ("sobol", "morris")
 
 
+# The levers a sensitivity run varies when none are named (`flywheel sensitivity`).
+DEFAULT_SENSITIVITY_LEVERS = (
+    "pass_through_share",
+    "marketing_share_of_revenue",
+    "seller_take_rate_share",
+    "prime_fee_usd_per_year",
+    "fc_build_trigger_utilisation_share",
+    "fc_lead_time_weeks",
+    "service_staffing_share",
+    "defect_rate_share",
+    "ab_testing_intensity_share",
+    "competitor_price_trend_per_year",
+)
+
+
 def lever_problem(
     levers: Sequence[str], ranges: Mapping[str, tuple[float, float]] | None = None
 ) -> dict[str, Any]:
