@@ -36,6 +36,11 @@ def logistic_market_growth(market: Array, ceiling: Array, growth_per_week: Array
     return growth_per_week * market * np.maximum(1.0 - market / ceiling, 0.0)
 
 
+def logistic_increase(level: Array, ceiling: Array, growth_per_week: Array) -> Array:
+    """This week's logistic increase of an index (same units as `level`); model.md#spend."""
+    return growth_per_week * level * np.maximum(1.0 - level / ceiling, 0.0)
+
+
 def bass_adoption(
     customers: Array,
     potential: Array,

@@ -118,6 +118,22 @@ class TrafficLevers:
         "store visits per non-Prime customer per week",
         source="derived: CIRP 2017, 14 orders/yr / 13% conversion (parameters.md §3)",
     )
+    spend_growth_per_year: float = lever(
+        0.0,
+        0.0,
+        0.5,
+        "1/year",
+        "logistic growth rate of the online share of each customer's shopping (0: constant)",
+        source="derived: Census e-commerce share of retail / Pew adults online (model.md#spend)",
+    )
+    spend_index_ceiling: float = lever(
+        10.0,
+        1.0,
+        50.0,
+        "ratio to week 0",
+        "limit of the spend index: visits per customer at most this many times week 0's",
+        source="derived: e-commerce share of retail 0.2% (1998) -> 16% (2024), per adult online",
+    )
     conversion_base_share: float = lever(
         0.05,
         0.001,

@@ -95,6 +95,7 @@ NON_NEGATIVE_OUTPUTS = (
     "utilisation",
     "delivery_days",
     "experiment_index",
+    "spend_index",
     "price_index",
 )
 DERIVED = ("nps_proxy", "customer_lifetime_value_usd", "fc_sqft")

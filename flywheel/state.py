@@ -38,6 +38,7 @@ class State:
     perceived_delivery_days: Array  # days; a stock that breaks the orders-speed algebraic loop
     reviews: Array  # cumulative product reviews
     experiment_index: Array  # cumulative conversion gain from A/B tests (1 at week 0)
+    spend_index: Array  # visits per customer relative to week 0 (online share of shopping)
     cash_usd: Array  # USD
     orders_smoothed: Array  # orders/week, 13-week smoothing (planner's view)
     orders_growth_per_week: Array  # planner's smoothed growth trend, 1/week
@@ -124,6 +125,7 @@ def initial_state(scenario: Scenario, replications: int) -> State:
         perceived_delivery_days=full(levers.delivery_days_base),
         reviews=full(init.reviews),
         experiment_index=full(1.0),
+        spend_index=full(1.0),
         cash_usd=full(init.cash_usd),
         orders_smoothed=full(0.0),
         orders_growth_per_week=full(0.0),

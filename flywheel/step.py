@@ -101,11 +101,9 @@ def advance_week(
     )
 
     # Traffic and orders (R2, R3, R5, B1 through the perceived-delivery stock).
-    visits = (
-        s.customers
-        * p["visit_rate_per_week"]
-        * (1.0 + prime_share_effect * p["prime_visit_uplift_share"])
-    )
+    # Spend index: the online share of each customer's shopping grows with e-commerce.
+    visit_rate = p["visit_rate_per_week"] * s.spend_index
+    visits = s.customers * visit_rate * (1.0 + prime_share_effect * p["prime_visit_uplift_share"])
     learning_lift = np.ones_like(review_index) if "R5" in cut else review_index * s.experiment_index
     demand = ex.seasonality * (1.0 + s.demand_shock_share) * (1.0 - recession) * ex.demand_noise
     conversion = eq.conversion_share(
@@ -193,7 +191,7 @@ def advance_week(
         visits > 0,
         s.prime_members
         * (1.0 + p["prime_visit_uplift_share"])
-        * p["visit_rate_per_week"]
+        * visit_rate
         / np.maximum(visits, 1e-9),
         0.0,
     )
@@ -235,10 +233,7 @@ def advance_week(
 
     # Prime joins (R4): members value fast free shipping on their orders.
     member_orders_per_year = (
-        p["visit_rate_per_week"]
-        * (1.0 + p["prime_visit_uplift_share"])
-        * conversion
-        * eq.WEEKS_PER_YEAR
+        visit_rate * (1.0 + p["prime_visit_uplift_share"]) * conversion * eq.WEEKS_PER_YEAR
     )
     prime_value = member_orders_per_year * p["prime_shipping_value_usd_per_order"] * speed_index
     join_hazard = eq.prime_join_hazard(
@@ -329,6 +324,7 @@ def advance_week(
         "reviews": s.reviews.copy(),
         "review_index": review_index,
         "experiment_index": s.experiment_index.copy(),
+        "spend_index": s.spend_index.copy(),
         "prime_value_usd_per_year": prime_value,
         "fc_sqft": s.fulfillment_centers * p["fc_size_sqft"],
         "nps_proxy": eq.nps_proxy(s.perceived_cx, ref.perceived_cx),
@@ -351,6 +347,9 @@ def advance_week(
         s.market, p["market_ceiling_people"], eq.per_week(p["market_growth_per_year"])
     )
     s.market = s.market + market_growth
+    s.spend_index = s.spend_index + eq.logistic_increase(
+        s.spend_index, p["spend_index_ceiling"], eq.per_week(p["spend_growth_per_year"])
+    )
     s.potential = s.potential + market_growth - adoption
     s.customers = s.customers + adoption + winback - churn
     s.lapsed = s.lapsed + churn - winback

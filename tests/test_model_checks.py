@@ -375,6 +375,31 @@ def test_cutting_r2_leaves_fewer_sellers(baseline: flywheel.Scenario) -> None:
     assert (cut["sellers"][:, -1] < full["sellers"][:, -1]).all()
 
 
+def test_spend_index_grows_logistically_and_scales_visits_per_customer(
+    baseline: flywheel.Scenario, quiet_levers: dict[str, float]
+) -> None:
+    """The spend index follows its discrete logistic from 1 toward the ceiling, visits per
+    customer scale with it, and with growth 0 (the default) it stays exactly 1."""
+    five_years = with_parameters(dataclasses.replace(baseline, horizon_weeks=260), quiet_levers)
+    flat = flywheel.simulate(five_years, replications=1, seed=0)
+    assert (flat["spend_index"] == 1.0).all()
+    levers = {"spend_growth_per_year": 0.3, "spend_index_ceiling": 4.0}
+    grown = flywheel.simulate(with_parameters(five_years, levers), replications=1, seed=0)
+    index = grown["spend_index"][0]
+    expected = [1.0]
+    for _ in range(len(index) - 1):
+        level = expected[-1]
+        expected.append(level + 0.3 / 52 * level * (1 - level / 4.0))
+    np.testing.assert_allclose(index, expected, rtol=1e-12)
+    assert index[-1] > 2.3 and (index < 4.0).all()
+    # at week 0 both runs are the same; later the grown run has more visits per customer
+    per_customer = grown["visits"] / grown["customers"]
+    per_customer_flat = flat["visits"] / flat["customers"]
+    assert per_customer[0, 0] == per_customer_flat[0, 0]
+    assert per_customer[0, -1] > 2.0 * per_customer_flat[0, -1]
+    assert grown["orders"][0, -52:].sum() > 1.5 * flat["orders"][0, -52:].sum()
+
+
 # --- discrete events last as long as they say --------------------------------------------------
 
 
