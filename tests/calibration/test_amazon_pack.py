@@ -147,3 +147,24 @@ def test_calibrate_bad_input_exits_2(tmp_path: Path, arguments: list[str], messa
     )
     assert done.returncode == 2, done.stderr
     assert message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_calibrated_amazon_meets_the_net_sales_and_operating_income_targets() -> None:
+    """The shipped calibration, run as it was fitted (noise off): net sales 1997-2024 within
+    15 % MAPE (issue target) and operating income with losses in the early years (1997-2001,
+    as in the record) and profits after."""
+    from flywheel.calibration.data import load_history
+    from flywheel.calibration.objective import NOISE_LEVERS
+    from flywheel.scenario import with_parameters
+
+    calibrated = load_scenario(SCENARIOS / "amazon_1996_2024_calibrated.toml")
+    quiet = with_parameters(calibrated, {name: 0.0 for name in NOISE_LEVERS})
+    annual = flywheel.simulate(quiet, 1, 0).annual().set_index("year")
+    history = load_history(REPO.parent / "shared" / "data" / "amazon_history.csv")
+    sales = history.series("net_sales_usd_million", (1997, 2024))
+    errors = [abs(annual.loc[o.year, "net_sales_usd_million"] / o.value - 1) for o in sales]
+    assert len(errors) == 28 and np.mean(errors) <= 0.15, np.mean(errors)
+    income = annual["operating_income_usd_million"]
+    assert (income.loc[1997:2001] < 0).all(), income.loc[1997:2001]
+    # the record turns profitable in 2002; the fitted model in 2004 (docs/calibration.md)
+    assert (income.loc[2004:2024] > 0).all(), income.loc[2004:2024]
