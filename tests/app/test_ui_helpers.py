@@ -117,3 +117,29 @@ def test_every_figure_renders_to_png(baseline):
         figures.timeline_figure(short),
     ):
         assert figures.png_bytes(figure)[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_loop_figure_draws_every_edge_with_its_live_style() -> None:
+    """The PNG loop diagram (no Graphviz needed) has one arrow per edge, the DOT styles:
+    green for a reinforcing gain, red for a damping one, dashed grey when cut."""
+    import io
+
+    from matplotlib.colors import to_hex
+    from matplotlib.patches import FancyArrowPatch
+
+    from flywheel.ui.diagram import BALANCING, CUT, EDGES, REINFORCING
+    from flywheel.ui.diagram_png import loop_figure
+
+    gains = {"R1": 0.3, "B1": -0.2}
+    figure = loop_figure(gains, 0.3, ("R5",), "week 10")
+    arrows = {a.get_gid(): a for a in figure.axes[0].patches if isinstance(a, FancyArrowPatch)}
+    assert len(arrows) == len(EDGES)
+    r1 = arrows["edge:cx->customers:R1"]
+    b1 = arrows["edge:orders->fulfillment:B1"]
+    r5 = arrows["edge:orders->reviews:R5"]
+    assert to_hex(r1.get_edgecolor()) == REINFORCING and r1.get_linewidth() == 8.0
+    assert to_hex(b1.get_edgecolor()) == BALANCING and 1.0 < b1.get_linewidth() < 8.0
+    assert to_hex(r5.get_edgecolor()) == CUT and r5.get_linestyle() == "--"
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    assert buffer.getvalue().startswith(b"\x89PNG")
