@@ -13,7 +13,7 @@ from flywheel.scenario import (
     scenario_to_dict,
     scenario_to_toml,
 )
-from flywheel.ui import cache, figures, state
+from flywheel.ui import cache, charts, figures, state
 from flywheel.ui.levers import lever_specs
 from flywheel.ui.share import encode_link
 from flywheel.ui.summary import Summary
@@ -60,7 +60,11 @@ def why(scenario: Scenario, seed: int) -> None:
     label = WHY_OUTPUTS[output]
     waterfall = cache.attribution(scenario, output, replications, seed)
     st.subheader("Attribution by loop")
-    st.pyplot(figures.waterfall_figure(waterfall, label), width="stretch")
+    st.vega_lite_chart(
+        charts.waterfall_frame(waterfall),
+        charts.waterfall_spec(list(waterfall["label"]), label),
+        width="stretch",
+    )
     st.dataframe(waterfall, hide_index=True, width="stretch")
     st.caption(
         "Each loop's bar = outcome with every loop on − outcome with that loop alone "
@@ -69,7 +73,11 @@ def why(scenario: Scenario, seed: int) -> None:
     )
     table = cache.tornado(scenario, output, replications, seed)
     st.subheader("Sensitivity tornado (one lever at a time)")
-    st.pyplot(figures.tornado_figure(table, label), width="stretch")
+    st.vega_lite_chart(
+        charts.tornado_frame(table),
+        charts.tornado_spec(list(table["lever"]), label),
+        width="stretch",
+    )
     st.caption(
         "Each lever moves ±25 % of its current value, clipped to its documented "
         "range (a lever at 0 moves 10 % of its range); bars = mean change of the "
@@ -153,7 +161,9 @@ def _commit_events(preset: Scenario, events: list[dict]) -> None:
 
 def events(scenario: Scenario, preset: Scenario) -> None:
     """Timeline of the scenario's events and an editor to add, change or delete one."""
-    st.pyplot(figures.timeline_figure(scenario), width="stretch")
+    st.vega_lite_chart(
+        charts.timeline_frame(scenario), charts.timeline_spec(scenario), width="stretch"
+    )
     listed = st.session_state.get("events", [])
     st.dataframe(
         [{k: str(v) for k, v in e.items()} for e in listed] or [{"events": "none"}],

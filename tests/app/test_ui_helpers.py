@@ -14,7 +14,7 @@ import pytest
 from flywheel import load_scenario, simulate
 from flywheel.scenario import ScenarioError, with_parameters
 from flywheel.schema import LOOP_IDS
-from flywheel.ui import diagram, figures, share
+from flywheel.ui import charts, diagram, figures, share
 from flywheel.ui.levers import lever_groups, lever_specs
 from flywheel.ui.summary import quantile_rows, summarise
 
@@ -117,3 +117,37 @@ def test_every_figure_renders_to_png(baseline):
         figures.timeline_figure(short),
     ):
         assert figures.png_bytes(figure)[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_waterfall_tornado_and_timeline_frames(baseline):
+    import pandas as pd
+
+    waterfall = pd.DataFrame(
+        {
+            "label": ["cut", "R1", "B1", "all"],
+            "kind": ["total", "step", "step", "total"],
+            "value": [1.0, 3.0, -0.5, 3.5],
+            "q05": [np.nan, 2.0, -1.0, np.nan],
+            "q95": [np.nan, 4.0, 0.0, np.nan],
+        }
+    )
+    bars = charts.waterfall_frame(waterfall)
+    assert list(bars["bottom"]) == [0.0, 1.0, 4.0, 0.0]
+    assert list(bars["top"]) == [1.0, 4.0, 3.5, 3.5]
+    assert list(bars["bar"]) == ["total", "gain", "loss", "total"]
+    tornado = pd.DataFrame(
+        {
+            "lever": ["a", "b"],
+            "low": [1, 2],
+            "high": [3, 4],
+            "low_change": [-1.0, 0.5],
+            "high_change": [2.0, -0.1],
+        }
+    )
+    long = charts.tornado_frame(tornado)
+    assert len(long) == 4 and set(long["side"]) == {"lever low", "lever high"}
+    assert long.set_index(["lever", "side"]).loc[("b", "lever high"), "change"] == -0.1
+    timeline = charts.timeline_frame(baseline)
+    assert list(timeline["label"]) == [event.id for event in baseline.events]
+    assert timeline["start"].iloc[0] == np.datetime64(baseline.week_date(104))
+    assert charts.timeline_spec(baseline)["layer"][0]["mark"]["type"] == "bar"
