@@ -15,7 +15,7 @@ from flywheel.scenario import (
     parse_scenario_text,
 )
 from flywheel.simulation import simulate
-from flywheel.ui import why
+from flywheel.ui import charts, why
 from flywheel.ui.summary import Summary, summarise
 
 if TYPE_CHECKING:
@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 # The app's default Monte Carlo size; tests and the benchmark set FLYWHEEL_APP_REPLICATIONS.
 DEFAULT_REPLICATIONS = int(os.environ.get("FLYWHEEL_APP_REPLICATIONS", "200"))
 MAX_REPLICATIONS = 2000
+# The outputs the app draws: the cached Summary keeps bands of these only (summarising all
+# ~80 outputs would cost a cache miss several times more; the CSV download computes them all).
+DRAWN_OUTPUTS = (*(output for output, *_ in charts.CHART_OUTPUTS), *charts.GAIN_OUTPUTS)
 
 
 def scenario_key(scenario: Scenario) -> str:
@@ -51,7 +54,7 @@ def tornado(scenario: Scenario, output: str, replications: int, seed: int) -> pd
 # whose name starts with an underscore) and its `key` instead.
 @st.cache_data(max_entries=48, show_spinner="Simulating…")
 def _summary(_scenario: Scenario, key: str, replications: int, seed: int) -> Summary:
-    return summarise(simulate(_scenario, replications, seed))
+    return summarise(simulate(_scenario, replications, seed), DRAWN_OUTPUTS)
 
 
 @st.cache_data(max_entries=16, show_spinner="Knocking out one loop at a time…")

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from flywheel.results import Results
+    from flywheel.scenario import Scenario
 
 STATISTICS = ("q05", "q25", "q50", "q75", "q95", "mean")
 _QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -116,9 +117,10 @@ def kpi_samples(results: Results) -> dict[str, npt.NDArray[np.float64]]:
     return samples
 
 
-def summarise(results: Results) -> Summary:
-    """The compact Summary of a Results (what the app caches and plots)."""
-    outputs = results.outputs
+def summarise(results: Results, outputs: tuple[str, ...] | None = None) -> Summary:
+    """The compact Summary of a Results (what the app caches and plots): bands of `outputs`
+    (default every output) and the KPI samples."""
+    outputs = results.outputs if outputs is None else outputs
     bands = np.empty((len(outputs), len(STATISTICS), results.weeks), dtype=np.float32)
     for index, name in enumerate(outputs):
         bands[index] = quantile_rows(results[name])
@@ -131,3 +133,11 @@ def summarise(results: Results) -> Summary:
         bands=bands,
         kpi_samples=kpi_samples(results),
     )
+
+
+def results_csv(scenario: Scenario, replications: int, seed: int) -> bytes:
+    """The results CSV (weekly bands of every output): run on request, as the app's cached
+    Summary holds only the outputs it draws."""
+    from flywheel.simulation import simulate
+
+    return summarise(simulate(scenario, replications, seed)).frame().to_csv(index=False).encode()

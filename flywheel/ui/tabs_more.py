@@ -16,7 +16,7 @@ from flywheel.scenario import (
 from flywheel.ui import cache, charts, figures, state
 from flywheel.ui.levers import lever_specs
 from flywheel.ui.share import encode_link
-from flywheel.ui.summary import Summary
+from flywheel.ui.summary import Summary, results_csv
 from flywheel.ui.workshop import STORY
 
 WHY_OUTPUTS = {
@@ -251,7 +251,7 @@ def files(scenario: Scenario, current: Summary) -> None:
     st.download_button(
         "Download results (CSV: weekly bands of every output)",
         key="dl_csv",
-        data=lambda: current.frame().to_csv(index=False).encode(),
+        data=lambda: results_csv(scenario, current.replications, current.seed),
         file_name=f"{scenario.name}_results.csv",
         mime="text/csv",
     )

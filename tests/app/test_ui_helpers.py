@@ -16,7 +16,7 @@ from flywheel.scenario import ScenarioError, with_parameters
 from flywheel.schema import LOOP_IDS
 from flywheel.ui import charts, diagram, figures, share
 from flywheel.ui.levers import lever_groups, lever_specs
-from flywheel.ui.summary import quantile_rows, summarise
+from flywheel.ui.summary import quantile_rows, results_csv, summarise
 
 
 @pytest.fixture(scope="module")
@@ -151,3 +151,20 @@ def test_waterfall_tornado_and_timeline_frames(baseline):
     assert list(timeline["label"]) == [event.id for event in baseline.events]
     assert timeline["start"].iloc[0] == np.datetime64(baseline.week_date(104))
     assert charts.timeline_spec(baseline)["layer"][0]["mark"]["type"] == "bar"
+
+
+def test_summary_of_some_outputs_and_the_full_results_csv(baseline):
+    import io
+
+    import pandas as pd
+
+    short = dataclasses.replace(baseline, horizon_weeks=30, events=())
+    results = simulate(short, 4, 0)
+    drawn = summarise(results, ("customers", "gain_R1"))
+    full = summarise(results)
+    assert drawn.outputs == ("customers", "gain_R1")
+    np.testing.assert_array_equal(drawn.band("gain_R1"), full.band("gain_R1"))
+    assert drawn.kpi("revenue") == full.kpi("revenue")
+    frame = pd.read_csv(io.BytesIO(results_csv(short, 4, 0)))
+    assert set(frame["output"]) == set(results.outputs)
+    assert len(frame) == len(results.outputs) * 30 * 6
