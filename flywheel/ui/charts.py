@@ -118,6 +118,7 @@ def fan_spec(summary: Summary, has_reference: bool, columns: int = 3) -> dict[st
             }
         )
     return {
+        "description": "fan bands",
         "facet": {
             "field": "panel",
             "type": "nominal",
@@ -158,6 +159,7 @@ def compare_spec(columns: int = 3) -> dict[str, Any]:
         "scale": {"domain": ["A", "B"], "range": ["#3182bd", "#e6550d"]},
     }
     return {
+        "description": "compare A/B",
         "facet": {
             "field": "panel",
             "type": "nominal",
@@ -221,6 +223,7 @@ def gains_spec(summary: Summary) -> dict[str, Any]:
     """Vega-Lite spec: loop strength (median gain) over time, one line per loop."""
     start, end = summary.dates()[[0, -1]].astype(str)
     return {
+        "description": "loop strength",
         "height": 260,
         "mark": {"type": "line", "strokeWidth": 1.6},
         "encoding": {

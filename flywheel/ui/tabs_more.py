@@ -16,7 +16,7 @@ from flywheel.scenario import (
 from flywheel.ui import cache, charts, figures, state
 from flywheel.ui.levers import lever_specs
 from flywheel.ui.share import encode_link
-from flywheel.ui.summary import Summary, results_csv
+from flywheel.ui.summary import results_csv
 from flywheel.ui.workshop import STORY
 
 WHY_OUTPUTS = {
@@ -42,11 +42,20 @@ def why(scenario: Scenario, seed: int) -> None:
     )
     left, right = st.columns(2)
     output = left.selectbox(
-        "Outcome", list(WHY_OUTPUTS), format_func=WHY_OUTPUTS.get, key="why_output"
+        "Outcome",
+        list(WHY_OUTPUTS),
+        format_func=WHY_OUTPUTS.get,
+        key="why_output",
+        persist_state="page",
     )
     replications = int(
         right.number_input(
-            "Replications per variant", 2, 500, WHY_DEFAULT_REPLICATIONS, key="why_replications"
+            "Replications per variant",
+            2,
+            500,
+            WHY_DEFAULT_REPLICATIONS,
+            key="why_replications",
+            persist_state="page",
         )
     )
     if st.button("Explain this scenario", key="why_run", type="primary"):
@@ -178,18 +187,37 @@ def events(scenario: Scenario, preset: Scenario) -> None:
     options = [NEW_EVENT] + [_event_label(i, e) for i, e in enumerate(listed)]
     if st.session_state.get("event_pick") not in options:
         st.session_state["event_pick"] = NEW_EVENT
-    st.selectbox("Event", options, key="event_pick", on_change=_on_pick_event)
+    st.selectbox("Event", options, key="event_pick", persist_state="page", on_change=_on_pick_event)
     left, right = st.columns(2)
-    kind = left.selectbox("Kind", EVENT_KINDS, key="event_kind")
-    right.number_input("Week (0 = start)", 0, scenario.horizon_weeks - 1, 52, key="event_week")
+    kind = left.selectbox("Kind", EVENT_KINDS, key="event_kind", persist_state="page")
+    right.number_input(
+        "Week (0 = start)",
+        0,
+        scenario.horizon_weeks - 1,
+        52,
+        key="event_week",
+        persist_state="page",
+    )
     if kind == "policy":
         names = [spec.name for spec in lever_specs()]
-        left.selectbox("Lever", names, key="event_lever", index=names.index("pass_through_share"))
+        left.selectbox(
+            "Lever",
+            names,
+            key="event_lever",
+            persist_state="page",
+            index=names.index("pass_through_share"),
+        )
         right.number_input(
-            "New value (in the lever's unit)", value=0.8, key="event_value", format="%.6g"
+            "New value (in the lever's unit)",
+            value=0.8,
+            key="event_value",
+            persist_state="page",
+            format="%.6g",
         )
     for field, default, low, high in EXTRA_FIELDS.get(kind, []):
-        right.number_input(field.replace("_", " "), low, high, default, key=f"event_{field}")
+        right.number_input(
+            field.replace("_", " "), low, high, default, key=f"event_{field}", persist_state="page"
+        )
     buttons = st.columns(2)
     buttons[0].button(
         "Save event", key="event_save", on_click=_save_event, args=(preset,), type="primary"
@@ -228,7 +256,7 @@ def _on_upload() -> None:
     )
 
 
-def files(scenario: Scenario, current: Summary) -> None:
+def files(scenario: Scenario, replications: int, seed: int) -> None:
     """Upload a scenario TOML; download the scenario, the results CSV and the figures."""
     st.file_uploader(
         f"Upload a scenario (.toml, at most {MAX_SCENARIO_BYTES // 1024} KiB)",
@@ -251,7 +279,7 @@ def files(scenario: Scenario, current: Summary) -> None:
     st.download_button(
         "Download results (CSV: weekly bands of every output)",
         key="dl_csv",
-        data=lambda: results_csv(scenario, current.replications, current.seed),
+        data=lambda: results_csv(scenario, replications, seed),
         file_name=f"{scenario.name}_results.csv",
         mime="text/csv",
     )
