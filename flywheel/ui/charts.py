@@ -286,6 +286,7 @@ def timeline_spec(scenario: Scenario) -> dict[str, Any]:
         "type": "temporal",
         "title": None,
         "scale": {"domain": [str(first), str(last)]},
+        "axis": {"format": "%Y", "tickCount": "year"},
     }
     y = {"field": "kind", "type": "nominal", "title": None, "scale": {"domain": kinds}}
     tooltip = [
@@ -349,13 +350,14 @@ def waterfall_spec(labels: list[str], outcome_label: str) -> dict[str, Any]:
                 "type": "nominal",
                 "sort": labels,
                 "title": None,
-                "axis": {"labelAngle": -40},
+                "axis": {"labelAngle": -40, "labelLimit": 240},
             },
             "y": {
                 "field": "bottom",
                 "type": "quantitative",
                 "title": outcome_label,
                 "scale": {"zero": False},
+                "axis": {"format": ".3~s"},
             },
             "y2": {"field": "top"},
             "color": {
