@@ -350,7 +350,7 @@ def waterfall_spec(labels: list[str], outcome_label: str) -> dict[str, Any]:
                 "type": "nominal",
                 "sort": labels,
                 "title": None,
-                "axis": {"labelAngle": -40, "labelLimit": 240},
+                "axis": {"labelAngle": -40, "labelLimit": 240, "labelOverlap": False},
             },
             "y": {
                 "field": "bottom",
