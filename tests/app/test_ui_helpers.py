@@ -168,3 +168,18 @@ def test_summary_of_some_outputs_and_the_full_results_csv(baseline):
     frame = pd.read_csv(io.BytesIO(results_csv(short, 4, 0)))
     assert set(frame["output"]) == set(results.outputs)
     assert len(frame) == len(results.outputs) * 30 * 6
+
+
+def test_the_cache_key_tells_every_scenario_apart(baseline):
+    from flywheel.ui.cache import scenario_key
+
+    assert scenario_key(baseline) == scenario_key(load_scenario("scenarios/baseline.toml"))
+    keys = {scenario_key(baseline)}
+    for spec in lever_specs():  # every lever (a field left out of the repr would collide)
+        value = getattr(baseline.levers, spec.name)
+        other = spec.high if value != spec.high else spec.low
+        keys.add(scenario_key(with_parameters(baseline, {spec.name: other})))
+    keys.add(scenario_key(dataclasses.replace(baseline, knockouts=("R2",))))
+    keys.add(scenario_key(dataclasses.replace(baseline, events=())))
+    keys.add(scenario_key(dataclasses.replace(baseline, horizon_weeks=60, events=())))
+    assert len(keys) == len(lever_specs()) + 4
