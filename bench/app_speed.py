@@ -86,7 +86,7 @@ def instrument(timer: PartTimer) -> None:
         finally:
             timer.script += time.perf_counter() - start
 
-    ScriptRunner._run_script = timed_script  # type: ignore[method-assign]
+    ScriptRunner._run_script = timed_script
 
     cache.simulate = timer.wrap("engine", cache.simulate)
     cache.summarise = timer.wrap("summary", cache.summarise)
