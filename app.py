@@ -13,26 +13,40 @@ state.ensure_state()
 preset_name, preset = sidebar.preset_picker()
 scenario = sidebar.lever_sidebar(preset)
 replications, seed = sidebar.run_settings()
-current = cache.summary(scenario, replications, seed)
-reference = cache.summary(preset, replications, seed)
+
+
+def current():
+    """This scenario's bands and KPIs (cached per scenario, replications and seed)."""
+    return cache.summary(scenario, replications, seed)
+
 
 st.title("flywheel: watch a business flywheel compound")
 st.markdown(tabs_main.INTRO)
 for key, show in (("link_error", st.error), ("link_message", st.success)):
     if message := state.pop_message(key):
         show(message)
-tabs = st.tabs(["Dashboard", "Watch it turn", "Compare", "Why", "Events", "Files", "Workshop"])
-with tabs[0]:
-    tabs_main.dashboard(current, reference)
-with tabs[1]:
-    tabs_main.watch(current, scenario)
-with tabs[2]:
-    tabs_main.compare(scenario, cache.shipped_presets()[0], replications, seed)
-with tabs[3]:
-    tabs_more.why(scenario, seed)
-with tabs[4]:
-    tabs_more.events(scenario, preset)
-with tabs[5]:
-    tabs_more.files(scenario, current)
-with tabs[6]:
-    tabs_more.workshop(scenario, preset_name, preset)
+# Lazy tabs: only the open one runs (switching tabs reruns the app, served from the cache).
+dashboard, watch, compare, why, events, files, workshop = st.tabs(
+    list(state.TABS), key="tab", on_change="rerun"
+)
+if dashboard.open:
+    with dashboard:
+        tabs_main.dashboard(current(), cache.summary(preset, replications, seed))
+if watch.open:
+    with watch:
+        tabs_main.watch(current(), scenario)
+if compare.open:
+    with compare:
+        tabs_main.compare(scenario, cache.shipped_presets()[0], replications, seed)
+if why.open:
+    with why:
+        tabs_more.why(scenario, seed)
+if events.open:
+    with events:
+        tabs_more.events(scenario, preset)
+if files.open:
+    with files:
+        tabs_more.files(scenario, replications, seed)
+if workshop.open:
+    with workshop:
+        tabs_more.workshop(scenario, preset_name, preset)

@@ -2,55 +2,157 @@
 
 Run: .venv/bin/python bench/app_speed.py [replications]   (default 200, the app's default)
 The issue's target: a lever change redraws in < 300 ms server time with a 200-replication fan.
+
+Each timing is split by part (exclusive time, median over the runs of that case):
+  engine   flywheel.simulate inside the app's cached call (only on a cache miss)
+  summary  quantile bands and KPI samples of the replications (only on a cache miss)
+  cache    the cached calls' own cost: key, lookup, copying the stored Summary out
+  charts   chart frames and specs, the loop diagram, and Streamlit marshalling them
+  sidebar  the lever widgets and building the Scenario from them
+  rest     everything else in the script run: the other widgets, KPI cards, tabs, Streamlit's
+           own work around the script (script run time minus the parts above)
+  harness  AppTest's own work outside the script run (starting the run, waiting for it,
+           parsing its output): not server time on a real server (wall time minus script run)
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import platform
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 REPLICATIONS = int(sys.argv[1]) if len(sys.argv) > 1 else 200
 os.environ["FLYWHEEL_APP_REPLICATIONS"] = str(REPLICATIONS)
 APP = Path(__file__).resolve().parents[1] / "app.py"
 VALUES = (0.62, 0.64, 0.66, 0.68, 0.70)
+PARTS = ("engine", "summary", "cache", "charts", "sidebar")
+SHOWN = (*PARTS, "rest", "harness")
+
+
+class PartTimer:
+    """Exclusive time per part: while a timed call runs inside another, only the inner counts."""
+
+    def __init__(self) -> None:
+        self.totals: dict[str, float] = dict.fromkeys(PARTS, 0.0)
+        self.script = 0.0  # time in Streamlit's script run (all of it, the parts included)
+        self._stack: list[list[Any]] = []  # [part, start of its current slice]
+
+    def wrap(self, part: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        """`function`, its time booked to `part`."""
+
+        @functools.wraps(function)
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            now = time.perf_counter()
+            if self._stack:
+                outer = self._stack[-1]
+                self.totals[outer[0]] += now - outer[1]
+            self._stack.append([part, now])
+            try:
+                return function(*args, **kwargs)
+            finally:
+                now = time.perf_counter()
+                self.totals[part] += now - self._stack.pop()[1]
+                if self._stack:
+                    self._stack[-1][1] = now
+
+        return timed
+
+    def take(self) -> tuple[dict[str, float], float]:
+        """The totals and the script run time since the last take, and reset."""
+        totals, script = self.totals, self.script
+        self.totals, self.script = dict.fromkeys(PARTS, 0.0), 0.0
+        return totals, script
+
+
+def instrument(timer: PartTimer) -> None:
+    """Book the app's helpers (module attributes, looked up at call time) to their parts."""
+    import streamlit as st
+    from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
+
+    from flywheel.ui import cache, charts, diagram, figures, sidebar
+
+    run_script = ScriptRunner._run_script
+
+    def timed_script(runner: ScriptRunner, *args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return run_script(runner, *args, **kwargs)
+        finally:
+            timer.script += time.perf_counter() - start
+
+    ScriptRunner._run_script = timed_script
+
+    cache.simulate = timer.wrap("engine", cache.simulate)
+    cache.summarise = timer.wrap("summary", cache.summarise)
+    for name in ("summary", "attribution", "tornado"):
+        setattr(cache, name, timer.wrap("cache", getattr(cache, name)))
+    for module in (charts, figures):
+        for name in dir(module):
+            if name.endswith(("_frame", "_spec", "_figure")) or name == "png_bytes":
+                setattr(module, name, timer.wrap("charts", getattr(module, name)))
+    diagram.loop_dot = timer.wrap("charts", diagram.loop_dot)
+    for name in ("vega_lite_chart", "altair_chart", "graphviz_chart", "pyplot", "image"):
+        setattr(st, name, timer.wrap("charts", getattr(st, name)))
+    sidebar.lever_sidebar = timer.wrap("sidebar", sidebar.lever_sidebar)
+
+
+def timed_run(at: Any, timer: PartTimer) -> dict[str, float]:
+    """Run the app once; wall time and its parts in seconds."""
+    timer.take()
+    start = time.perf_counter()
+    at.run()
+    wall = time.perf_counter() - start
+    if at.exception:
+        raise RuntimeError(f"the app raised: {at.exception[0].message}")
+    parts, script = timer.take()
+    parts["rest"] = script - sum(parts.values())
+    parts["harness"] = wall - script
+    parts["total"] = wall
+    return parts
+
+
+def report(title: str, runs: list[dict[str, float]]) -> None:
+    """Median and min total, the median of all but the engine, then the median of each part."""
+    totals = [run["total"] for run in runs]
+    besides = statistics.median(run["total"] - run["engine"] for run in runs)
+    split = ", ".join(
+        f"{part} {statistics.median(run[part] for run in runs) * 1000:.0f}" for part in SHOWN
+    )
+    print(
+        f"{title}: median {statistics.median(totals) * 1000:.0f} ms, "
+        f"min {min(totals) * 1000:.0f} ms, all but the engine {besides * 1000:.0f} ms\n"
+        f"  median ms by part: {split}"
+    )
 
 
 def main() -> None:
-    """Print median / min timings of lever changes (miss) and reruns (hit)."""
+    """Print median / min timings of lever changes (miss) and reruns (hit), split by part."""
     from streamlit.testing.v1 import AppTest
 
+    timer = PartTimer()
+    instrument(timer)
     at = AppTest.from_file(str(APP), default_timeout=600).run()
     misses, hits = [], []
     for value in VALUES:
         at.slider(key="lever:pass_through_share").set_value(value)
-        start = time.perf_counter()
-        at.run()
-        misses.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        at.run()
-        hits.append(time.perf_counter() - start)
+        misses.append(timed_run(at, timer))
+        hits.append(timed_run(at, timer))
     for value in VALUES:  # back to values already simulated: a lever change that hits the cache
         at.slider(key="lever:pass_through_share").set_value(value)
-        start = time.perf_counter()
-        at.run()
-        hits.append(time.perf_counter() - start)
+        hits.append(timed_run(at, timer))
     print(
         f"app_speed {time.strftime('%Y-%m-%d')} {platform.node()} "
         f"{platform.processor() or platform.machine()} cpus={os.cpu_count()} "
         f"load={os.getloadavg()[0]:.1f} replications={REPLICATIONS}"
     )
-    print(
-        f"lever change, new scenario (simulate + summarise + draw): median "
-        f"{statistics.median(misses) * 1000:.0f} ms, min {min(misses) * 1000:.0f} ms"
-    )
-    print(
-        f"rerun / lever change to a cached scenario: median "
-        f"{statistics.median(hits) * 1000:.0f} ms, min {min(hits) * 1000:.0f} ms"
-    )
+    report("lever change, new scenario (simulate + summarise + draw)", misses)
+    report("rerun / lever change to a cached scenario", hits)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -76,8 +77,9 @@ class LeverSpec:
         return float(nice * 10**exponent)
 
 
+@functools.cache
 def lever_specs() -> tuple[LeverSpec, ...]:
-    """Every lever of the schema, in declaration order."""
+    """Every lever of the schema, in declaration order (built once: the schema is fixed)."""
     specs = []
     for name, info in field_infos(Levers).items():
         extra = info.json_schema_extra or {}

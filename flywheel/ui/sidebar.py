@@ -69,14 +69,16 @@ def lever_sidebar(preset: Scenario) -> Scenario:
             if group in LOOP_IDS:
                 st.checkbox(f"Cut loop {group} (hold its link at week 0)", key=f"cut:{group}")
             for spec in specs:
-                _lever_widget(spec)
+                _lever_widget(spec, float(getattr(preset.levers, spec.name)))
     scenario, error = state.scenario_from_state(preset)
     if error:
         bar.error(f"These levers do not form a valid scenario, showing the preset: {error}")
     return scenario
 
 
-def _lever_widget(spec: LeverSpec) -> None:
+def _lever_widget(spec: LeverSpec, default: float) -> None:
+    # The value lives in session state (set from the preset); `value=` only spares the slider
+    # a scan of the whole session state per widget, which it makes when given no value.
     if spec.is_wide:
         st.number_input(
             spec.label,
@@ -92,6 +94,7 @@ def _lever_widget(spec: LeverSpec) -> None:
             spec.label,
             spec.low,
             spec.high,
+            default,
             step=spec.step,
             format="%.4g",
             key=spec.key,

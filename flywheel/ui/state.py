@@ -14,6 +14,7 @@ from flywheel.ui.levers import lever_specs
 from flywheel.ui.share import decode_link
 
 UPLOAD_PREFIX = "upload: "
+TABS = ("Dashboard", "Watch it turn", "Compare", "Why", "Events", "Files", "Workshop")
 
 
 def all_presets() -> dict[str, Scenario]:

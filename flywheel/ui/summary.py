@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from flywheel.results import Results
+    from flywheel.scenario import Scenario
 
 STATISTICS = ("q05", "q25", "q50", "q75", "q95", "mean")
 _QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -37,7 +38,8 @@ KPIS = (
 
 @dataclass(frozen=True)
 class Summary:
-    """Bands of every output (5/25/50/75/95 % and mean per week) plus per-replication KPIs."""
+    """Bands of the summarised outputs (5/25/50/75/95 % and mean per week) plus per-replication
+    KPIs and their (median, 5 %, 95 %), worked out once when summarised (and cached)."""
 
     scenario_name: str
     start_date: dt.date
@@ -46,6 +48,7 @@ class Summary:
     outputs: tuple[str, ...]
     bands: npt.NDArray[np.float32] = field(repr=False)  # (outputs, statistics, weeks)
     kpi_samples: dict[str, npt.NDArray[np.float64]] = field(repr=False)  # key -> (R,)
+    kpi_bands: dict[str, tuple[float, float, float]] = field(default_factory=dict, repr=False)
 
     @property
     def weeks(self) -> int:
@@ -62,8 +65,9 @@ class Summary:
 
     def kpi(self, key: str) -> tuple[float, float, float]:
         """(median, 5 %, 95 %) of a KPI over replications, in its display unit."""
-        low, mid, high = np.quantile(self.kpi_samples[key], (0.05, 0.5, 0.95))
-        return float(mid), float(low), float(high)
+        if key in self.kpi_bands:
+            return self.kpi_bands[key]
+        return kpi_band(self.kpi_samples[key])
 
     def dates(self) -> npt.NDArray[np.datetime64]:
         """Calendar date of the first day of each week."""
@@ -104,6 +108,12 @@ def quantile_rows(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     return np.vstack([rows, values.mean(axis=0)])
 
 
+def kpi_band(samples: npt.NDArray[np.float64]) -> tuple[float, float, float]:
+    """(median, 5 %, 95 %) of KPI samples."""
+    low, mid, high = np.quantile(samples, (0.05, 0.5, 0.95))
+    return float(mid), float(low), float(high)
+
+
 def kpi_samples(results: Results) -> dict[str, npt.NDArray[np.float64]]:
     """Per-replication KPI values over the last simulated year, in display units."""
     samples = {}
@@ -116,12 +126,14 @@ def kpi_samples(results: Results) -> dict[str, npt.NDArray[np.float64]]:
     return samples
 
 
-def summarise(results: Results) -> Summary:
-    """The compact Summary of a Results (what the app caches and plots)."""
-    outputs = results.outputs
+def summarise(results: Results, outputs: tuple[str, ...] | None = None) -> Summary:
+    """The compact Summary of a Results (what the app caches and plots): bands of `outputs`
+    (default every output) and the KPI samples."""
+    outputs = results.outputs if outputs is None else outputs
     bands = np.empty((len(outputs), len(STATISTICS), results.weeks), dtype=np.float32)
     for index, name in enumerate(outputs):
         bands[index] = quantile_rows(results[name])
+    samples = kpi_samples(results)
     return Summary(
         scenario_name=results.scenario.name,
         start_date=results.scenario.start_date,
@@ -129,5 +141,14 @@ def summarise(results: Results) -> Summary:
         seed=results.seed,
         outputs=outputs,
         bands=bands,
-        kpi_samples=kpi_samples(results),
+        kpi_samples=samples,
+        kpi_bands={key: kpi_band(values) for key, values in samples.items()},
     )
+
+
+def results_csv(scenario: Scenario, replications: int, seed: int) -> bytes:
+    """The results CSV (weekly bands of every output): run on request, as the app's cached
+    Summary holds only the outputs it draws."""
+    from flywheel.simulation import simulate
+
+    return summarise(simulate(scenario, replications, seed)).frame().to_csv(index=False).encode()

@@ -88,7 +88,9 @@ def _playback(current: Summary, scenario: Scenario) -> None:
             state["playing"] = False
     left, right = st.columns([1, 6])
     left.button("⏸ Pause" if state["playing"] else "▶ Play", key="play", on_click=_toggle_play)
-    right.slider("Week", 0, last, key="week", help="Scrub through the simulated weeks.")
+    right.slider(
+        "Week", 0, last, key="week", persist_state="page", help="Scrub through the simulated weeks."
+    )
     week = int(state["week"])
     gains = {loop: current.median(f"gain_{loop}", week) for loop in LOOP_IDS}
     scale = max(float(np.max(np.abs(current.band(f"gain_{loop}")[2]))) for loop in LOOP_IDS)
@@ -135,11 +137,13 @@ def compare(scenario: Scenario, presets: dict[str, Scenario], replications: int,
     """A/B: two scenarios side by side, their paired difference and bands."""
     options = ["current levers", *presets]
     left, right = st.columns(2)
-    name_a = left.selectbox("Scenario A", options, index=0, key="compare_a")
+    name_a = left.selectbox("Scenario A", options, index=0, key="compare_a", persist_state="page")
     default_b = 1 + list(presets).index(
         next((n for n in presets if n != "baseline"), next(iter(presets)))
     )
-    name_b = right.selectbox("Scenario B", options, index=default_b, key="compare_b")
+    name_b = right.selectbox(
+        "Scenario B", options, index=default_b, key="compare_b", persist_state="page"
+    )
     pick = {name: presets.get(name, scenario) for name in (name_a, name_b)}
     a = cache.summary(pick[name_a], replications, seed)
     b = cache.summary(pick[name_b], replications, seed)

@@ -13,10 +13,10 @@ from flywheel.scenario import (
     scenario_to_dict,
     scenario_to_toml,
 )
-from flywheel.ui import cache, figures, state
+from flywheel.ui import cache, charts, figures, state
 from flywheel.ui.levers import lever_specs
 from flywheel.ui.share import encode_link
-from flywheel.ui.summary import Summary
+from flywheel.ui.summary import results_csv
 from flywheel.ui.workshop import STORY
 
 WHY_OUTPUTS = {
@@ -42,11 +42,20 @@ def why(scenario: Scenario, seed: int) -> None:
     )
     left, right = st.columns(2)
     output = left.selectbox(
-        "Outcome", list(WHY_OUTPUTS), format_func=WHY_OUTPUTS.get, key="why_output"
+        "Outcome",
+        list(WHY_OUTPUTS),
+        format_func=WHY_OUTPUTS.get,
+        key="why_output",
+        persist_state="page",
     )
     replications = int(
         right.number_input(
-            "Replications per variant", 2, 500, WHY_DEFAULT_REPLICATIONS, key="why_replications"
+            "Replications per variant",
+            2,
+            500,
+            WHY_DEFAULT_REPLICATIONS,
+            key="why_replications",
+            persist_state="page",
         )
     )
     if st.button("Explain this scenario", key="why_run", type="primary"):
@@ -60,7 +69,11 @@ def why(scenario: Scenario, seed: int) -> None:
     label = WHY_OUTPUTS[output]
     waterfall = cache.attribution(scenario, output, replications, seed)
     st.subheader("Attribution by loop")
-    st.pyplot(figures.waterfall_figure(waterfall, label), width="stretch")
+    st.vega_lite_chart(
+        charts.waterfall_frame(waterfall),
+        charts.waterfall_spec(list(waterfall["label"]), label),
+        width="stretch",
+    )
     st.dataframe(waterfall, hide_index=True, width="stretch")
     st.caption(
         "Each loop's bar = outcome with every loop on − outcome with that loop alone "
@@ -69,7 +82,11 @@ def why(scenario: Scenario, seed: int) -> None:
     )
     table = cache.tornado(scenario, output, replications, seed)
     st.subheader("Sensitivity tornado (one lever at a time)")
-    st.pyplot(figures.tornado_figure(table, label), width="stretch")
+    st.vega_lite_chart(
+        charts.tornado_frame(table),
+        charts.tornado_spec(list(table["lever"]), label),
+        width="stretch",
+    )
     st.caption(
         "Each lever moves ±25 % of its current value, clipped to its documented "
         "range (a lever at 0 moves 10 % of its range); bars = mean change of the "
@@ -153,7 +170,9 @@ def _commit_events(preset: Scenario, events: list[dict]) -> None:
 
 def events(scenario: Scenario, preset: Scenario) -> None:
     """Timeline of the scenario's events and an editor to add, change or delete one."""
-    st.pyplot(figures.timeline_figure(scenario), width="stretch")
+    st.vega_lite_chart(
+        charts.timeline_frame(scenario), charts.timeline_spec(scenario), width="stretch"
+    )
     listed = st.session_state.get("events", [])
     st.dataframe(
         [{k: str(v) for k, v in e.items()} for e in listed] or [{"events": "none"}],
@@ -168,18 +187,37 @@ def events(scenario: Scenario, preset: Scenario) -> None:
     options = [NEW_EVENT] + [_event_label(i, e) for i, e in enumerate(listed)]
     if st.session_state.get("event_pick") not in options:
         st.session_state["event_pick"] = NEW_EVENT
-    st.selectbox("Event", options, key="event_pick", on_change=_on_pick_event)
+    st.selectbox("Event", options, key="event_pick", persist_state="page", on_change=_on_pick_event)
     left, right = st.columns(2)
-    kind = left.selectbox("Kind", EVENT_KINDS, key="event_kind")
-    right.number_input("Week (0 = start)", 0, scenario.horizon_weeks - 1, 52, key="event_week")
+    kind = left.selectbox("Kind", EVENT_KINDS, key="event_kind", persist_state="page")
+    right.number_input(
+        "Week (0 = start)",
+        0,
+        scenario.horizon_weeks - 1,
+        52,
+        key="event_week",
+        persist_state="page",
+    )
     if kind == "policy":
         names = [spec.name for spec in lever_specs()]
-        left.selectbox("Lever", names, key="event_lever", index=names.index("pass_through_share"))
+        left.selectbox(
+            "Lever",
+            names,
+            key="event_lever",
+            persist_state="page",
+            index=names.index("pass_through_share"),
+        )
         right.number_input(
-            "New value (in the lever's unit)", value=0.8, key="event_value", format="%.6g"
+            "New value (in the lever's unit)",
+            value=0.8,
+            key="event_value",
+            persist_state="page",
+            format="%.6g",
         )
     for field, default, low, high in EXTRA_FIELDS.get(kind, []):
-        right.number_input(field.replace("_", " "), low, high, default, key=f"event_{field}")
+        right.number_input(
+            field.replace("_", " "), low, high, default, key=f"event_{field}", persist_state="page"
+        )
     buttons = st.columns(2)
     buttons[0].button(
         "Save event", key="event_save", on_click=_save_event, args=(preset,), type="primary"
@@ -218,7 +256,7 @@ def _on_upload() -> None:
     )
 
 
-def files(scenario: Scenario, current: Summary) -> None:
+def files(scenario: Scenario, replications: int, seed: int) -> None:
     """Upload a scenario TOML; download the scenario, the results CSV and the figures."""
     st.file_uploader(
         f"Upload a scenario (.toml, at most {MAX_SCENARIO_BYTES // 1024} KiB)",
@@ -241,7 +279,7 @@ def files(scenario: Scenario, current: Summary) -> None:
     st.download_button(
         "Download results (CSV: weekly bands of every output)",
         key="dl_csv",
-        data=lambda: current.frame().to_csv(index=False).encode(),
+        data=lambda: results_csv(scenario, replications, seed),
         file_name=f"{scenario.name}_results.csv",
         mime="text/csv",
     )

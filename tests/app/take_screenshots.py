@@ -41,7 +41,8 @@ def main() -> None:
                     slider.press("PageUp")
             if tab == "Why":
                 panel.get_by_role("button", name="Explain this scenario").click()
-                expect(panel.get_by_test_id("stImage").nth(1)).to_be_visible(timeout=TIMEOUT_MS)
+                charts = panel.get_by_test_id("stVegaLiteChart")
+                expect(charts.nth(1)).to_be_visible(timeout=TIMEOUT_MS)  # waterfall, tornado
             page.wait_for_timeout(2500)  # let Vega and Graphviz finish drawing
             expect(page.get_by_test_id("stSpinner")).to_have_count(0, timeout=TIMEOUT_MS)
             name = tab.lower().replace(" ", "_")

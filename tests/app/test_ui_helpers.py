@@ -14,9 +14,9 @@ import pytest
 from flywheel import load_scenario, simulate
 from flywheel.scenario import ScenarioError, with_parameters
 from flywheel.schema import LOOP_IDS
-from flywheel.ui import diagram, figures, share
+from flywheel.ui import charts, diagram, figures, share
 from flywheel.ui.levers import lever_groups, lever_specs
-from flywheel.ui.summary import quantile_rows, summarise
+from flywheel.ui.summary import quantile_rows, results_csv, summarise
 
 
 @pytest.fixture(scope="module")
@@ -143,3 +143,69 @@ def test_loop_figure_draws_every_edge_with_its_live_style() -> None:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     assert buffer.getvalue().startswith(b"\x89PNG")
+
+
+def test_waterfall_tornado_and_timeline_frames(baseline):
+    import pandas as pd
+
+    waterfall = pd.DataFrame(
+        {
+            "label": ["cut", "R1", "B1", "all"],
+            "kind": ["total", "step", "step", "total"],
+            "value": [1.0, 3.0, -0.5, 3.5],
+            "q05": [np.nan, 2.0, -1.0, np.nan],
+            "q95": [np.nan, 4.0, 0.0, np.nan],
+        }
+    )
+    bars = charts.waterfall_frame(waterfall)
+    assert list(bars["bottom"]) == [0.0, 1.0, 4.0, 0.0]
+    assert list(bars["top"]) == [1.0, 4.0, 3.5, 3.5]
+    assert list(bars["bar"]) == ["total", "gain", "loss", "total"]
+    tornado = pd.DataFrame(
+        {
+            "lever": ["a", "b"],
+            "low": [1, 2],
+            "high": [3, 4],
+            "low_change": [-1.0, 0.5],
+            "high_change": [2.0, -0.1],
+        }
+    )
+    long = charts.tornado_frame(tornado)
+    assert len(long) == 4 and set(long["side"]) == {"lever low", "lever high"}
+    assert long.set_index(["lever", "side"]).loc[("b", "lever high"), "change"] == -0.1
+    timeline = charts.timeline_frame(baseline)
+    assert list(timeline["label"]) == [event.id for event in baseline.events]
+    assert timeline["start"].iloc[0] == np.datetime64(baseline.week_date(104))
+    assert charts.timeline_spec(baseline)["layer"][0]["mark"]["type"] == "bar"
+
+
+def test_summary_of_some_outputs_and_the_full_results_csv(baseline):
+    import io
+
+    import pandas as pd
+
+    short = dataclasses.replace(baseline, horizon_weeks=30, events=())
+    results = simulate(short, 4, 0)
+    drawn = summarise(results, ("customers", "gain_R1"))
+    full = summarise(results)
+    assert drawn.outputs == ("customers", "gain_R1")
+    np.testing.assert_array_equal(drawn.band("gain_R1"), full.band("gain_R1"))
+    assert drawn.kpi("revenue") == full.kpi("revenue")
+    frame = pd.read_csv(io.BytesIO(results_csv(short, 4, 0)))
+    assert set(frame["output"]) == set(results.outputs)
+    assert len(frame) == len(results.outputs) * 30 * 6
+
+
+def test_the_cache_key_tells_every_scenario_apart(baseline):
+    from flywheel.ui.cache import scenario_key
+
+    assert scenario_key(baseline) == scenario_key(load_scenario("scenarios/baseline.toml"))
+    keys = {scenario_key(baseline)}
+    for spec in lever_specs():  # every lever (a field left out of the repr would collide)
+        value = getattr(baseline.levers, spec.name)
+        other = spec.high if value != spec.high else spec.low
+        keys.add(scenario_key(with_parameters(baseline, {spec.name: other})))
+    keys.add(scenario_key(dataclasses.replace(baseline, knockouts=("R2",))))
+    keys.add(scenario_key(dataclasses.replace(baseline, events=())))
+    keys.add(scenario_key(dataclasses.replace(baseline, horizon_weeks=60, events=())))
+    assert len(keys) == len(lever_specs()) + 4
