@@ -7,7 +7,7 @@ import streamlit as st
 
 from flywheel.scenario import Scenario
 from flywheel.schema import LOOP_IDS, LOOP_NAMES
-from flywheel.ui import cache, charts, diagram, figures
+from flywheel.ui import cache, charts, diagram, diagram_png, figures
 from flywheel.ui.summary import KPIS, Summary
 
 INTRO = (
@@ -122,6 +122,15 @@ def _playback(current: Summary, scenario: Scenario) -> None:
         key="png_gains",
         data=lambda: figures.png_bytes(figures.gains_figure(current)),
         file_name="flywheel_loop_strength.png",
+        mime="image/png",
+    )
+    st.download_button(
+        "Download the loop diagram (PNG)",
+        key="png_diagram",
+        data=lambda: figures.png_bytes(
+            diagram_png.loop_figure(gains, scale, scenario.knockouts, headline.replace("**", ""))
+        ),
+        file_name=f"flywheel_loops_week{week}.png",
         mime="image/png",
     )
     st.download_button(

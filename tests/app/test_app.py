@@ -209,6 +209,7 @@ def test_downloads_are_offered(make_app):
         "dl_toml",
         "dl_csv",
         "dot_diagram",
+        "png_diagram",
     } <= keys
     at.download_button(key="dl_toml").click().run()
     assert not at.exception
