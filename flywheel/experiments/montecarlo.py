@@ -15,9 +15,9 @@ outputs whose quantiles were asked for, week-major, stored as float32 (or float6
   hold every series. `keep_all=True` also keeps every series in float64 (and returns Results).
 
 The kept values are week-major, (outputs, weeks, replications): a week's replications are one
-contiguous row, so a chunk lands as row segments and the quantile pass sorts whole rows (a
-vectorised sort, then `np.quantile` on sorted rows, is ~2.5x faster than `np.quantile`'s
-partition on unsorted data, measured here, and gives the same numbers).
+contiguous row, so a chunk lands as row segments and the quantile pass sorts whole rows and
+reads the order statistics off them (about 4x faster than `np.quantile`'s partition of
+unsorted data, and the same numbers).
 """
 
 from __future__ import annotations
@@ -206,13 +206,13 @@ def _allocate(
 def _row_quantiles(
     values: npt.NDArray[Any], levels: tuple[float, ...], block_bytes: int = 64 * 2**20
 ) -> npt.NDArray[np.float64]:
-    """(len(levels), weeks) quantiles of each week's row of a (weeks, replications) array.
+    """(len(levels), weeks) quantiles of each week's row of a (weeks, replications) array,
+    equal to `np.quantile(values, levels, axis=1)` (tested bit for bit).
 
     A block of weeks at a time (at most `block_bytes`, so a memory-mapped array is never read
-    whole) is copied, sorted along the row and handed to `np.quantile`, which on sorted rows
-    gives the same numbers as on the unsorted ones (order statistics do not depend on the
-    input order): sort + quantile of sorted rows took 50 ms for 520 weeks x 10 000 float32
-    values here, `np.quantile`'s partition of the unsorted rows 120 ms.
+    whole) is copied and sorted along its rows (numpy's vectorised sort), and the quantiles are
+    read off the sorted rows: 520 weeks x 10 000 float32 values took 28 ms here, where
+    `np.quantile`'s partition of the unsorted rows took 120 ms.
     """
     weeks, replications = values.shape
     step = max(1, block_bytes // max(1, replications * values.itemsize))
@@ -220,5 +220,31 @@ def _row_quantiles(
     for start in range(0, weeks, step):
         block = np.array(values[start : start + step])  # a copy: the kept values stay intact
         block.sort(axis=1)
-        out[:, start : start + step] = np.quantile(block, levels, axis=1, overwrite_input=True)
+        out[:, start : start + step] = _sorted_quantiles(block, levels)
+    return out
+
+
+def _sorted_quantiles(rows: npt.NDArray[Any], levels: tuple[float, ...]) -> npt.NDArray[Any]:
+    """`np.quantile(rows, levels, axis=1)` (method "linear") of rows already sorted ascending.
+
+    The same arithmetic as numpy's: virtual index (n - 1) q, its floor and the next order
+    statistic (the last one when the index reaches n - 1), and numpy's two-sided lerp in float64
+    (`lower + d t`, or `upper - d (1 - t)` for t >= 0.5, with d = upper - lower in the rows'
+    dtype); a row holding a NaN (sorted last) gives NaN, as in numpy.
+    """
+    n = rows.shape[1]
+    virtual = (n - 1) * np.asarray(levels, dtype=np.float64)
+    previous = np.floor(virtual)
+    following = previous + 1
+    above = virtual >= n - 1  # the largest value (numpy takes index -1 for both neighbours)
+    previous[above] = following[above] = -1
+    gamma = (virtual - previous)[:, None]
+    lower = rows[:, previous.astype(np.intp)].T
+    upper = rows[:, following.astype(np.intp)].T
+    difference = upper - lower
+    out = lower + difference * gamma
+    np.subtract(upper, difference * (1 - gamma), out=out, where=gamma >= 0.5)
+    nan_rows = np.isnan(rows[:, -1])
+    if nan_rows.any():
+        out[:, nan_rows] = np.nan
     return out
