@@ -144,8 +144,8 @@ class ProcessExecutor:
             self._pool = None
 
 
-# Below this many runs, starting worker processes (each spawned worker imports flywheel, about
-# 1 s) costs more than the second core saves: a 4000-run batch set is ~5 s of engine time.
+# Below this many runs the second core saves little (a few seconds of engine time at most) and
+# starting workers costs up to ~1 s each when they must be spawned (each imports flywheel).
 AUTO_MIN_RUNS = 4000
 
 
