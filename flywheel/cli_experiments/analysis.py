@@ -81,7 +81,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
             replications=args.replications,
             seed=args.seed,
             second_order=args.second_order,
-            chunk_size=_chunk_size(args),
+            chunk_size=args.chunk_size,
             executor=executor,
             progress=progress,
         )

@@ -39,6 +39,7 @@ from flywheel.experiments.executors import (
     Progress,
     SequentialExecutor,
     Series,
+    auto_chunk_size,
     chunk_ids,
 )
 from flywheel.experiments.outcomes import output_names
@@ -64,7 +65,6 @@ DEFAULT_OUTPUTS = (
     "queue_wait_hours",
     "prime_members",
 )
-TARGET_CHUNK = 2000  # replications per lockstep batch where the engine is cheapest per replication
 MEMMAP_BYTES = 512 * 2**20  # above this the kept values go to a temporary file
 
 
@@ -232,21 +232,6 @@ def _in_local_processes(executor: Executor, batches: Sequence[Batch]) -> bool:
     if isinstance(executor, AutoExecutor):
         return executor.uses_processes(batches)
     return isinstance(executor, ProcessExecutor)
-
-
-def auto_chunk_size(replications: int) -> int:
-    """Replications per chunk: about `TARGET_CHUNK`, in a multiple of 4 chunks when more than one.
-
-    The engine's cost per replication falls with the batch size up to about 2000 (its per-week
-    Python overhead is amortised, and week rows of >= 4 MiB get transparent huge pages), while
-    a batch holds ~80 outputs x weeks x chunk float64 (2000 x 520 weeks: 650 MB per worker).
-    A multiple of 4 chunks keeps 2 or 4 workers evenly loaded (10 000 -> 8 chunks of 1250).
-    Depends on `replications` only, so the numbers never depend on the executor.
-    """
-    chunks = -(-replications // TARGET_CHUNK)
-    if chunks > 1:
-        chunks = -(-chunks // 4) * 4
-    return -(-replications // chunks)
 
 
 def _allocate(
