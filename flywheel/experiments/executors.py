@@ -107,17 +107,31 @@ class ProcessExecutor:
         self.start_method = start_method
         self._pool: Any = None
 
-    def map(
-        self, batches: Sequence[Batch], progress: Progress | None = None
-    ) -> Iterator[tuple[int, Any]]:
-        import multiprocessing
-        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-
+    def _started(self) -> Any:
+        """The process pool, created on first use."""
         if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
             method = self.start_method or default_start_method()
             self._pool = ProcessPoolExecutor(
                 self.workers, mp_context=multiprocessing.get_context(method)
             )
+        return self._pool
+
+    def starmap(
+        self, function: Callable[..., Any], arguments: Sequence[tuple[Any, ...]]
+    ) -> list[Any]:
+        """[function(*args) for args in arguments], run on the workers (picklable function,
+        small results), in order."""
+        return list(self._started().map(function, *zip(*arguments, strict=True)))
+
+    def map(
+        self, batches: Sequence[Batch], progress: Progress | None = None
+    ) -> Iterator[tuple[int, Any]]:
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        self._started()
         total, done = sum(b.size for b in batches), 0
         pending = {}
         queue = list(enumerate(batches))[::-1]
@@ -178,6 +192,11 @@ class AutoExecutor:
         if self._processes is None:
             self._processes = ProcessExecutor(self.workers)
         return self._processes.map(batches, progress)
+
+    @property
+    def processes(self) -> ProcessExecutor | None:
+        """The worker processes, once a large experiment has started them."""
+        return self._processes
 
     def close(self) -> None:
         """Shut the worker processes down, if any were started."""

@@ -17,7 +17,8 @@ week-major, stored as float32 (or float64 with `exact=True`).
 The kept values are week-major, (outputs, weeks, replications): a week's replications are one
 contiguous row, so a chunk lands as row segments and the quantile pass sorts whole rows and
 reads the order statistics off them (about 4x faster than `np.quantile`'s partition of
-unsorted data, and the same numbers).
+unsorted data, and the same numbers). With local worker processes the workers write their
+chunks into the kept file and then share the quantile pass, one output each at a time.
 """
 
 from __future__ import annotations
@@ -213,7 +214,16 @@ def monte_carlo(
             for name, values in (part or {}).items():
                 sums[name] = values.copy() if name not in sums else sums[name] + values
         means = {name: total / replications for name, total in sums.items()}
-        table = {name: _row_quantiles(kept[row], levels) for row, name in enumerate(names)}
+        workers = _local_processes(runner) if shared else None
+        if workers is not None:  # the idle workers read the file: one output each at a time
+            path, shape = str(kept.filename), kept.shape
+            tables = workers.starmap(
+                _file_row_quantiles,
+                [(path, shape, dtype, row, levels) for row in range(len(names))],
+            )
+        else:
+            tables = [_row_quantiles(kept[row], levels) for row in range(len(names))]
+        table = dict(zip(names, tables, strict=True))
         del kept
     results = None
     if keep_all:
@@ -224,6 +234,20 @@ def monte_carlo(
         ids = np.arange(first_replication, first_replication + replications, dtype=np.int64)
         results = Results(scenario=scenario, seed=seed, replication_ids=ids, series=series)
     return MonteCarlo(scenario, seed, replications, means, table, levels, results)
+
+
+def _local_processes(executor: Executor) -> ProcessExecutor | None:
+    """The local worker processes `executor` has started, if any."""
+    if isinstance(executor, AutoExecutor):
+        return executor.processes
+    return executor if isinstance(executor, ProcessExecutor) else None
+
+
+def _file_row_quantiles(
+    path: str, shape: tuple[int, ...], dtype: str, row: int, levels: tuple[float, ...]
+) -> npt.NDArray[np.float64]:
+    """`_row_quantiles` of output `row` of the kept file (runs in a worker process)."""
+    return _row_quantiles(np.memmap(path, dtype=dtype, mode="r", shape=shape)[row], levels)
 
 
 def _in_local_processes(executor: Executor, batches: Sequence[Batch]) -> bool:
