@@ -64,7 +64,12 @@ def run_batch(
     env.process(_weekly(env, scenario, state, params, noise, months, records, progress))
     env.run(until=weeks)
     # Recorded week-major for fast row writes; the transposed views are (replication, week).
-    return {name: rows.T for name, rows in records.items()}
+    series = {name: rows.T for name, rows in records.items()}
+    # The finished SimPy environment is a reference cycle (calendar callbacks -> env) that
+    # still reaches `records`: empty it, so the arrays are freed when the caller drops the
+    # series rather than at the next full garbage collection (chunks piled up in Monte Carlo).
+    records.clear()
+    return series
 
 
 def _draw_noise(

@@ -13,7 +13,14 @@ from flywheel.cli import (
     scenario_from_args,
     write_table,
 )
-from flywheel.cli_experiments.common import _common, _executor, _progress, _ranges, _save_png
+from flywheel.cli_experiments.common import (
+    _chunk_size,
+    _common,
+    _executor,
+    _progress,
+    _ranges,
+    _save_png,
+)
 from flywheel.experiments.sensitivity import DEFAULT_SENSITIVITY_LEVERS
 
 
@@ -136,7 +143,7 @@ def _attribute(args: argparse.Namespace) -> int:
             args.replications,
             args.seed,
             shapley=args.shapley,
-            chunk_size=args.chunk_size,
+            chunk_size=_chunk_size(args),
             executor=executor,
             progress=progress,
         )

@@ -16,6 +16,7 @@ from flywheel.cli import (
     write_table,
 )
 from flywheel.cli_experiments.common import (
+    _chunk_size,
     _common,
     _executor,
     _pairs,
@@ -163,7 +164,7 @@ def _sweep(args: argparse.Namespace) -> int:
             args.replications,
             args.seed,
             out=args.out,
-            chunk_size=args.chunk_size,
+            chunk_size=_chunk_size(args),
             executor=executor,
             resume=args.resume,
             progress=progress,

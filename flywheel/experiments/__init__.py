@@ -8,6 +8,7 @@ Nothing here imports matplotlib, SALib or dask at import time.
 
 from flywheel.experiments.attribution import Attribution, attribute
 from flywheel.experiments.executors import (
+    AutoExecutor,
     Batch,
     DaskExecutor,
     Executor,
@@ -28,6 +29,7 @@ from flywheel.experiments.sweep import grid_points, run_sweep, sample_points
 
 __all__ = [
     "Attribution",
+    "AutoExecutor",
     "Batch",
     "DaskExecutor",
     "Executor",

@@ -5,14 +5,18 @@ points, replication ids), never on the executor or the number of workers. Every 
 pure function of its inputs (`run_batch` plus a picklable reducer), and results are combined in
 batch order, so the numbers are bit-identical whichever executor runs them.
 
-`SequentialExecutor` is the default; `ProcessExecutor` uses local processes; `DaskExecutor`
-uses a Dask distributed cluster (a local one, or `scheduler="tcp://host:8786"`). `dask` and
-`distributed` are imported only inside `DaskExecutor`.
+`SequentialExecutor` is the default in Python; `ProcessExecutor` uses local processes;
+`AutoExecutor` (the CLI default) picks local processes for large experiments and runs small ones
+sequentially; `DaskExecutor` uses a Dask distributed cluster (a local one, or
+`scheduler="tcp://host:8786"`). `dask` and `distributed` are imported only inside
+`DaskExecutor`.
 """
 
 from __future__ import annotations
 
 import os
+import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -79,23 +83,55 @@ class SequentialExecutor:
         """Nothing to release."""
 
 
-class ProcessExecutor:
-    """Run batches in `workers` local processes (spawned, so no forked threads or locks)."""
+def default_start_method() -> str:
+    """How `ProcessExecutor` starts workers: "fork" on Linux in a single-threaded process,
+    else "spawn".
 
-    def __init__(self, workers: int | None = None) -> None:
+    A forked worker starts in milliseconds with flywheel already imported; a spawned one
+    imports it first (about 1 s, a quarter of a 10 000-replication run on two cores). Forking
+    is safe only when no other thread runs (a lock one holds at the fork stays held in the
+    child), so a progress-bar thread, a web app or a notebook kernel's threads mean "spawn".
+    Native BLAS threads are not counted: OpenBLAS quiesces its pool around fork itself.
+    """
+    if sys.platform == "linux" and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
+class ProcessExecutor:
+    """Run batches in `workers` local processes, started by `start_method` ("fork" or
+    "spawn"; default `default_start_method()` when the first batch is submitted)."""
+
+    def __init__(self, workers: int | None = None, start_method: str | None = None) -> None:
         self.workers = max(1, int(workers or os.cpu_count() or 1))
+        self.start_method = start_method
         self._pool: Any = None
+
+    def _started(self) -> Any:
+        """The process pool, created on first use."""
+        if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            method = self.start_method or default_start_method()
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=multiprocessing.get_context(method)
+            )
+        return self._pool
+
+    def starmap(
+        self, function: Callable[..., Any], arguments: Sequence[tuple[Any, ...]]
+    ) -> list[Any]:
+        """[function(*args) for args in arguments], run on the workers (picklable function,
+        small results), in order."""
+        return list(self._started().map(function, *zip(*arguments, strict=True)))
 
     def map(
         self, batches: Sequence[Batch], progress: Progress | None = None
     ) -> Iterator[tuple[int, Any]]:
-        import multiprocessing
-        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+        from concurrent.futures import FIRST_COMPLETED, wait
 
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                self.workers, mp_context=multiprocessing.get_context("spawn")
-            )
+        self._started()
         total, done = sum(b.size for b in batches), 0
         pending = {}
         queue = list(enumerate(batches))[::-1]
@@ -120,6 +156,53 @@ class ProcessExecutor:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
+
+
+# Below this many runs the second core saves little (a few seconds of engine time at most) and
+# starting workers costs up to ~1 s each when they must be spawned (each imports flywheel).
+AUTO_MIN_RUNS = 4000
+
+
+class AutoExecutor:
+    """Local processes for large experiments, this process for small ones (the CLI default).
+
+    Each `map` runs on a `ProcessExecutor` of `workers` processes (default: every CPU) when
+    there are at least two batches, at least `min_runs` runs and more than one worker; else
+    sequentially. The choice never changes the numbers: batches are fixed by the experiment.
+    Workers may be spawned (see `default_start_method`), and a spawned worker re-imports the
+    main script: a script using it needs the `if __name__ == "__main__":` guard, which is why
+    Python's default (`executor=None`) stays sequential.
+    """
+
+    def __init__(self, workers: int | None = None, min_runs: int = AUTO_MIN_RUNS) -> None:
+        self.workers = max(1, int(workers or os.cpu_count() or 1))
+        self.min_runs = min_runs
+        self._processes: ProcessExecutor | None = None
+
+    def uses_processes(self, batches: Sequence[Batch]) -> bool:
+        """True when `map(batches)` would run them in worker processes."""
+        runs = sum(b.size for b in batches)
+        return self.workers > 1 and len(batches) > 1 and runs >= self.min_runs
+
+    def map(
+        self, batches: Sequence[Batch], progress: Progress | None = None
+    ) -> Iterator[tuple[int, Any]]:
+        if not self.uses_processes(batches):
+            return SequentialExecutor().map(batches, progress)
+        if self._processes is None:
+            self._processes = ProcessExecutor(self.workers)
+        return self._processes.map(batches, progress)
+
+    @property
+    def processes(self) -> ProcessExecutor | None:
+        """The worker processes, once a large experiment has started them."""
+        return self._processes
+
+    def close(self) -> None:
+        """Shut the worker processes down, if any were started."""
+        if self._processes is not None:
+            self._processes.close()
+            self._processes = None
 
 
 class DaskExecutor:
@@ -182,15 +265,18 @@ class DaskExecutor:
             self._cluster = None
 
 
-EXECUTORS = ("local", "processes", "dask")
+EXECUTORS = ("auto", "local", "processes", "dask")
 
 
 def make_executor(
     kind: str = "local", workers: int | None = None, scheduler: str | None = None
 ) -> Executor:
-    """An executor by name: "local" (sequential), "processes" or "dask"."""
+    """An executor by name: "auto" (processes for large runs), "local" (sequential),
+    "processes" or "dask"."""
     if scheduler and kind != "dask":
         raise ValueError("a scheduler address needs executor 'dask'")
+    if kind == "auto":
+        return AutoExecutor(workers)
     if kind == "local":
         return SequentialExecutor()
     if kind == "processes":
@@ -208,6 +294,25 @@ def run_in_order(
     for index, result in (executor or SequentialExecutor()).map(batches, progress):
         results[index] = result
     return results
+
+
+TARGET_CHUNK = 2000  # runs per lockstep batch where the engine is cheapest per run
+
+
+def auto_chunk_size(runs: int) -> int:
+    """Runs (replications) per batch: about `TARGET_CHUNK`, in a multiple of 4 equal batches
+    when more than one.
+
+    The engine's cost per replication falls with the batch size up to about 2000 (its per-week
+    Python overhead is amortised, and week rows of >= 4 MiB get transparent huge pages), while
+    a batch holds ~80 outputs x weeks x chunk float64 (2000 x 520 weeks: 650 MB per worker).
+    A multiple of 4 chunks keeps 2 or 4 workers evenly loaded (10 000 -> 8 chunks of 1250).
+    Depends on `runs` only, so the numbers never depend on the executor.
+    """
+    chunks = -(-runs // TARGET_CHUNK)
+    if chunks > 1:
+        chunks = -(-chunks // 4) * 4
+    return -(-runs // chunks)
 
 
 def chunk_ids(first: int, count: int, chunk_size: int) -> list[npt.NDArray[np.int64]]:

@@ -1,9 +1,10 @@
 """Monte Carlo: many replications of one scenario, streamed in chunks.
 
-Replications 0 .. n-1 are cut into chunks of `chunk_size` (boundaries depend only on n and
-`chunk_size`). Each chunk runs as one lockstep batch where the executor puts it and comes back
-reduced to (a) per-week sums of every output, in float64, and (b) the per-week values of the
-outputs whose quantiles were asked for, stored as float32 (or float64 with `exact=True`).
+Replications 0 .. n-1 are cut into chunks of `chunk_size` (by default `auto_chunk_size(n)`,
+about 2000; boundaries depend only on n and `chunk_size`). Each chunk runs as one lockstep batch
+where the executor puts it and comes back reduced to (a) per-week sums of every output, in
+float64, and (b) the per-week values of the outputs whose quantiles were asked for,
+week-major, stored as float32 (or float64 with `exact=True`).
 
 - Means are exact: float64 sums added chunk by chunk in chunk order, divided by n.
 - Quantiles are exact order statistics (numpy's default linear interpolation) of the stored
@@ -12,13 +13,19 @@ outputs whose quantiles were asked for, stored as float32 (or float64 with `exac
   `Results.quantiles()`. Only the requested outputs are kept, in memory below
   `memmap_bytes` and in a temporary memory-mapped file above it, so 100 000 replications never
   hold every series. `keep_all=True` also keeps every series in float64 (and returns Results).
+
+The kept values are week-major, (outputs, weeks, replications): a week's replications are one
+contiguous row, so a chunk lands as row segments and the quantile pass sorts whole rows and
+reads the order statistics off them (about 4x faster than `np.quantile`'s partition of
+unsorted data, and the same numbers). With local worker processes the workers write their
+chunks into the kept file and then share the quantile pass, one output each at a time.
 """
 
 from __future__ import annotations
 
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,11 +33,14 @@ import numpy as np
 import numpy.typing as npt
 
 from flywheel.experiments.executors import (
+    AutoExecutor,
     Batch,
     Executor,
+    ProcessExecutor,
     Progress,
     SequentialExecutor,
     Series,
+    auto_chunk_size,
     chunk_ids,
 )
 from flywheel.experiments.outcomes import output_names
@@ -56,20 +66,40 @@ DEFAULT_OUTPUTS = (
     "queue_wait_hours",
     "prime_members",
 )
-DEFAULT_CHUNK = 1000
 MEMMAP_BYTES = 512 * 2**20  # above this the kept values go to a temporary file
 
 
 @dataclass(frozen=True)
 class _Reducer:
+    """Chunk -> float64 per-week sums of every output, and the kept outputs' values as one
+    (outputs, weeks, chunk) array of `dtype` (week-major: the engine's own row layout).
+
+    With `kept_file` (local worker processes only) the kept values are written straight into
+    that (outputs, weeks, replications) memory-mapped file, at the chunk's columns, and not
+    returned: pickling them through a pipe cost ~0.1 s of CPU per 1250-replication chunk.
+    """
+
     outputs: tuple[str, ...]
     dtype: str
     keep_all: bool
+    kept_file: str | None = None
+    replications: int = 0  # columns of the kept file
+    first_replication: int = 0  # replication id of its column 0
 
     def __call__(self, series: Series, batch: Batch) -> dict[str, Any]:
+        weeks = next(iter(series.values())).shape[1]
+        shape = (len(self.outputs), weeks, self.replications)
+        if self.kept_file is not None:
+            start = int(batch.ids[0]) - self.first_replication  # chunk ids are contiguous
+            file = np.memmap(self.kept_file, dtype=self.dtype, mode="r+", shape=shape)
+            kept = file[:, :, start : start + batch.size]
+        else:
+            kept = np.empty((len(self.outputs), weeks, batch.size), dtype=self.dtype)
+        for row, name in enumerate(self.outputs):
+            kept[row] = series[name].T  # contiguous rows of the engine's week-major record
         return {
             "sums": {name: values.sum(axis=0) for name, values in series.items()},
-            "kept": {name: series[name].astype(self.dtype) for name in self.outputs},
+            "kept": None if self.kept_file is not None else kept,
             "all": series if self.keep_all else None,
         }
 
@@ -119,7 +149,7 @@ def monte_carlo(
     *,
     outputs: Sequence[str] | str | None = None,
     quantiles: Sequence[float] = QUANTILES,
-    chunk_size: int = DEFAULT_CHUNK,
+    chunk_size: int | None = None,
     executor: Executor | None = None,
     keep_all: bool = False,
     exact: bool = False,
@@ -131,7 +161,9 @@ def monte_carlo(
     """Run `replications` replications in chunks; return means and per-week quantiles.
 
     `outputs` picks the outputs whose quantiles are computed (default `DEFAULT_OUTPUTS`;
-    "all" or every name is allowed); means cover every output.
+    "all" or every name is allowed); means cover every output. `chunk_size` None means
+    `auto_chunk_size(replications)`. Large runs want `executor=make_executor("auto")` (local
+    processes; the `flywheel mc` default); `None` runs sequentially in this process.
     """
     if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
         raise ValueError(f"replications = {replications!r} must be a whole number >= 1")
@@ -149,26 +181,49 @@ def monte_carlo(
     reducer = _Reducer(names, dtype, keep_all)
     batches = [
         Batch(scenario, seed, ids, reducer)
-        for ids in chunk_ids(first_replication, replications, chunk_size)
+        for ids in chunk_ids(
+            first_replication, replications, chunk_size or auto_chunk_size(replications)
+        )
     ]
     weeks = scenario.horizon_weeks
+    runner = executor or SequentialExecutor()
+    shared = _in_local_processes(runner, batches)
     with tempfile.TemporaryDirectory(dir=work_dir, prefix="flywheel-mc-") as folder:
-        kept = _allocate(names, replications, weeks, np.dtype(dtype), memmap_bytes, Path(folder))
+        kept = _allocate(
+            len(names), weeks, replications, np.dtype(dtype), 0 if shared else memmap_bytes, folder
+        )
+        if shared:  # workers on this machine write into the kept file themselves
+            reducer = replace(
+                reducer,
+                kept_file=str(kept.filename),
+                replications=replications,
+                first_replication=first_replication,
+            )
+            batches = [replace(batch, reduce=reducer) for batch in batches]
         sums: dict[str, npt.NDArray[np.float64]] = {}
         chunk_sums: list[dict[str, Any] | None] = [None] * len(batches)
         full: list[Series | None] = [None] * len(batches)
         offsets = np.cumsum([0] + [b.size for b in batches])
-        for index, result in (executor or SequentialExecutor()).map(batches, progress):
-            rows = slice(offsets[index], offsets[index + 1])
-            for name in names:
-                kept[name][rows] = result["kept"][name]
+        for index, result in runner.map(batches, progress):
+            if result["kept"] is not None:
+                kept[:, :, offsets[index] : offsets[index + 1]] = result["kept"]
             chunk_sums[index] = result["sums"]  # added in chunk order below: executor-invariant
             full[index] = result["all"]
+            del result  # the chunk's kept values are copied: free them before the next arrives
         for part in chunk_sums:
             for name, values in (part or {}).items():
                 sums[name] = values.copy() if name not in sums else sums[name] + values
         means = {name: total / replications for name, total in sums.items()}
-        table = {name: _column_quantiles(kept[name], levels) for name in names}
+        workers = _local_processes(runner) if shared else None
+        if workers is not None:  # the idle workers read the file: one output each at a time
+            path, shape = str(kept.filename), kept.shape
+            tables = workers.starmap(
+                _file_row_quantiles,
+                [(path, shape, dtype, row, levels) for row in range(len(names))],
+            )
+        else:
+            tables = [_row_quantiles(kept[row], levels) for row in range(len(names))]
+        table = dict(zip(names, tables, strict=True))
         del kept
     results = None
     if keep_all:
@@ -181,33 +236,80 @@ def monte_carlo(
     return MonteCarlo(scenario, seed, replications, means, table, levels, results)
 
 
-def _allocate(
-    names: tuple[str, ...],
-    replications: int,
-    weeks: int,
-    dtype: np.dtype,
-    memmap_bytes: int,
-    folder: Path,
-) -> dict[str, npt.NDArray[Any]]:
-    """One (replications, weeks) array per kept output; memory-mapped when large."""
-    total = len(names) * replications * weeks * dtype.itemsize
-    if total <= memmap_bytes:
-        return {name: np.empty((replications, weeks), dtype=dtype) for name in names}
-    return {
-        name: np.memmap(
-            folder / f"{index}.bin", dtype=dtype, mode="w+", shape=(replications, weeks)
-        )
-        for index, name in enumerate(names)
-    }
+def _local_processes(executor: Executor) -> ProcessExecutor | None:
+    """The local worker processes `executor` has started, if any."""
+    if isinstance(executor, AutoExecutor):
+        return executor.processes
+    return executor if isinstance(executor, ProcessExecutor) else None
 
 
-def _column_quantiles(
-    values: npt.NDArray[Any], levels: tuple[float, ...], block_weeks: int = 64
+def _file_row_quantiles(
+    path: str, shape: tuple[int, ...], dtype: str, row: int, levels: tuple[float, ...]
 ) -> npt.NDArray[np.float64]:
-    """(len(levels), weeks) quantiles over axis 0, a block of weeks at a time (bounded memory)."""
-    weeks = values.shape[1]
+    """`_row_quantiles` of output `row` of the kept file (runs in a worker process)."""
+    return _row_quantiles(np.memmap(path, dtype=dtype, mode="r", shape=shape)[row], levels)
+
+
+def _in_local_processes(executor: Executor, batches: Sequence[Batch]) -> bool:
+    """True when `executor` runs `batches` in worker processes on this machine (which can
+    write into a file here); Dask workers may be elsewhere, so they return their values."""
+    if isinstance(executor, AutoExecutor):
+        return executor.uses_processes(batches)
+    return isinstance(executor, ProcessExecutor)
+
+
+def _allocate(
+    outputs: int, weeks: int, replications: int, dtype: np.dtype, memmap_bytes: int, folder: str
+) -> npt.NDArray[Any]:
+    """The (outputs, weeks, replications) kept values; a temporary memory map when large."""
+    shape = (outputs, weeks, replications)
+    if outputs * weeks * replications * dtype.itemsize <= memmap_bytes:
+        return np.empty(shape, dtype=dtype)
+    return np.memmap(Path(folder) / "kept.bin", dtype=dtype, mode="w+", shape=shape)
+
+
+def _row_quantiles(
+    values: npt.NDArray[Any], levels: tuple[float, ...], block_bytes: int = 64 * 2**20
+) -> npt.NDArray[np.float64]:
+    """(len(levels), weeks) quantiles of each week's row of a (weeks, replications) array,
+    equal to `np.quantile(values, levels, axis=1)` (tested bit for bit).
+
+    A block of weeks at a time (at most `block_bytes`, so a memory-mapped array is never read
+    whole) is copied and sorted along its rows (numpy's vectorised sort), and the quantiles are
+    read off the sorted rows: 520 weeks x 10 000 float32 values took 28 ms here, where
+    `np.quantile`'s partition of the unsorted rows took 120 ms.
+    """
+    weeks, replications = values.shape
+    step = max(1, block_bytes // max(1, replications * values.itemsize))
     out = np.empty((len(levels), weeks))
-    for start in range(0, weeks, block_weeks):
-        block = np.asarray(values[:, start : start + block_weeks])
-        out[:, start : start + block_weeks] = np.quantile(block, levels, axis=0)
+    for start in range(0, weeks, step):
+        block = np.array(values[start : start + step])  # a copy: the kept values stay intact
+        block.sort(axis=1)
+        out[:, start : start + step] = _sorted_quantiles(block, levels)
+    return out
+
+
+def _sorted_quantiles(rows: npt.NDArray[Any], levels: tuple[float, ...]) -> npt.NDArray[Any]:
+    """`np.quantile(rows, levels, axis=1)` (method "linear") of rows already sorted ascending.
+
+    The same arithmetic as numpy's: virtual index (n - 1) q, its floor and the next order
+    statistic (the last one when the index reaches n - 1), and numpy's two-sided lerp in float64
+    (`lower + d t`, or `upper - d (1 - t)` for t >= 0.5, with d = upper - lower in the rows'
+    dtype); a row holding a NaN (sorted last) gives NaN, as in numpy.
+    """
+    n = rows.shape[1]
+    virtual = (n - 1) * np.asarray(levels, dtype=np.float64)
+    previous = np.floor(virtual)
+    following = previous + 1
+    above = virtual >= n - 1  # the largest value (numpy takes index -1 for both neighbours)
+    previous[above] = following[above] = -1
+    gamma = (virtual - previous)[:, None]
+    lower = rows[:, previous.astype(np.intp)].T
+    upper = rows[:, following.astype(np.intp)].T
+    difference = upper - lower
+    out = lower + difference * gamma
+    np.subtract(upper, difference * (1 - gamma), out=out, where=gamma >= 0.5)
+    nan_rows = np.isnan(rows[:, -1])
+    if nan_rows.any():
+        out[:, nan_rows] = np.nan
     return out

@@ -22,7 +22,14 @@ import numpy as np
 import numpy.typing as npt
 
 from flywheel.catalogue import parameter_table
-from flywheel.experiments.executors import Batch, Executor, Progress, Series, run_in_order
+from flywheel.experiments.executors import (
+    Batch,
+    Executor,
+    Progress,
+    Series,
+    auto_chunk_size,
+    run_in_order,
+)
 from flywheel.experiments.outcomes import Outcome, output_names, yearly, years_in
 from flywheel.experiments.sweep import resolve_lever
 from flywheel.scenario import Scenario
@@ -164,30 +171,31 @@ def model_evaluator(
     *,
     replications: int = 1,
     seed: int = 0,
-    chunk_size: int = 2000,
+    chunk_size: int | None = None,
     executor: Executor | None = None,
     progress: Progress | None = None,
 ) -> Callable[[Array], Array]:
     """X (samples, levers) -> (samples, 1 + years): the outcome and the output per model year,
-    each averaged over replications 0 .. replications-1 (common random numbers)."""
+    each averaged over replications 0 .. replications-1 (common random numbers).
+
+    `chunk_size` None means `auto_chunk_size(runs)` (22 528 runs: 12 batches of 1878, the last
+    1870, so two or four workers finish together)."""
     reducer = _OutcomeReducer(outcome)
     names = problem["names"]
 
     def evaluate(x: Array) -> Array:
         points = np.repeat(np.asarray(x, dtype=np.float64), replications, axis=0)
         ids = np.tile(np.arange(replications, dtype=np.int64), x.shape[0])
+        size = chunk_size or auto_chunk_size(ids.size)  # a run's outcome never depends on it
         batches = [
             Batch(
                 scenario,
                 seed,
-                ids[start : start + chunk_size],
+                ids[start : start + size],
                 reducer,
-                {
-                    name: points[start : start + chunk_size, column]
-                    for column, name in enumerate(names)
-                },
+                {name: points[start : start + size, column] for column, name in enumerate(names)},
             )
-            for start in range(0, ids.size, chunk_size)
+            for start in range(0, ids.size, size)
         ]
         values = np.concatenate(run_in_order(executor, batches, progress))
         return values.reshape(x.shape[0], replications, -1).mean(axis=1)
@@ -206,7 +214,7 @@ def sensitivity(
     replications: int = 1,
     seed: int = 0,
     second_order: bool = False,
-    chunk_size: int = 2000,
+    chunk_size: int | None = None,
     executor: Executor | None = None,
     progress: Progress | None = None,
 ) -> pd.DataFrame:

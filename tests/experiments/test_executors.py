@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from flywheel.experiments import (
+    AutoExecutor,
     DaskExecutor,
     ProcessExecutor,
     SequentialExecutor,
@@ -51,13 +52,15 @@ def reference(short, tmp_path_factory):
     return _experiments(short, SequentialExecutor(), tmp_path_factory.mktemp("seq") / "s")
 
 
-@pytest.mark.parametrize("kind", ["processes-2", "dask-2"])
+@pytest.mark.parametrize("kind", ["processes-spawn-2", "processes-fork-2", "auto-2", "dask-2"])
 def test_same_bytes_on_every_executor(short, reference, tmp_path, kind):
-    name, workers = kind.split("-")
+    name, *method, workers = kind.split("-")
     if name == "dask":  # threads in one process: a LocalCluster that is light on 2 cores
         executor = DaskExecutor(int(workers), processes=False)
+    elif name == "auto":  # processes from 2 runs on: every experiment below uses them
+        executor = AutoExecutor(int(workers), min_runs=2)
     else:
-        executor = ProcessExecutor(int(workers))
+        executor = ProcessExecutor(int(workers), start_method=method[0])
     try:
         mc, frame, knock = _experiments(short, executor, tmp_path / "s")
     finally:
@@ -70,6 +73,20 @@ def test_same_bytes_on_every_executor(short, reference, tmp_path, kind):
     assert frame.equals(ref_frame)
     for cut, values in ref_knock.outcomes.items():
         np.testing.assert_array_equal(knock.outcomes[cut], values)
+
+
+def test_auto_executor_uses_processes_only_for_large_runs(short):
+    from flywheel.experiments.executors import Batch, chunk_ids
+
+    def batches(runs, chunk):
+        return [Batch(short, 0, ids, len) for ids in chunk_ids(0, runs, chunk)]
+
+    auto = make_executor("auto", 2)
+    assert isinstance(auto, AutoExecutor)
+    assert auto.uses_processes(batches(10_000, 1250))
+    assert not auto.uses_processes(batches(1000, 250))  # too small to pay for the start-up
+    assert not auto.uses_processes(batches(10_000, 10_000))  # one batch: nothing to share
+    assert not AutoExecutor(1).uses_processes(batches(10_000, 1250))
 
 
 def test_make_executor_checks_its_input():
