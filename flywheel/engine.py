@@ -97,7 +97,7 @@ def _weekly(
     """The lockstep process: one `advance_week` for all replications per time unit."""
     weeks = scenario.horizon_weeks
     cut = frozenset(scenario.knockouts)
-    calendar = _Calendar(env, state)
+    calendar = _Calendar(env, state, weeks, state.market.size)
     reference = None
     for week in range(weeks):
         exogenous = Exogenous(
@@ -158,45 +158,57 @@ class _Calendar:
     """Discrete events due at future weeks, one SimPy event per due week.
 
     FC openings, hire arrivals and outage repairs of all replications that fall due in the
-    same week share one scheduled SimPy event, whose callback applies each of them to the
-    replications it concerns. An event due at week t was scheduled before the weekly step's
-    own timeout for week t, so it is in force during week t.
+    same week share one scheduled SimPy event, whose callback applies them to the replications
+    they concern. What falls due is kept dense, one (weeks, R) array per kind of move, so that
+    scheduling a week's orders with their own lead times is one scatter, not a loop over the
+    distinct delays. An event due at week t was scheduled before the weekly step's own timeout
+    for week t, so it is in force during week t. Moves due at or after the horizon never fire
+    (the run ends first) and are not kept.
     """
 
-    def __init__(self, env: simpy.Environment, state: State) -> None:
+    def __init__(self, env: simpy.Environment, state: State, weeks: int, replications: int):
         self.env = env
         self.state = state
-        self.due: dict[int, list[tuple[str, str, Any, Array]]] = {}
-
-    def add(self, delay: int, increase: str, decrease: str, rows: Any, count: Array) -> None:
-        """In `delay` weeks, move `count` from state.`decrease` to state.`increase` in `rows`."""
-        week = int(self.env.now) + delay
-        if week not in self.due:
-            self.due[week] = []
-            self.env.timeout(delay).callbacks.append(lambda _event, week=week: self._fire(week))
-        self.due[week].append((increase, decrease, rows, count))
-
-    def _fire(self, week: int) -> None:
-        for increase, decrease, rows, count in self.due.pop(week):
-            if increase:
-                getattr(self.state, increase)[rows] += count
-            if decrease:
-                # Every decreased attribute is a stock: no rounding residue below zero.
-                stock = getattr(self.state, decrease)
-                stock[rows] = np.maximum(stock[rows] - count, 0.0)
+        self.weeks = weeks
+        self.replications = replications
+        self.due: dict[tuple[str, str], Array] = {}  # (increase, decrease) -> (weeks, R) counts
+        self.is_week_scheduled = np.zeros(weeks, dtype=bool)
 
     def schedule(self, values: Array, delays: Array, increase: str, decrease: str) -> None:
-        """For every replication with values > 0, schedule the move after its own delay."""
-        whole_all = np.maximum(1, np.round(delays).astype(np.int64))
-        if whole_all.min() == whole_all.max():  # one delay for all: no need to pick rows
-            if values.max() > 0:
-                self.add(int(whole_all[0]), increase, decrease, slice(None), values.copy())
+        """For every replication with values > 0, schedule the move after its own delay.
+
+        In `delay` whole weeks (at least 1), `values` move from state.`decrease` to
+        state.`increase` (either may be "" for a flow from or to outside the stocks).
+        """
+        now = int(self.env.now)
+        due_weeks = now + np.maximum(1, np.round(delays).astype(np.int64))
+        rows = np.flatnonzero((values > 0) & (due_weeks < self.weeks))
+        if rows.size == 0:
             return
-        active = np.flatnonzero(values > 0)
-        whole = whole_all[active]
-        for delay in np.unique(whole):
-            rows = active[whole == delay]
-            self.add(int(delay), increase, decrease, rows, values[rows].copy())
+        due = self.due.get((increase, decrease))
+        if due is None:
+            due = self.due[(increase, decrease)] = np.zeros((self.weeks, self.replications))
+        weeks = due_weeks[rows]
+        due[weeks, rows] += values[rows]  # one entry per row: no repeated index in the scatter
+        first = weeks[0]
+        new_weeks = [first] if (weeks == first).all() else np.unique(weeks)
+        for week in new_weeks:
+            if not self.is_week_scheduled[week]:
+                self.is_week_scheduled[week] = True
+                self.env.timeout(int(week) - now).callbacks.append(
+                    lambda _event, week=int(week): self._fire(week)
+                )
+
+    def _fire(self, week: int) -> None:
+        for (increase, decrease), due in self.due.items():
+            count = due[week]
+            if increase:
+                setattr(self.state, increase, getattr(self.state, increase) + count)
+            if decrease:
+                # Every decreased attribute is a stock: no rounding residue below zero.
+                setattr(
+                    self.state, decrease, np.maximum(getattr(self.state, decrease) - count, 0.0)
+                )
 
 
 def _scenario_event(
