@@ -11,8 +11,8 @@ force during week t.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable, Collection, Iterator
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -39,6 +39,46 @@ LEAD_TIME_DRAWS = 64  # FC orders with their own lead-time draw; later orders re
 Array = npt.NDArray[np.float64]
 
 
+class Recorder(Protocol):
+    """Takes every week's outputs as the run goes (each of shape (R,), valid only during the
+    call: copy what is kept); `stream_batch` returns its `finish()`."""
+
+    def write(self, week: int, outputs: dict[str, Array]) -> None: ...
+
+    def finish(self) -> Any: ...
+
+
+class SeriesRecorder:
+    """Keeps every output (or only those in `keep`) of every week: `finish()` gives
+    {output: (R, weeks) array}.
+
+    Rows are written week-major (one contiguous row per output and week); the series are the
+    transposed views.
+    """
+
+    def __init__(self, weeks: int, keep: Collection[str] | None = None) -> None:
+        self.weeks = weeks
+        self.keep = None if keep is None else frozenset(keep)
+        self.rows: dict[str, Array] = {}
+
+    def write(self, week: int, outputs: dict[str, Array]) -> None:
+        if not self.rows:
+            for name, values in outputs.items():
+                if self.keep is None or name in self.keep:
+                    self.rows[name] = np.empty((self.weeks, values.size))
+        for name, rows in self.rows.items():
+            rows[week] = outputs[name]
+
+    def finish(self) -> dict[str, Array]:
+        series = {name: rows.T for name, rows in self.rows.items()}
+        # The finished SimPy environment is a reference cycle (calendar callbacks -> env)
+        # that still reaches this recorder: empty it, so the arrays are freed when the caller
+        # drops the series rather than at the next full garbage collection (chunks piled up
+        # in Monte Carlo).
+        self.rows = {}
+        return series
+
+
 def run_batch(
     scenario: Scenario,
     replication_ids: npt.ArrayLike,
@@ -51,6 +91,21 @@ def run_batch(
     `lever_overrides` gives per-replication lever values (shape (R,)) for sweeps and sensitivity
     runs. Replication k's numbers depend only on (scenario, overrides of k, seed, k).
     """
+    recorder = SeriesRecorder(scenario.horizon_weeks)
+    return stream_batch(scenario, replication_ids, seed, recorder, lever_overrides, progress)
+
+
+def stream_batch(
+    scenario: Scenario,
+    replication_ids: npt.ArrayLike,
+    seed: int,
+    recorder: Recorder,
+    lever_overrides: dict[str, npt.ArrayLike] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Any:
+    """As `run_batch`, but every week's outputs go to `recorder` as they are computed, and
+    `recorder.finish()` is returned: a reducer that keeps only sums or a few outputs needs
+    no memory for the whole series (Monte Carlo streams this way)."""
     ids = np.atleast_1d(np.asarray(replication_ids, dtype=np.int64))
     replications, weeks = ids.size, scenario.horizon_weeks
     state = initial_state(scenario, replications)
@@ -60,16 +115,9 @@ def run_batch(
     env = simpy.Environment()
     for event in scenario.events:
         env.process(_scenario_event(env, event, scenario.event_week(event), state, params))
-    records: dict[str, Array] = {}
-    env.process(_weekly(env, scenario, state, params, noise, months, records, progress))
+    env.process(_weekly(env, scenario, state, params, noise, months, recorder, progress))
     env.run(until=weeks)
-    # Recorded week-major for fast row writes; the transposed views are (replication, week).
-    series = {name: rows.T for name, rows in records.items()}
-    # The finished SimPy environment is a reference cycle (calendar callbacks -> env) that
-    # still reaches `records`: empty it, so the arrays are freed when the caller drops the
-    # series rather than at the next full garbage collection (chunks piled up in Monte Carlo).
-    records.clear()
-    return series
+    return recorder.finish()
 
 
 def _draw_noise(
@@ -91,7 +139,7 @@ def _weekly(
     params: dict[str, Array],
     noise: dict[str, Array],
     months: npt.NDArray[np.int64],
-    records: dict[str, Array],
+    recorder: Recorder,
     progress: Callable[[int, int], None] | None,
 ) -> Iterator[Any]:
     """The lockstep process: one `advance_week` for all replications per time unit."""
@@ -116,11 +164,7 @@ def _weekly(
             lead_time_normals=noise["lead_times"],
         )
         outputs, decisions, reference = advance_week(state, params, reference, exogenous, cut)
-        if not records:
-            for name, values in outputs.items():
-                records[name] = np.empty((weeks, values.size))
-        for name, values in outputs.items():
-            records[name][week] = values
+        recorder.write(week, outputs)
         # FC orders open after their own lead time; hires join after the hiring delay;
         # centres knocked out by a random outage come back after the outage duration.
         calendar.schedule(

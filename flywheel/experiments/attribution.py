@@ -54,6 +54,11 @@ MAX_SHAPLEY_RUNS = 2_000_000
 class _OutcomeOnly:
     outcome: Outcome
 
+    @property
+    def outputs_needed(self) -> tuple[str, ...]:
+        """The one output the outcome reads: the engine records no other."""
+        return (self.outcome.output,)
+
     def __call__(self, series: Series, batch: Batch) -> Array:
         return self.outcome.values(series)
 

@@ -24,7 +24,7 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from flywheel.engine import run_batch
+from flywheel.engine import SeriesRecorder, stream_batch
 from flywheel.scenario import Scenario
 
 Progress = Callable[[int, int], None]
@@ -50,9 +50,21 @@ class Batch:
 
 
 def run_one(batch: Batch) -> Any:
-    """Simulate one batch and return its reduced result (runs in a worker)."""
-    series = run_batch(batch.scenario, batch.ids, batch.seed, batch.overrides)
-    return batch.reduce(series, batch)
+    """Simulate one batch and return its reduced result (runs in a worker).
+
+    A reducer with a `recorder(batch)` method that returns a `Recorder` takes the outputs
+    week by week as they are computed (`stream_batch`), so the batch's whole series is never
+    held; otherwise (or when it returns None) the reducer gets the series at the end: every
+    output, or only those its `outputs_needed` attribute names (if it has one).
+    """
+    start = getattr(batch.reduce, "recorder", None)
+    recorder = start(batch) if start is not None else None
+    if recorder is None:
+        needed = getattr(batch.reduce, "outputs_needed", None)
+        recorder = SeriesRecorder(batch.scenario.horizon_weeks, needed)
+        series = stream_batch(batch.scenario, batch.ids, batch.seed, recorder, batch.overrides)
+        return batch.reduce(series, batch)
+    return stream_batch(batch.scenario, batch.ids, batch.seed, recorder, batch.overrides)
 
 
 class Executor(Protocol):

@@ -86,21 +86,61 @@ class _Reducer:
     replications: int = 0  # columns of the kept file
     first_replication: int = 0  # replication id of its column 0
 
-    def __call__(self, series: Series, batch: Batch) -> dict[str, Any]:
-        weeks = next(iter(series.values())).shape[1]
-        shape = (len(self.outputs), weeks, self.replications)
+    def kept_values(self, batch: Batch, weeks: int) -> npt.NDArray[Any]:
+        """Where this chunk's kept values go: its columns of the kept file, or a new array."""
         if self.kept_file is not None:
+            shape = (len(self.outputs), weeks, self.replications)
             start = int(batch.ids[0]) - self.first_replication  # chunk ids are contiguous
             file = np.memmap(self.kept_file, dtype=self.dtype, mode="r+", shape=shape)
-            kept = file[:, :, start : start + batch.size]
-        else:
-            kept = np.empty((len(self.outputs), weeks, batch.size), dtype=self.dtype)
+            return file[:, :, start : start + batch.size]
+        return np.empty((len(self.outputs), weeks, batch.size), dtype=self.dtype)
+
+    def recorder(self, batch: Batch) -> _ChunkRecorder | None:
+        """Streams the chunk week by week (`executors.run_one`); None with `keep_all`, which
+        needs the whole series."""
+        if self.keep_all:
+            return None
+        return _ChunkRecorder(self, batch, self.kept_values(batch, batch.scenario.horizon_weeks))
+
+    def __call__(self, series: Series, batch: Batch) -> dict[str, Any]:
+        """The same reduction of a whole chunk's series (with `keep_all`)."""
+        weeks = next(iter(series.values())).shape[1]
+        kept = self.kept_values(batch, weeks)
         for row, name in enumerate(self.outputs):
             kept[row] = series[name].T  # contiguous rows of the engine's week-major record
         return {
             "sums": {name: values.sum(axis=0) for name, values in series.items()},
             "kept": None if self.kept_file is not None else kept,
             "all": series if self.keep_all else None,
+        }
+
+
+class _ChunkRecorder:
+    """One chunk's reduction, a week at a time: the week's sum of every output over the
+    chunk's replications (float64; the same numbers as summing the whole series) and the kept
+    outputs' values. Holds (outputs, weeks) sums, never the chunk's series."""
+
+    def __init__(self, reducer: _Reducer, batch: Batch, kept: npt.NDArray[Any]) -> None:
+        self.reducer = reducer
+        self.kept = kept
+        self.weeks = batch.scenario.horizon_weeks
+        self.names: tuple[str, ...] = ()
+        self.sums = np.empty((0, 0))
+
+    def write(self, week: int, outputs: dict[str, npt.NDArray[np.float64]]) -> None:
+        if not self.names:
+            self.names = tuple(outputs)
+            self.sums = np.empty((len(self.names), self.weeks))
+        np.stack(list(outputs.values())).sum(axis=1, out=self.sums[:, week])
+        for row, name in enumerate(self.reducer.outputs):
+            self.kept[row, week] = outputs[name]
+
+    def finish(self) -> dict[str, Any]:
+        in_file = self.reducer.kept_file is not None
+        return {
+            "sums": dict(zip(self.names, self.sums, strict=True)),
+            "kept": None if in_file else self.kept,
+            "all": None,
         }
 
 

@@ -159,6 +159,11 @@ class _OutcomeReducer:
 
     outcome: Outcome
 
+    @property
+    def outputs_needed(self) -> tuple[str, ...]:
+        """The one output the outcome reads: the engine records no other."""
+        return (self.outcome.output,)
+
     def __call__(self, series: Series, batch: Batch) -> Array:
         data = series[self.outcome.output]
         return np.column_stack([self.outcome.values(series), yearly(data, self.outcome.output)])

@@ -92,6 +92,11 @@ class _YearlyReducer:
     outputs: tuple[str, ...]
     replications: int
 
+    @property
+    def outputs_needed(self) -> tuple[str, ...]:
+        """The outputs the store keeps: the engine records no other."""
+        return self.outputs
+
     def __call__(self, series: Series, batch: Batch) -> pd.DataFrame:
         import pandas as pd
 

@@ -95,3 +95,26 @@ def test_make_executor_checks_its_input():
         make_executor("mpi")
     with pytest.raises(ValueError, match="scheduler"):
         make_executor("processes", scheduler="tcp://localhost:8786")
+
+
+def test_a_reducer_gets_only_the_outputs_it_needs(short):
+    """`outputs_needed` limits what the engine records for a batch to those outputs, with the
+    same values as the full series."""
+    from dataclasses import dataclass
+
+    from flywheel.engine import run_batch
+    from flywheel.experiments.executors import Batch, run_one
+
+    @dataclass(frozen=True)
+    class Needs:
+        outputs_needed: tuple[str, ...] = ("customers", "orders")
+
+        def __call__(self, series, batch):
+            return series
+
+    ids = np.arange(3, dtype=np.int64)
+    got = run_one(Batch(short, 2, ids, Needs()))
+    assert set(got) == {"customers", "orders"}
+    full = run_batch(short, ids, 2)
+    for name in got:
+        np.testing.assert_array_equal(got[name], full[name])

@@ -80,3 +80,26 @@ def test_sorted_row_quantiles_equal_numpy_bit_for_bit(dtype):
         expected = np.quantile(values, levels, axis=1)
         assert got.dtype == expected.dtype
         np.testing.assert_array_equal(got, expected)
+
+
+def test_streamed_chunks_never_hold_the_whole_series(short, monkeypatch):
+    """Without keep_all a chunk is reduced week by week: no SeriesRecorder is ever built (so
+    memory does not grow with the chunk's weeks x outputs), and the numbers are the same."""
+    from flywheel.experiments import executors
+
+    reference = monte_carlo(short, 10, seed=3, outputs=OUTPUTS, chunk_size=4, keep_all=True)
+
+    class NoSeries:
+        def __init__(self, *args, **kwargs):
+            raise AssertionError("a Monte Carlo chunk recorded its whole series")
+
+    monkeypatch.setattr(executors, "SeriesRecorder", NoSeries)
+    streamed = monte_carlo(short, 10, seed=3, outputs=OUTPUTS, chunk_size=4)
+    for name in OUTPUTS:
+        np.testing.assert_array_equal(
+            streamed.quantile_values[name], reference.quantile_values[name]
+        )
+    for name, values in reference.means.items():
+        np.testing.assert_array_equal(streamed.means[name], values)
+    with pytest.raises(AssertionError, match="whole series"):
+        monte_carlo(short, 10, seed=3, outputs=OUTPUTS, chunk_size=4, keep_all=True)
