@@ -1,6 +1,7 @@
 """Command line: `flywheel run | validate | describe | plot` (also `python -m flywheel`).
 
-Exit codes: 0 success, 2 invalid input (one clear message, no traceback), 1 unexpected error.
+Exit codes: 0 success, 2 invalid input (one clear message, no traceback), 1 unexpected error,
+141 when the reader of stdout went away (`flywheel describe | head`), silently.
 Only this module maps errors to exit codes; the library raises typed errors.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -19,6 +21,7 @@ from flywheel.scenario import Scenario, ScenarioError, load_scenario, with_param
 from flywheel.schema import Initial, Levers, field_infos
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 128 + 13  # as if killed by SIGPIPE, like other Unix tools
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 
 
@@ -263,7 +266,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     _load_extra_commands()
     try:
         args = build_parser().parse_args(argv)
-        return COMMANDS[args.command](args)
+        status = COMMANDS[args.command](args)
+        sys.stdout.flush()  # a closed pipe shows up here, not at interpreter exit
+        return status
+    except BrokenPipeError:  # `flywheel describe | head`: the reader left; not a user error
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except (UsageError, ScenarioError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -276,6 +284,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def _load_extra_commands() -> None:

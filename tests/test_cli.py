@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -226,3 +227,20 @@ def test_plot_writes_a_png(cli: Cli, tmp_path: Path, short_toml: Path) -> None:
     assert main(["plot", str(short_toml), "--out", str(tmp_path / "x.pdf")]) == 2
     assert not (tmp_path / "x.pdf").exists()
     assert_no_temporary_files(tmp_path)
+
+
+def test_closed_stdout_pipe_is_not_an_input_error() -> None:
+    """`flywheel describe --json | head -1`: the reader leaves; no `error:` line, no exit 2."""
+    with subprocess.Popen(
+        [sys.executable, "-m", "flywheel", "describe", "--json"],
+        cwd=BASELINE.parent.parent,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()  # before the child writes: every write hits a closed pipe
+        stderr = process.stderr.read()
+        returncode = process.wait(timeout=120)
+    assert returncode == 141, (returncode, stderr)
+    assert stderr == "", stderr
