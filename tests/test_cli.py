@@ -244,3 +244,43 @@ def test_closed_stdout_pipe_is_not_an_input_error() -> None:
         returncode = process.wait(timeout=120)
     assert returncode == 141, (returncode, stderr)
     assert stderr == "", stderr
+
+
+@pytest.mark.parametrize("command", ["run", "plot"])
+def test_replications_beyond_memory_exit_2_before_simulating(
+    command: str,
+    tmp_path: Path,
+    short_toml: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Too many replications for the memory available: one line and exit 2, not a
+    MemoryError traceback (or the OOM killer) after minutes of simulating."""
+    import flywheel.cli
+
+    monkeypatch.setattr(flywheel.cli, "available_memory_bytes", lambda: 50 * 2**20)
+
+    def no_simulation(*args: object, **kwargs: object) -> None:
+        raise AssertionError("simulated although the run cannot fit in memory")
+
+    monkeypatch.setattr(flywheel, "simulate", no_simulation)
+    out = tmp_path / ("x.csv" if command == "run" else "x.png")
+    assert main([command, str(short_toml), "--replications", "1000", "--out", str(out)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("error: --replications 1000: ")
+    assert "GiB" in captured.err and "flywheel mc" in captured.err
+    assert len(captured.err.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_memory_error_is_one_line_not_a_traceback(
+    short_toml: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def out_of_memory(*args: object, **kwargs: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(flywheel, "simulate", out_of_memory)
+    assert main(["run", str(short_toml)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.startswith("error: out of memory")
+    assert "Traceback" not in captured.err
