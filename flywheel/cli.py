@@ -242,14 +242,14 @@ def _plot(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def check_out_path(path: Path, suffixes: tuple[str, ...]) -> None:
+def check_out_path(path: Path, suffixes: tuple[str, ...], flag: str = "--out") -> None:
     """Refuse an output path with the wrong suffix or in a missing folder (exit 2).
 
     Checked before simulating, so a typo costs no simulation time and writes nothing."""
     if path.suffix.lower() not in suffixes:
-        raise UsageError(f"--out {path}: expected a {' or '.join(suffixes)} file")
+        raise UsageError(f"{flag} {path}: expected a {' or '.join(suffixes)} file")
     if not path.parent.is_dir():
-        raise UsageError(f"--out {path}: folder {path.parent} does not exist")
+        raise UsageError(f"{flag} {path}: folder {path.parent} does not exist")
 
 
 # Peak memory of `run` per replication-week: ~80 float64 series, the tidy frame built from

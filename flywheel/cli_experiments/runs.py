@@ -11,6 +11,7 @@ from flywheel.cli import (
     EXIT_OK,
     UsageError,
     _positive_int,
+    check_out_path,
     extra_command,
     scenario_from_args,
     write_table,
@@ -43,6 +44,18 @@ def _mc_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--plot", type=Path, help="fan chart PNG")
 
 
+def _check_mc_paths(out: Path | None, plot: Path | None) -> None:
+    """Refuse bad --out / --plot paths before simulating (exit 2), like `run --out`: a typo
+    must not cost a long Monte Carlo run, nor create a tree of folders."""
+    if out is not None:
+        if out.exists() and not out.is_dir():
+            raise UsageError(f"--out {out}: exists and is not a folder")
+        if not out.parent.is_dir():
+            raise UsageError(f"--out {out}: folder {out.parent} does not exist")
+    if plot is not None:
+        check_out_path(plot, (".png",), flag="--plot")
+
+
 @extra_command(
     "mc", "Monte Carlo: per-week quantiles and means over many replications", _mc_arguments
 )
@@ -50,6 +63,7 @@ def _mc(args: argparse.Namespace) -> int:
     from flywheel.experiments import monte_carlo
 
     scenario = scenario_from_args(args)
+    _check_mc_paths(args.out, args.plot)
     outputs: Any = None
     if args.outputs:
         outputs = "all" if args.outputs == "all" else [o.strip() for o in args.outputs.split(",")]
@@ -66,7 +80,7 @@ def _mc(args: argparse.Namespace) -> int:
         )
     written = []
     if args.out is not None:
-        args.out.mkdir(parents=True, exist_ok=True)
+        args.out.mkdir(exist_ok=True)
         write_table(mc.quantiles(), args.out / "quantiles.parquet")
         write_table(mc.mean_frame(), args.out / "means.parquet")
         written += ["quantiles.parquet", "means.parquet"]
