@@ -46,14 +46,16 @@ def _mc_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _check_mc_paths(out: Path | None, plot: Path | None) -> None:
     """Refuse bad --out / --plot paths before simulating (exit 2), like `run --out`: a typo
-    must not cost a long Monte Carlo run, nor create a tree of folders."""
-    if out is not None:
-        if out.exists() and not out.is_dir():
-            raise UsageError(f"--out {out}: exists and is not a folder")
-        if not out.parent.is_dir():
-            raise UsageError(f"--out {out}: folder {out.parent} does not exist")
+    must not cost a long Monte Carlo run. `--out` folders (and their parents) are created
+    after the run, so `--plot` may go into one of them."""
+    if out is not None and out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: exists and is not a folder")
     if plot is not None:
-        check_out_path(plot, (".png",), flag="--plot")
+        made = out is not None and (plot.parent == out or plot.parent in out.parents)
+        if not made:
+            check_out_path(plot, (".png",), flag="--plot")
+        elif plot.suffix.lower() != ".png":
+            raise UsageError(f"--plot {plot}: expected a .png file")
 
 
 @extra_command(
@@ -80,7 +82,7 @@ def _mc(args: argparse.Namespace) -> int:
         )
     written = []
     if args.out is not None:
-        args.out.mkdir(exist_ok=True)
+        args.out.mkdir(parents=True, exist_ok=True)
         write_table(mc.quantiles(), args.out / "quantiles.parquet")
         write_table(mc.mean_frame(), args.out / "means.parquet")
         written += ["quantiles.parquet", "means.parquet"]

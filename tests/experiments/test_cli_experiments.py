@@ -140,7 +140,7 @@ def test_import_experiments_stays_light():
     [
         (["--plot", "{t}/fan.jpg"], "--plot {t}/fan.jpg: expected a .png file"),
         (["--plot", "{t}/missing/fan.png"], "--plot {t}/missing/fan.png: folder"),
-        (["--out", "{t}/missing/deeper"], "--out {t}/missing/deeper: folder"),
+        (["--out", "{t}/mc", "--plot", "{t}/missing/fan.png"], "--plot {t}/missing/fan.png"),
         (["--out", "{s}"], "exists and is not a folder"),
     ],
 )
@@ -159,3 +159,11 @@ def test_mc_bad_paths_are_refused_before_simulating(
     err = capsys.readouterr().err
     assert err.startswith("error: ") and needle.format(s=scenario, t=tmp_path) in err
     assert not (tmp_path / "missing").exists()
+
+
+def test_mc_plot_may_go_into_the_folder_out_creates(scenario, tmp_path):
+    """docs/experiments.md: `--out out/mc --plot out/fan.png` on a fresh checkout."""
+    out = tmp_path / "out" / "mc"
+    plot = tmp_path / "out" / "fan.png"
+    assert main(["mc", str(scenario), "-n", "2", "--out", str(out), "--plot", str(plot)]) == 0
+    assert (out / "quantiles.parquet").is_file() and plot.read_bytes()[:4] == b"\x89PNG"
