@@ -130,6 +130,8 @@ def _calibrate(args: argparse.Namespace) -> int:
         raise UsageError("--starts >= 0, --max-evaluations >= 1, --replications >= 0")
     if args.out.suffix.lower() != ".toml":
         raise UsageError(f"--out {args.out}: expected a .toml file")
+    if not args.out.parent.is_dir():
+        raise UsageError(f"--out {args.out}: folder {args.out.parent} does not exist")
     report_dir = args.report_dir or args.out.parent
     if not report_dir.is_dir():
         raise UsageError(f"--report-dir {report_dir}: folder does not exist")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -30,6 +31,9 @@ def write_atomic(
             "wb" if binary else "w",
             **({} if binary else {"encoding": "utf-8", "newline": ""}),
         ) as handle:
+            # mkstemp creates the file 0600; give the result the mode a plain open() would
+            # (the replaced file's mode, else 0666 less the umask), not owner-only.
+            os.chmod(temporary, _target_mode(path))
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
@@ -39,6 +43,25 @@ def write_atomic(
             os.unlink(temporary)
         raise
     return path
+
+
+def _target_mode(path: Path) -> int:
+    """Permission bits for a new file at `path`: those of the file it replaces, if any, else
+    0666 less the process umask (as `open(path, "w")` would give)."""
+    with contextlib.suppress(OSError):
+        return stat.S_IMODE(path.stat().st_mode)
+    return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    """The process umask, read without changing it where /proc allows (thread-safe)."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o022)  # no /proc: read by setting and restoring it
+    os.umask(mask)
+    return mask
 
 
 def write_text_atomic(path: str | Path, text: str) -> Path:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -226,3 +227,60 @@ def test_plot_writes_a_png(cli: Cli, tmp_path: Path, short_toml: Path) -> None:
     assert main(["plot", str(short_toml), "--out", str(tmp_path / "x.pdf")]) == 2
     assert not (tmp_path / "x.pdf").exists()
     assert_no_temporary_files(tmp_path)
+
+
+def test_closed_stdout_pipe_is_not_an_input_error() -> None:
+    """`flywheel describe --json | head -1`: the reader leaves; no `error:` line, no exit 2."""
+    with subprocess.Popen(
+        [sys.executable, "-m", "flywheel", "describe", "--json"],
+        cwd=BASELINE.parent.parent,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()  # before the child writes: every write hits a closed pipe
+        stderr = process.stderr.read()
+        returncode = process.wait(timeout=120)
+    assert returncode == 141, (returncode, stderr)
+    assert stderr == "", stderr
+
+
+@pytest.mark.parametrize("command", ["run", "plot"])
+def test_replications_beyond_memory_exit_2_before_simulating(
+    command: str,
+    tmp_path: Path,
+    short_toml: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Too many replications for the memory available: one line and exit 2, not a
+    MemoryError traceback (or the OOM killer) after minutes of simulating."""
+    import flywheel.cli
+
+    monkeypatch.setattr(flywheel.cli, "available_memory_bytes", lambda: 50 * 2**20)
+
+    def no_simulation(*args: object, **kwargs: object) -> None:
+        raise AssertionError("simulated although the run cannot fit in memory")
+
+    monkeypatch.setattr(flywheel, "simulate", no_simulation)
+    out = tmp_path / ("x.csv" if command == "run" else "x.png")
+    assert main([command, str(short_toml), "--replications", "1000", "--out", str(out)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("error: --replications 1000: ")
+    assert "GiB" in captured.err and "flywheel mc" in captured.err
+    assert len(captured.err.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_memory_error_is_one_line_not_a_traceback(
+    short_toml: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def out_of_memory(*args: object, **kwargs: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(flywheel, "simulate", out_of_memory)
+    assert main(["run", str(short_toml)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.startswith("error: out of memory")
+    assert "Traceback" not in captured.err

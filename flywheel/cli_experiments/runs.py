@@ -11,6 +11,7 @@ from flywheel.cli import (
     EXIT_OK,
     UsageError,
     _positive_int,
+    check_out_path,
     extra_command,
     scenario_from_args,
     write_table,
@@ -43,6 +44,20 @@ def _mc_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--plot", type=Path, help="fan chart PNG")
 
 
+def _check_mc_paths(out: Path | None, plot: Path | None) -> None:
+    """Refuse bad --out / --plot paths before simulating (exit 2), like `run --out`: a typo
+    must not cost a long Monte Carlo run. `--out` folders (and their parents) are created
+    after the run, so `--plot` may go into one of them."""
+    if out is not None and out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: exists and is not a folder")
+    if plot is not None:
+        made = out is not None and (plot.parent == out or plot.parent in out.parents)
+        if not made:
+            check_out_path(plot, (".png",), flag="--plot")
+        elif plot.suffix.lower() != ".png":
+            raise UsageError(f"--plot {plot}: expected a .png file")
+
+
 @extra_command(
     "mc", "Monte Carlo: per-week quantiles and means over many replications", _mc_arguments
 )
@@ -50,6 +65,7 @@ def _mc(args: argparse.Namespace) -> int:
     from flywheel.experiments import monte_carlo
 
     scenario = scenario_from_args(args)
+    _check_mc_paths(args.out, args.plot)
     outputs: Any = None
     if args.outputs:
         outputs = "all" if args.outputs == "all" else [o.strip() for o in args.outputs.split(",")]

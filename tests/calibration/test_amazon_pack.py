@@ -149,6 +149,33 @@ def test_calibrate_bad_input_exits_2(tmp_path: Path, arguments: list[str], messa
     assert message in done.stderr and "Traceback" not in done.stderr
 
 
+def test_calibrate_out_in_a_missing_folder_names_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The message names the option the user gave (--out), not the --report-dir default."""
+    from flywheel.cli import main
+
+    out = tmp_path / "missing" / "c.toml"
+    status = main(
+        [
+            "calibrate",
+            str(SCENARIOS / "baseline.toml"),
+            "--data",
+            str(tmp_path / "h.csv"),
+            "--fit",
+            "net_sales_usd_million",
+            "--params",
+            "bass_q_per_year[0.1,0.9]",
+            "--out",
+            str(out),
+        ]
+    )
+    error = capsys.readouterr().err
+    assert status == 2
+    assert error.startswith(f"error: --out {out}: folder ") and "does not exist" in error
+    assert not out.parent.exists()
+
+
 def test_calibrated_amazon_meets_the_net_sales_and_operating_income_targets() -> None:
     """The shipped calibration, run as it was fitted (noise off): net sales 1997-2024 within
     15 % MAPE (issue target) and operating income with losses in the early years (1997-2001,

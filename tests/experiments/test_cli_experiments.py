@@ -133,3 +133,37 @@ def test_import_experiments_stays_light():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["--plot", "{t}/fan.jpg"], "--plot {t}/fan.jpg: expected a .png file"),
+        (["--plot", "{t}/missing/fan.png"], "--plot {t}/missing/fan.png: folder"),
+        (["--out", "{t}/mc", "--plot", "{t}/missing/fan.png"], "--plot {t}/missing/fan.png"),
+        (["--out", "{s}"], "exists and is not a folder"),
+    ],
+)
+def test_mc_bad_paths_are_refused_before_simulating(
+    scenario, tmp_path, capsys, monkeypatch, argv, needle
+):
+    """A typo in --out / --plot costs no Monte Carlo time and creates no folder."""
+    import flywheel.experiments
+
+    def no_run(*args, **kwargs):
+        raise AssertionError("simulated although a path was bad")
+
+    monkeypatch.setattr(flywheel.experiments, "monte_carlo", no_run)
+    args = ["mc", str(scenario), "-n", "2", *(a.format(s=scenario, t=tmp_path) for a in argv)]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and needle.format(s=scenario, t=tmp_path) in err
+    assert not (tmp_path / "missing").exists()
+
+
+def test_mc_plot_may_go_into_the_folder_out_creates(scenario, tmp_path):
+    """docs/experiments.md: `--out out/mc --plot out/fan.png` on a fresh checkout."""
+    out = tmp_path / "out" / "mc"
+    plot = tmp_path / "out" / "fan.png"
+    assert main(["mc", str(scenario), "-n", "2", "--out", str(out), "--plot", str(plot)]) == 0
+    assert (out / "quantiles.parquet").is_file() and plot.read_bytes()[:4] == b"\x89PNG"
