@@ -1,7 +1,8 @@
 """Monte Carlo: many replications of one scenario, streamed in chunks.
 
-Replications 0 .. n-1 are cut into chunks of `chunk_size` (by default `auto_chunk_size(n)`,
-about 2000; boundaries depend only on n and `chunk_size`). Each chunk runs as one lockstep batch
+Replications 0 .. n-1 are cut into chunks of `chunk_size` (by default
+`auto_chunk_size(n, STREAMED_CHUNK)`, about 2500, or about 2000 with `keep_all`; boundaries
+depend only on n, `chunk_size` and `keep_all`). Each chunk runs as one lockstep batch
 where the executor puts it and comes back reduced to (a) per-week sums of every output, in
 float64, and (b) the per-week values of the outputs whose quantiles were asked for,
 week-major, stored as float32 (or float64 with `exact=True`).
@@ -33,6 +34,8 @@ import numpy as np
 import numpy.typing as npt
 
 from flywheel.experiments.executors import (
+    STREAMED_CHUNK,
+    TARGET_CHUNK,
     AutoExecutor,
     Batch,
     Executor,
@@ -202,8 +205,9 @@ def monte_carlo(
 
     `outputs` picks the outputs whose quantiles are computed (default `DEFAULT_OUTPUTS`;
     "all" or every name is allowed); means cover every output. `chunk_size` None means
-    `auto_chunk_size(replications)`. Large runs want `executor=make_executor("auto")` (local
-    processes; the `flywheel mc` default); `None` runs sequentially in this process.
+    `auto_chunk_size(replications, STREAMED_CHUNK)` (`TARGET_CHUNK` with `keep_all`). Large
+    runs want `executor=make_executor("auto")` (local processes; the `flywheel mc` default);
+    `None` runs sequentially in this process.
     """
     if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
         raise ValueError(f"replications = {replications!r} must be a whole number >= 1")
@@ -222,7 +226,7 @@ def monte_carlo(
     batches = [
         Batch(scenario, seed, ids, reducer)
         for ids in chunk_ids(
-            first_replication, replications, chunk_size or auto_chunk_size(replications)
+            first_replication, replications, chunk_size or _default_chunk(replications, keep_all)
         )
     ]
     weeks = scenario.horizon_weeks
@@ -274,6 +278,11 @@ def monte_carlo(
         ids = np.arange(first_replication, first_replication + replications, dtype=np.int64)
         results = Results(scenario=scenario, seed=seed, replication_ids=ids, series=series)
     return MonteCarlo(scenario, seed, replications, means, table, levels, results)
+
+
+def _default_chunk(replications: int, keep_all: bool) -> int:
+    """Streamed chunks hold no series, so they can be larger; `keep_all` holds every series."""
+    return auto_chunk_size(replications, TARGET_CHUNK if keep_all else STREAMED_CHUNK)
 
 
 def _local_processes(executor: Executor) -> ProcessExecutor | None:
