@@ -32,6 +32,7 @@ from flywheel.scenario import Scenario
 from flywheel.state import Exogenous, State, initial_state, lever_arrays
 from flywheel.step import advance_week
 from flywheel.streams import Noise, standard_normals, uniforms
+from flywheel.terms import lever_terms
 
 AXES = ("replication", "week")
 STAFFING_LOOKAHEAD_WEEKS = 8  # staffing plans for the busiest month of the next two
@@ -112,10 +113,12 @@ def stream_batch(
     params = lever_arrays(scenario, replications, lever_overrides)
     noise = _draw_noise(seed, ids, weeks, params)
     months = np.array([scenario.week_date(w).month for w in range(weeks)])
+    terms: dict[str, Array] = {}  # lever_terms(params), emptied by every policy change
     env = simpy.Environment()
     for event in scenario.events:
-        env.process(_scenario_event(env, event, scenario.event_week(event), state, params))
-    env.process(_weekly(env, scenario, state, params, noise, months, recorder, progress))
+        week = scenario.event_week(event)
+        env.process(_scenario_event(env, event, week, state, params, terms))
+    env.process(_weekly(env, scenario, state, params, terms, noise, months, recorder, progress))
     env.run(until=weeks)
     return recorder.finish()
 
@@ -137,6 +140,7 @@ def _weekly(
     scenario: Scenario,
     state: State,
     params: dict[str, Array],
+    terms: dict[str, Array],
     noise: dict[str, Array],
     months: npt.NDArray[np.int64],
     recorder: Recorder,
@@ -148,6 +152,8 @@ def _weekly(
     calendar = _Calendar(env, state, weeks, state.market.size)
     reference = None
     for week in range(weeks):
+        if not terms:  # the first week, or a policy change has just come into force
+            terms.update(lever_terms(params))
         exogenous = Exogenous(
             week=week,
             seasonality=eq.seasonality_multiplier(months[week], params["q4_demand_multiplier"]),
@@ -163,7 +169,9 @@ def _weekly(
             outage_uniform=noise["outages"][:, week],
             lead_time_normals=noise["lead_times"],
         )
-        outputs, decisions, reference = advance_week(state, params, reference, exogenous, cut)
+        outputs, decisions, reference = advance_week(
+            state, params, terms, reference, exogenous, cut
+        )
         recorder.write(week, outputs)
         # FC orders open after their own lead time; hires join after the hiring delay;
         # centres knocked out by a random outage come back after the outage duration.
@@ -256,13 +264,19 @@ class _Calendar:
 
 
 def _scenario_event(
-    env: simpy.Environment, event: Any, week: int, state: State, params: dict[str, Array]
+    env: simpy.Environment,
+    event: Any,
+    week: int,
+    state: State,
+    params: dict[str, Array],
+    terms: dict[str, Array],
 ) -> Iterator[Any]:
     """A scenario event as a SimPy process: wait until its week, act, and undo a shock after it."""
     if week > 0:
         yield env.timeout(week)
     if isinstance(event, PolicyChange):
         params[event.lever] = np.full_like(params[event.lever], event.value)
+        terms.clear()  # the lever-only terms are worked out again before this week's step
     elif isinstance(event, MarketplaceLaunch):
         state.is_marketplace_open[:] = True
     elif isinstance(event, PrimeLaunch):

@@ -17,6 +17,7 @@ Array = npt.NDArray[np.float64]
 def plan_fulfillment(
     s: State,
     p: dict[str, Array],
+    k: dict[str, Array],
     week: int,
     orders: Array,
     seasonality: Array,
@@ -34,15 +35,15 @@ def plan_fulfillment(
         s.orders_smoothed > 0, orders_smoothed / np.maximum(s.orders_smoothed, 1e-9) - 1.0, 0.0
     )
     growth_trend = eq.smooth(s.orders_growth_per_week, growth, 26.0)
-    lookahead = p["fc_lead_time_weeks"] * p["fc_planning_lookahead_share"]
-    forecast_orders = orders_smoothed * np.exp(np.clip(growth_trend * lookahead, -3.0, 3.0))
+    lookahead = k["fc_lookahead_weeks"]
+    forecast_orders = orders_smoothed * np.exp(
+        np.minimum(np.maximum(growth_trend * lookahead, -3.0), 3.0)
+    )
     centers_needed = (
-        forecast_orders
-        * p["q4_demand_multiplier"]
-        / (p["fc_capacity_orders_per_week"] * p["fc_build_trigger_utilisation_share"])
+        forecast_orders * p["q4_demand_multiplier"] / k["fc_orders_at_trigger_per_week"]
     )
     gap = np.ceil(centers_needed - s.fulfillment_centers - s.fc_under_construction - 1e-9)
-    fc_orders = np.clip(gap, 0.0, 50.0)
+    fc_orders = np.minimum(np.maximum(gap, 0.0), 50.0)
     if "B5" not in cut:  # margin squeeze: no capex beyond cash plus credit
         affordable = np.floor(
             np.maximum(s.cash_usd + p["credit_limit_usd"], 0.0) / p["fc_capex_usd"]
@@ -63,6 +64,7 @@ def plan_fulfillment(
 def plan_staffing(
     s: State,
     p: dict[str, Array],
+    k: dict[str, Array],
     contacts: Array,
     backlog_next: Array,
     season_ratio: Array,
@@ -83,7 +85,7 @@ def plan_staffing(
     )
     hires = np.maximum(agents_target - s.agents - s.agents_in_hiring, 0.0)
     if "B5" not in cut:  # out of cash and credit: only replace this week's leavers
-        replacements = s.agents * np.minimum(p["agent_attrition_per_week"], 1.0)
+        replacements = s.agents * k["agent_attrition_share"]
         hires = np.where(
             s.cash_usd + p["credit_limit_usd"] > 0, hires, np.minimum(hires, replacements)
         )

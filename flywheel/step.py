@@ -19,19 +19,24 @@ Array = npt.NDArray[np.float64]
 
 
 def advance_week(
-    state: State, p: dict[str, Array], ref: Reference | None, ex: Exogenous, cut: frozenset[str]
+    state: State,
+    p: dict[str, Array],
+    k: dict[str, Array],
+    ref: Reference | None,
+    ex: Exogenous,
+    cut: frozenset[str],
 ) -> tuple[dict[str, Array], Decisions, Reference]:
-    """Advance all replications one week; return (outputs, decisions, reference)."""
+    """Advance all replications one week; return (outputs, decisions, reference).
+
+    `p` holds the levers in force, `k` the lever-only terms `terms.lever_terms(p)`.
+    """
     s, t = state, ex.week
     market_trend = np.exp(p["competitor_price_trend_per_year"] * t / eq.WEEKS_PER_YEAR)
     competitor_price = market_trend * (1.0 - np.minimum(s.price_war_depth_share, 0.9))
     price_relative = s.price_index / competitor_price
 
     # Selection: pulled defective listings (andon cord) shrink the 3P assortment.
-    defect_effective = p["defect_rate_share"] * (1.0 - p["andon_cord_share"])
-    skus_3p = (
-        s.sellers * p["skus_per_seller"] * (1.0 - p["andon_cord_share"] * p["defect_rate_share"])
-    )
+    skus_3p = s.sellers * p["skus_per_seller"] * k["listings_kept_share"]
     skus = p["skus_1p"] + skus_3p
     share_3p = skus_3p / skus
     selection = eq.selection_level(skus, p["selection_saturation_skus"])
@@ -49,7 +54,7 @@ def advance_week(
         selection_index,
         speed_index,
         service,
-        eq.reliability_score(defect_effective),
+        k["score_reliability"],
     )
     weights = (
         p["cx_weight_price"],
@@ -66,13 +71,9 @@ def advance_week(
 
     # Customers: Bass adoption (exact weekly step), churn, win-back, Prime (R1, R4, B3).
     recession = np.minimum(s.recession_depth_share, 0.9)
-    marketing_effect = (p["marketing_share_of_revenue"] / eq.MARKETING_SHARE_REFERENCE) ** p[
-        "marketing_elasticity"
-    ] * (1.0 - recession)
-    innovation = eq.per_week(p["bass_p_per_year"]) * marketing_effect
-    imitation = (
-        eq.per_week(p["bass_q_per_year"]) * (cx_for_wom / ref.perceived_cx) ** p["wom_cx_exponent"]
-    )
+    marketing_effect = k["marketing_effect_base"] * (1.0 - recession)
+    innovation = k["bass_p_per_week"] * marketing_effect
+    imitation = k["bass_q_per_week"] * (cx_for_wom / ref.perceived_cx) ** p["wom_cx_exponent"]
     potential_for_bass = s.potential
     if "B3" in cut:  # saturation held: adoption as if the untapped share stayed at week 0's
         potential_for_bass = ref.potential_share * s.market
@@ -85,7 +86,7 @@ def advance_week(
     hazard = eq.churn_hazard(
         s.perceived_cx, ref.perceived_cx, p["churn_base_per_week"], p["churn_cx_exponent"]
     )
-    member_hazard = hazard * (1.0 - p["prime_churn_cut_share"])
+    member_hazard = hazard * k["member_hazard_factor"]
     member_churn = s.prime_members * eq.hazard_to_share(member_hazard)
     if "R4" in cut:
         churn = s.customers * eq.hazard_to_share(
@@ -138,11 +139,7 @@ def advance_week(
         days = p["delivery_days_base"].copy()
 
     # Service desk (B2): contacts queue at the agents on duty.
-    contacts = (
-        orders
-        * p["contact_rate_per_order"]
-        * (1.0 - p["defect_share_of_contacts"] * p["andon_cord_share"])
-    )
+    contacts = orders * p["contact_rate_per_order"] * k["contacts_kept_share"]
     wait, backlog_next, occupancy = eq.service_desk_week(
         contacts,
         s.service_backlog,
@@ -171,17 +168,15 @@ def advance_week(
     seller_exits = s.sellers * eq.hazard_to_share(
         p["seller_exit_per_week"] / np.maximum(attractiveness, 0.05)
     )
-    onboarded = s.sellers_onboarding * np.minimum(1.0 / p["seller_onboarding_delay_weeks"], 1.0)
+    onboarded = s.sellers_onboarding * k["onboarded_share"]
 
     # Costs and financials (R3, B5).
     learning = eq.learning_factor(
         s.cumulative_orders + orders, ref.cumulative_orders, p["learning_rate_share"]
     )
     orders_safe = np.maximum(orders, 1.0)
-    goods_cost_per_order = p["basket_usd"] * p["goods_cost_share"] * market_trend
-    variable_ops = (p["fulfillment_cost_usd_per_order"] + p["shipping_cost_usd_per_order"]) * (
-        learning
-    )
+    goods_cost_per_order = k["goods_cost_base_usd"] * market_trend
+    variable_ops = k["variable_cost_usd_per_order"] * learning
     fc_cost = s.fulfillment_centers * p["fc_fixed_cost_usd_per_week"]
     service_cost = s.agents * p["agent_cost_usd_per_week"]
     fixed = fc_cost + service_cost + p["overhead_usd_per_week"]
@@ -189,10 +184,7 @@ def advance_week(
     gmv_1p = gmv - gmv_3p
     member_orders = orders * np.where(
         visits > 0,
-        s.prime_members
-        * (1.0 + p["prime_visit_uplift_share"])
-        * visit_rate
-        / np.maximum(visits, 1e-9),
+        s.prime_members * k["prime_visit_factor"] * visit_rate / np.maximum(visits, 1e-9),
         0.0,
     )
     prime_fees = np.where(
@@ -232,9 +224,7 @@ def advance_week(
     )
 
     # Prime joins (R4): members value fast free shipping on their orders.
-    member_orders_per_year = (
-        visit_rate * (1.0 + p["prime_visit_uplift_share"]) * conversion * eq.WEEKS_PER_YEAR
-    )
+    member_orders_per_year = visit_rate * k["prime_visit_factor"] * conversion * eq.WEEKS_PER_YEAR
     prime_value = member_orders_per_year * p["prime_shipping_value_usd_per_order"] * speed_index
     join_hazard = eq.prime_join_hazard(
         prime_value,
@@ -245,18 +235,20 @@ def advance_week(
     )
     prime_joins = np.where(
         s.is_prime_launched,
-        (s.customers - s.prime_members - (churn - member_churn)).clip(0.0)
+        np.maximum(s.customers - s.prime_members - (churn - member_churn), 0.0)
         * eq.hazard_to_share(join_hazard),
         0.0,
     )
-    prime_cancels = (s.prime_members - member_churn) * eq.hazard_to_share(p["prime_churn_per_week"])
+    prime_cancels = (s.prime_members - member_churn) * k["prime_cancel_share"]
 
     orders_smoothed, growth_trend, fc_orders, lead_weeks, capex = plan_fulfillment(
-        s, p, t, orders, ex.seasonality, ex.lead_time_normals, cut
+        s, p, k, t, orders, ex.seasonality, ex.lead_time_normals, cut
     )
-    hires = plan_staffing(s, p, contacts, backlog_next, ex.seasonality_ahead / ex.seasonality, cut)
+    hires = plan_staffing(
+        s, p, k, contacts, backlog_next, ex.seasonality_ahead / ex.seasonality, cut
+    )
     outages = eq.poisson_count_from_uniform(
-        ex.outage_uniform, open_centers * eq.per_week(p["fc_outage_rate_per_year"])
+        ex.outage_uniform, open_centers * k["fc_outage_rate_per_week"]
     )
     outages = np.minimum(outages, open_centers)
 
@@ -344,11 +336,11 @@ def advance_week(
 
     # Stock updates (Euler, one week). Stocks are non-negative by construction of the flows.
     market_growth = eq.logistic_market_growth(
-        s.market, p["market_ceiling_people"], eq.per_week(p["market_growth_per_year"])
+        s.market, p["market_ceiling_people"], k["market_growth_per_week"]
     )
     s.market = s.market + market_growth
     s.spend_index = s.spend_index + eq.logistic_increase(
-        s.spend_index, p["spend_index_ceiling"], eq.per_week(p["spend_growth_per_year"])
+        s.spend_index, p["spend_index_ceiling"], k["spend_growth_per_week"]
     )
     s.potential = s.potential + market_growth - adoption
     s.customers = s.customers + adoption + winback - churn
@@ -358,7 +350,7 @@ def advance_week(
     s.sellers_onboarding = s.sellers_onboarding + seller_joins - onboarded
     s.cumulative_orders = s.cumulative_orders + orders
     s.price_index = eq.smooth(s.price_index, price_target, p["price_adjustment_time_weeks"])
-    s.agents = s.agents * (1.0 - np.minimum(p["agent_attrition_per_week"], 1.0))
+    s.agents = s.agents * (1.0 - k["agent_attrition_share"])
     s.agents_in_hiring = s.agents_in_hiring + hires
     s.service_backlog = backlog_next
     s.queue_wait_hours = wait
@@ -374,19 +366,14 @@ def advance_week(
         s.perceived_delivery_days, days, p["delivery_perception_weeks"]
     )
     s.reviews = s.reviews + orders * p["reviews_per_order"]
-    traffic = np.clip(np.sqrt(visits / np.maximum(ref.visits, 1e-9)), 0.0, 3.0)
+    traffic = np.minimum(np.maximum(np.sqrt(visits / np.maximum(ref.visits, 1e-9)), 0.0), 3.0)
     room = np.where(
-        p["experiment_effect_max_index"] > 1.0,
-        1.0
-        - (s.experiment_index - 1.0) / (np.maximum(p["experiment_effect_max_index"] - 1.0, 1e-9)),
+        k["has_experiment_room"],
+        1.0 - (s.experiment_index - 1.0) / k["experiment_room_index"],
         0.0,
     )
     s.experiment_index = s.experiment_index * (
-        1.0
-        + eq.per_week(p["experiment_uplift_per_year_share"])
-        * p["ab_testing_intensity_share"]
-        * traffic
-        * np.clip(room, 0.0, 1.0)
+        1.0 + k["experiment_uplift_per_week"] * traffic * np.minimum(np.maximum(room, 0.0), 1.0)
     )
     s.cash_usd = s.cash_usd + operating_income - capex
     s.fc_under_construction = s.fc_under_construction + fc_orders

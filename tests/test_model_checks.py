@@ -521,3 +521,20 @@ def test_every_fc_order_opens_after_its_own_lead_time(baseline: flywheel.Scenari
     assert openings.sum() > 100
     # the same orders would open in lockstep with a fixed lead time: here they do not
     assert len({tuple(np.flatnonzero(row)) for row in openings}) == len(openings)
+
+
+def test_a_policy_change_reaches_the_lever_only_terms(
+    scenario_factory: Callable[..., flywheel.Scenario], quiet_levers: dict[str, float]
+) -> None:
+    """Lever-only terms are worked out once per lever setting (flywheel.terms): a policy change
+    must bring them up to date in its own week, e.g. the reliability score of pulled defects."""
+    scenario = scenario_factory(
+        levers={**quiet_levers, "andon_cord_share": 0.0, "defect_rate_share": 0.08},
+        horizon_weeks=40,
+        events=[{"kind": "policy", "week": 20, "lever": "andon_cord_share", "value": 0.75}],
+    )
+    score = flywheel.simulate(scenario, replications=2, seed=0)["score_reliability"]
+    before = eq.reliability_score(np.array([0.08]))[0]
+    after = eq.reliability_score(np.array([0.08 * (1.0 - 0.75)]))[0]
+    np.testing.assert_array_equal(score[:, :20], before)
+    np.testing.assert_array_equal(score[:, 20:], after)
