@@ -49,4 +49,4 @@ if files.open:
         tabs_more.files(scenario, replications, seed)
 if workshop.open:
     with workshop:
-        tabs_more.workshop(scenario, preset_name, preset)
+        tabs_more.workshop(scenario, preset_name, preset, seed)

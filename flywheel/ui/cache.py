@@ -17,6 +17,7 @@ from flywheel.scenario import (
 from flywheel.simulation import simulate
 from flywheel.ui import charts, why
 from flywheel.ui.summary import Summary, summarise
+from flywheel.ui.workshop import BASELINE_STORY, Story, StoryError, load_story, preset_name
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,6 +28,10 @@ MAX_REPLICATIONS = 2000
 # The outputs the app draws: the cached Summary keeps bands of these only (summarising all
 # ~80 outputs would cost a cache miss several times more; the CSV download computes them all).
 DRAWN_OUTPUTS = (*(output for output, *_ in charts.CHART_OUTPUTS), *charts.GAIN_OUTPUTS)
+WORKSHOP_DIR = SHIPPED_SCENARIOS_DIR / "workshop"
+STORY_FILE = "story.toml"
+# Replications behind a workshop step's annual table (medians: a small run is enough).
+ANNUAL_REPLICATIONS = 20
 
 
 def scenario_key(scenario: Scenario) -> str:
@@ -38,6 +43,11 @@ def scenario_key(scenario: Scenario) -> str:
 def summary(scenario: Scenario, replications: int, seed: int) -> Summary:
     """Bands and KPIs of `replications` runs of `scenario` (cached per scenario, size, seed)."""
     return _summary(scenario, scenario_key(scenario), replications, seed)
+
+
+def annual_medians(scenario: Scenario, columns: tuple[str, ...], seed: int) -> pd.DataFrame:
+    """Median over `ANNUAL_REPLICATIONS` runs of `Results.annual()` columns, one row a year."""
+    return _annual_medians(scenario, scenario_key(scenario), columns, seed)
 
 
 def attribution(scenario: Scenario, output: str, replications: int, seed: int) -> pd.DataFrame:
@@ -55,6 +65,15 @@ def tornado(scenario: Scenario, output: str, replications: int, seed: int) -> pd
 @st.cache_data(max_entries=48, show_spinner="Simulating…")
 def _summary(_scenario: Scenario, key: str, replications: int, seed: int) -> Summary:
     return summarise(simulate(_scenario, replications, seed), DRAWN_OUTPUTS)
+
+
+@st.cache_data(max_entries=16, show_spinner="Simulating the years…")
+def _annual_medians(
+    _scenario: Scenario, key: str, columns: tuple[str, ...], seed: int
+) -> pd.DataFrame:
+    annual = simulate(_scenario, ANNUAL_REPLICATIONS, seed).annual()
+    known = [column for column in columns if column in annual.columns]
+    return annual.groupby("year", as_index=False)[known].median()
 
 
 @st.cache_data(max_entries=16, show_spinner="Knocking out one loop at a time…")
@@ -77,12 +96,28 @@ def shipped_presets() -> tuple[dict[str, Scenario], dict[str, str]]:
     presets: dict[str, Scenario] = {}
     errors: dict[str, str] = {}
     paths = sorted(SHIPPED_SCENARIOS_DIR.glob("*.toml"), key=lambda p: (p.stem != "baseline", p))
+    # Then the workshop pack's scenarios, as workshop/<stem> (story.toml is not a scenario).
+    paths += sorted(p for p in WORKSHOP_DIR.glob("*.toml") if p.name != STORY_FILE)
     for path in paths:
+        name = path.stem if path.parent == SHIPPED_SCENARIOS_DIR else preset_name(path.name)
         try:
-            presets[path.stem] = load_scenario(path)
+            presets[name] = load_scenario(path)
         except ScenarioError as error:
-            errors[path.stem] = str(error)
+            errors[name] = str(error)
     return presets, errors
+
+
+@st.cache_resource
+def stories() -> tuple[tuple[Story, ...], dict[str, str]]:
+    """The workshop stories (the built-in baseline one first), and story files that failed
+    with their error."""
+    found, errors = [BASELINE_STORY], {}
+    path = WORKSHOP_DIR / STORY_FILE
+    try:
+        found.append(load_story(path))
+    except StoryError as error:
+        errors[str(path)] = str(error)
+    return tuple(found), errors
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

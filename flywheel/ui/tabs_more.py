@@ -17,7 +17,7 @@ from flywheel.ui import cache, charts, figures, state
 from flywheel.ui.levers import lever_specs
 from flywheel.ui.share import encode_link
 from flywheel.ui.summary import results_csv
-from flywheel.ui.workshop import STORY
+from flywheel.ui.workshop import Step
 
 WHY_OUTPUTS = {
     "revenue_usd": "revenue (USD, last year)",
@@ -295,13 +295,28 @@ def files(scenario: Scenario, replications: int, seed: int) -> None:
     )
 
 
-def workshop(scenario: Scenario, preset_name: str, preset: Scenario) -> None:
+def workshop(scenario: Scenario, preset_name: str, preset: Scenario, seed: int) -> None:
     """A guided story (question → change → what to look for) and a shareable link."""
     s = st.session_state
+    stories, errors = cache.stories()
+    for path, message in errors.items():
+        st.error(f"Workshop story {path} could not be read: {message}")
+    titles = [story.title for story in stories]
+    title = st.selectbox(
+        "Workshop",
+        titles,
+        key="workshop_story",
+        on_change=lambda: s.update(workshop_step=0),
+        help="The built-in ten-year story, or the 60-minute Amazon 1996-2024 session of "
+        "scenarios/workshop/ (docs/workshop.md is its facilitator's guide).",
+    )
+    story = stories[titles.index(title)]
+    steps = story.steps
     s.setdefault("workshop_step", 0)
-    index = int(s["workshop_step"])
-    step = STORY[index]
-    st.progress((index + 1) / len(STORY), text=f"Step {index + 1} of {len(STORY)}")
+    index = min(int(s["workshop_step"]), len(steps) - 1)
+    step = steps[index]
+    timing = f" · {step.minutes} of {story.minutes} minutes" if step.minutes else ""
+    st.progress((index + 1) / len(steps), text=f"Step {index + 1} of {len(steps)}{timing}")
     st.subheader(step.title)
     st.markdown(f"**Ask the room:** {step.question}")
     change = (
@@ -312,14 +327,24 @@ def workshop(scenario: Scenario, preset_name: str, preset: Scenario) -> None:
         or "none (preset)"
     )
     st.markdown(f"**Change:** preset `{step.preset}`; {change}")
+    if step.compare_with:
+        st.markdown(f"**Compare tab:** A = this step's levers, B = preset `{step.compare_with}`.")
     st.button(
         "Apply this step",
         key="workshop_apply",
         type="primary",
-        on_click=state.apply_changes,
-        args=(step.preset, step.levers, step.knockouts),
+        on_click=_apply_step,
+        args=(step,),
     )
     st.markdown(f"**What to look for:** {step.look_for}")
+    if step.outputs and preset_name == step.preset:
+        st.caption(
+            f"Yearly medians of {cache.ANNUAL_REPLICATIONS} runs of the current levers "
+            "(Results.annual() columns):"
+        )
+        st.dataframe(
+            cache.annual_medians(scenario, step.outputs, seed), hide_index=True, width="stretch"
+        )
     back, forward = st.columns(2)
     back.button(
         "← Previous step",
@@ -330,7 +355,7 @@ def workshop(scenario: Scenario, preset_name: str, preset: Scenario) -> None:
     forward.button(
         "Next step →",
         key="workshop_next",
-        disabled=index == len(STORY) - 1,
+        disabled=index == len(steps) - 1,
         on_click=lambda: s.update(workshop_step=index + 1),
     )
     st.divider()
@@ -348,6 +373,14 @@ def workshop(scenario: Scenario, preset_name: str, preset: Scenario) -> None:
     if st.button("Put it in the address bar", key="share_link"):
         st.query_params.from_dict(params)
     st.caption("Anyone opening this link gets the same preset, levers, cuts and events.")
+
+
+def _apply_step(step: Step) -> None:
+    """Callback: the step's preset, levers and cuts; its comparison as Compare's A and B."""
+    state.apply_changes(step.preset, step.levers, step.knockouts)
+    if step.compare_with:
+        st.session_state["compare_a"] = "current levers"
+        st.session_state["compare_b"] = step.compare_with
 
 
 def _base_url() -> str:

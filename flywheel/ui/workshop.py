@@ -1,13 +1,27 @@
-"""Workshop mode: a guided story for educators (question, change, what to look for)."""
+"""Workshop mode: guided stories for educators (question, change, what to look for).
+
+Two stories ship: `STORY`, ten years of the baseline marketplace retailer (built in), and the
+60-minute Amazon 1996-2024 session of `scenarios/workshop/story.toml` (docs/workshop.md is its
+facilitator's guide), read by `load_story`. Pure: no streamlit here.
+"""
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+WORKSHOP_PRESET_PREFIX = "workshop/"  # presets from scenarios/workshop/ are named workshop/<stem>
 
 
 @dataclass(frozen=True)
 class Step:
-    """One workshop step: the question to ask, the change to make, what to look for."""
+    """One workshop step: the question to ask, the change to make, what to look for.
+
+    `preset` is a preset name of the app; `compare_with` (optional) another preset to set as
+    scenario B of the Compare tab; `outputs` the annual columns (`Results.annual()` names) the
+    step looks at; `minutes` its time box (0: none given)."""
 
     title: str
     question: str
@@ -15,6 +29,80 @@ class Step:
     levers: dict[str, float] = field(default_factory=dict)
     knockouts: tuple[str, ...] = ()
     look_for: str = ""
+    compare_with: str = ""
+    outputs: tuple[str, ...] = ()
+    minutes: int = 0
+
+
+@dataclass(frozen=True)
+class Story:
+    """A workshop: its title, total minutes (0: not given) and steps in order."""
+
+    title: str
+    steps: tuple[Step, ...]
+    minutes: int = 0
+
+
+class StoryError(ValueError):
+    """A story file that cannot be read: the message names the file and the field."""
+
+
+def preset_name(scenario_file: str) -> str:
+    """The app's preset name of a scenario file of scenarios/workshop/ ('01_the_record.toml'
+    -> 'workshop/01_the_record')."""
+    return WORKSHOP_PRESET_PREFIX + Path(scenario_file).stem
+
+
+def load_story(path: Path) -> Story:
+    """The story of a story.toml (format in its header comment); scenarios are named as the
+    app's presets of the same folder. Raises StoryError naming the file and the field."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise StoryError(f"{path}: {error}") from None
+    steps = data.get("steps")
+    if not isinstance(steps, list) or not steps:
+        raise StoryError(f"{path}: [[steps]] = {steps!r} (expected at least one step table)")
+    return Story(
+        title=_text(path, data, "title"),
+        minutes=_whole(path, data, "minutes"),
+        steps=tuple(_step(path, index, table) for index, table in enumerate(steps)),
+    )
+
+
+def _step(path: Path, index: int, table: Any) -> Step:
+    where = f"steps[{index}]"
+    if not isinstance(table, dict):
+        raise StoryError(f"{path}: {where} = {table!r} (expected a table)")
+    outputs = table.get("outputs", [])
+    if not isinstance(outputs, list) or not all(isinstance(o, str) for o in outputs):
+        raise StoryError(f"{path}: {where}.outputs = {outputs!r} (expected a list of names)")
+    compare = table.get("compare_with", "")
+    return Step(
+        title=_text(path, table, "title", where),
+        question=_text(path, table, "question", where),
+        preset=preset_name(_text(path, table, "scenario", where)),
+        look_for=_text(path, table, "look_for", where),
+        compare_with=preset_name(compare) if compare else "",
+        outputs=tuple(outputs),
+        minutes=_whole(path, table, "minutes", where),
+    )
+
+
+def _text(path: Path, table: dict[str, Any], key: str, where: str = "") -> str:
+    value = table.get(key)
+    if not isinstance(value, str) or not value.strip():
+        name = f"{where}.{key}" if where else key
+        raise StoryError(f"{path}: {name} = {value!r} (expected a non-empty string)")
+    return value
+
+
+def _whole(path: Path, table: dict[str, Any], key: str, where: str = "") -> int:
+    value = table.get(key, 0)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        name = f"{where}.{key}" if where else key
+        raise StoryError(f"{path}: {name} = {value!r} (expected a whole number of minutes)")
+    return value
 
 
 STORY = (
@@ -69,3 +157,6 @@ STORY = (
         "early income, a smaller business later. Compare with step 2.",
     ),
 )
+
+
+BASELINE_STORY = Story("Ten years of a marketplace retailer (baseline)", STORY)

@@ -43,6 +43,14 @@ def main() -> None:
                 panel.get_by_role("button", name="Explain this scenario").click()
                 charts = panel.get_by_test_id("stVegaLiteChart")
                 expect(charts.nth(1)).to_be_visible(timeout=TIMEOUT_MS)  # waterfall, tornado
+            if tab == "Workshop":  # the Amazon session, its second step applied
+                panel.get_by_test_id("stSelectbox").first.click()
+                page.get_by_role(
+                    "option", name="The Amazon flywheel, 1996-2024: what made it turn?"
+                ).click()
+                panel.get_by_role("button", name="Next step →").click()
+                panel.get_by_role("button", name="Apply this step").click()
+                expect(panel.get_by_test_id("stDataFrame")).to_be_visible(timeout=TIMEOUT_MS)
             page.wait_for_timeout(2500)  # let Vega and Graphviz finish drawing
             expect(page.get_by_test_id("stSpinner")).to_have_count(0, timeout=TIMEOUT_MS)
             name = tab.lower().replace(" ", "_")

@@ -231,6 +231,37 @@ def test_workshop_steps_apply_changes(make_app):
     assert at.session_state["workshop_step"] == 1
 
 
+def test_the_amazon_workshop_runs_in_the_app(make_app):
+    """Picking the Amazon session shows its steps with time boxes; applying a step loads its
+    workshop/ preset, sets Compare to A = the step, B = the record, and shows the step's
+    annual columns."""
+    at = open_tab(make_app(), "Workshop")
+    stories = at.selectbox(key="workshop_story")
+    assert len(stories.options) == 2
+    at.session_state["workshop_step"] = 3  # a later step of the first story: reset on change
+    stories.select(stories.options[1]).run()
+    assert at.session_state["workshop_step"] == 0
+    assert "Step 1 of 6 · 10 of 60 minutes" in at.get("progress")[0].proto.text
+    at.button(key="workshop_next").click().run()
+    at.button(key="workshop_apply").click().run()
+    assert not at.exception
+    assert at.session_state["preset"] == "workshop/02_no_marketplace"
+    assert at.session_state["compare_a"] == "current levers"
+    assert at.session_state["compare_b"] == "workshop/01_the_record"
+    table = at.dataframe[0].value
+    assert list(table.columns) == [
+        "year",
+        "net_sales_usd_million",
+        "share_3p_percent",
+        "active_customers_million",
+    ]
+    assert table["year"].iloc[0] == 1996 and table["year"].iloc[-1] == 2024
+    assert (table["share_3p_percent"] == 0.0).all()  # no marketplace in this step
+    open_tab(at, "Compare")
+    assert at.selectbox(key="compare_b").value == "workshop/01_the_record"
+    assert not at.exception
+
+
 def test_share_link_round_trips_through_query_params(make_app):
     at = make_app()
     at.slider(key="lever:pass_through_share").set_value(0.85).run()

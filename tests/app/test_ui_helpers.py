@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from flywheel import load_scenario, simulate
+from flywheel.scenario import SHIPPED_SCENARIOS_DIR as SCENARIOS_DIR
 from flywheel.scenario import ScenarioError, with_parameters
 from flywheel.schema import LOOP_IDS
 from flywheel.ui import charts, diagram, figures, share
@@ -209,3 +210,28 @@ def test_the_cache_key_tells_every_scenario_apart(baseline):
     keys.add(scenario_key(dataclasses.replace(baseline, events=())))
     keys.add(scenario_key(dataclasses.replace(baseline, horizon_weeks=60, events=())))
     assert len(keys) == len(lever_specs()) + 4
+
+
+def test_the_amazon_workshop_story_loads_with_app_presets(tmp_path):
+    """story.toml becomes a Story whose steps name the app's workshop/ presets, each of them a
+    loadable scenario of scenarios/workshop/; a bad story file names the field."""
+    from flywheel.ui.workshop import StoryError, load_story
+
+    folder = SCENARIOS_DIR / "workshop"
+    story = load_story(folder / "story.toml")
+    assert story.title.startswith("The Amazon flywheel") and story.minutes == 60
+    assert len(story.steps) == 6 and sum(step.minutes for step in story.steps) <= 60
+    for step in story.steps:
+        assert step.preset.startswith("workshop/") and step.outputs
+        load_scenario(folder / f"{step.preset.removeprefix('workshop/')}.toml")
+    assert story.steps[1].compare_with == "workshop/01_the_record"
+    bad = tmp_path / "story.toml"
+    bad.write_text('title = "t"\n[[steps]]\ntitle = "s"\nquestion = "q"\nlook_for = "l"\n')
+    with pytest.raises(StoryError, match=r"steps\[0\]\.scenario = None"):
+        load_story(bad)
+    bad.write_text('title = "t"\nminutes = -5\n[[steps]]\n')
+    with pytest.raises(StoryError, match="minutes = -5"):
+        load_story(bad)
+    bad.write_text("title = [")
+    with pytest.raises(StoryError, match="story.toml"):
+        load_story(bad)
