@@ -1,6 +1,6 @@
 """`flywheel calibrate`: fit scenario parameters to annual data (docs/calibration.md).
 
-    flywheel calibrate scenarios/amazon_1996_2024.toml --data ../shared/data/amazon_history.csv \
+    flywheel calibrate scenarios/amazon_1996_2024.toml --data flywheel/data/amazon_history.csv \
         --fit net_sales_usd_million --fit share_3p_percent \
         --params 'bass_q_per_year[0.1,1.0]' --params 'skus_per_seller[5,200]' \
         --out scenarios/amazon_1996_2024_calibrated.toml
@@ -16,12 +16,17 @@ import shlex
 import sys
 from pathlib import Path
 
+from flywheel.calibration.data import BUNDLED_HISTORY
 from flywheel.cli import EXIT_OK, UsageError, extra_command
+
+DATA_HELP = (
+    "long-format history CSV (default: the bundled Amazon record, flywheel/data/amazon_history.csv)"
+)
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenario", type=Path, help="scenario TOML file to calibrate")
-    parser.add_argument("--data", type=Path, required=True, help="long-format history CSV")
+    parser.add_argument("--data", type=Path, default=BUNDLED_HISTORY, help=DATA_HELP)
     parser.add_argument(
         "--fit",
         action="append",
@@ -196,7 +201,7 @@ def _run_fit(problem, args: argparse.Namespace, fit):  # noqa: ANN001, ANN202 - 
 
 def _add_record_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenarios", type=Path, nargs="+", help="scenario TOML files")
-    parser.add_argument("--data", type=Path, required=True, help="long-format history CSV")
+    parser.add_argument("--data", type=Path, default=BUNDLED_HISTORY, help=DATA_HELP)
     parser.add_argument("--out", type=Path, required=True, help="figure .png")
     parser.add_argument("--table", type=Path, default=None, help="Markdown summary table .md")
     parser.add_argument("--replications", type=int, default=50)

@@ -12,6 +12,9 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+# The public Amazon record shipped with the package (a copy of the project's shared/data; its
+# README, beside it, gives every column, metric, source and confidence level).
+BUNDLED_HISTORY = Path(__file__).resolve().parents[1] / "data" / "amazon_history.csv"
 CONFIDENCE_LEVELS = ("filed", "secondary", "memory")
 DEFAULT_CONFIDENCE = ("filed", "secondary")  # `memory` rows are unverified: reported, not fitted
 

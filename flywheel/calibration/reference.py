@@ -2,7 +2,7 @@
 
 They are compared with the model after the fit, never used in the objective: these series
 should come out of the model's structure. Each point names its source (as quoted in
-../shared/data) and its basis tag.
+flywheel/data, a copy of shared/data) and its basis tag.
 """
 
 from __future__ import annotations

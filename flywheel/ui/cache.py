@@ -73,7 +73,7 @@ def _annual_medians(
 ) -> pd.DataFrame:
     annual = simulate(_scenario, ANNUAL_REPLICATIONS, seed).annual()
     known = [column for column in columns if column in annual.columns]
-    return annual.groupby("year", as_index=False)[known].median()
+    return annual.groupby("year", as_index=False)[known].median().round(1)
 
 
 @st.cache_data(max_entries=16, show_spinner="Knocking out one loop at a time…")

@@ -180,14 +180,14 @@ def test_calibrated_amazon_meets_the_net_sales_and_operating_income_targets() ->
     """The shipped calibration, run as it was fitted (noise off): net sales 1997-2024 within
     15 % MAPE (issue target) and operating income with losses in the early years (1997-2001,
     as in the record) and profits after."""
-    from flywheel.calibration.data import load_history
+    from flywheel.calibration.data import BUNDLED_HISTORY, load_history
     from flywheel.calibration.objective import NOISE_LEVERS
     from flywheel.scenario import with_parameters
 
     calibrated = load_scenario(SCENARIOS / "amazon_1996_2024_calibrated.toml")
     quiet = with_parameters(calibrated, {name: 0.0 for name in NOISE_LEVERS})
     annual = flywheel.simulate(quiet, 1, 0).annual().set_index("year")
-    history = load_history(REPO.parent / "shared" / "data" / "amazon_history.csv")
+    history = load_history(BUNDLED_HISTORY)
     sales = history.series("net_sales_usd_million", (1997, 2024))
     errors = [abs(annual.loc[o.year, "net_sales_usd_million"] / o.value - 1) for o in sales]
     assert len(errors) == 28 and np.mean(errors) <= 0.15, np.mean(errors)

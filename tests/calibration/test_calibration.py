@@ -18,12 +18,13 @@ from flywheel.calibration import (
     parse_parameter,
     parse_parameters,
 )
+from flywheel.calibration.data import BUNDLED_HISTORY
 from flywheel.calibration.objective import NOISE_LEVERS
 from flywheel.calibration.report import write_report
 from flywheel.scenario import load_scenario, scenario_from_dict, with_parameters
 
 REPO = Path(__file__).resolve().parents[2]
-HISTORY = REPO.parent / "shared" / "data" / "amazon_history.csv"
+HISTORY = BUNDLED_HISTORY
 needs_history = pytest.mark.skipif(not HISTORY.is_file(), reason=f"no {HISTORY}")
 TRUE = {"bass_q_per_year": 0.55, "visit_rate_per_week": 1.4}
 
