@@ -150,21 +150,22 @@ def _weekly(
     weeks = scenario.horizon_weeks
     cut = frozenset(scenario.knockouts)
     calendar = _Calendar(env, state, weeks, state.market.size)
+    # Staffing plans for the busiest month of the next weeks (STAFFING_LOOKAHEAD_WEEKS).
+    months_ahead = [int(months[w : w + STAFFING_LOOKAHEAD_WEEKS].max()) for w in range(weeks)]
     reference = None
     for week in range(weeks):
         if not terms:  # the first week, or a policy change has just come into force
             terms.update(lever_terms(params))
+        season = terms["season_q4"] if months[week] >= 10 else terms["season_off"]
         exogenous = Exogenous(
             week=week,
-            seasonality=eq.seasonality_multiplier(months[week], params["q4_demand_multiplier"]),
-            seasonality_ahead=eq.seasonality_multiplier(
-                months[week : week + STAFFING_LOOKAHEAD_WEEKS].max(), params["q4_demand_multiplier"]
-            ),
+            seasonality=season,
+            seasonality_ahead=terms["season_q4"] if months_ahead[week] >= 10 else season,
             demand_noise=_noise_multiplier(
-                noise["demand"][:, week], params["weekly_demand_noise_cv"]
+                noise["demand"][:, week], params["weekly_demand_noise_cv"], terms, "demand"
             ),
             seller_join_noise=_noise_multiplier(
-                noise["seller_joins"][:, week], params["seller_join_noise_cv"]
+                noise["seller_joins"][:, week], params["seller_join_noise_cv"], terms, "seller_join"
             ),
             outage_uniform=noise["outages"][:, week],
             lead_time_normals=noise["lead_times"],
@@ -199,11 +200,14 @@ def _weekly(
         yield env.timeout(1)
 
 
-def _noise_multiplier(normals: Array, cv: Array) -> Array:
-    """Mean-one lognormal noise; exactly 1 where the noise lever is 0 (skips the exp)."""
+def _noise_multiplier(normals: Array, cv: Array, terms: dict[str, Array], source: str) -> Array:
+    """Mean-one lognormal noise; exactly 1 where the noise lever is 0 (skips the exp). Its
+    sigma and drift are lever-only terms (`terms.lever_terms`, keys `<source>_noise_*`)."""
     if not cv.any():
         return np.ones_like(normals)
-    return eq.lognormal_multiplier(normals, cv)
+    return eq.lognormal_from_sigma(
+        normals, terms[f"{source}_noise_sigma"], terms[f"{source}_noise_drift"]
+    )
 
 
 class _Calendar:
@@ -232,9 +236,12 @@ class _Calendar:
         In `delay` whole weeks (at least 1), `values` move from state.`decrease` to
         state.`increase` (either may be "" for a flow from or to outside the stocks).
         """
+        positive = values > 0
+        if not positive.any():  # most weeks order no FC: nothing to schedule
+            return
         now = int(self.env.now)
         due_weeks = now + np.maximum(1, np.round(delays).astype(np.int64))
-        rows = np.flatnonzero((values > 0) & (due_weeks < self.weeks))
+        rows = np.flatnonzero(positive & (due_weeks < self.weeks))
         if rows.size == 0:
             return
         due = self.due.get((increase, decrease))

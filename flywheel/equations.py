@@ -67,7 +67,7 @@ def bass_adoption(
     with np.errstate(divide="ignore", invalid="ignore"):
         adoption = potential * drive * -np.expm1(-rate) / denominator
     adoption = np.where(denominator > 0, adoption, 0.0)
-    return np.clip(adoption, 0.0, potential)
+    return np.minimum(np.maximum(adoption, 0.0), potential)
 
 
 def hazard_to_share(hazard_per_week: Array) -> Array:
@@ -120,8 +120,8 @@ def delivery_days(
     utilisation: Array, base_days: Array, comfortable: Array, scale: Array, exponent: Array
 ) -> Array:
     """Delivery time in days: flat below the comfortable utilisation, steep above. Loop B1."""
-    overload = np.clip(
-        (utilisation - comfortable) / (1.0 - comfortable), 0.0, MAX_OVERLOAD_MULTIPLE
+    overload = np.minimum(
+        np.maximum((utilisation - comfortable) / (1.0 - comfortable), 0.0), MAX_OVERLOAD_MULTIPLE
     )
     return base_days * (1.0 + scale * overload**exponent)
 
@@ -152,11 +152,10 @@ def erlang_c_wait_hours(arrivals_per_hour: Array, servers: Array, service_per_ho
         erlang_b = np.where(cdf > 0, np.exp(log_pmf) / cdf, 1.0)
         erlang_c = c * erlang_b / (c - a * (1.0 - erlang_b))
         exact = erlang_c / (c * mu - lam)
-    wait[rows] = np.clip(
-        np.nan_to_num(exact, nan=MAX_QUEUE_WAIT_HOURS, posinf=MAX_QUEUE_WAIT_HOURS),
-        0.0,
-        MAX_QUEUE_WAIT_HOURS,
-    )
+    # NaN or +inf (overflowing or degenerate terms) means the longest wait; clipped to [0, cap]
+    # (np.minimum / np.maximum: the same numbers as np.clip, without its Python overhead).
+    capped = np.minimum(np.maximum(exact, 0.0), MAX_QUEUE_WAIT_HOURS)
+    wait[rows] = np.where(np.isnan(exact), MAX_QUEUE_WAIT_HOURS, capped)
     return wait
 
 
@@ -188,9 +187,11 @@ def service_desk_week(
             backlog_next > 0, 0.5 * backlog_next / (servers * service_per_hour), 0.0
         )
         occupancy = np.where(servers > 0, arrivals_per_hour / (servers * service_per_hour), 1.0)
-    total_wait = np.minimum(
-        wait + np.nan_to_num(backlog_wait, posinf=MAX_QUEUE_WAIT_HOURS), MAX_QUEUE_WAIT_HOURS
+    # As np.nan_to_num(backlog_wait, posinf=MAX_QUEUE_WAIT_HOURS): NaN -> 0, +inf -> the cap.
+    backlog_wait = np.where(
+        np.isnan(backlog_wait), 0.0, np.minimum(backlog_wait, MAX_QUEUE_WAIT_HOURS)
     )
+    total_wait = np.minimum(wait + backlog_wait, MAX_QUEUE_WAIT_HOURS)
     return total_wait, backlog_next, np.minimum(occupancy, 1.0)
 
 
@@ -265,7 +266,7 @@ def seller_sales_usd_per_week(
 
 def seller_attractiveness(sales_per_seller: Array, reference: Array, elasticity: Array) -> Array:
     """Attractiveness of selling here (1 at the reference sales per seller). Loops R2, B4."""
-    return np.clip(sales_per_seller / reference, 0.0, 100.0) ** elasticity
+    return np.minimum(np.maximum(sales_per_seller / reference, 0.0), 100.0) ** elasticity
 
 
 def prime_join_hazard(
@@ -287,8 +288,23 @@ def smooth(stock: Array, target: Array, time_weeks: Array | float) -> Array:
 
 def lognormal_multiplier(standard_normal: Array, cv: Array | float) -> Array:
     """Mean-one lognormal factor with coefficient of variation `cv` from a standard normal draw."""
-    sigma = np.sqrt(np.log1p(np.square(cv)))
-    return np.exp(sigma * standard_normal - 0.5 * sigma * sigma)
+    sigma = lognormal_sigma(cv)
+    return lognormal_from_sigma(standard_normal, sigma, lognormal_drift(sigma))
+
+
+def lognormal_sigma(cv: Array | float) -> Array:
+    """Log-scale standard deviation of a mean-one lognormal with coefficient of variation cv."""
+    return np.sqrt(np.log1p(np.square(cv)))
+
+
+def lognormal_drift(sigma: Array) -> Array:
+    """The log-scale mean offset sigma^2 / 2 that makes a lognormal factor mean-one."""
+    return 0.5 * sigma * sigma
+
+
+def lognormal_from_sigma(standard_normal: Array, sigma: Array, drift: Array) -> Array:
+    """Mean-one lognormal factor exp(sigma z - drift), drift = `lognormal_drift(sigma)`."""
+    return np.exp(sigma * standard_normal - drift)
 
 
 def poisson_count_from_uniform(uniform: Array, mean: Array, max_count: int = 20) -> Array:
@@ -323,7 +339,7 @@ def nps_proxy(perceived_cx: Array, cx_initial: Array) -> Array:
     points = NPS_AT_REFERENCE_POINTS + NPS_POINTS_PER_LOG_CX * np.log(
         np.maximum(perceived_cx, 1e-12) / cx_initial
     )
-    return np.clip(points, -100.0, 100.0)
+    return np.minimum(np.maximum(points, -100.0), 100.0)
 
 
 def customer_lifetime_value_usd(

@@ -54,7 +54,10 @@ def plan_fulfillment(
     lead_weeks = np.maximum(
         1.0,
         np.round(
-            p["fc_lead_time_weeks"] * eq.lognormal_multiplier(lead_normal, p["fc_lead_time_cv"])
+            p["fc_lead_time_weeks"]
+            * eq.lognormal_from_sigma(
+                lead_normal, k["fc_lead_time_noise_sigma"], k["fc_lead_time_noise_drift"]
+            )
         ),
     )
     capex = fc_orders * p["fc_capex_usd"]

@@ -20,7 +20,25 @@ Array = npt.NDArray[np.float64]
 def lever_terms(p: dict[str, Array]) -> dict[str, Array]:
     """{term: (R,) array} from the lever arrays `p` (see each comment for where it is used)."""
     defect_effective = p["defect_rate_share"] * (1.0 - p["andon_cord_share"])
+    noise_sigmas = {
+        source: eq.lognormal_sigma(p[lever])
+        for source, lever in (
+            ("demand", "weekly_demand_noise_cv"),
+            ("seller_join", "seller_join_noise_cv"),
+            ("fc_lead_time", "fc_lead_time_cv"),
+        )
+    }
+    q4 = p["q4_demand_multiplier"]
     return {
+        # seasonality: the Q4 multiplier in October-December, the off-season one otherwise
+        "season_q4": eq.seasonality_multiplier(np.int64(12), q4),
+        "season_off": eq.seasonality_multiplier(np.int64(1), q4),
+        # mean-one lognormal noise: sigma and drift of each source
+        **{f"{source}_noise_sigma": sigma for source, sigma in noise_sigmas.items()},
+        **{
+            f"{source}_noise_drift": eq.lognormal_drift(sigma)
+            for source, sigma in noise_sigmas.items()
+        },
         # selection and reliability (R2, B2): pulled defective listings
         "defect_effective_share": defect_effective,
         "listings_kept_share": 1.0 - p["andon_cord_share"] * p["defect_rate_share"],
