@@ -191,7 +191,7 @@ def _weekly(
         state.fc_out_of_service += decisions.outages
         calendar.schedule(
             decisions.outages,
-            np.maximum(1.0, np.round(params["fc_outage_duration_weeks"])) + 1.0,
+            terms["fc_outage_repair_weeks"],
             "",
             "fc_out_of_service",
         )

@@ -28,7 +28,9 @@ def advance_week(
 ) -> tuple[dict[str, Array], Decisions, Reference]:
     """Advance all replications one week; return (outputs, decisions, reference).
 
-    `p` holds the levers in force, `k` the lever-only terms `terms.lever_terms(p)`.
+    `p` holds the levers in force, `k` the lever-only terms `terms.lever_terms(p)`. Outputs
+    may be the state's own arrays (no copies): a caller keeps what it needs before the state
+    changes again (the engine's recorders copy them at once).
     """
     s, t = state, ex.week
     market_trend = np.exp(p["competitor_price_trend_per_year"] * t / eq.WEEKS_PER_YEAR)
@@ -254,11 +256,11 @@ def advance_week(
 
     service_for_cx = ref.service_score if "B2" in cut else service  # B2 cut: held at week 0
     outputs = {
-        "market": s.market.copy(),
-        "potential": s.potential.copy(),
-        "customers": s.customers.copy(),
-        "lapsed": s.lapsed.copy(),
-        "prime_members": s.prime_members.copy(),
+        "market": s.market,
+        "potential": s.potential,
+        "customers": s.customers,
+        "lapsed": s.lapsed,
+        "prime_members": s.prime_members,
         "adoption": adoption,
         "churn": churn,
         "winback": winback,
@@ -279,9 +281,9 @@ def advance_week(
         "operating_income_usd": operating_income,
         "operating_margin_share": margin,
         "capex_usd": capex,
-        "cash_usd": s.cash_usd.copy(),
-        "sellers": s.sellers.copy(),
-        "sellers_onboarding": s.sellers_onboarding.copy(),
+        "cash_usd": s.cash_usd,
+        "sellers": s.sellers,
+        "sellers_onboarding": s.sellers_onboarding,
         "seller_joins": seller_joins,
         "seller_exits": seller_exits,
         "seller_attractiveness": attractiveness,
@@ -289,34 +291,34 @@ def advance_week(
         "skus": skus,
         "share_3p": share_3p,
         "selection_index": selection_index,
-        "price_index": s.price_index.copy(),
+        "price_index": s.price_index,
         "price_target_index": price_target,
         "competitor_price_index": competitor_price,
         "unit_cost_usd": unit_cost,
         "learning_factor": learning,
         "utilisation": utilisation,
         "delivery_days": days,
-        "perceived_delivery_days": s.perceived_delivery_days.copy(),
-        "fulfillment_centers": s.fulfillment_centers.copy(),
-        "fc_under_construction": s.fc_under_construction.copy(),
-        "fc_out_of_service": s.fc_out_of_service.copy(),
+        "perceived_delivery_days": s.perceived_delivery_days,
+        "fulfillment_centers": s.fulfillment_centers,
+        "fc_under_construction": s.fc_under_construction,
+        "fc_out_of_service": s.fc_out_of_service,
         "fc_orders": fc_orders,
         "contacts": contacts,
         "queue_wait_hours": wait,
         "service_backlog": backlog_next,
         "agent_occupancy": occupancy,
-        "agents": s.agents.copy(),
+        "agents": s.agents,
         "cx": cx,
-        "perceived_cx": s.perceived_cx.copy(),
+        "perceived_cx": s.perceived_cx,
         "score_price": scores[0],
         "score_selection": scores[1],
         "score_speed": scores[2],
         "score_service": service,
         "score_reliability": scores[4],
-        "reviews": s.reviews.copy(),
+        "reviews": s.reviews,
         "review_index": review_index,
-        "experiment_index": s.experiment_index.copy(),
-        "spend_index": s.spend_index.copy(),
+        "experiment_index": s.experiment_index,
+        "spend_index": s.spend_index,
         "prime_value_usd_per_year": prime_value,
         "fc_sqft": s.fulfillment_centers * p["fc_size_sqft"],
         "nps_proxy": eq.nps_proxy(s.perceived_cx, ref.perceived_cx),

@@ -73,4 +73,6 @@ def lever_terms(p: dict[str, Array]) -> dict[str, Array]:
         "fc_orders_at_trigger_per_week": p["fc_capacity_orders_per_week"]
         * p["fc_build_trigger_utilisation_share"],
         "fc_outage_rate_per_week": eq.per_week(p["fc_outage_rate_per_year"]),
+        # an outage drawn in week t is repaired duration + 1 weeks later (engine.py says why)
+        "fc_outage_repair_weeks": np.maximum(1.0, np.round(p["fc_outage_duration_weeks"])) + 1.0,
     }
