@@ -215,9 +215,11 @@ class _Calendar:
 
     FC openings, hire arrivals and outage repairs of all replications that fall due in the
     same week share one scheduled SimPy event, whose callback applies them to the replications
-    they concern. What falls due is kept dense, one (weeks, R) array per kind of move, so that
-    scheduling a week's orders with their own lead times is one scatter, not a loop over the
-    distinct delays. An event due at week t was scheduled before the weekly step's own timeout
+    they concern. What falls due is kept dense, one (span, R) ring of future weeks per kind of
+    move (week w in row w % span; span a power of two above the longest delay scheduled, grown
+    when a longer one comes), so that scheduling a week's orders with their own lead times is
+    one scatter, not a loop over the distinct delays, and memory follows the longest delay,
+    not the horizon. An event due at week t was scheduled before the weekly step's own timeout
     for week t, so it is in force during week t. Moves due at or after the horizon never fire
     (the run ends first) and are not kept.
     """
@@ -227,7 +229,8 @@ class _Calendar:
         self.state = state
         self.weeks = weeks
         self.replications = replications
-        self.due: dict[tuple[str, str], Array] = {}  # (increase, decrease) -> (weeks, R) counts
+        self.span = 64  # rows of each ring; doubled whenever a longer delay is scheduled
+        self.due: dict[tuple[str, str], Array] = {}  # (increase, decrease) -> (span, R) counts
         self.is_week_scheduled = np.zeros(weeks, dtype=bool)
 
     def schedule(self, values: Array, delays: Array, increase: str, decrease: str) -> None:
@@ -244,11 +247,13 @@ class _Calendar:
         rows = np.flatnonzero(positive & (due_weeks < self.weeks))
         if rows.size == 0:
             return
-        due = self.due.get((increase, decrease))
-        if due is None:
-            due = self.due[(increase, decrease)] = np.zeros((self.weeks, self.replications))
         weeks = due_weeks[rows]
-        due[weeks, rows] += values[rows]  # one entry per row: no repeated index in the scatter
+        self._fit(int(weeks.max()) - now)
+        key = (increase, decrease)
+        if key not in self.due:
+            self.due[key] = np.zeros((self.span, self.replications))
+        # one entry per row: no repeated index in the scatter
+        self.due[key][weeks % self.span, rows] += values[rows]
         first = weeks[0]
         new_weeks = [first] if (weeks == first).all() else np.unique(weeks)
         for week in new_weeks:
@@ -258,9 +263,26 @@ class _Calendar:
                     lambda _event, week=int(week): self._fire(week)
                 )
 
+    def _fit(self, delay: int) -> None:
+        """Grow every ring so that a move `delay` weeks ahead has a row of its own."""
+        if delay < self.span:
+            return
+        span = self.span
+        while span <= delay:
+            span *= 2
+        now = int(self.env.now)
+        ahead = np.arange(now, now + self.span)  # the weeks the old rows hold
+        for key, due in self.due.items():
+            grown = np.zeros((span, self.replications))
+            grown[ahead % span] = due[ahead % self.span]
+            self.due[key] = grown
+        self.span = span
+
     def _fire(self, week: int) -> None:
-        for (increase, decrease), due in self.due.items():
-            count = due[week]
+        for (increase, decrease), ring in self.due.items():
+            row = week % self.span
+            count = ring[row].copy()
+            ring[row] = 0.0  # the row is free for the week `span` weeks on
             if increase:
                 setattr(self.state, increase, getattr(self.state, increase) + count)
             if decrease:

@@ -18,7 +18,7 @@ import flywheel
 from flywheel import equations as eq
 from flywheel.catalogue import parameter_table
 from flywheel.engine import simulate_service_desk
-from flywheel.events import EVENT_KINDS
+from flywheel.events import EVENT_KINDS, PolicyChange
 from flywheel.results import NON_NEGATIVE_OUTPUTS
 from flywheel.scenario import ScenarioError, scenario_from_dict, with_parameters
 from flywheel.schema import LOOP_IDS
@@ -507,11 +507,17 @@ def test_prime_stays_a_subset_of_customers_with_r4_cut(
     assert_model_invariants(results)
 
 
-def test_every_fc_order_opens_after_its_own_lead_time(baseline: flywheel.Scenario) -> None:
+@pytest.mark.parametrize("lead_time_weeks", [52.0, 150.0])
+def test_every_fc_order_opens_after_its_own_lead_time(
+    baseline: flywheel.Scenario, lead_time_weeks: float
+) -> None:
     """With random lead times, centres move from under construction to open without loss or
     duplication (open + building = initial + orders placed so far), and lead times differ
-    between orders, so openings fall in many different weeks."""
-    scenario = with_parameters(baseline, {"fc_lead_time_cv": 0.4})
+    between orders, so openings fall in many different weeks. 150 weeks (and the random
+    draws above it) outgrow the engine calendar's first ring of 64 weeks."""
+    scenario = with_parameters(
+        baseline, {"fc_lead_time_cv": 0.4, "fc_lead_time_weeks": lead_time_weeks}
+    )
     results = flywheel.simulate(scenario, replications=32, seed=7)
     pipeline = results["fulfillment_centers"] + results["fc_under_construction"]
     placed = np.cumsum(results["fc_orders"], axis=1)
@@ -538,3 +544,31 @@ def test_a_policy_change_reaches_the_lever_only_terms(
     after = eq.reliability_score(np.array([0.08 * (1.0 - 0.75)]))[0]
     np.testing.assert_array_equal(score[:, :20], before)
     np.testing.assert_array_equal(score[:, 20:], after)
+
+
+def test_fc_orders_open_exactly_their_lead_time_later_across_a_lead_time_change(
+    baseline: flywheel.Scenario,
+) -> None:
+    """Orders placed before a policy change (lead time 20 weeks) are still pending when later
+    orders (150 weeks) outgrow the engine calendar's first 64-week ring: every order must still
+    open exactly its own lead time after it was placed."""
+    scenario = dataclasses.replace(
+        with_parameters(
+            baseline,
+            {"fc_lead_time_cv": 0.0, "fc_lead_time_weeks": 20.0, "fc_outage_rate_per_year": 0.0},
+        ),
+        events=(
+            *baseline.events,
+            PolicyChange(week=100, lever="fc_lead_time_weeks", value=150.0),
+        ),
+    )
+    results = flywheel.simulate(scenario, replications=3, seed=2)
+    orders, centers = results["fc_orders"], results["fulfillment_centers"]
+    weeks = scenario.horizon_weeks
+    expected = np.zeros_like(orders)
+    for week in range(weeks):
+        due = week + (20 if week < 100 else 150)
+        if due < weeks:
+            expected[:, due] += orders[:, week]
+    assert orders[:, :100].sum() > 0 and orders[:, 100:].sum() > 0
+    np.testing.assert_array_equal(np.diff(centers, axis=1), expected[:, 1:])
