@@ -12,6 +12,7 @@ force during week t.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator
+from functools import lru_cache
 from typing import Any, Protocol
 
 import numpy as np
@@ -78,6 +79,12 @@ class SeriesRecorder:
         # in Monte Carlo).
         self.rows = {}
         return series
+
+
+@lru_cache(maxsize=1)
+def output_names() -> tuple[str, ...]:
+    """Names of every model output, in recording order (from a one-week, one-replication run)."""
+    return tuple(run_batch(Scenario(horizon_weeks=1), np.zeros(1, dtype=np.int64), 0))
 
 
 def run_batch(

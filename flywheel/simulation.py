@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import numpy as np
 import numpy.typing as npt
 
-from flywheel.engine import run_batch
+from flywheel.engine import SeriesRecorder, run_batch, stream_batch
 from flywheel.results import Results
 from flywheel.scenario import Scenario
 
@@ -22,11 +22,14 @@ def simulate(
     first_replication: int = 0,
     lever_overrides: dict[str, npt.ArrayLike] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    outputs: Collection[str] | None = None,
 ) -> Results:
     """Run `replications` replications of `scenario` in lockstep; replication ids start at
     `first_replication`, so a batch can be split anywhere and give the same numbers.
 
     `lever_overrides` sets per-replication lever values (arrays of shape (replications,)).
+    `outputs` keeps only those series (default: every output); the others are computed but
+    not recorded, which saves time and memory (`Results.annual()` needs the default).
     """
     if isinstance(replications, bool) or not isinstance(replications, int | np.integer):
         raise ValueError(f"replications = {replications!r} must be a whole number >= 1")
@@ -40,5 +43,25 @@ def simulate(
     if not isinstance(scenario, Scenario):
         raise TypeError(f"scenario must be a flywheel.Scenario, not {type(scenario).__name__}")
     ids = np.arange(first_replication, first_replication + replications, dtype=np.int64)
-    series = run_batch(scenario, ids, int(seed), lever_overrides, progress)
+    if outputs is None:
+        series = run_batch(scenario, ids, int(seed), lever_overrides, progress)
+    else:
+        keep = _known_outputs(outputs)
+        recorder = SeriesRecorder(scenario.horizon_weeks, keep)
+        series = stream_batch(scenario, ids, int(seed), recorder, lever_overrides, progress)
     return Results(scenario=scenario, seed=int(seed), replication_ids=ids, series=series)
+
+
+def _known_outputs(outputs: Collection[str]) -> tuple[str, ...]:
+    """`outputs` as a tuple, or ValueError naming the unknown ones."""
+    from flywheel.engine import output_names
+
+    names = tuple(outputs) if not isinstance(outputs, str) else (outputs,)
+    known = output_names()
+    unknown = [name for name in names if name not in known]
+    if unknown or not names:
+        raise ValueError(
+            f"outputs = {list(names)!r}: unknown {unknown} (e.g. customers, revenue_usd; "
+            f"flywheel.Results.outputs lists all {len(known)})"
+        )
+    return names

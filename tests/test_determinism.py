@@ -121,3 +121,16 @@ def test_cli_run_twice_writes_identical_bytes(
         outputs.append((tmp_path / name).read_bytes())
     assert outputs[0] == outputs[1]
     assert len(outputs[0]) > 10_000
+
+
+def test_simulate_can_record_only_some_outputs(short_baseline: flywheel.Scenario) -> None:
+    """`outputs=` keeps only those series, with the very numbers of a full run; an unknown
+    name is a clear error."""
+    short = short_baseline
+    full = flywheel.simulate(short, replications=4, seed=9)
+    some = flywheel.simulate(short, replications=4, seed=9, outputs=("customers", "gain_R1"))
+    assert some.outputs == ("customers", "gain_R1")
+    for name in some.outputs:
+        np.testing.assert_array_equal(some[name], full[name])
+    with pytest.raises(ValueError, match=r"unknown \['nope'\]"):
+        flywheel.simulate(short, replications=1, outputs=["customers", "nope"])

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -99,10 +98,8 @@ def yearly(data: Array, output: str) -> Array:
     return out
 
 
-@lru_cache(maxsize=1)
 def output_names() -> tuple[str, ...]:
-    """Names of every model output (from a one-week, one-replication run)."""
-    from flywheel.engine import run_batch
-    from flywheel.scenario import Scenario
+    """Names of every model output (`engine.output_names`)."""
+    from flywheel.engine import output_names as names
 
-    return tuple(run_batch(Scenario(horizon_weeks=1), np.zeros(1, dtype=np.int64), 0))
+    return names()
