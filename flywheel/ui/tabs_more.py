@@ -329,12 +329,17 @@ def workshop(scenario: Scenario, preset_name: str, preset: Scenario, seed: int) 
     st.markdown(f"**Change:** preset `{step.preset}`; {change}")
     if step.compare_with:
         st.markdown(f"**Compare tab:** A = this step's levers, B = preset `{step.compare_with}`.")
+    presets = state.all_presets()
+    missing = [name for name in (step.preset, step.compare_with) if name and name not in presets]
+    if missing:  # a scenario of the story failed to load (its error is in the preset list)
+        st.warning(f"This step needs the preset(s) {', '.join(missing)}, which did not load.")
     st.button(
         "Apply this step",
         key="workshop_apply",
         type="primary",
         on_click=_apply_step,
         args=(step,),
+        disabled=bool(missing),
     )
     st.markdown(f"**What to look for:** {step.look_for}")
     if step.outputs and preset_name == step.preset:

@@ -358,3 +358,19 @@ def test_eight_concurrent_sessions_keep_separate_state(make_app):
         assert at.session_state["workshop_step"] == 1
         andon = at.slider(key="lever:andon_cord_share").value
         assert andon == (1.0 if preset == "andon_cord" else 0.0)
+
+
+def test_a_workshop_step_whose_preset_is_missing_cannot_be_applied(make_app, monkeypatch):
+    """If a story's scenario failed to load, its step says so and its Apply button is off
+    (instead of the callback failing on a missing preset)."""
+    from flywheel.ui import cache
+
+    presets, errors = cache.shipped_presets()
+    without = {name: s for name, s in presets.items() if name != "workshop/01_the_record"}
+    monkeypatch.setattr(cache, "shipped_presets", lambda: (without, errors))
+    at = open_tab(make_app(), "Workshop")
+    stories = at.selectbox(key="workshop_story")
+    stories.select(stories.options[1]).run()
+    assert any("workshop/01_the_record" in w.value for w in at.warning)
+    assert at.button(key="workshop_apply").disabled
+    assert not at.exception
