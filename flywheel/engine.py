@@ -239,6 +239,7 @@ class _Calendar:
         self.span = 64  # rows of each ring; doubled whenever a longer delay is scheduled
         self.due: dict[tuple[str, str], Array] = {}  # (increase, decrease) -> (span, R) counts
         self.is_week_scheduled = np.zeros(weeks, dtype=bool)
+        self.uniform_delays: dict[int, tuple[Array, int | None]] = {}  # id -> (delays, whole)
 
     def schedule(self, values: Array, delays: Array, increase: str, decrease: str) -> None:
         """For every replication with values > 0, schedule the move after its own delay.
@@ -250,25 +251,56 @@ class _Calendar:
         if not positive.any():  # most weeks order no FC: nothing to schedule
             return
         now = int(self.env.now)
+        whole = self._uniform_delay(delays)
+        if whole is not None:  # one delay for every replication (a lever): one row
+            week = now + whole
+            if week >= self.weeks:
+                return
+            self._fit(week - now)
+            ring = self._ring(increase, decrease)
+            row = ring[week % self.span]
+            np.add(row, values, out=row, where=positive)
+            self._call_at(week)
+            return
         due_weeks = now + np.maximum(1, np.round(delays).astype(np.int64))
         rows = np.flatnonzero(positive & (due_weeks < self.weeks))
         if rows.size == 0:
             return
         weeks = due_weeks[rows]
         self._fit(int(weeks.max()) - now)
+        ring = self._ring(increase, decrease)
+        ring[weeks % self.span, rows] += values[rows]  # one entry per row: no repeated index
+        first = weeks[0]
+        for week in [first] if (weeks == first).all() else np.unique(weeks):
+            self._call_at(int(week))
+
+    def _uniform_delay(self, delays: Array) -> int | None:
+        """The whole-week delay when every replication has the same one, else None.
+
+        The delays are lever arrays, the same object every week until a policy change
+        replaces it, so the answer is kept per array (with the array, so its id stays its own).
+        """
+        kept = self.uniform_delays.get(id(delays))
+        if kept is None or kept[0] is not delays:
+            same = delays.min() == delays.max()
+            kept = (delays, max(1, int(np.round(delays[0]))) if same else None)
+            self.uniform_delays[id(delays)] = kept
+        return kept[1]
+
+    def _ring(self, increase: str, decrease: str) -> Array:
+        """The (span, R) ring of one kind of move, created empty on first use."""
         key = (increase, decrease)
         if key not in self.due:
             self.due[key] = np.zeros((self.span, self.replications))
-        # one entry per row: no repeated index in the scatter
-        self.due[key][weeks % self.span, rows] += values[rows]
-        first = weeks[0]
-        new_weeks = [first] if (weeks == first).all() else np.unique(weeks)
-        for week in new_weeks:
-            if not self.is_week_scheduled[week]:
-                self.is_week_scheduled[week] = True
-                self.env.timeout(int(week) - now).callbacks.append(
-                    lambda _event, week=int(week): self._fire(week)
-                )
+        return self.due[key]
+
+    def _call_at(self, week: int) -> None:
+        """One SimPy event at `week` that applies every move due then (once per week)."""
+        if not self.is_week_scheduled[week]:
+            self.is_week_scheduled[week] = True
+            self.env.timeout(week - int(self.env.now)).callbacks.append(
+                lambda _event, week=week: self._fire(week)
+            )
 
     def _fit(self, delay: int) -> None:
         """Grow every ring so that a move `delay` weeks ahead has a row of its own."""
