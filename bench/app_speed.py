@@ -102,7 +102,7 @@ def instrument(timer: PartTimer) -> None:
     import streamlit as st
     from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
 
-    from flywheel.ui import cache, charts, diagram, figures, sidebar
+    from flywheel.ui import cache, charts, charts_more, diagram, figures, sidebar
 
     run_script = ScriptRunner._run_script
 
@@ -119,7 +119,7 @@ def instrument(timer: PartTimer) -> None:
     cache.summarise = timer.wrap("summary", cache.summarise)
     for name in ("summary", "attribution", "tornado"):
         setattr(cache, name, timer.wrap("cache", getattr(cache, name)))
-    for module in (charts, figures):
+    for module in (charts, charts_more, figures):
         for name in dir(module):
             if name.endswith(("_frame", "_spec", "_figure")) or name == "png_bytes":
                 setattr(module, name, timer.wrap("charts", getattr(module, name)))

@@ -13,7 +13,7 @@ from flywheel.scenario import (
     scenario_to_dict,
     scenario_to_toml,
 )
-from flywheel.ui import cache, charts, figures, state
+from flywheel.ui import cache, charts_more, figures, state
 from flywheel.ui.levers import lever_specs
 from flywheel.ui.share import encode_link
 from flywheel.ui.summary import results_csv
@@ -70,8 +70,8 @@ def why(scenario: Scenario, seed: int) -> None:
     waterfall = cache.attribution(scenario, output, replications, seed)
     st.subheader("Attribution by loop")
     st.vega_lite_chart(
-        charts.waterfall_frame(waterfall),
-        charts.waterfall_spec(list(waterfall["label"]), label),
+        charts_more.waterfall_frame(waterfall),
+        charts_more.waterfall_spec(list(waterfall["label"]), label),
         width="stretch",
     )
     st.dataframe(waterfall, hide_index=True, width="stretch")
@@ -83,8 +83,8 @@ def why(scenario: Scenario, seed: int) -> None:
     table = cache.tornado(scenario, output, replications, seed)
     st.subheader("Sensitivity tornado (one lever at a time)")
     st.vega_lite_chart(
-        charts.tornado_frame(table),
-        charts.tornado_spec(list(table["lever"]), label),
+        charts_more.tornado_frame(table),
+        charts_more.tornado_spec(list(table["lever"]), label),
         width="stretch",
     )
     st.caption(
@@ -171,7 +171,7 @@ def _commit_events(preset: Scenario, events: list[dict]) -> None:
 def events(scenario: Scenario, preset: Scenario) -> None:
     """Timeline of the scenario's events and an editor to add, change or delete one."""
     st.vega_lite_chart(
-        charts.timeline_frame(scenario), charts.timeline_spec(scenario), width="stretch"
+        charts_more.timeline_frame(scenario), charts_more.timeline_spec(scenario), width="stretch"
     )
     listed = st.session_state.get("events", [])
     st.dataframe(

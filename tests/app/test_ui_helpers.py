@@ -15,7 +15,7 @@ from flywheel import load_scenario, simulate
 from flywheel.scenario import SHIPPED_SCENARIOS_DIR as SCENARIOS_DIR
 from flywheel.scenario import ScenarioError, with_parameters
 from flywheel.schema import LOOP_IDS
-from flywheel.ui import charts, diagram, figures, share
+from flywheel.ui import charts_more, diagram, figures, share
 from flywheel.ui.levers import lever_groups, lever_specs
 from flywheel.ui.summary import quantile_rows, results_csv, summarise
 
@@ -158,7 +158,7 @@ def test_waterfall_tornado_and_timeline_frames(baseline):
             "q95": [np.nan, 4.0, 0.0, np.nan],
         }
     )
-    bars = charts.waterfall_frame(waterfall)
+    bars = charts_more.waterfall_frame(waterfall)
     assert list(bars["bottom"]) == [0.0, 1.0, 4.0, 0.0]
     assert list(bars["top"]) == [1.0, 4.0, 3.5, 3.5]
     assert list(bars["bar"]) == ["total", "gain", "loss", "total"]
@@ -171,13 +171,13 @@ def test_waterfall_tornado_and_timeline_frames(baseline):
             "high_change": [2.0, -0.1],
         }
     )
-    long = charts.tornado_frame(tornado)
+    long = charts_more.tornado_frame(tornado)
     assert len(long) == 4 and set(long["side"]) == {"lever low", "lever high"}
     assert long.set_index(["lever", "side"]).loc[("b", "lever high"), "change"] == -0.1
-    timeline = charts.timeline_frame(baseline)
+    timeline = charts_more.timeline_frame(baseline)
     assert list(timeline["label"]) == [event.id for event in baseline.events]
     assert timeline["start"].iloc[0] == np.datetime64(baseline.week_date(104))
-    assert charts.timeline_spec(baseline)["layer"][0]["mark"]["type"] == "bar"
+    assert charts_more.timeline_spec(baseline)["layer"][0]["mark"]["type"] == "bar"
 
 
 def test_summary_of_some_outputs_and_the_full_results_csv(baseline):

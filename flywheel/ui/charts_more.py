@@ -1,0 +1,189 @@
+"""Interactive (Vega-Lite) chart specs of the Events and Why tabs: the event timeline, the
+loop-attribution waterfall and the sensitivity tornado.
+
+Like `charts.py`, the browser draws these from small data frames; `figures.py` has the
+matplotlib twins for the PNG downloads.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from flywheel.scenario import Scenario
+
+
+def timeline_frame(scenario: Scenario) -> pd.DataFrame:
+    """One row per event: kind, label, start and end date (end = start for a one-off event),
+    duration_weeks."""
+    import pandas as pd
+
+    start = np.datetime64(scenario.start_date, "D")
+    rows = []
+    for event in scenario.events:
+        week = scenario.event_week(event)
+        duration = int(getattr(event, "duration_weeks", 0) or 0)
+        rows.append(
+            {
+                "kind": event.kind,
+                "label": event.id or getattr(event, "lever", "") or event.kind,
+                "start": start + np.timedelta64(7 * week, "D"),
+                "end": start + np.timedelta64(7 * (week + duration), "D"),
+                "duration_weeks": duration,
+            }
+        )
+    columns = ["kind", "label", "start", "end", "duration_weeks"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def timeline_spec(scenario: Scenario) -> dict[str, Any]:
+    """Vega-Lite spec: events on a calendar line, one row per kind; shocks as bars over their
+    duration, one-off events as points, each labelled with its id."""
+    first = np.datetime64(scenario.start_date, "D")
+    last = first + np.timedelta64(7 * scenario.horizon_weeks, "D")
+    kinds = sorted({event.kind for event in scenario.events}) or ["(none)"]
+    x = {
+        "field": "start",
+        "type": "temporal",
+        "title": None,
+        "scale": {"domain": [str(first), str(last)]},
+        "axis": {"format": "%Y", "tickCount": "year"},
+    }
+    y = {"field": "kind", "type": "nominal", "title": None, "scale": {"domain": kinds}}
+    tooltip = [
+        {"field": "label", "title": "event"},
+        {"field": "kind"},
+        {"field": "start", "type": "temporal", "title": "from"},
+        {"field": "duration_weeks", "title": "weeks"},
+    ]
+    return {
+        "description": "event timeline",
+        "height": 40 + 45 * len(kinds),
+        "layer": [
+            {
+                "transform": [{"filter": "datum.duration_weeks > 0"}],
+                "mark": {"type": "bar", "color": "#fdae6b", "height": 16},
+                "encoding": {"x": x, "x2": {"field": "end"}, "y": y, "tooltip": tooltip},
+            },
+            {
+                "transform": [{"filter": "datum.duration_weeks <= 0"}],
+                "mark": {"type": "point", "filled": True, "size": 70, "color": "#e6550d"},
+                "encoding": {"x": x, "y": y, "tooltip": tooltip},
+            },
+            {
+                "mark": {"type": "text", "align": "left", "dx": 4, "dy": -12, "fontSize": 10},
+                "encoding": {"x": x, "y": y, "text": {"field": "label"}},
+            },
+        ],
+    }
+
+
+WATERFALL_COLOURS = {"total": "#636363", "gain": "#1a9850", "loss": "#d73027"}
+
+
+def waterfall_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """The attribution table with each bar's bottom and top (running total) and a colour
+    class: total, gain or loss."""
+    values = table["value"].to_numpy(dtype=np.float64)
+    is_total = (table["kind"] == "total").to_numpy()
+    bottom, top = np.empty_like(values), np.empty_like(values)
+    running = 0.0
+    for index, (value, total) in enumerate(zip(values, is_total, strict=True)):
+        bottom[index] = 0.0 if total else running
+        running = value if total else running + value
+        top[index] = running
+    frame = table[["label", "kind", "value", "q05", "q95"]].copy()
+    frame["bottom"], frame["top"] = bottom, top
+    frame["bar"] = np.where(is_total, "total", np.where(values >= 0, "gain", "loss"))
+    return frame
+
+
+def waterfall_spec(labels: list[str], outcome_label: str) -> dict[str, Any]:
+    """Vega-Lite spec of the attribution waterfall (bars from bottom to top, in table order)."""
+    return {
+        "description": "attribution waterfall",
+        "title": "What each loop adds (knock-one-loop-out, common random numbers)",
+        "height": 300,
+        "mark": {"type": "bar"},
+        "encoding": {
+            "x": {
+                "field": "label",
+                "type": "nominal",
+                "sort": labels,
+                "title": None,
+                "axis": {"labelAngle": -40, "labelLimit": 240, "labelOverlap": False},
+            },
+            "y": {
+                "field": "bottom",
+                "type": "quantitative",
+                "title": outcome_label,
+                "scale": {"zero": False},
+                "axis": {"format": ".3~s"},
+            },
+            "y2": {"field": "top"},
+            "color": {
+                "field": "bar",
+                "type": "nominal",
+                "legend": None,
+                "scale": {
+                    "domain": list(WATERFALL_COLOURS),
+                    "range": list(WATERFALL_COLOURS.values()),
+                },
+            },
+            "tooltip": [
+                {"field": "label"},
+                {"field": "value", "format": ",.4~g"},
+                {"field": "q05", "format": ",.4~g"},
+                {"field": "q95", "format": ",.4~g"},
+            ],
+        },
+    }
+
+
+def tornado_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """Long frame of the tornado: lever, side ('lever low' / 'lever high'), value, change."""
+    import pandas as pd
+
+    return pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "lever": table["lever"],
+                    "side": f"lever {side}",
+                    "value": table[side],
+                    "change": table[f"{side}_change"],
+                }
+            )
+            for side in ("low", "high")
+        ],
+        ignore_index=True,
+    )
+
+
+def tornado_spec(levers: list[str], outcome_label: str) -> dict[str, Any]:
+    """Vega-Lite spec: outcome change at each lever's low and high value (largest first)."""
+    return {
+        "description": "sensitivity tornado",
+        "height": 22 * len(levers) + 20,
+        "mark": {"type": "bar"},
+        "encoding": {
+            "y": {"field": "lever", "type": "nominal", "sort": levers, "title": None},
+            "x": {"field": "change", "type": "quantitative", "title": f"change in {outcome_label}"},
+            "color": {
+                "field": "side",
+                "type": "nominal",
+                "title": None,
+                "scale": {"domain": ["lever low", "lever high"], "range": ["#3182bd", "#e6550d"]},
+            },
+            "tooltip": [
+                {"field": "lever"},
+                {"field": "side"},
+                {"field": "value", "title": "lever value", "format": ",.4~g"},
+                {"field": "change", "format": "+,.4~g"},
+            ],
+        },
+    }
