@@ -11,9 +11,9 @@ force during week t.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -29,6 +29,7 @@ from flywheel.events import (
     PrimeLaunch,
     Recession,
 )
+from flywheel.recording import Recorder, SeriesRecorder
 from flywheel.scenario import Scenario
 from flywheel.state import Exogenous, State, initial_state, lever_arrays
 from flywheel.step import advance_week
@@ -39,46 +40,6 @@ AXES = ("replication", "week")
 STAFFING_LOOKAHEAD_WEEKS = 8  # staffing plans for the busiest month of the next two
 LEAD_TIME_DRAWS = 64  # FC orders with their own lead-time draw; later orders reuse the last
 Array = npt.NDArray[np.float64]
-
-
-class Recorder(Protocol):
-    """Takes every week's outputs as the run goes (each of shape (R,), valid only during the
-    call: copy what is kept); `stream_batch` returns its `finish()`."""
-
-    def write(self, week: int, outputs: dict[str, Array]) -> None: ...
-
-    def finish(self) -> Any: ...
-
-
-class SeriesRecorder:
-    """Keeps every output (or only those in `keep`) of every week: `finish()` gives
-    {output: (R, weeks) array}.
-
-    Rows are written week-major (one contiguous row per output and week); the series are the
-    transposed views.
-    """
-
-    def __init__(self, weeks: int, keep: Collection[str] | None = None) -> None:
-        self.weeks = weeks
-        self.keep = None if keep is None else frozenset(keep)
-        self.rows: dict[str, Array] = {}
-
-    def write(self, week: int, outputs: dict[str, Array]) -> None:
-        if not self.rows:
-            for name, values in outputs.items():
-                if self.keep is None or name in self.keep:
-                    self.rows[name] = np.empty((self.weeks, values.size))
-        for name, rows in self.rows.items():
-            rows[week] = outputs[name]
-
-    def finish(self) -> dict[str, Array]:
-        series = {name: rows.T for name, rows in self.rows.items()}
-        # The finished SimPy environment is a reference cycle (calendar callbacks -> env)
-        # that still reaches this recorder: empty it, so the arrays are freed when the caller
-        # drops the series rather than at the next full garbage collection (chunks piled up
-        # in Monte Carlo).
-        self.rows = {}
-        return series
 
 
 @lru_cache(maxsize=1)

@@ -7,7 +7,8 @@ from collections.abc import Callable, Collection
 import numpy as np
 import numpy.typing as npt
 
-from flywheel.engine import SeriesRecorder, run_batch, stream_batch
+from flywheel.engine import run_batch, stream_batch
+from flywheel.recording import SeriesRecorder
 from flywheel.results import Results
 from flywheel.scenario import Scenario
 

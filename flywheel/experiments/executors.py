@@ -24,7 +24,8 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from flywheel.engine import SeriesRecorder, stream_batch
+from flywheel.engine import stream_batch
+from flywheel.recording import SeriesRecorder
 from flywheel.scenario import Scenario
 
 Progress = Callable[[int, int], None]
