@@ -48,6 +48,17 @@ def output_names() -> tuple[str, ...]:
     return tuple(run_batch(Scenario(horizon_weeks=1), np.zeros(1, dtype=np.int64), 0))
 
 
+def check_outputs(names: tuple[str, ...]) -> tuple[str, ...]:
+    """`names`, or ValueError naming those that are not model outputs."""
+    unknown = [name for name in names if name not in output_names()]
+    if unknown:
+        raise ValueError(
+            f"outputs = {list(names)!r}: unknown output(s) {unknown} "
+            f"(e.g. customers, revenue_usd; {len(output_names())} in all)"
+        )
+    return names
+
+
 def run_batch(
     scenario: Scenario,
     replication_ids: npt.ArrayLike,
@@ -200,7 +211,8 @@ class _Calendar:
         self.span = 64  # rows of each ring; doubled whenever a longer delay is scheduled
         self.due: dict[tuple[str, str], Array] = {}  # (increase, decrease) -> (span, R) counts
         self.is_week_scheduled = np.zeros(weeks, dtype=bool)
-        self.uniform_delays: dict[int, tuple[Array, int | None]] = {}  # id -> (delays, whole)
+        # (increase, decrease) -> (the last delays array seen, its uniform whole delay or None)
+        self.uniform_delays: dict[tuple[str, str], tuple[Array, int | None]] = {}
 
     def schedule(self, values: Array, delays: Array, increase: str, decrease: str) -> None:
         """For every replication with values > 0, schedule the move after its own delay.
@@ -212,7 +224,7 @@ class _Calendar:
         if not positive.any():  # most weeks order no FC: nothing to schedule
             return
         now = int(self.env.now)
-        whole = self._uniform_delay(delays)
+        whole = self._uniform_delay(delays, (increase, decrease))
         if whole is not None:  # one delay for every replication (a lever): one row
             week = now + whole
             if week >= self.weeks:
@@ -235,17 +247,18 @@ class _Calendar:
         for week in [first] if (weeks == first).all() else np.unique(weeks):
             self._call_at(int(week))
 
-    def _uniform_delay(self, delays: Array) -> int | None:
+    def _uniform_delay(self, delays: Array, key: tuple[str, str]) -> int | None:
         """The whole-week delay when every replication has the same one, else None.
 
-        The delays are lever arrays, the same object every week until a policy change
-        replaces it, so the answer is kept per array (with the array, so its id stays its own).
+        Hires and repairs pass a lever array, the same object every week until a policy
+        change replaces it, so the answer is kept with the last array of each kind of move
+        (FC lead times are a new array each week and are simply worked out again).
         """
-        kept = self.uniform_delays.get(id(delays))
+        kept = self.uniform_delays.get(key)
         if kept is None or kept[0] is not delays:
             same = delays.min() == delays.max()
             kept = (delays, max(1, int(np.round(delays[0]))) if same else None)
-            self.uniform_delays[id(delays)] = kept
+            self.uniform_delays[key] = kept
         return kept[1]
 
     def _ring(self, increase: str, decrease: str) -> Array:
@@ -279,8 +292,8 @@ class _Calendar:
         self.span = span
 
     def _fire(self, week: int) -> None:
+        row = week % self.span
         for (increase, decrease), ring in self.due.items():
-            row = week % self.span
             count = ring[row].copy()
             ring[row] = 0.0  # the row is free for the week `span` weeks on
             if increase:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection
 import numpy as np
 import numpy.typing as npt
 
-from flywheel.engine import run_batch, stream_batch
+from flywheel.engine import check_outputs, run_batch, stream_batch
 from flywheel.recording import SeriesRecorder
 from flywheel.results import Results
 from flywheel.scenario import Scenario
@@ -47,22 +47,9 @@ def simulate(
     if outputs is None:
         series = run_batch(scenario, ids, int(seed), lever_overrides, progress)
     else:
-        keep = _known_outputs(outputs)
+        keep = check_outputs(tuple(outputs) if not isinstance(outputs, str) else (outputs,))
+        if not keep:
+            raise ValueError("outputs = []: name at least one output (or None for all)")
         recorder = SeriesRecorder(scenario.horizon_weeks, keep)
         series = stream_batch(scenario, ids, int(seed), recorder, lever_overrides, progress)
     return Results(scenario=scenario, seed=int(seed), replication_ids=ids, series=series)
-
-
-def _known_outputs(outputs: Collection[str]) -> tuple[str, ...]:
-    """`outputs` as a tuple, or ValueError naming the unknown ones."""
-    from flywheel.engine import output_names
-
-    names = tuple(outputs) if not isinstance(outputs, str) else (outputs,)
-    known = output_names()
-    unknown = [name for name in names if name not in known]
-    if unknown or not names:
-        raise ValueError(
-            f"outputs = {list(names)!r}: unknown {unknown} (e.g. customers, revenue_usd; "
-            f"flywheel.Results.outputs lists all {len(known)})"
-        )
-    return names

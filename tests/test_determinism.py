@@ -132,5 +132,5 @@ def test_simulate_can_record_only_some_outputs(short_baseline: flywheel.Scenario
     assert some.outputs == ("customers", "gain_R1")
     for name in some.outputs:
         np.testing.assert_array_equal(some[name], full[name])
-    with pytest.raises(ValueError, match=r"unknown \['nope'\]"):
+    with pytest.raises(ValueError, match=r"unknown output\(s\) \['nope'\]"):
         flywheel.simulate(short, replications=1, outputs=["customers", "nope"])

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from flywheel.engine import check_outputs
 from flywheel.experiments.executors import (
     STREAMED_CHUNK,
     TARGET_CHUNK,
@@ -217,10 +218,9 @@ def monte_carlo(
     if not all(0.0 <= q <= 1.0 for q in levels):
         raise ValueError(f"quantiles {levels} must lie in [0, 1]")
     known = output_names()
-    names = tuple(known if outputs == "all" else DEFAULT_OUTPUTS if outputs is None else outputs)
-    unknown = [name for name in names if name not in known]
-    if unknown:
-        raise ValueError(f"unknown output(s) {unknown} (e.g. customers, revenue_usd)")
+    names = check_outputs(
+        tuple(known if outputs == "all" else DEFAULT_OUTPUTS if outputs is None else outputs)
+    )
     dtype = "float64" if exact else "float32"
     reducer = _Reducer(names, dtype, keep_all)
     batches = [
