@@ -139,14 +139,16 @@ def erlang_c_wait_hours(arrivals_per_hour: Array, servers: Array, service_per_ho
     """
     offered = arrivals_per_hour / service_per_hour
     servers = np.maximum(servers, 1e-9)
-    wait = np.zeros_like(offered)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        spare = (servers - offered) / np.sqrt(offered)
-    rows = np.flatnonzero((offered > 0) & ~(spare > ERLANG_NEGLIGIBLE_SPARE))
-    if rows.size == 0:
-        return wait
-    a, c, mu, lam = offered[rows], servers[rows], service_per_hour[rows], arrivals_per_hour[rows]
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        spare = (servers - offered) / np.sqrt(offered)
+        is_evaluated = (offered > 0) & ~(spare > ERLANG_NEGLIGIBLE_SPARE)
+        evaluated = np.count_nonzero(is_evaluated)
+        if evaluated == 0:
+            return np.zeros_like(offered)
+        a, c, mu, lam = offered, servers, service_per_hour, arrivals_per_hour
+        if evaluated < offered.size:  # only those rows (else all of them, without copies)
+            rows = np.flatnonzero(is_evaluated)
+            a, c, mu, lam = a[rows], c[rows], mu[rows], lam[rows]
         log_pmf = c * np.log(np.maximum(a, 1e-300)) - a - gammaln(c + 1.0)
         cdf = gammaincc(c + 1.0, a)
         erlang_b = np.where(cdf > 0, np.exp(log_pmf) / cdf, 1.0)
@@ -155,7 +157,11 @@ def erlang_c_wait_hours(arrivals_per_hour: Array, servers: Array, service_per_ho
     # NaN or +inf (overflowing or degenerate terms) means the longest wait; clipped to [0, cap]
     # (np.minimum / np.maximum: the same numbers as np.clip, without its Python overhead).
     capped = np.minimum(np.maximum(exact, 0.0), MAX_QUEUE_WAIT_HOURS)
-    wait[rows] = np.where(np.isnan(exact), MAX_QUEUE_WAIT_HOURS, capped)
+    waits = np.where(np.isnan(exact), MAX_QUEUE_WAIT_HOURS, capped)
+    if evaluated == offered.size:
+        return waits
+    wait = np.zeros_like(offered)
+    wait[rows] = waits
     return wait
 
 
@@ -311,11 +317,11 @@ def poisson_count_from_uniform(uniform: Array, mean: Array, max_count: int = 20)
     """Poisson(mean) counts by inverting the cdf at pre-drawn uniforms (vectorised)."""
     mean = np.maximum(mean, 0.0)
     term = np.exp(-mean)
-    cdf = term.copy()
+    cdf = term
     count = np.zeros_like(mean)
     for k in range(1, max_count + 1):
         beyond = uniform > cdf
-        if not beyond.any():  # every draw is placed: the remaining terms add nothing
+        if not np.count_nonzero(beyond):  # every draw is placed: the other terms add nothing
             break
         count += beyond
         term = term * mean / k
