@@ -204,7 +204,7 @@ def _weekly(
 def _noise_multiplier(normals: Array, cv: Array, terms: dict[str, Array], source: str) -> Array:
     """Mean-one lognormal noise; exactly 1 where the noise lever is 0 (skips the exp). Its
     sigma and drift are lever-only terms (`terms.lever_terms`, keys `<source>_noise_*`)."""
-    if not cv.any():
+    if not np.count_nonzero(cv):  # (count_nonzero: ~0.2 µs, .any(): ~1 µs)
         return np.ones_like(normals)
     return eq.lognormal_from_sigma(
         normals, terms[f"{source}_noise_sigma"], terms[f"{source}_noise_drift"]

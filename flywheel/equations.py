@@ -31,6 +31,23 @@ def per_week(rate_per_year: float | Array) -> float | Array:
     return rate_per_year / WEEKS_PER_YEAR
 
 
+def where(condition: Array, if_true: Array | float, if_false: Array | float) -> Array:
+    """`np.where(condition, if_true, if_false)`: the same numbers, without the select when the
+    condition holds everywhere (or nowhere) and that side is already a whole array.
+
+    The weekly step makes ~20 such selects, nearly always one-sided (customers > 0, capacity
+    > 0 ...); on a small batch np.where costs ~2 µs and counting the condition ~0.2 µs. The
+    side returned may be the very array passed in: pass fresh arrays, not stocks.
+    """
+    count = np.count_nonzero(condition)
+    if count == condition.size:
+        if isinstance(if_true, np.ndarray) and if_true.shape == condition.shape:
+            return if_true
+    elif count == 0 and isinstance(if_false, np.ndarray) and if_false.shape == condition.shape:
+        return if_false
+    return np.where(condition, if_true, if_false)
+
+
 def logistic_market_growth(market: Array, ceiling: Array, growth_per_week: Array) -> Array:
     """People added to the addressable market this week (logistic). Loop B3, model.md#market."""
     return growth_per_week * market * np.maximum(1.0 - market / ceiling, 0.0)
@@ -66,7 +83,7 @@ def bass_adoption(
     denominator = drive + slope * potential * remaining
     with np.errstate(divide="ignore", invalid="ignore"):
         adoption = potential * drive * -np.expm1(-rate) / denominator
-    adoption = np.where(denominator > 0, adoption, 0.0)
+    adoption = where(denominator > 0, adoption, 0.0)
     return np.minimum(np.maximum(adoption, 0.0), potential)
 
 
@@ -151,13 +168,13 @@ def erlang_c_wait_hours(arrivals_per_hour: Array, servers: Array, service_per_ho
             a, c, mu, lam = a[rows], c[rows], mu[rows], lam[rows]
         log_pmf = c * np.log(np.maximum(a, 1e-300)) - a - gammaln(c + 1.0)
         cdf = gammaincc(c + 1.0, a)
-        erlang_b = np.where(cdf > 0, np.exp(log_pmf) / cdf, 1.0)
+        erlang_b = where(cdf > 0, np.exp(log_pmf) / cdf, 1.0)
         erlang_c = c * erlang_b / (c - a * (1.0 - erlang_b))
         exact = erlang_c / (c * mu - lam)
     # NaN or +inf (overflowing or degenerate terms) means the longest wait; clipped to [0, cap]
     # (np.minimum / np.maximum: the same numbers as np.clip, without its Python overhead).
     capped = np.minimum(np.maximum(exact, 0.0), MAX_QUEUE_WAIT_HOURS)
-    waits = np.where(np.isnan(exact), MAX_QUEUE_WAIT_HOURS, capped)
+    waits = where(np.isnan(exact), MAX_QUEUE_WAIT_HOURS, capped)
     if evaluated == offered.size:
         return waits
     wait = np.zeros_like(offered)
@@ -189,12 +206,12 @@ def service_desk_week(
     arrivals_per_hour = served / open_hours
     wait = erlang_c_wait_hours(arrivals_per_hour, servers, service_per_hour)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        backlog_wait = np.where(
+        backlog_wait = where(
             backlog_next > 0, 0.5 * backlog_next / (servers * service_per_hour), 0.0
         )
-        occupancy = np.where(servers > 0, arrivals_per_hour / (servers * service_per_hour), 1.0)
+        occupancy = where(servers > 0, arrivals_per_hour / (servers * service_per_hour), 1.0)
     # As np.nan_to_num(backlog_wait, posinf=MAX_QUEUE_WAIT_HOURS): NaN -> 0, +inf -> the cap.
-    backlog_wait = np.where(
+    backlog_wait = where(
         np.isnan(backlog_wait), 0.0, np.minimum(backlog_wait, MAX_QUEUE_WAIT_HOURS)
     )
     total_wait = np.minimum(wait + backlog_wait, MAX_QUEUE_WAIT_HOURS)

@@ -28,10 +28,10 @@ def plan_fulfillment(
     # Planner (B1, B5): forecast utilisation over the lead time, order FCs if cash allows.
     # The planner looks through seasonality and plans capacity for the Q4 peak.
     orders_trend = orders / seasonality
-    orders_smoothed = np.where(
-        week == 0, orders_trend, eq.smooth(s.orders_smoothed, orders_trend, 13.0)
+    orders_smoothed = (
+        orders_trend if week == 0 else eq.smooth(s.orders_smoothed, orders_trend, 13.0)
     )
-    growth = np.where(
+    growth = eq.where(
         s.orders_smoothed > 0, orders_smoothed / np.maximum(s.orders_smoothed, 1e-9) - 1.0, 0.0
     )
     growth_trend = eq.smooth(s.orders_growth_per_week, growth, 26.0)
@@ -49,6 +49,9 @@ def plan_fulfillment(
             np.maximum(s.cash_usd + p["credit_limit_usd"], 0.0) / p["fc_capex_usd"]
         )
         fc_orders = np.minimum(fc_orders, affordable)
+    capex = fc_orders * p["fc_capex_usd"]
+    if not np.count_nonzero(fc_orders):  # nothing ordered: no build time to draw
+        return orders_smoothed, growth_trend, fc_orders, p["fc_lead_time_weeks"], capex
     draw_index = np.minimum(s.fc_orders_placed, lead_time_normals.shape[1] - 1).astype(int)
     lead_normal = lead_time_normals[np.arange(orders.size), draw_index]
     lead_weeks = np.maximum(
@@ -60,7 +63,6 @@ def plan_fulfillment(
             )
         ),
     )
-    capex = fc_orders * p["fc_capex_usd"]
     return orders_smoothed, growth_trend, fc_orders, lead_weeks, capex
 
 
@@ -89,7 +91,7 @@ def plan_staffing(
     hires = np.maximum(agents_target - s.agents - s.agents_in_hiring, 0.0)
     if "B5" not in cut:  # out of cash and credit: only replace this week's leavers
         replacements = s.agents * k["agent_attrition_share"]
-        hires = np.where(
+        hires = eq.where(
             s.cash_usd + p["credit_limit_usd"] > 0, hires, np.minimum(hires, replacements)
         )
     return hires

@@ -54,3 +54,22 @@ class SeriesRecorder:
         # in Monte Carlo).
         self.rows = {}
         return series
+
+
+class ColumnsRecorder:
+    """Writes the outputs named in `rows` into columns `columns` of their (weeks, R) arrays:
+    one worker's share of a batch split over processes (the arrays in shared memory).
+
+    `finish()` drops the arrays (views on the shared block must be gone before it closes).
+    """
+
+    def __init__(self, rows: dict[str, Array], columns: slice) -> None:
+        self.rows = rows
+        self.columns = columns
+
+    def write(self, week: int, outputs: dict[str, Array]) -> None:
+        for name, rows in self.rows.items():
+            rows[week, self.columns] = outputs[name]
+
+    def finish(self) -> None:
+        self.rows = {}

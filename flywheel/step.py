@@ -83,7 +83,7 @@ def advance_week(
         eq.bass_adoption(s.customers, potential_for_bass, s.market, innovation, imitation),
         s.potential,
     )  # nobody adopts who is not in the market (keeps the stocks conserved)
-    prime_share = np.where(s.customers > 0, s.prime_members / np.maximum(s.customers, 1e-9), 0.0)
+    prime_share = eq.where(s.customers > 0, s.prime_members / np.maximum(s.customers, 1e-9), 0.0)
     prime_share_effect = ref.prime_share if "R4" in cut else prime_share
     hazard = eq.churn_hazard(
         s.perceived_cx, ref.perceived_cx, p["churn_base_per_week"], p["churn_cx_exponent"]
@@ -127,9 +127,10 @@ def advance_week(
     # Fulfillment (B1): utilisation -> delivery days; customers see it with a delay.
     open_centers = np.maximum(s.fulfillment_centers - s.fc_out_of_service, 0.0)
     capacity = open_centers * p["fc_capacity_orders_per_week"]
-    utilisation = np.where(
-        capacity > 0, orders / np.maximum(capacity, 1e-9), np.where(orders > 0, 10.0, 0.0)
-    )
+    utilisation = orders / np.maximum(capacity, 1e-9)
+    has_capacity = capacity > 0
+    if np.count_nonzero(has_capacity) < has_capacity.size:  # no centre open: overloaded
+        utilisation = np.where(has_capacity, utilisation, np.where(orders > 0, 10.0, 0.0))
     days = eq.delivery_days(
         utilisation,
         p["delivery_days_base"],
@@ -162,7 +163,7 @@ def advance_week(
         p["sales_per_seller_ref_usd_per_week"],
         p["seller_attractiveness_elasticity"],
     )
-    seller_joins = np.where(
+    seller_joins = eq.where(
         s.is_marketplace_open,
         p["seller_join_rate_per_week"] * attractiveness * ex.seller_join_noise,
         0.0,
@@ -184,12 +185,12 @@ def advance_week(
     fixed = fc_cost + service_cost + p["overhead_usd_per_week"]
     unit_cost = goods_cost_per_order + variable_ops + fixed / orders_safe
     gmv_1p = gmv - gmv_3p
-    member_orders = orders * np.where(
+    member_orders = orders * eq.where(
         visits > 0,
         s.prime_members * k["prime_visit_factor"] * visit_rate / np.maximum(visits, 1e-9),
         0.0,
     )
-    prime_fees = np.where(
+    prime_fees = eq.where(
         s.is_prime_launched, s.prime_members * p["prime_fee_usd_per_year"] / eq.WEEKS_PER_YEAR, 0.0
     )
     revenue = gmv_1p + p["seller_take_rate_share"] * gmv_3p + prime_fees
@@ -211,7 +212,7 @@ def advance_week(
         - technology
         - p["overhead_usd_per_week"]
     )
-    margin = np.where(revenue > 0, operating_income / np.maximum(revenue, 1e-9), 0.0)
+    margin = eq.where(revenue > 0, operating_income / np.maximum(revenue, 1e-9), 0.0)
 
     # Price policy (R3): pass cost savings through, with an adjustment delay.
     unit_cost_ratio = (unit_cost / market_trend) / ref.unit_cost_usd
@@ -235,7 +236,7 @@ def advance_week(
         p["prime_value_ratio_reference"],
         p["prime_value_exponent"],
     )
-    prime_joins = np.where(
+    prime_joins = eq.where(
         s.is_prime_launched,
         np.maximum(s.customers - s.prime_members - (churn - member_churn), 0.0)
         * eq.hazard_to_share(join_hazard),
@@ -369,7 +370,7 @@ def advance_week(
     )
     s.reviews = s.reviews + orders * p["reviews_per_order"]
     traffic = np.minimum(np.maximum(np.sqrt(visits / np.maximum(ref.visits, 1e-9)), 0.0), 3.0)
-    room = np.where(
+    room = eq.where(
         k["has_experiment_room"],
         1.0 - (s.experiment_index - 1.0) / k["experiment_room_index"],
         0.0,

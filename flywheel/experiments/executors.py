@@ -115,9 +115,15 @@ class ProcessExecutor:
     """Run batches in `workers` local processes, started by `start_method` ("fork" or
     "spawn"; default `default_start_method()` when the first batch is submitted)."""
 
-    def __init__(self, workers: int | None = None, start_method: str | None = None) -> None:
+    def __init__(
+        self,
+        workers: int | None = None,
+        start_method: str | None = None,
+        initializer: Callable[[], Any] | None = None,
+    ) -> None:
         self.workers = max(1, int(workers or os.cpu_count() or 1))
         self.start_method = start_method
+        self.initializer = initializer  # run once in each worker as it starts (picklable)
         self._pool: Any = None
 
     def _started(self) -> Any:
@@ -128,9 +134,15 @@ class ProcessExecutor:
 
             method = self.start_method or default_start_method()
             self._pool = ProcessPoolExecutor(
-                self.workers, mp_context=multiprocessing.get_context(method)
+                self.workers,
+                mp_context=multiprocessing.get_context(method),
+                initializer=self.initializer,
             )
         return self._pool
+
+    def submit(self, function: Callable[..., Any], *arguments: Any) -> Any:
+        """function(*arguments) on a worker, at once; returns its `concurrent.futures.Future`."""
+        return self._started().submit(function, *arguments)
 
     def starmap(
         self, function: Callable[..., Any], arguments: Sequence[tuple[Any, ...]]

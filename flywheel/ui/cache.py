@@ -15,7 +15,7 @@ from flywheel.scenario import (
     parse_scenario_text,
 )
 from flywheel.simulation import simulate
-from flywheel.ui import charts, why
+from flywheel.ui import charts, why, workers
 from flywheel.ui.summary import KPIS, Summary, summarise
 from flywheel.ui.workshop import BASELINE_STORY, Story, StoryError, load_story, preset_name
 
@@ -67,9 +67,8 @@ def tornado(scenario: Scenario, output: str, replications: int, seed: int) -> pd
 # whose name starts with an underscore) and its `key` instead.
 @st.cache_data(max_entries=48, show_spinner="Simulating…")
 def _summary(_scenario: Scenario, key: str, replications: int, seed: int) -> Summary:
-    return summarise(
-        simulate(_scenario, replications, seed, outputs=SUMMARY_OUTPUTS), DRAWN_OUTPUTS
-    )
+    fan = workers.simulate_fan(_scenario, replications, seed, SUMMARY_OUTPUTS)
+    return summarise(fan, DRAWN_OUTPUTS)
 
 
 @st.cache_data(max_entries=16, show_spinner="Simulating the years…")

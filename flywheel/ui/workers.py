@@ -1,0 +1,98 @@
+"""The app's worker processes: a large fan's replications split over the machine's cores.
+
+At the app's default 200 replications half of the engine's time is its fixed per-week cost,
+which two processes pay side by side: replications 0..99 on one worker and 100..199 on the
+other (`experiments.parallel.simulate_in_parts`, bit-identical to `simulate`). The workers
+are spawned once per server, in the background on the first large fan; until they are up
+(about a second) and for small fans, the engine runs in the app's own process.
+
+A spawned worker imports the app's main script as `__mp_main__`, which is why `app.py` keeps
+its page under `if __name__ == "__main__":`.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections.abc import Collection
+from concurrent.futures import wait
+from concurrent.futures.process import BrokenProcessPool
+
+import streamlit as st
+
+from flywheel.experiments.executors import ProcessExecutor
+from flywheel.experiments.parallel import simulate_in_parts, warm_worker, worker_pid
+from flywheel.results import Results
+from flywheel.scenario import Scenario
+from flywheel.simulation import simulate
+
+LOG = logging.getLogger(__name__)
+# Below this many replications the fixed per-week cost dominates and one process is as fast.
+SPLIT_MIN_REPLICATIONS = 100
+
+
+def worker_count() -> int:
+    """Worker processes for large fans: FLYWHEEL_APP_WORKERS, else up to 2 (one per core;
+    0 or 1 = everything in the app's own process)."""
+    value = os.environ.get("FLYWHEEL_APP_WORKERS", "")
+    if value.strip().isdigit():
+        return int(value)
+    if value:
+        LOG.warning("FLYWHEEL_APP_WORKERS = %r is not a whole number: using 1", value)
+        return 1
+    return min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+
+
+class AppWorkers:
+    """`count` spawned worker processes, started at once; `is_ready()` once all are up."""
+
+    def __init__(self, count: int) -> None:
+        self.executor = ProcessExecutor(count, "spawn", initializer=warm_worker)
+        self.started = [self.executor.submit(worker_pid) for _ in range(count)]
+        self.runs = 0  # fans run on the workers (the tests read it)
+
+    def is_ready(self) -> bool:
+        """True when every worker has started (imported flywheel and run it once)."""
+        return all(future.done() and future.exception() is None for future in self.started)
+
+    def wait_ready(self, timeout_seconds: float) -> bool:
+        """Wait up to `timeout_seconds` for the workers to start; `is_ready()`."""
+        wait(self.started, timeout=timeout_seconds)
+        return self.is_ready()
+
+
+@st.cache_resource(show_spinner=False)
+def app_workers() -> AppWorkers:
+    """The server's worker processes (one set for every session)."""
+    return AppWorkers(worker_count())
+
+
+def splits(replications: int) -> bool:
+    """True when a fan of `replications` runs on the worker processes (once they are up)."""
+    return (
+        worker_count() >= 2
+        and replications >= SPLIT_MIN_REPLICATIONS
+        # never from inside a worker, which imports the app's script as it starts
+        and multiprocessing.current_process().name == "MainProcess"
+    )
+
+
+def simulate_fan(
+    scenario: Scenario, replications: int, seed: int, outputs: Collection[str]
+) -> Results:
+    """`simulate(scenario, replications, seed, outputs=outputs)`: on the worker processes
+    when the fan is large and they are up, else in this process (the same numbers)."""
+    if splits(replications):
+        workers = app_workers()
+        if workers.is_ready():
+            try:
+                results = simulate_in_parts(workers.executor, scenario, replications, seed, outputs)
+            except (BrokenProcessPool, OSError) as error:  # e.g. a worker killed, /dev/shm full
+                LOG.warning("worker processes failed (%s): running in the app's process", error)
+                app_workers.clear()
+                workers.executor.close()
+            else:
+                workers.runs += 1
+                return results
+    return simulate(scenario, replications, seed, outputs=outputs)

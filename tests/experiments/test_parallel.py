@@ -1,0 +1,57 @@
+"""A batch split over worker processes through shared memory equals `simulate`, bit for bit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import flywheel
+from flywheel.experiments.executors import ProcessExecutor
+from flywheel.experiments.parallel import simulate_in_parts, warm_worker
+
+OUTPUTS = ("customers", "revenue_usd", "gain_R1", "queue_wait_hours")
+SHARED_MEMORY_DIR = Path("/dev/shm")
+
+
+@pytest.fixture(scope="module")
+def two_workers():
+    executor = ProcessExecutor(2, initializer=warm_worker)
+    yield executor
+    executor.close()
+
+
+def shared_blocks() -> set[str]:
+    """Python's shared-memory blocks (psm_*; the pools' semaphores are sem.*)."""
+    if not SHARED_MEMORY_DIR.is_dir():
+        return set()
+    return {p.name for p in SHARED_MEMORY_DIR.iterdir() if p.name.startswith("psm_")}
+
+
+@pytest.mark.parametrize(("replications", "parts"), [(7, None), (9, 3), (2, 5)])
+def test_parts_equal_one_batch(short, two_workers, replications, parts) -> None:
+    before = shared_blocks()
+    split = simulate_in_parts(two_workers, short, replications, 4, OUTPUTS, parts)
+    whole = flywheel.simulate(short, replications, 4, outputs=OUTPUTS)
+    assert split.outputs == whole.outputs
+    assert split.replication_ids.tolist() == whole.replication_ids.tolist()
+    for name in OUTPUTS:
+        np.testing.assert_array_equal(split[name], whole[name], err_msg=name)
+        # the same memory layout, so reductions over weeks give the same last bits too
+        assert split[name].flags.f_contiguous == whole[name].flags.f_contiguous
+        np.testing.assert_array_equal(split[name].sum(axis=1), whole[name].sum(axis=1))
+    assert shared_blocks() <= before  # the shared block is gone
+
+
+def test_unknown_output_is_refused_before_anything_runs(short, two_workers) -> None:
+    with pytest.raises(ValueError, match="unknown output"):
+        simulate_in_parts(two_workers, short, 4, 0, ("customers", "no_such_output"))
+
+
+@pytest.mark.parametrize(
+    ("replications", "outputs", "message"), [(0, OUTPUTS, "replications"), (3, (), "outputs")]
+)
+def test_empty_requests_are_refused(short, two_workers, replications, outputs, message) -> None:
+    with pytest.raises(ValueError, match=message):
+        simulate_in_parts(two_workers, short, replications, 0, outputs)
