@@ -11,6 +11,7 @@ force during week t.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
@@ -32,7 +33,7 @@ from flywheel.events import (
 from flywheel.recording import Recorder, SeriesRecorder
 from flywheel.scenario import Scenario
 from flywheel.state import Exogenous, State, initial_state, lever_arrays
-from flywheel.step import advance_week
+from flywheel.step import advance_week, extras_for
 from flywheel.streams import Noise, standard_normals, uniforms
 from flywheel.terms import lever_terms
 
@@ -93,7 +94,7 @@ def stream_batch(
     state = initial_state(scenario, replications)
     params = lever_arrays(scenario, replications, lever_overrides)
     noise = _draw_noise(seed, ids, weeks, params)
-    months = np.array([scenario.week_date(w).month for w in range(weeks)])
+    months = _months(scenario.start_date, weeks)
     terms: dict[str, Array] = {}  # lever_terms(params), emptied by every policy change
     env = simpy.Environment()
     for event in scenario.events:
@@ -102,6 +103,15 @@ def stream_batch(
     env.process(_weekly(env, scenario, state, params, terms, noise, months, recorder, progress))
     env.run(until=weeks)
     return recorder.finish()
+
+
+@lru_cache(maxsize=8)
+def _months(start: dt.date, weeks: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(calendar month of each week, the latest month of the STAFFING_LOOKAHEAD_WEEKS weeks
+    from it: staffing plans for the busiest month ahead), kept per start and horizon."""
+    months = [(start + dt.timedelta(days=7 * week)).month for week in range(weeks)]
+    ahead = [max(months[week : week + STAFFING_LOOKAHEAD_WEEKS]) for week in range(weeks)]
+    return tuple(months), tuple(ahead)
 
 
 def _draw_noise(
@@ -143,16 +153,17 @@ def _weekly(
     params: dict[str, Array],
     terms: dict[str, Array],
     noise: dict[str, Array],
-    months: npt.NDArray[np.int64],
+    month_tables: tuple[tuple[int, ...], tuple[int, ...]],
     recorder: Recorder,
     progress: Callable[[int, int], None] | None,
 ) -> Iterator[Any]:
     """The lockstep process: one `advance_week` for all replications per time unit."""
     weeks = scenario.horizon_weeks
     cut = frozenset(scenario.knockouts)
+    # A recorder may say which outputs it keeps (`outputs`); the others nobody reads are skipped.
+    extras = extras_for(getattr(recorder, "outputs", None))
     calendar = _Calendar(env, state, weeks, state.market.size)
-    # Staffing plans for the busiest month of the next weeks (STAFFING_LOOKAHEAD_WEEKS).
-    months_ahead = [int(months[w : w + STAFFING_LOOKAHEAD_WEEKS].max()) for w in range(weeks)]
+    months, months_ahead = month_tables
     reference = None
     for week in range(weeks):
         if not terms:  # the first week, or a policy change has just come into force
@@ -172,7 +183,7 @@ def _weekly(
             lead_time_normals=noise["lead_times"],
         )
         outputs, decisions, reference = advance_week(
-            state, params, terms, reference, exogenous, cut
+            state, params, terms, reference, exogenous, cut, extras
         )
         recorder.write(week, outputs)
         # FC orders open after their own lead time; hires join after the hiring delay;

@@ -247,9 +247,12 @@ def reliability_score(defect_share_effective: Array) -> Array:
     return np.exp(-RELIABILITY_SENSITIVITY * (defect_share_effective - DEFECT_RATE_REFERENCE))
 
 
-def customer_experience(scores: tuple[Array, ...], weights: tuple[Array, ...]) -> Array:
-    """CX index: weighted geometric mean of the five scores (weights normalised to sum 1)."""
-    total = sum(weights)
+def customer_experience(
+    scores: tuple[Array, ...], weights: tuple[Array, ...], total: Array | None = None
+) -> Array:
+    """CX index: weighted geometric mean of the five scores (weights normalised to sum 1;
+    `total`, their sum, may be given: a lever-only term)."""
+    total = sum(weights) if total is None else total
     log_cx = sum(w * np.log(np.maximum(s, 1e-12)) for s, w in zip(scores, weights, strict=True))
     return np.exp(log_cx / total)
 
@@ -306,7 +309,12 @@ def prime_join_hazard(
 
 def smooth(stock: Array, target: Array, time_weeks: Array | float) -> Array:
     """First-order exponential smoothing step (one week) toward `target` over `time_weeks`."""
-    return stock + (target - stock) / np.maximum(time_weeks, 1.0)
+    return smooth_over(stock, target, np.maximum(time_weeks, 1.0))
+
+
+def smooth_over(stock: Array, target: Array, time_weeks_at_least_1: Array | float) -> Array:
+    """`smooth` with the smoothing time already floored at one week (a lever-only term)."""
+    return stock + (target - stock) / time_weeks_at_least_1
 
 
 def lognormal_multiplier(standard_normal: Array, cv: Array | float) -> Array:

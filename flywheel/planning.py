@@ -29,12 +29,12 @@ def plan_fulfillment(
     # The planner looks through seasonality and plans capacity for the Q4 peak.
     orders_trend = orders / seasonality
     orders_smoothed = (
-        orders_trend if week == 0 else eq.smooth(s.orders_smoothed, orders_trend, 13.0)
+        orders_trend if week == 0 else eq.smooth_over(s.orders_smoothed, orders_trend, 13.0)
     )
     growth = eq.where(
         s.orders_smoothed > 0, orders_smoothed / np.maximum(s.orders_smoothed, 1e-9) - 1.0, 0.0
     )
-    growth_trend = eq.smooth(s.orders_growth_per_week, growth, 26.0)
+    growth_trend = eq.smooth_over(s.orders_growth_per_week, growth, 26.0)
     lookahead = k["fc_lookahead_weeks"]
     forecast_orders = orders_smoothed * np.exp(
         np.minimum(np.maximum(growth_trend * lookahead, -3.0), 3.0)

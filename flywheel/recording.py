@@ -25,6 +25,10 @@ class Recorder(Protocol):
     def finish(self) -> Any: ...
 
 
+# A recorder may also have `outputs`, the frozenset of output names it reads (None or no such
+# attribute: all of them); the engine then skips outputs that nothing else needs.
+
+
 class SeriesRecorder:
     """Keeps every output (or only those in `keep`) of every week: `finish()` gives
     {output: (R, weeks) array}.
@@ -36,6 +40,7 @@ class SeriesRecorder:
     def __init__(self, weeks: int, keep: Collection[str] | None = None) -> None:
         self.weeks = weeks
         self.keep = None if keep is None else frozenset(keep)
+        self.outputs = self.keep  # what the engine must compute (None = everything)
         self.rows: dict[str, Array] = {}
 
     def write(self, week: int, outputs: dict[str, Array]) -> None:
@@ -66,6 +71,7 @@ class ColumnsRecorder:
     def __init__(self, rows: dict[str, Array], columns: slice) -> None:
         self.rows = rows
         self.columns = columns
+        self.outputs = frozenset(rows)
 
     def write(self, week: int, outputs: dict[str, Array]) -> None:
         for name, rows in self.rows.items():

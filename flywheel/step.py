@@ -12,10 +12,32 @@ import numpy.typing as npt
 
 from flywheel import equations as eq
 from flywheel.gains import loop_gains
+from flywheel.parameters import LOOP_IDS
 from flywheel.planning import plan_fulfillment, plan_staffing
 from flywheel.state import Decisions, Exogenous, Reference, State, week0_reference, with_reference
+from flywheel.terms import CX_WEIGHT_LEVERS
 
 Array = npt.NDArray[np.float64]
+# Outputs that no stock and no other output depends on, by group: computed only when recorded
+# (the loop gains alone are ~40 array operations a week).
+EXTRA_OUTPUTS = {
+    "derived": (
+        "fc_sqft",
+        "nps_proxy",
+        "customer_lifetime_value_usd",
+        "is_marketplace_open",
+        "is_prime_launched",
+    ),
+    "gains": tuple(f"gain_{loop}" for loop in LOOP_IDS),
+}
+EXTRAS = frozenset(EXTRA_OUTPUTS)
+
+
+def extras_for(outputs: frozenset[str] | None) -> frozenset[str]:
+    """The groups of `EXTRA_OUTPUTS` that recording `outputs` (None = all) needs."""
+    if outputs is None:
+        return EXTRAS
+    return frozenset(g for g, names in EXTRA_OUTPUTS.items() if not outputs.isdisjoint(names))
 
 
 def advance_week(
@@ -25,12 +47,14 @@ def advance_week(
     ref: Reference | None,
     ex: Exogenous,
     cut: frozenset[str],
+    extras: frozenset[str] = EXTRAS,
 ) -> tuple[dict[str, Array], Decisions, Reference]:
     """Advance all replications one week; return (outputs, decisions, reference).
 
     `p` holds the levers in force, `k` the lever-only terms `terms.lever_terms(p)`. Outputs
     may be the state's own arrays (no copies): a caller keeps what it needs before the state
-    changes again (the engine's recorders copy them at once).
+    changes again (the engine's recorders copy them at once). `extras` names the groups of
+    outputs that nothing else reads to compute (`EXTRA_OUTPUTS`); the others are left out.
     """
     s, t = state, ex.week
     market_trend = np.exp(p["competitor_price_trend_per_year"] * t / eq.WEEKS_PER_YEAR)
@@ -58,14 +82,8 @@ def advance_week(
         service,
         k["score_reliability"],
     )
-    weights = (
-        p["cx_weight_price"],
-        p["cx_weight_selection"],
-        p["cx_weight_speed"],
-        p["cx_weight_service"],
-        p["cx_weight_reliability"],
-    )
-    cx = eq.customer_experience(scores, weights)
+    weights = tuple(p[name] for name in CX_WEIGHT_LEVERS)
+    cx = eq.customer_experience(scores, weights, k["cx_weight_total"])
     if t == 0:
         s.perceived_cx = cx.copy()
         ref = with_reference(ref, perceived_cx=cx.copy())
@@ -321,21 +339,31 @@ def advance_week(
         "experiment_index": s.experiment_index,
         "spend_index": s.spend_index,
         "prime_value_usd_per_year": prime_value,
-        "fc_sqft": s.fulfillment_centers * p["fc_size_sqft"],
-        "nps_proxy": eq.nps_proxy(s.perceived_cx, ref.perceived_cx),
-        "customer_lifetime_value_usd": eq.customer_lifetime_value_usd(
+    }
+    if "derived" in extras:  # outputs nothing else reads
+        outputs["fc_sqft"] = s.fulfillment_centers * p["fc_size_sqft"]
+        outputs["nps_proxy"] = eq.nps_proxy(s.perceived_cx, ref.perceived_cx)
+        outputs["customer_lifetime_value_usd"] = eq.customer_lifetime_value_usd(
             revenue - cogs - fulfillment_cost - shipping_cost - service_cost,
             s.customers,
             churn / np.maximum(s.customers, 1e-9),
-        ),
-        "is_marketplace_open": s.is_marketplace_open.astype(float),
-        "is_prime_launched": s.is_prime_launched.astype(float),
-    }
-    outputs.update(
-        loop_gains(
-            outputs, p, ref, cx_for_wom, unit_cost_ratio, prime_share, potential_for_bass, skus, cut
         )
-    )
+        outputs["is_marketplace_open"] = s.is_marketplace_open.astype(float)
+        outputs["is_prime_launched"] = s.is_prime_launched.astype(float)
+    if "gains" in extras:
+        outputs.update(
+            loop_gains(
+                outputs,
+                p,
+                ref,
+                cx_for_wom,
+                unit_cost_ratio,
+                prime_share,
+                potential_for_bass,
+                skus,
+                cut,
+            )
+        )
 
     # Stock updates (Euler, one week). Stocks are non-negative by construction of the flows.
     market_growth = eq.logistic_market_growth(
@@ -352,7 +380,9 @@ def advance_week(
     s.sellers = s.sellers + onboarded - seller_exits
     s.sellers_onboarding = s.sellers_onboarding + seller_joins - onboarded
     s.cumulative_orders = s.cumulative_orders + orders
-    s.price_index = eq.smooth(s.price_index, price_target, p["price_adjustment_time_weeks"])
+    s.price_index = eq.smooth_over(
+        s.price_index, price_target, k["price_adjustment_time_weeks_at_least_1"]
+    )
     s.agents = s.agents * (1.0 - k["agent_attrition_share"])
     s.agents_in_hiring = s.agents_in_hiring + hires
     s.service_backlog = backlog_next
@@ -361,12 +391,16 @@ def advance_week(
         cx
         if "B2" not in cut
         else eq.customer_experience(
-            (scores[0], scores[1], scores[2], service_for_cx, scores[4]), weights
+            (scores[0], scores[1], scores[2], service_for_cx, scores[4]),
+            weights,
+            k["cx_weight_total"],
         )
     )
-    s.perceived_cx = eq.smooth(s.perceived_cx, cx_perceived_target, p["perception_delay_weeks"])
-    s.perceived_delivery_days = eq.smooth(
-        s.perceived_delivery_days, days, p["delivery_perception_weeks"]
+    s.perceived_cx = eq.smooth_over(
+        s.perceived_cx, cx_perceived_target, k["perception_delay_weeks_at_least_1"]
+    )
+    s.perceived_delivery_days = eq.smooth_over(
+        s.perceived_delivery_days, days, k["delivery_perception_weeks_at_least_1"]
     )
     s.reviews = s.reviews + orders * p["reviews_per_order"]
     traffic = np.minimum(np.maximum(np.sqrt(visits / np.maximum(ref.visits, 1e-9)), 0.0), 3.0)

@@ -15,6 +15,20 @@ import numpy.typing as npt
 from flywheel import equations as eq
 
 Array = npt.NDArray[np.float64]
+# The CX weights in the order of the step's scores (price, selection, speed, service, reliability).
+CX_WEIGHT_LEVERS = (
+    "cx_weight_price",
+    "cx_weight_selection",
+    "cx_weight_speed",
+    "cx_weight_service",
+    "cx_weight_reliability",
+)
+# Smoothing times, floored at one week as `equations.smooth` does.
+SMOOTHING_LEVERS = (
+    "price_adjustment_time_weeks",
+    "perception_delay_weeks",
+    "delivery_perception_weeks",
+)
 
 
 def lever_terms(p: dict[str, Array]) -> dict[str, Array]:
@@ -39,6 +53,9 @@ def lever_terms(p: dict[str, Array]) -> dict[str, Array]:
             f"{source}_noise_drift": eq.lognormal_drift(sigma)
             for source, sigma in noise_sigmas.items()
         },
+        # CX (all loops): the sum of the weights, and each smoothing time floored at 1 week
+        "cx_weight_total": sum(p[name] for name in CX_WEIGHT_LEVERS),
+        **{f"{name}_at_least_1": np.maximum(p[name], 1.0) for name in SMOOTHING_LEVERS},
         # selection and reliability (R2, B2): pulled defective listings
         "defect_effective_share": defect_effective,
         "listings_kept_share": 1.0 - p["andon_cord_share"] * p["defect_rate_share"],

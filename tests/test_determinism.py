@@ -152,3 +152,46 @@ def test_kept_noise_is_read_only_and_keyed_by_seed_ids_and_weeks() -> None:
     many = np.arange(engine.NOISE_MEMO_MAX_VALUES // 40 + 1, dtype=np.int64)
     assert engine._draw_noise(5, many[:50], 40, {})["demand"].flags.writeable is False
     assert engine._draw_noise(5, many, 40, {})["demand"].flags.writeable  # too big to keep
+
+
+@pytest.mark.parametrize(
+    "outputs",
+    [("customers",), ("nps_proxy", "orders"), ("gain_B5",), ("is_prime_launched", "gain_R4")],
+)
+def test_outputs_nothing_reads_are_skipped_only_when_not_recorded(
+    short_baseline: flywheel.Scenario, outputs: tuple[str, ...]
+) -> None:
+    """The engine leaves out the derived outputs and the loop gains when the recorder keeps
+    none of them; those it keeps have the numbers of a full run, and so does everything else."""
+    from flywheel.engine import stream_batch
+    from flywheel.recording import SeriesRecorder
+    from flywheel.step import EXTRA_OUTPUTS, extras_for
+
+    full = flywheel.simulate(short_baseline, replications=3, seed=2)
+    some = flywheel.simulate(short_baseline, replications=3, seed=2, outputs=outputs)
+    for name in outputs:
+        np.testing.assert_array_equal(some[name], full[name], err_msg=name)
+    extras = extras_for(frozenset(outputs))
+    assert extras == {g for g, names in EXTRA_OUTPUTS.items() if set(names) & set(outputs)}
+
+    class Everything(SeriesRecorder):  # keeps what it is given; says nothing about outputs
+        def __init__(self) -> None:
+            super().__init__(short_baseline.horizon_weeks)
+            del self.outputs
+
+    series = stream_batch(short_baseline, np.arange(3), 2, Everything())
+    assert set(series) == set(full.outputs)  # a recorder without `outputs` gets them all
+
+    class Seen:
+        def __init__(self) -> None:
+            self.outputs, self.names = frozenset(outputs), set()
+
+        def write(self, week: int, given: dict) -> None:
+            self.names |= set(given)
+
+        def finish(self) -> set[str]:
+            return self.names
+
+    computed = stream_batch(short_baseline, np.arange(3), 2, Seen())
+    for group, names in EXTRA_OUTPUTS.items():
+        assert set(names) <= computed if group in extras else not set(names) & computed

@@ -6,7 +6,7 @@ import streamlit as st
 
 from flywheel.scenario import Scenario
 from flywheel.schema import LOOP_IDS
-from flywheel.ui import cache, state
+from flywheel.ui import cache, state, workers
 from flywheel.ui.levers import LOOP_PATHS, LeverSpec, group_title, lever_groups
 
 
@@ -53,6 +53,7 @@ def run_settings() -> tuple[int, int]:
             key="seed",
             help="Same seed, same numbers: A/B comparisons share noise.",
         )
+        st.caption(workers.where_fans_run(int(replications)))
     return int(replications), int(seed)
 
 

@@ -78,6 +78,22 @@ def splits(replications: int) -> bool:
     )
 
 
+def where_fans_run(replications: int) -> str:
+    """A line for the Monte Carlo settings: where a fan of `replications` runs now (starts
+    the workers when it is large enough and they are not running yet)."""
+    count = worker_count()
+    if not splits(replications):
+        if count >= 2 and multiprocessing.current_process().name == "MainProcess":
+            return (
+                f"Runs in the app's process (fans of {SPLIT_MIN_REPLICATIONS}+ replications "
+                f"run on {count} worker processes)."
+            )
+        return "Runs in the app's process."
+    if app_workers().is_ready():
+        return f"Runs on {count} worker processes, side by side."
+    return f"Runs in the app's process while {count} worker processes start."
+
+
 def simulate_fan(
     scenario: Scenario, replications: int, seed: int, outputs: Collection[str]
 ) -> Results:

@@ -52,3 +52,64 @@ def test_moving_a_lever_changes_a_kpi(chromium_path, tmp_path):
             assert (tmp_path / "lever_moved.png").stat().st_size > 10_000
         finally:
             browser.close()
+
+
+def test_a_large_fan_runs_on_the_worker_processes_of_a_real_server(
+    chromium_path, tmp_path, monkeypatch
+):
+    """200 replications, the app's default: once the spawned workers are up, a lever move
+    runs the fan on them (the Monte Carlo settings say so) and the KPIs follow."""
+    from playwright.sync_api import expect, sync_playwright
+
+    monkeypatch.setenv("FLYWHEEL_APP_WORKERS", "2")  # whatever this machine's core count
+    log = tmp_path / "server.log"
+    with (
+        streamlit_server(log, replications=200) as url,
+        sync_playwright() as p,
+    ):
+        browser = p.chromium.launch(
+            executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(url)
+            value = (
+                page.get_by_test_id("stMetric")
+                .filter(has_text="Price index, end")
+                .get_by_test_id("stMetricValue")
+            )
+            expect(value).to_have_text(re.compile(r"^\d\.\d{3}$"), timeout=TIMEOUT_MS)
+            sidebar = page.get_by_test_id("stSidebar")
+            sidebar.get_by_text("Monte Carlo settings").click()
+            sidebar.get_by_text("R3 · scale economics").click()
+            slider = (
+                sidebar.get_by_test_id("stSlider")
+                .filter(has_text="pass through share")
+                .get_by_role("slider")
+            )
+            on_workers = sidebar.get_by_text("Runs on 2 worker processes")
+            r3 = sidebar.get_by_text(re.compile(r"^R3 · scale economics"))
+
+            def move() -> None:
+                if not slider.is_visible():  # "· 1 changed" renames the expander: reopen it
+                    r3.click()
+                slider.focus()
+                slider.press("ArrowRight")
+
+            for _ in range(30):  # each move reruns the app, which reports where fans run
+                before = value.inner_text()
+                move()
+                expect(value).not_to_have_text(before, timeout=TIMEOUT_MS)
+                if on_workers.count():
+                    break
+                page.wait_for_timeout(1000)
+            expect(on_workers).to_have_count(1)
+            # one more move, now surely on the workers
+            before = value.inner_text()
+            move()
+            expect(value).not_to_have_text(before, timeout=TIMEOUT_MS)
+            expect(page.get_by_test_id("stException")).to_have_count(0)
+        finally:
+            browser.close()
+    text = log.read_text()
+    assert "Traceback" not in text and "worker processes failed" not in text, text[-3000:]

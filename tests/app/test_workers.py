@@ -47,6 +47,8 @@ def test_a_large_fan_in_the_app_runs_on_the_workers_with_the_same_kpis(make_app,
     at.slider(key="lever:pass_through_share").set_value(0.9).run()
     assert not at.exception
     assert workers.app_workers().runs == runs + 1  # this fan ran on the worker processes
+    captions = [caption.value for caption in at.sidebar.caption]
+    assert "Runs on 2 worker processes, side by side." in captions
     on_workers = [(m.label, m.value, m.delta) for m in at.metric]
 
     st.cache_data.clear()
@@ -54,6 +56,7 @@ def test_a_large_fan_in_the_app_runs_on_the_workers_with_the_same_kpis(make_app,
     at.slider(key="lever:pass_through_share").set_value(0.9).run()
     at.run()
     assert workers.app_workers().runs == runs + 1
+    assert "Runs in the app's process." in [caption.value for caption in at.sidebar.caption]
     assert [(m.label, m.value, m.delta) for m in at.metric] == on_workers
 
 
