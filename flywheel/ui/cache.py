@@ -22,6 +22,8 @@ from flywheel.ui.workshop import BASELINE_STORY, Story, StoryError, load_story, 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from flywheel.results import Results
+
 # The app's default Monte Carlo size; tests and the benchmark set FLYWHEEL_APP_REPLICATIONS.
 DEFAULT_REPLICATIONS = int(os.environ.get("FLYWHEEL_APP_REPLICATIONS", "200"))
 MAX_REPLICATIONS = 2000
@@ -67,8 +69,12 @@ def tornado(scenario: Scenario, output: str, replications: int, seed: int) -> pd
 # whose name starts with an underscore) and its `key` instead.
 @st.cache_data(max_entries=48, show_spinner="Simulating…")
 def _summary(_scenario: Scenario, key: str, replications: int, seed: int) -> Summary:
-    fan = workers.simulate_fan(_scenario, replications, seed, SUMMARY_OUTPUTS)
-    return summarise(fan, DRAWN_OUTPUTS)
+    return workers.simulate_fan(_scenario, replications, seed, SUMMARY_OUTPUTS, _summarise_drawn)
+
+
+def _summarise_drawn(results: Results) -> Summary:
+    """The Summary of a fan (bands of the drawn outputs; new arrays, none views the fan)."""
+    return summarise(results, DRAWN_OUTPUTS)
 
 
 @st.cache_data(max_entries=16, show_spinner="Simulating the years…")

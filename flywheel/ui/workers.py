@@ -15,19 +15,21 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from concurrent.futures import wait
 from concurrent.futures.process import BrokenProcessPool
+from typing import TypeVar
 
 import streamlit as st
 
 from flywheel.experiments.executors import ProcessExecutor
-from flywheel.experiments.parallel import simulate_in_parts, warm_worker, worker_pid
+from flywheel.experiments.parallel import PartsRunner, warm_worker, worker_pid
 from flywheel.results import Results
 from flywheel.scenario import Scenario
 from flywheel.simulation import simulate
 
 LOG = logging.getLogger(__name__)
+Reduced = TypeVar("Reduced")
 # Below this many replications the fixed per-week cost dominates and one process is as fast.
 SPLIT_MIN_REPLICATIONS = 100
 
@@ -49,6 +51,7 @@ class AppWorkers:
 
     def __init__(self, count: int) -> None:
         self.executor = ProcessExecutor(count, "spawn", initializer=warm_worker)
+        self.runner = PartsRunner(self.executor)  # keeps one shared block for every fan
         self.started = [self.executor.submit(worker_pid) for _ in range(count)]
         self.runs = 0  # fans run on the workers (the tests read it)
 
@@ -95,20 +98,28 @@ def where_fans_run(replications: int) -> str:
 
 
 def simulate_fan(
-    scenario: Scenario, replications: int, seed: int, outputs: Collection[str]
-) -> Results:
-    """`simulate(scenario, replications, seed, outputs=outputs)`: on the worker processes
-    when the fan is large and they are up, else in this process (the same numbers)."""
+    scenario: Scenario,
+    replications: int,
+    seed: int,
+    outputs: Collection[str],
+    reduce: Callable[[Results], Reduced],
+) -> Reduced:
+    """`reduce(simulate(scenario, replications, seed, outputs=outputs))`: on the worker
+    processes when the fan is large and they are up (reduced in shared memory, without a
+    copy: `reduce` must return new arrays), else in this process (the same numbers)."""
     if splits(replications):
         workers = app_workers()
         if workers.is_ready():
             try:
-                results = simulate_in_parts(workers.executor, scenario, replications, seed, outputs)
+                reduced = workers.runner.simulate(
+                    scenario, replications, seed, outputs, reduce=reduce
+                )
             except (BrokenProcessPool, OSError) as error:  # e.g. a worker killed, /dev/shm full
                 LOG.warning("worker processes failed (%s): running in the app's process", error)
                 app_workers.clear()
+                workers.runner.close()
                 workers.executor.close()
             else:
                 workers.runs += 1
-                return results
-    return simulate(scenario, replications, seed, outputs=outputs)
+                return reduced  # type: ignore[return-value]
+    return reduce(simulate(scenario, replications, seed, outputs=outputs))

@@ -23,6 +23,7 @@ def two_workers(monkeypatch):
     st.cache_data.clear()
     workers.app_workers.clear()
     yield
+    workers.app_workers().runner.close()
     workers.app_workers().executor.close()
     workers.app_workers.clear()
     st.cache_data.clear()
@@ -67,14 +68,14 @@ def test_the_fan_equals_simulate_bit_for_bit_and_survives_a_dead_worker(
     pool = workers.app_workers()
     assert pool.wait_ready(120)
     expected = summarise(flywheel.simulate(baseline, REPLICATIONS, 3, outputs=outputs))
-    on_workers = summarise(workers.simulate_fan(baseline, REPLICATIONS, 3, outputs))
+    on_workers = workers.simulate_fan(baseline, REPLICATIONS, 3, outputs, summarise)
     assert pool.runs == 1
     np.testing.assert_array_equal(on_workers.bands, expected.bands)
     assert on_workers.kpi_bands == expected.kpi_bands
 
     for future in pool.started:  # kill the workers: the next fan runs here instead
         os.kill(future.result(), signal.SIGKILL)
-    after = summarise(workers.simulate_fan(baseline, REPLICATIONS, 3, outputs))
+    after = workers.simulate_fan(baseline, REPLICATIONS, 3, outputs, summarise)
     np.testing.assert_array_equal(after.bands, expected.bands)
     assert "worker processes failed" in caplog.text
     assert workers.app_workers() is not pool  # a fresh set is started for the next fans

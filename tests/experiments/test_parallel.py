@@ -55,3 +55,25 @@ def test_unknown_output_is_refused_before_anything_runs(short, two_workers) -> N
 def test_empty_requests_are_refused(short, two_workers, replications, outputs, message) -> None:
     with pytest.raises(ValueError, match=message):
         simulate_in_parts(two_workers, short, replications, 0, outputs)
+
+
+def test_a_runner_keeps_its_block_grows_it_and_reduces_in_place(short, two_workers) -> None:
+    from flywheel.experiments.parallel import PartsRunner
+
+    before = shared_blocks()
+    runner = PartsRunner(two_workers)
+
+    def totals(results: flywheel.Results) -> dict[str, np.ndarray]:
+        return {name: results[name].sum(axis=1) for name in results.outputs}
+
+    try:
+        for replications in (6, 11, 3):  # the second needs a larger block, the third fits
+            reduced = runner.simulate(short, replications, 8, OUTPUTS, reduce=totals)
+            whole = totals(flywheel.simulate(short, replications, 8, outputs=OUTPUTS))
+            assert reduced.keys() == whole.keys()
+            for name, values in whole.items():
+                np.testing.assert_array_equal(reduced[name], values, err_msg=name)
+        assert len(shared_blocks() - before) == 1  # one block, kept between runs
+    finally:
+        runner.close()
+    assert shared_blocks() <= before
