@@ -64,6 +64,11 @@ class AppWorkers:
         wait(self.started, timeout=timeout_seconds)
         return self.is_ready()
 
+    def close(self) -> None:
+        """Free the shared block and shut the worker processes down."""
+        self.runner.close()
+        self.executor.close()
+
 
 @st.cache_resource(show_spinner=False)
 def app_workers() -> AppWorkers:
@@ -71,14 +76,14 @@ def app_workers() -> AppWorkers:
     return AppWorkers(worker_count())
 
 
+def _in_main_process() -> bool:
+    """False inside a worker, which imports the app's script as it starts (no pool there)."""
+    return multiprocessing.current_process().name == "MainProcess"
+
+
 def splits(replications: int) -> bool:
     """True when a fan of `replications` runs on the worker processes (once they are up)."""
-    return (
-        worker_count() >= 2
-        and replications >= SPLIT_MIN_REPLICATIONS
-        # never from inside a worker, which imports the app's script as it starts
-        and multiprocessing.current_process().name == "MainProcess"
-    )
+    return worker_count() >= 2 and replications >= SPLIT_MIN_REPLICATIONS and _in_main_process()
 
 
 def where_fans_run(replications: int) -> str:
@@ -86,7 +91,7 @@ def where_fans_run(replications: int) -> str:
     the workers when it is large enough and they are not running yet)."""
     count = worker_count()
     if not splits(replications):
-        if count >= 2 and multiprocessing.current_process().name == "MainProcess":
+        if count >= 2 and _in_main_process():
             return (
                 f"Runs in the app's process (fans of {SPLIT_MIN_REPLICATIONS}+ replications "
                 f"run on {count} worker processes)."
@@ -117,8 +122,7 @@ def simulate_fan(
             except (BrokenProcessPool, OSError) as error:  # e.g. a worker killed, /dev/shm full
                 LOG.warning("worker processes failed (%s): running in the app's process", error)
                 app_workers.clear()
-                workers.runner.close()
-                workers.executor.close()
+                workers.close()
             else:
                 workers.runs += 1
                 return reduced  # type: ignore[return-value]

@@ -23,8 +23,7 @@ def two_workers(monkeypatch):
     st.cache_data.clear()
     workers.app_workers.clear()
     yield
-    workers.app_workers().runner.close()
-    workers.app_workers().executor.close()
+    workers.app_workers().close()
     workers.app_workers.clear()
     st.cache_data.clear()
 
