@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import threading
+import weakref
 from collections.abc import Callable, Collection
 from multiprocessing import shared_memory
 from typing import TypeVar
@@ -41,6 +42,9 @@ class PartsRunner:
     def __init__(self, executor: ProcessExecutor) -> None:
         self.executor = executor
         self._block: shared_memory.SharedMemory | None = None
+        # Frees the block once: on close(), on replacement, or when the interpreter exits (a
+        # server stopped without close(): no leaked block, no resource_tracker warning).
+        self._free_block: weakref.finalize | None = None
         self._lock = threading.Lock()
 
     def simulate(
@@ -85,18 +89,22 @@ class PartsRunner:
     def close(self) -> None:
         """Free the shared block (the executor is the caller's to close)."""
         with self._lock:
-            if self._block is not None:
-                _free(self._block)
-                self._block = None
+            self._release()
 
     def _block_of(self, size: int) -> shared_memory.SharedMemory:
         """The kept block, replaced by a larger one when `size` bytes do not fit."""
         if self._block is not None and self._block.size < size:
-            _free(self._block)
-            self._block = None
+            self._release()
         if self._block is None:
             self._block = shared_memory.SharedMemory(create=True, size=size)
+            self._free_block = weakref.finalize(self, _free, self._block)
         return self._block
+
+    def _release(self) -> None:
+        """Free the kept block, if any."""
+        if self._free_block is not None:
+            self._free_block()  # a finalizer runs at most once
+        self._block = self._free_block = None
 
 
 def simulate_in_parts(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -77,3 +79,30 @@ def test_a_runner_keeps_its_block_grows_it_and_reduces_in_place(short, two_worke
     finally:
         runner.close()
     assert shared_blocks() <= before
+
+
+EXIT_WITHOUT_CLOSE = """
+import sys
+import flywheel
+from flywheel.experiments.executors import ProcessExecutor
+from flywheel.experiments.parallel import PartsRunner
+
+if __name__ == "__main__":
+    executor = ProcessExecutor(2)
+    runner = PartsRunner(executor)  # like the app's: kept until the server stops
+    runner.simulate(flywheel.Scenario(horizon_weeks=4), 4, 0, ("customers",))
+    print(runner._block.name)
+    executor.close()
+"""
+
+
+def test_a_block_not_closed_is_freed_when_the_interpreter_exits(tmp_path) -> None:
+    script = tmp_path / "exit_without_close.py"
+    script.write_text(EXIT_WITHOUT_CLOSE)
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=True
+    )
+    block_name = done.stdout.strip().splitlines()[-1].lstrip("/")
+    assert block_name.startswith("psm_")
+    assert block_name not in shared_blocks()
+    assert "leaked shared_memory" not in done.stderr
