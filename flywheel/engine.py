@@ -34,14 +34,11 @@ from flywheel.recording import Recorder, SeriesRecorder
 from flywheel.scenario import Scenario
 from flywheel.state import Exogenous, State, initial_state, lever_arrays
 from flywheel.step import advance_week, extras_for
-from flywheel.streams import Noise, standard_normals, uniforms
+from flywheel.streams import Noise, batch_noise
 from flywheel.terms import lever_terms
 
 AXES = ("replication", "week")
 STAFFING_LOOKAHEAD_WEEKS = 8  # staffing plans for the busiest month of the next two
-LEAD_TIME_DRAWS = 64  # FC orders with their own lead-time draw; later orders reuse the last
-# Noise of batches up to this many replication-weeks (1000 x 520, ~13 MB) is kept for reuse.
-NOISE_MEMO_MAX_VALUES = 520_000
 Array = npt.NDArray[np.float64]
 
 
@@ -93,7 +90,7 @@ def stream_batch(
     replications, weeks = ids.size, scenario.horizon_weeks
     state = initial_state(scenario, replications)
     params = lever_arrays(scenario, replications, lever_overrides)
-    noise = _draw_noise(seed, ids, weeks, params)
+    noise = batch_noise(seed, ids, weeks)
     months = _months(scenario.start_date, weeks)
     terms: dict[str, Array] = {}  # lever_terms(params), emptied by every policy change
     env = simpy.Environment()
@@ -112,38 +109,6 @@ def _months(start: dt.date, weeks: int) -> tuple[tuple[int, ...], tuple[int, ...
     months = [(start + dt.timedelta(days=7 * week)).month for week in range(weeks)]
     ahead = [max(months[week : week + STAFFING_LOOKAHEAD_WEEKS]) for week in range(weeks)]
     return tuple(months), tuple(ahead)
-
-
-def _draw_noise(
-    seed: int, ids: npt.NDArray[np.int64], weeks: int, params: dict[str, Array]
-) -> dict[str, Array]:
-    """Pre-draw every replication's noise from its own streams (batch-size invariant).
-
-    The draws depend only on (seed, ids, weeks), not on the levers, so a small batch's are
-    kept for the next run with the same ones (common random numbers: the app's next lever
-    change, a sweep's next point), read-only. Building ~800 generators cost ~14 ms of a
-    200-replication run; batches above `NOISE_MEMO_MAX_VALUES` are drawn afresh.
-    """
-    if ids.size * weeks > NOISE_MEMO_MAX_VALUES:
-        return _fresh_noise(seed, ids, weeks)
-    return _kept_noise(seed, ids.tobytes(), weeks)
-
-
-@lru_cache(maxsize=4)
-def _kept_noise(seed: int, ids_bytes: bytes, weeks: int) -> dict[str, Array]:
-    noise = _fresh_noise(seed, np.frombuffer(ids_bytes, dtype=np.int64), weeks)
-    for values in noise.values():
-        values.setflags(write=False)
-    return noise
-
-
-def _fresh_noise(seed: int, ids: npt.NDArray[np.int64], weeks: int) -> dict[str, Array]:
-    return {
-        "demand": standard_normals(seed, ids, Noise.DEMAND, weeks),
-        "seller_joins": standard_normals(seed, ids, Noise.SELLER_JOINS, weeks),
-        "outages": uniforms(seed, ids, Noise.OUTAGES, weeks),
-        "lead_times": standard_normals(seed, ids, Noise.LEAD_TIMES, LEAD_TIME_DRAWS),
-    }
 
 
 def _weekly(

@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from flywheel import equations as eq
+from flywheel.finance import week_financials
 from flywheel.gains import loop_gains
 from flywheel.parameters import LOOP_IDS
 from flywheel.planning import plan_fulfillment, plan_staffing
@@ -192,45 +193,8 @@ def advance_week(
     onboarded = s.sellers_onboarding * k["onboarded_share"]
 
     # Costs and financials (R3, B5).
-    learning = eq.learning_factor(
-        s.cumulative_orders + orders, ref.cumulative_orders, p["learning_rate_share"]
-    )
-    orders_safe = np.maximum(orders, 1.0)
-    goods_cost_per_order = k["goods_cost_base_usd"] * market_trend
-    variable_ops = k["variable_cost_usd_per_order"] * learning
-    fc_cost = s.fulfillment_centers * p["fc_fixed_cost_usd_per_week"]
-    service_cost = s.agents * p["agent_cost_usd_per_week"]
-    fixed = fc_cost + service_cost + p["overhead_usd_per_week"]
-    unit_cost = goods_cost_per_order + variable_ops + fixed / orders_safe
-    gmv_1p = gmv - gmv_3p
-    member_orders = orders * eq.where(
-        visits > 0,
-        s.prime_members * k["prime_visit_factor"] * visit_rate / np.maximum(visits, 1e-9),
-        0.0,
-    )
-    prime_fees = eq.where(
-        s.is_prime_launched, s.prime_members * p["prime_fee_usd_per_year"] / eq.WEEKS_PER_YEAR, 0.0
-    )
-    revenue = gmv_1p + p["seller_take_rate_share"] * gmv_3p + prime_fees
-    cogs = gmv_1p / np.maximum(s.price_index, 1e-9) * p["goods_cost_share"] * market_trend
-    fulfillment_cost = orders * p["fulfillment_cost_usd_per_order"] * learning + fc_cost
-    shipping_cost = (
-        orders * p["shipping_cost_usd_per_order"] * learning
-        + member_orders * p["prime_shipping_cost_usd_per_order"]
-    )
-    marketing = p["marketing_share_of_revenue"] * revenue
-    technology = p["technology_share_of_revenue"] * revenue
-    operating_income = (
-        revenue
-        - cogs
-        - fulfillment_cost
-        - shipping_cost
-        - service_cost
-        - marketing
-        - technology
-        - p["overhead_usd_per_week"]
-    )
-    margin = eq.where(revenue > 0, operating_income / np.maximum(revenue, 1e-9), 0.0)
+    money = week_financials(s, p, k, ref, orders, visits, visit_rate, gmv, gmv_3p, market_trend)
+    unit_cost, revenue, cogs = money.unit_cost_usd, money.revenue_usd, money.cogs_usd
 
     # Price policy (R3): pass cost savings through, with an adjustment delay.
     unit_cost_ratio = (unit_cost / market_trend) / ref.unit_cost_usd
@@ -290,15 +254,15 @@ def advance_week(
         "gmv_usd": gmv,
         "gmv_3p_usd": gmv_3p,
         "revenue_usd": revenue,
-        "prime_fees_usd": prime_fees,
+        "prime_fees_usd": money.prime_fees_usd,
         "cogs_usd": cogs,
-        "fulfillment_cost_usd": fulfillment_cost,
-        "shipping_cost_usd": shipping_cost,
-        "service_cost_usd": service_cost,
-        "marketing_usd": marketing,
-        "technology_usd": technology,
-        "operating_income_usd": operating_income,
-        "operating_margin_share": margin,
+        "fulfillment_cost_usd": money.fulfillment_cost_usd,
+        "shipping_cost_usd": money.shipping_cost_usd,
+        "service_cost_usd": money.service_cost_usd,
+        "marketing_usd": money.marketing_usd,
+        "technology_usd": money.technology_usd,
+        "operating_income_usd": money.operating_income_usd,
+        "operating_margin_share": money.operating_margin_share,
         "capex_usd": capex,
         "cash_usd": s.cash_usd,
         "sellers": s.sellers,
@@ -314,7 +278,7 @@ def advance_week(
         "price_target_index": price_target,
         "competitor_price_index": competitor_price,
         "unit_cost_usd": unit_cost,
-        "learning_factor": learning,
+        "learning_factor": money.learning_factor,
         "utilisation": utilisation,
         "delivery_days": days,
         "perceived_delivery_days": s.perceived_delivery_days,
@@ -344,7 +308,11 @@ def advance_week(
         outputs["fc_sqft"] = s.fulfillment_centers * p["fc_size_sqft"]
         outputs["nps_proxy"] = eq.nps_proxy(s.perceived_cx, ref.perceived_cx)
         outputs["customer_lifetime_value_usd"] = eq.customer_lifetime_value_usd(
-            revenue - cogs - fulfillment_cost - shipping_cost - service_cost,
+            revenue
+            - cogs
+            - money.fulfillment_cost_usd
+            - money.shipping_cost_usd
+            - money.service_cost_usd,
             s.customers,
             churn / np.maximum(s.customers, 1e-9),
         )
@@ -412,7 +380,7 @@ def advance_week(
     s.experiment_index = s.experiment_index * (
         1.0 + k["experiment_uplift_per_week"] * traffic * np.minimum(np.maximum(room, 0.0), 1.0)
     )
-    s.cash_usd = s.cash_usd + operating_income - capex
+    s.cash_usd = s.cash_usd + money.operating_income_usd - capex
     s.fc_under_construction = s.fc_under_construction + fc_orders
     s.fc_orders_placed = s.fc_orders_placed + (fc_orders > 0)
     s.orders_smoothed = orders_smoothed

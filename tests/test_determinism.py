@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import flywheel
+from flywheel import streams
 from flywheel.streams import Noise, replication_rng, standard_normals, uniforms
 
 
@@ -137,21 +138,19 @@ def test_simulate_can_record_only_some_outputs(short_baseline: flywheel.Scenario
 
 
 def test_kept_noise_is_read_only_and_keyed_by_seed_ids_and_weeks() -> None:
-    from flywheel import engine
-
     ids = np.arange(3, dtype=np.int64)
-    kept = engine._draw_noise(5, ids, 40, {})
-    assert engine._draw_noise(5, ids.copy(), 40, {}) is kept  # same key: the same draws
+    kept = streams.batch_noise(5, ids, 40)
+    assert streams.batch_noise(5, ids.copy(), 40) is kept  # same key: the same draws
     assert not kept["demand"].flags.writeable
-    fresh = engine._fresh_noise(5, ids, 40)
+    fresh = streams._fresh_noise(5, ids, 40)
     for source, values in fresh.items():
         np.testing.assert_array_equal(kept[source], values, err_msg=source)
-    for other in (engine._draw_noise(6, ids, 40, {}), engine._draw_noise(5, ids + 1, 40, {})):
+    for other in (streams.batch_noise(6, ids, 40), streams.batch_noise(5, ids + 1, 40)):
         assert not np.array_equal(other["demand"], kept["demand"])
-    assert engine._draw_noise(5, ids, 41, {})["demand"].shape == (3, 41)
-    many = np.arange(engine.NOISE_MEMO_MAX_VALUES // 40 + 1, dtype=np.int64)
-    assert engine._draw_noise(5, many[:50], 40, {})["demand"].flags.writeable is False
-    assert engine._draw_noise(5, many, 40, {})["demand"].flags.writeable  # too big to keep
+    assert streams.batch_noise(5, ids, 41)["demand"].shape == (3, 41)
+    many = np.arange(streams.NOISE_MEMO_MAX_VALUES // 40 + 1, dtype=np.int64)
+    assert streams.batch_noise(5, many[:50], 40)["demand"].flags.writeable is False
+    assert streams.batch_noise(5, many, 40)["demand"].flags.writeable  # too big to keep
 
 
 @pytest.mark.parametrize(
