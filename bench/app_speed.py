@@ -33,8 +33,10 @@ REPLICATIONS = int(sys.argv[1]) if len(sys.argv) > 1 else 200
 os.environ["FLYWHEEL_APP_REPLICATIONS"] = str(REPLICATIONS)
 APP = Path(__file__).resolve().parents[1] / "app.py"
 CHANGES = int(sys.argv[2]) if len(sys.argv) > 2 else 10
+if not 1 <= CHANGES <= 39:
+    sys.exit(f"lever changes = {CHANGES}: expected 1 to 39 (pass_through_share 0.61 ... 0.99)")
 # pass_through_share (default 0.6), one new value per lever change: 0.61, 0.62, ... up to 0.99
-VALUES = tuple(round(0.61 + 0.01 * i, 2) for i in range(min(CHANGES, 39)))
+VALUES = tuple(round(0.61 + 0.01 * i, 2) for i in range(CHANGES))
 TARGET_SECONDS = 0.300
 PARTS = ("engine", "summary", "cache", "charts", "sidebar")
 SHOWN = (*PARTS, "rest", "harness")
