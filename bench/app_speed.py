@@ -29,12 +29,19 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-REPLICATIONS = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+
+def whole_argument(index: int, name: str, default: int, low: int, high: int) -> int:
+    """Command-line argument `index` as a whole number in [low, high] (else exit, saying so)."""
+    text = sys.argv[index] if len(sys.argv) > index else str(default)
+    if not text.isdigit() or not low <= int(text) <= high:
+        sys.exit(f"{name} = {text!r}: expected a whole number from {low} to {high}")
+    return int(text)
+
+
+REPLICATIONS = whole_argument(1, "replications", 200, 10, 2000)  # the app's own limits
 os.environ["FLYWHEEL_APP_REPLICATIONS"] = str(REPLICATIONS)
 APP = Path(__file__).resolve().parents[1] / "app.py"
-CHANGES = int(sys.argv[2]) if len(sys.argv) > 2 else 10
-if not 1 <= CHANGES <= 39:
-    sys.exit(f"lever changes = {CHANGES}: expected 1 to 39 (pass_through_share 0.61 ... 0.99)")
+CHANGES = whole_argument(2, "lever changes", 10, 1, 39)
 # pass_through_share (default 0.6), one new value per lever change: 0.61, 0.62, ... up to 0.99
 VALUES = tuple(round(0.61 + 0.01 * i, 2) for i in range(CHANGES))
 TARGET_SECONDS = 0.300
