@@ -307,13 +307,10 @@ def prime_join_hazard(
     return np.minimum(join_rate * (ratio / ratio_reference) ** exponent, 0.5)
 
 
-def smooth(stock: Array, target: Array, time_weeks: Array | float) -> Array:
-    """First-order exponential smoothing step (one week) toward `target` over `time_weeks`."""
-    return smooth_over(stock, target, np.maximum(time_weeks, 1.0))
-
-
 def smooth_over(stock: Array, target: Array, time_weeks_at_least_1: Array | float) -> Array:
-    """`smooth` with the smoothing time already floored at one week (a lever-only term)."""
+    """First-order exponential smoothing step (one week) toward `target` over a smoothing
+    time already floored at one week (model.md's `smooth`; the floors of the smoothing
+    levers are lever-only terms, `terms.SMOOTHING_LEVERS`)."""
     return stock + (target - stock) / time_weeks_at_least_1
 
 

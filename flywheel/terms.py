@@ -23,7 +23,7 @@ CX_WEIGHT_LEVERS = (
     "cx_weight_service",
     "cx_weight_reliability",
 )
-# Smoothing times, floored at one week as `equations.smooth` does.
+# Smoothing times, floored at one week (model.md's smooth: x + (target - x) / max(T, 1)).
 SMOOTHING_LEVERS = (
     "price_adjustment_time_weeks",
     "perception_delay_weeks",
