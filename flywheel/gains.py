@@ -22,18 +22,25 @@ def loop_gains(
     cut: frozenset[str],
 ) -> dict[str, Array]:
     """Loop strength: log of the factor by which each loop's link now scales its target flow
-    (0 when the loop is cut or at week 0; > 0 amplifies, < 0 dampens). model.md#loop-gains."""
+    against the link held at week 0, i.e. what the loop's knockout would take away at today's
+    state (0 when the loop is cut; > 0 amplifies, < 0 dampens). model.md#loop-gains."""
     zero = np.zeros_like(o["orders"])
     gains = {
         "gain_R1": p["wom_cx_exponent"] * np.log(cx_for_wom / ref.perceived_cx),
-        "gain_R2": p["selection_elasticity"] * np.log(np.maximum(o["selection_index"], 1e-12)),
+        # R2 and B4 scale the same flow, seller attractiveness: traffic (GMV at week-0 prices)
+        # pulls sellers in, crowding (SKUs) pushes them out; their sum is its log change.
+        "gain_R2": p["seller_attractiveness_elasticity"]
+        * np.log(
+            np.maximum(o["gmv_usd"], 1e-12) / np.maximum(ref.gmv_usd * o["price_index"], 1e-12)
+        ),
         "gain_R3": -p["price_elasticity"]
         * np.log(
             np.maximum(
                 (1.0 - p["pass_through_share"]) + p["pass_through_share"] * unit_cost_ratio, 1e-12
             )
         ),
-        "gain_R4": np.log1p(prime_share * p["prime_visit_uplift_share"]),
+        "gain_R4": np.log1p(prime_share * p["prime_visit_uplift_share"])
+        - np.log1p(ref.prime_share * p["prime_visit_uplift_share"]),
         "gain_R5": np.log(np.maximum(o["review_index"] * o["experiment_index"], 1e-12)),
         "gain_B1": p["speed_elasticity"] * np.log(np.maximum(o["score_speed"], 1e-12)),
         "gain_B2": p["cx_weight_service"]

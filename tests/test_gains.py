@@ -1,0 +1,102 @@
+"""Loop gains measure what each loop's knockout takes away: on one and the same state, the
+knocked-out week's flow is the gain's factor smaller (or larger)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+import flywheel
+from flywheel.state import Exogenous, initial_state, lever_arrays
+from flywheel.step import advance_week
+from flywheel.streams import LEAD_TIME_DRAWS
+from flywheel.terms import lever_terms
+
+REPLICATIONS = 3
+WEEKS_BEFORE = 130  # past Prime's launch (week 104), sellers and selection well above week 0
+
+# loop -> the output its gain scales exactly (the knockout changes nothing else in that output)
+SCALED_OUTPUT = {
+    "R2": "seller_attractiveness",
+    "B4": "seller_attractiveness",
+    "R4": "visits",
+    "R5": "conversion",
+}
+
+
+def _week_inputs(week: int) -> Exogenous:
+    ones = np.ones(REPLICATIONS)
+    return Exogenous(
+        week=week,
+        seasonality=ones,
+        seasonality_ahead=ones,
+        demand_noise=ones,
+        seller_join_noise=ones,
+        outage_uniform=np.zeros(REPLICATIONS),
+        lead_time_normals=np.zeros((REPLICATIONS, LEAD_TIME_DRAWS)),
+    )
+
+
+@pytest.fixture(scope="module")
+def mid_run(baseline):
+    """(state, levers, terms, reference) after `WEEKS_BEFORE` weeks, every loop on; the
+    marketplace and Prime opened at week 0 (with a tenth of the customers members already, so
+    R4's week-0 reference is not zero) so both loops act from the start."""
+    initial = dataclasses.replace(
+        baseline.initial,
+        is_marketplace_open=True,
+        is_prime_launched=True,
+        prime_members=baseline.initial.customers / 10,
+    )
+    scenario = dataclasses.replace(baseline, initial=initial, events=())
+    state = initial_state(scenario, REPLICATIONS)
+    levers = lever_arrays(scenario, REPLICATIONS)
+    terms = lever_terms(levers)
+    reference = None
+    for week in range(WEEKS_BEFORE):
+        _, _, reference = advance_week(
+            state, levers, terms, reference, _week_inputs(week), frozenset()
+        )
+    return state, levers, terms, reference
+
+
+@pytest.mark.parametrize("loop", sorted(SCALED_OUTPUT))
+def test_gain_is_the_log_factor_its_knockout_takes_away(mid_run, loop) -> None:
+    state, levers, terms, reference = mid_run
+    week = _week_inputs(WEEKS_BEFORE)
+    on, _, _ = advance_week(state.copy(), levers, terms, reference, week, frozenset())
+    cut, _, _ = advance_week(state.copy(), levers, terms, reference, week, frozenset({loop}))
+    output = SCALED_OUTPUT[loop]
+    gain = on[f"gain_{loop}"]
+    assert np.all(np.abs(gain) > 0.05)  # the loop is acting: the comparison means something
+    np.testing.assert_allclose(np.log(on[output] / cut[output]), gain, rtol=1e-9, atol=1e-12)
+    np.testing.assert_array_equal(cut[f"gain_{loop}"], 0.0)
+
+
+def test_traffic_and_crowding_add_up_to_the_seller_attractiveness_change(mid_run) -> None:
+    """R2 (traffic) and B4 (crowding) act on the same flow: with both cut, attractiveness is
+    the week-0 one at today's prices, so the two gains together are its whole log change."""
+    state, levers, terms, reference = mid_run
+    week = _week_inputs(WEEKS_BEFORE)
+    on, _, _ = advance_week(state.copy(), levers, terms, reference, week, frozenset())
+    both_cut, _, _ = advance_week(
+        state.copy(), levers, terms, reference, week, frozenset({"R2", "B4"})
+    )
+    np.testing.assert_allclose(
+        np.log(on["seller_attractiveness"] / both_cut["seller_attractiveness"]),
+        on["gain_R2"] + on["gain_B4"],
+        rtol=1e-9,
+    )
+
+
+def test_gains_are_zero_at_week_0_but_r2s_season_and_noise_and_b5s_margin(baseline) -> None:
+    results = flywheel.simulate(
+        dataclasses.replace(baseline, horizon_weeks=2, events=()), replications=2, seed=1
+    )
+    for loop in flywheel.schema.LOOP_IDS:
+        if loop not in ("R2", "B5"):  # B5 is log(1 + operating margin), not against week 0
+            np.testing.assert_array_equal(results[f"gain_{loop}"][:, 0], 0.0, err_msg=loop)
+    # R2's week-0 reference GMV is the base conversion's, without season or demand noise
+    assert np.all(np.abs(results["gain_R2"][:, 0]) < 0.2)
