@@ -24,6 +24,17 @@ LOOP_PATHS = {  # one line per loop, from MODEL.md
     "B5": "price cuts → margin → cash for capacity and service",
     GENERAL: "demand, basket, CX weights and other shared settings",
 }
+# Words that only repeat the unit at the end of a lever's name (the label shows the unit).
+UNIT_SUFFIX_WORDS = frozenset(
+    {"usd", "per", "week", "weeks", "year", "people", "seconds", "minutes", "days", "index"}
+    | {"order", "orders", "skus", "sqft"}
+)
+ACRONYMS = {"fc": "FC", "cx": "CX", "ab": "A/B", "skus": "SKUs", "sku": "SKU", "1p": "1P"}
+ACRONYMS |= {"q4": "Q4", "wom": "word-of-mouth", "cv": "CV", "ref": "reference"}
+# Units the label's own words already say (a share, a CV, a CX weight) or that say nothing.
+SELF_EXPLAINING_UNITS = frozenset(
+    {"", "dimensionless", "share", "weight", "coefficient of variation"}
+)
 WIDE_RANGE_RATIO = 200.0  # beyond this span / value a slider is too coarse: use a number box
 
 
@@ -47,8 +58,19 @@ class LeverSpec:
 
     @property
     def label(self) -> str:
-        """Human label: the name without its unit suffix words, plus the unit."""
-        return f"{self.name.replace('_', ' ')} ({self.unit})"
+        """Human label: the name without the words that only repeat its unit, plus the unit
+        (`fulfillment_cost_usd_per_order` -> "Fulfillment cost (USD/order)"); a plain share,
+        weight or ratio keeps its word and shows no unit ("Pass through share")."""
+        words = self.name.split("_")
+        suffixes = UNIT_SUFFIX_WORDS | ({"share"} if self.unit.startswith("share ") else set())
+        suffixes |= {"share"} if self.unit.startswith("share/") else set()
+        while len(words) > 1 and words[-1] in suffixes:
+            words.pop()
+        text = " ".join(ACRONYMS.get(word, word) for word in words)
+        text = text[0].upper() + text[1:]
+        if self.unit in SELF_EXPLAINING_UNITS:
+            return text
+        return f"{text} ({self.unit.replace(' (', ', ').replace(')', '')})"
 
     @property
     def help(self) -> str:

@@ -39,6 +39,30 @@ def test_every_lever_has_one_group_and_a_sane_widget():
         assert 0 < spec.step <= (spec.high - spec.low)
 
 
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [
+        ("fulfillment_cost_usd_per_order", "Fulfillment cost (USD/order)"),
+        ("fc_capacity_orders_per_week", "FC capacity (orders/FC/week)"),
+        ("seller_take_rate_share", "Seller take rate (share of 3P GMV)"),
+        ("experiment_uplift_per_year_share", "Experiment uplift (share/year)"),
+        ("pass_through_share", "Pass through share"),
+        ("price_elasticity", "Price elasticity"),
+        ("fc_lead_time_cv", "FC lead time CV"),
+        ("competitor_price_trend_per_year", "Competitor price trend (1/year, log)"),
+        ("service_open_hours_per_week", "Service open hours (hours/week)"),
+    ],
+)
+def test_lever_labels_say_the_unit_once(name, label):
+    assert {spec.name: spec for spec in lever_specs()}[name].label == label
+
+
+def test_every_lever_label_is_distinct_and_readable():
+    labels = [spec.label for spec in lever_specs()]
+    assert len(set(labels)) == len(labels)
+    assert not [label for label in labels if "_" in label or not label[0].isupper()]
+
+
 def test_quantile_rows_match_numpy():
     values = np.random.default_rng(1).lognormal(size=(37, 11))
     rows = quantile_rows(values)
