@@ -30,6 +30,7 @@ CHART_OUTPUTS = (
     ("revenue_usd", "Revenue per week", 1e6, "USD million"),
     ("operating_income_usd", "Operating income per week", 1e6, "USD million"),
 )
+DAYS_PER_YEAR = 365.25
 THIN_EVERY_WEEKS = 2  # the browser needs no more points than this for a 10-year line
 
 
@@ -130,28 +131,65 @@ def fan_spec(summary: Summary, has_reference: bool, columns: int = 3) -> dict[st
     }
 
 
-def compare_frame(a: Summary, b: Summary) -> pd.DataFrame:
-    """Long frame for A/B: date, panel, scenario (A, B), q05, q50, q95."""
-    import pandas as pd
+def on_one_calendar(a: Summary, b: Summary) -> bool:
+    """True when A and B start on the same date, so their charts can share a date axis;
+    otherwise they are drawn against the years since each one's start."""
+    return a.start_date == b.start_date
 
-    weeks = np.arange(0, min(a.weeks, b.weeks), THIN_EVERY_WEEKS)
-    bands = np.stack([_chart_bands(a, weeks), _chart_bands(b, weeks)], axis=1)  # (P, 2, S, W)
-    size = weeks.size
-    return pd.DataFrame(
-        {
-            "date": np.tile(a.dates()[weeks], 2 * len(PANELS)),
-            "panel": np.repeat(PANELS, 2 * size),
-            "scenario": np.tile(np.repeat(["A", "B"], size), len(PANELS)),
-            "q05": bands[:, :, 0].ravel(),
-            "q50": bands[:, :, 2].ravel(),
-            "q95": bands[:, :, 4].ravel(),
-        }
+
+def horizons_note(a: Summary, b: Summary) -> str:
+    """What the A/B charts and KPIs compare when the two runs cover different periods."""
+
+    def period(summary: Summary) -> str:
+        dates = summary.dates()
+        first, last = (str(dates[i].astype("datetime64[Y]")) for i in (0, -1))
+        return f"{first}–{last} ({summary.weeks} weeks)"
+
+    axis = (
+        "on the same calendar"
+        if on_one_calendar(a, b)
+        else "against the years since each one's start"
+    )
+    return (
+        f"A runs {period(a)}, B {period(b)}: the charts show each whole run {axis}, and "
+        "the KPIs are taken at each one's own end (or its own last year)."
     )
 
 
-def compare_spec(columns: int = 3) -> dict[str, Any]:
-    """Vega-Lite spec: A and B medians with their 5-95 % bands, one panel per output."""
-    x = {"field": "date", "type": "temporal", "title": None}
+def compare_frame(a: Summary, b: Summary) -> pd.DataFrame:
+    """Long frame for A/B: date (or year, years since each start when the start dates differ),
+    panel, scenario (A, B), q05, q50, q95; each scenario over its whole horizon."""
+    import pandas as pd
+
+    by_date = on_one_calendar(a, b)
+    parts = []
+    for summary, label in ((a, "A"), (b, "B")):
+        weeks = np.arange(0, summary.weeks, THIN_EVERY_WEEKS)
+        bands = _chart_bands(summary, weeks)  # (panels, statistics, weeks)
+        x = summary.dates()[weeks] if by_date else weeks * 7 / DAYS_PER_YEAR
+        parts.append(
+            pd.DataFrame(
+                {
+                    "date" if by_date else "year": np.tile(x, len(PANELS)),
+                    "panel": np.repeat(PANELS, weeks.size),
+                    "scenario": label,
+                    "q05": bands[:, 0].ravel(),
+                    "q50": bands[:, 2].ravel(),
+                    "q95": bands[:, 4].ravel(),
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def compare_spec(columns: int = 3, by_date: bool = True) -> dict[str, Any]:
+    """Vega-Lite spec: A and B medians with their 5-95 % bands, one panel per output; x is the
+    date, or the years since each scenario's start (`by_date` False, see `on_one_calendar`)."""
+    x = (
+        {"field": "date", "type": "temporal", "title": None}
+        if by_date
+        else {"field": "year", "type": "quantitative", "title": "years since start"}
+    )
     colour = {
         "field": "scenario",
         "type": "nominal",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from flywheel.schema import LOOP_IDS, LOOP_NAMES
-from flywheel.ui.charts import CHART_OUTPUTS
+from flywheel.ui.charts import CHART_OUTPUTS, DAYS_PER_YEAR, on_one_calendar
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,8 +42,8 @@ def _grid(panels: int, columns: int = 3) -> tuple[Figure, list[Axes]]:
 def _years(summary: Summary) -> np.ndarray:
     return (
         summary.start_date.year
-        + (summary.start_date.timetuple().tm_yday - 1) / 365.25
-        + np.arange(summary.weeks) * 7 / 365.25
+        + (summary.start_date.timetuple().tm_yday - 1) / DAYS_PER_YEAR
+        + np.arange(summary.weeks) * 7 / DAYS_PER_YEAR
     )
 
 
@@ -77,17 +77,21 @@ def fan_figure(summary: Summary, reference: Summary | None = None) -> Figure:
 
 
 def compare_figure(a: Summary, b: Summary, labels: tuple[str, str] = ("A", "B")) -> Figure:
-    """A and B medians with 5-95 % bands, one panel per key output."""
+    """A and B medians with 5-95 % bands, one panel per key output, each over its whole
+    horizon: against the calendar year, or the years since each start when the starts differ."""
     figure, axes = _grid(len(CHART_OUTPUTS))
-    years = _years(a)[: min(a.weeks, b.weeks)]
+    by_date = on_one_calendar(a, b)
     for axis, (output, title, divisor, unit) in zip(axes, CHART_OUTPUTS, strict=False):
         for summary, colour, label in ((a, "#3182bd", labels[0]), (b, "#e6550d", labels[1])):
-            band = summary.band(output)[:, : years.size] / divisor
+            years = _years(summary) if by_date else np.arange(summary.weeks) * 7 / DAYS_PER_YEAR
+            band = summary.band(output) / divisor
             axis.fill_between(years, band[0], band[4], alpha=0.2, color=colour, linewidth=0)
             axis.plot(years, band[2], color=colour, linewidth=1.3, label=label)
         axis.set_title(f"{title} ({unit})", fontsize=9)
         axis.tick_params(labelsize=7)
         axis.grid(alpha=0.3)
+        if not by_date:
+            axis.set_xlabel("years since start", fontsize=7)
     axes[0].legend(fontsize=7)
     figure.suptitle(f"A = {labels[0]}  vs  B = {labels[1]}", fontsize=10)
     return figure

@@ -174,7 +174,12 @@ def compare(scenario: Scenario, presets: dict[str, Scenario], replications: int,
         "A and B run with the same seed and replication ids (common random numbers), "
         "so B − A is a paired difference per replication."
     )
-    st.vega_lite_chart(charts.compare_frame(a, b), charts.compare_spec(), width="stretch")
+    by_date = charts.on_one_calendar(a, b)
+    if not by_date or a.weeks != b.weeks:
+        st.info(charts.horizons_note(a, b))
+    st.vega_lite_chart(
+        charts.compare_frame(a, b), charts.compare_spec(by_date=by_date), width="stretch"
+    )
     st.download_button(
         "Download the comparison (PNG)",
         key="png_compare",

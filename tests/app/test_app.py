@@ -111,6 +111,10 @@ def test_compare_two_scenarios_side_by_side(make_app):
     table = at.dataframe[0].value
     assert list(table.columns) == ["KPI", "A", "B", "B − A (median)", "B − A 90 % band"]
     assert len(table) == 6
+    assert not at.info  # same start, same horizon: nothing to explain
+    at.selectbox(key="compare_b").select("workshop/01_the_record").run()  # 1996-2024
+    assert not at.exception
+    assert "years since each one's start" in at.info[0].value
     at.selectbox(key="compare_b").select("current levers").run()
     same = at.dataframe[0].value
     assert all(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import datetime as dt
 import subprocess
 import sys
 import zlib
@@ -15,7 +16,7 @@ from flywheel import load_scenario, simulate
 from flywheel.scenario import SHIPPED_SCENARIOS_DIR as SCENARIOS_DIR
 from flywheel.scenario import ScenarioError, with_parameters
 from flywheel.schema import LOOP_IDS
-from flywheel.ui import charts_more, diagram, figures, share
+from flywheel.ui import charts, charts_more, diagram, figures, share
 from flywheel.ui.levers import lever_groups, lever_specs
 from flywheel.ui.summary import quantile_rows, results_csv, summarise
 
@@ -84,6 +85,37 @@ def test_summary_keeps_bands_kpis_and_a_long_frame(baseline):
     frame = summary.frame(("customers",))
     assert list(frame.columns) == ["week", "date", "output", "statistic", "value"]
     assert len(frame) == 60 * 6
+
+
+def test_compare_draws_each_whole_run_and_says_when_the_periods_differ(baseline):
+    """A/B of runs with different starts and horizons: no run is cut to the other's length or
+    drawn on the other's dates; the x axis becomes the years since each start."""
+    short = dataclasses.replace(baseline, horizon_weeks=60, events=())
+    a = summarise(simulate(short, 3, 0))
+    longer = summarise(simulate(dataclasses.replace(short, horizon_weeks=120), 3, 0))
+    earlier = summarise(simulate(dataclasses.replace(short, start_date=dt.date(1996, 1, 1)), 3, 0))
+    panels = len(charts.PANELS)
+    weeks_drawn = {w: len(range(0, w, charts.THIN_EVERY_WEEKS)) for w in (60, 120)}
+
+    same_start = charts.compare_frame(a, longer)
+    assert "date" in same_start.columns and "year" not in same_start.columns
+    counts = same_start.groupby("scenario").size()
+    assert counts["A"] == panels * weeks_drawn[60] and counts["B"] == panels * weeks_drawn[120]
+    assert same_start["date"].max() == longer.dates()[-2]  # B's end, past A's
+    assert "(120 weeks)" in charts.horizons_note(a, longer)
+
+    other_start = charts.compare_frame(a, earlier)
+    assert "year" in other_start.columns and "date" not in other_start.columns
+    for scenario in ("A", "B"):
+        years = other_start.loc[other_start["scenario"] == scenario, "year"]
+        assert years.min() == 0.0 and years.max() < 60 * 7 / 365.25
+    assert charts.compare_spec(by_date=False)["spec"]["layer"][0]["encoding"]["x"]["field"] == (
+        "year"
+    )
+    assert "1996–1997" in charts.horizons_note(a, earlier)
+    assert "years since each one's start" in charts.horizons_note(a, earlier)
+    png = figures.png_bytes(figures.compare_figure(a, earlier))
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_share_link_round_trip(baseline):
