@@ -74,7 +74,18 @@ def why(scenario: Scenario, seed: int) -> None:
         charts_more.waterfall_spec(list(waterfall["label"]), label),
         width="stretch",
     )
-    st.dataframe(waterfall, hide_index=True, width="stretch")
+    compact = st.column_config.NumberColumn
+    st.dataframe(
+        waterfall,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "label": "bar",
+            "value": compact("mean", format="compact"),
+            "q05": compact("5 %", format="compact"),
+            "q95": compact("95 %", format="compact"),
+        },
+    )
     st.caption(
         "Each loop's bar = outcome with every loop on − outcome with that loop alone "
         "cut (mean over replications; q05/q95 = its Monte Carlo band). Interactions = "
@@ -199,20 +210,24 @@ def events(scenario: Scenario, preset: Scenario) -> None:
         persist_state="page",
     )
     if kind == "policy":
-        names = [spec.name for spec in lever_specs()]
-        left.selectbox(
+        specs = {spec.name: spec for spec in lever_specs()}
+        names = list(specs)
+        lever = left.selectbox(
             "Lever",
             names,
             key="event_lever",
             persist_state="page",
             index=names.index("pass_through_share"),
+            format_func=lambda name: f"{specs[name].label} · {name}",
         )
+        spec = specs[lever]
         right.number_input(
-            "New value (in the lever's unit)",
+            f"New value ({spec.unit + ', ' if spec.unit else ''}{spec.low:g} to {spec.high:g})",
             value=0.8,
             key="event_value",
             persist_state="page",
             format="%.6g",
+            help=spec.help,
         )
     for field, default, low, high in EXTRA_FIELDS.get(kind, []):
         right.number_input(

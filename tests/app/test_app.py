@@ -147,7 +147,10 @@ def test_events_add_edit_delete_and_reject(make_app):
     at = open_tab(make_app(), "Events")
     events = len(at.session_state["events"])
     at.selectbox(key="event_kind").select("policy").run()
+    at.selectbox(key="event_lever").select("fc_lead_time_weeks").run()
+    assert at.number_input(key="event_value").label.startswith("New value (weeks, ")
     at.selectbox(key="event_lever").select("pass_through_share").run()
+    assert at.number_input(key="event_value").label == "New value (share, 0 to 1)"
     at.number_input(key="event_week").set_value(100)
     at.number_input(key="event_value").set_value(0.9)
     at.button(key="event_save").click().run()
