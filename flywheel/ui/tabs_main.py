@@ -103,6 +103,11 @@ def _playback(current: Summary, scenario: Scenario) -> None:
         else f"Week {week} ({date:%b %Y}): no loop active yet"
     )
     st.markdown(headline)
+    if week == 0 and not state["playing"]:
+        st.info(
+            "Press ▶ Play to watch the loops turn week by week (the diagram's edges thicken "
+            "as a loop gains strength and the charts below grow), or drag the week slider."
+        )
     st.graphviz_chart(diagram.loop_dot(gains, scale, scenario.knockouts), width="stretch")
     st.caption(
         "Edge width = the loop's strength now (|gain| relative to its largest over the "

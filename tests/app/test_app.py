@@ -127,7 +127,9 @@ def test_compare_two_scenarios_side_by_side(make_app):
 
 def test_playback_play_pause_and_scrub(make_app):
     at = open_tab(make_app(), "Watch it turn")
+    assert "Press ▶ Play" in at.info[0].value  # at week 0 the tab says what to do
     at.slider(key="week").set_value(200).run()
+    assert not at.info
     assert "Week 200" in at.markdown[1].value or any("Week 200" in m.value for m in at.markdown)
     at.button(key="play").click().run()
     assert at.session_state["playing"] is True
