@@ -21,6 +21,7 @@ from flywheel.ui.workshop import Step
 
 WHY_OUTPUTS = {
     "revenue_usd": "revenue (USD, last year)",
+    "gmv_usd": "GMV (USD, last year; sellers' sales at full value)",
     "operating_income_usd": "operating income (USD, last year)",
     "customers": "active customers (end of last year)",
 }
@@ -89,7 +90,10 @@ def why(scenario: Scenario, seed: int) -> None:
     st.caption(
         "Each loop's bar = outcome with every loop on − outcome with that loop alone "
         "cut (mean over replications; q05/q95 = its Monte Carlo band). Interactions = "
-        "total − sum of the single-loop effects (from flywheel.experiments.attribute)."
+        "total − sum of the single-loop effects (from flywheel.experiments.attribute). "
+        "Revenue counts only the commission on third-party sales, so a loop that moves "
+        "sales to sellers (R2) can lower revenue while it raises GMV and customers: pick "
+        "GMV or customers as the outcome to see it."
     )
     table = cache.tornado(scenario, output, replications, seed)
     st.subheader("Sensitivity tornado (one lever at a time)")

@@ -326,6 +326,9 @@ def test_why_tab_attribution_and_tornado(make_app):
     # waterfall and tornado are drawn in the browser (Vega-Lite), their PNGs on request
     assert {"attribution waterfall", "sensitivity tornado"} <= set(charts(at))
     assert {"png_waterfall", "png_tornado"} <= {b.key for b in at.download_button}
+    at.selectbox(key="why_output").select("gmv_usd").run()  # GMV counts sellers' sales whole
+    gmv = next(d.value for d in at.dataframe if "label" in d.value.columns)
+    assert gmv.iloc[-1]["value"] > waterfall.iloc[-1]["value"]  # GMV > revenue (3P)
 
 
 def test_shipped_presets_all_load(make_app):
