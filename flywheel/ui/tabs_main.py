@@ -147,14 +147,31 @@ def _playback(current: Summary, scenario: Scenario) -> None:
     )
 
 
+# A first comparison that tells a story: the same business without its marketplace (R2).
+COMPARE_FIRST_CHOICES = ("no_marketplace", "amazon_no_marketplace")
+
+
+def default_compare_with(scenario: Scenario, presets: dict[str, Scenario]) -> str:
+    """Scenario B's first pick: a preset over the same period as the current scenario (so the
+    charts share a calendar), the no-marketplace one when it is such a preset."""
+    same_period = [
+        name
+        for name, preset in presets.items()
+        if name != scenario.name
+        and (preset.start_date, preset.horizon_weeks)
+        == (scenario.start_date, scenario.horizon_weeks)
+    ]
+    preferred = [name for name in COMPARE_FIRST_CHOICES if name in same_period]
+    others = [name for name in presets if name != scenario.name]
+    return next(iter(preferred + same_period + others + list(presets)))
+
+
 def compare(scenario: Scenario, presets: dict[str, Scenario], replications: int, seed: int) -> None:
     """A/B: two scenarios side by side, their paired difference and bands."""
     options = ["current levers", *presets]
     left, right = st.columns(2)
     name_a = left.selectbox("Scenario A", options, index=0, key="compare_a", persist_state="page")
-    default_b = 1 + list(presets).index(
-        next((n for n in presets if n != "baseline"), next(iter(presets)))
-    )
+    default_b = 1 + list(presets).index(default_compare_with(scenario, presets))
     name_b = right.selectbox(
         "Scenario B", options, index=default_b, key="compare_b", persist_state="page"
     )

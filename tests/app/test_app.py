@@ -106,6 +106,7 @@ def test_preset_picker_and_reset(make_app):
 
 def test_compare_two_scenarios_side_by_side(make_app):
     at = open_tab(make_app(), "Compare")
+    assert at.selectbox(key="compare_b").value == "no_marketplace"  # same period, a story
     at.selectbox(key="compare_b").select("andon_cord").run()
     assert not at.exception
     table = at.dataframe[0].value
@@ -123,6 +124,17 @@ def test_compare_two_scenarios_side_by_side(make_app):
     )
     open_tab(open_tab(at, "Dashboard"), "Compare")  # the picks survive a visit elsewhere
     assert at.selectbox(key="compare_b").value == "current levers"
+
+
+def test_compare_picks_a_preset_over_the_same_period_first():
+    from flywheel.ui.state import all_presets
+    from flywheel.ui.tabs_main import default_compare_with
+
+    presets = all_presets()
+    record = presets["amazon_1996_2024_calibrated"]
+    assert default_compare_with(record, presets) == "amazon_no_marketplace"
+    alone = {"baseline": presets["baseline"], "amazon_1996_2024": presets["amazon_1996_2024"]}
+    assert default_compare_with(presets["baseline"], alone) == "amazon_1996_2024"  # no twin
 
 
 def test_playback_play_pause_and_scrub(make_app):
