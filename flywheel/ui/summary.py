@@ -23,7 +23,7 @@ KPIS = (
     ("revenue", "Revenue, last year", "revenue_usd", "sum", 1e9, "${:,.2f} B"),
     (
         "operating_income",
-        "Operating income, last year",
+        "Op. income, last year",  # short: six cards share one row
         "operating_income_usd",
         "sum",
         1e9,
