@@ -3,6 +3,8 @@
 Run: .venv/bin/python bench/app_speed.py [replications] [lever changes]
      (defaults 200, the app's default, and 10; at most 39)
 The issue's target: a lever change redraws in < 300 ms server time with a 200-replication fan.
+A host probe (a 1-replication run, best of 3, before and after the lever changes) says how
+fast the host was at the time: it is almost all fixed per-week cost, as is most of the fan.
 
 Each timing is split by part (exclusive time, median over the runs of that case):
   engine   the fan's simulation inside the app's cached call (only on a cache miss), on the
@@ -177,6 +179,24 @@ def report(title: str, runs: list[dict[str, float]]) -> None:
     )
 
 
+def host_probe_ms(repeats: int = 3) -> float:
+    """Best of `repeats` 1-replication baseline runs in this process, ms: almost all of it
+    the fixed per-week cost, so it shows how fast the host is right now (compare across runs
+    of this script; the fan's engine part moves with it)."""
+    import flywheel
+    from flywheel.ui.cache import SUMMARY_OUTPUTS
+
+    scenario = flywheel.load_scenario(
+        Path(__file__).resolve().parents[1] / "scenarios" / "baseline.toml"
+    )
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        flywheel.simulate(scenario, 1, 0, outputs=SUMMARY_OUTPUTS)
+        times.append(time.perf_counter() - start)
+    return min(times) * 1000
+
+
 def main() -> None:
     """Print median / min timings of lever changes (miss) and reruns (hit), split by part."""
     from streamlit.testing.v1 import AppTest
@@ -193,6 +213,7 @@ def main() -> None:
     split = workers.splits(REPLICATIONS)
     ready = split and workers.app_workers().wait_ready(60)
     waited = time.perf_counter() - start
+    probe_before = host_probe_ms()
     misses, hits = [], []
     for value in VALUES:
         at.slider(key="lever:pass_through_share").set_value(value)
@@ -208,6 +229,10 @@ def main() -> None:
         f"worker_processes={workers.worker_count() if split else 0} "
         f"(ready after {waited:.1f} s: {ready}; fans run on them: "
         f"{workers.app_workers().runs if split else 0})"
+    )
+    print(
+        f"host probe (1-replication baseline run in this process, best of 3): "
+        f"{probe_before:.0f} ms before, {host_probe_ms():.0f} ms after the lever changes"
     )
     report("lever change, new scenario (simulate + summarise + draw)", misses)
     report("rerun / lever change to a cached scenario", hits)
