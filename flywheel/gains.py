@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from flywheel import equations as eq
 from flywheel.state import Reference
 
 Array = npt.NDArray[np.float64]
@@ -19,11 +20,13 @@ def loop_gains(
     prime_share: Array,
     potential: Array,
     skus: Array,
+    is_marketplace_open: npt.NDArray[np.bool_],
     cut: frozenset[str],
 ) -> dict[str, Array]:
     """Loop strength: log of the factor by which each loop's link now scales its target flow
     against the link held at week 0, i.e. what the loop's knockout would take away at today's
-    state (0 when the loop is cut; > 0 amplifies, < 0 dampens). model.md#loop-gains."""
+    state (0 when the loop is cut; > 0 amplifies, < 0 dampens). R2 and B4 act on sellers'
+    sign-ups, so they are 0 while the marketplace is closed. model.md#loop-gains."""
     zero = np.zeros_like(o["orders"])
     gains = {
         "gain_R1": p["wom_cx_exponent"] * np.log(cx_for_wom / ref.perceived_cx),
@@ -51,4 +54,6 @@ def loop_gains(
         "gain_B4": -p["seller_attractiveness_elasticity"] * np.log(skus / ref.skus),
         "gain_B5": np.log(np.maximum(1.0 + o["operating_margin_share"], 1e-3)),
     }
+    for loop in ("R2", "B4"):  # no marketplace, no sign-ups for the link to scale
+        gains[f"gain_{loop}"] = eq.where(is_marketplace_open, gains[f"gain_{loop}"], 0.0)
     return {name: (zero if name[5:] in cut else value) for name, value in gains.items()}

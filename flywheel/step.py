@@ -329,6 +329,7 @@ def advance_week(
                 prime_share,
                 potential_for_bass,
                 skus,
+                s.is_marketplace_open,
                 cut,
             )
         )

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import flywheel
+from flywheel.scenario import SHIPPED_SCENARIOS_DIR as SHIPPED
 from flywheel.state import Exogenous, initial_state, lever_arrays
 from flywheel.step import advance_week
 from flywheel.streams import LEAD_TIME_DRAWS
@@ -100,3 +101,20 @@ def test_gains_are_zero_at_week_0_but_r2s_season_and_noise_and_b5s_margin(baseli
             np.testing.assert_array_equal(results[f"gain_{loop}"][:, 0], 0.0, err_msg=loop)
     # R2's week-0 reference GMV is the base conversion's, without season or demand noise
     assert np.all(np.abs(results["gain_R2"][:, 0]) < 0.2)
+
+
+def test_marketplace_loops_are_idle_while_the_marketplace_is_closed() -> None:
+    """Without a marketplace no seller can sign up, so R2 and B4 scale nothing; the Amazon
+    record opens it in 2000 (week 235), and from then on R2 acts."""
+    closed = flywheel.load_scenario(SHIPPED / "no_marketplace.toml")
+    results = flywheel.simulate(closed, replications=2, seed=0, outputs=("gain_R2", "gain_B4"))
+    np.testing.assert_array_equal(results["gain_R2"], 0.0)
+    np.testing.assert_array_equal(results["gain_B4"], 0.0)
+    record = flywheel.load_scenario(SHIPPED / "amazon_1996_2024_calibrated.toml")
+    early = tuple(event for event in record.events if record.event_week(event) < 300)
+    short = dataclasses.replace(record, horizon_weeks=300, events=early)
+    results = flywheel.simulate(short, replications=2, seed=0, outputs=("gain_R2", "gain_B4"))
+    opened = int(np.argmax(results["gain_R2"][0] != 0.0))
+    assert 200 < opened < 260
+    np.testing.assert_array_equal(results["gain_B4"][:, :opened], 0.0)
+    assert np.all(results["gain_R2"][:, opened:] > 0)
