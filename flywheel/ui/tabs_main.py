@@ -22,6 +22,11 @@ PLAY_STEP_WEEKS = 13  # one quarter per frame
 PLAY_INTERVAL_SECONDS = 0.6
 
 
+def shown(fmt: str, value: float) -> str:
+    """A KPI value in its format, the minus sign before the dollar ("-$1.60 B", not "$-1.60 B")."""
+    return fmt.format(value).replace("$-", "-$")
+
+
 def kpi_cards(current: Summary, reference: Summary) -> None:
     """One metric per KPI: median, delta against the preset, 90 % band in the tooltip."""
     for column, (key, label, _output, _how, _divisor, fmt) in zip(
@@ -32,10 +37,10 @@ def kpi_cards(current: Summary, reference: Summary) -> None:
         delta = median - base
         column.metric(
             label,
-            fmt.format(median),
-            delta=None if abs(delta) < 1e-12 else fmt.format(delta).replace("$-", "-$"),
+            shown(fmt, median),
+            delta=None if abs(delta) < 1e-12 else shown(fmt, delta),
             help=f"median of {current.replications} runs; 90 % band "
-            f"{fmt.format(low)} to {fmt.format(high)}; preset {fmt.format(base)}",
+            f"{shown(fmt, low)} to {shown(fmt, high)}; preset {shown(fmt, base)}",
         )
 
 
@@ -185,10 +190,10 @@ def compare(scenario: Scenario, presets: dict[str, Scenario], replications: int,
         rows.append(
             {
                 "KPI": label,
-                "A": fmt.format(a.kpi(key)[0]),
-                "B": fmt.format(b.kpi(key)[0]),
-                "B − A (median)": fmt.format(mid),
-                "B − A 90 % band": f"{fmt.format(low)} to {fmt.format(high)}",
+                "A": shown(fmt, a.kpi(key)[0]),
+                "B": shown(fmt, b.kpi(key)[0]),
+                "B − A (median)": shown(fmt, mid),
+                "B − A 90 % band": f"{shown(fmt, low)} to {shown(fmt, high)}",
             }
         )
     st.dataframe(rows, hide_index=True, width="stretch")
