@@ -32,7 +32,7 @@ EXTRA_FIELDS = {  # kind -> (field, label, default, min, max)
     "price_war": [("duration_weeks", 8, 1, 1040), ("depth_share", 0.1, 0.0, 0.9)],
     "fc_outage": [("duration_weeks", 2, 1, 520), ("centers", 1.0, 0.0, 10_000.0)],
 }
-NEW_EVENT = "➕ new event"
+NEW_EVENT = "+ new event"  # plain text: no emoji font needed
 
 
 def why(scenario: Scenario, seed: int) -> None:
