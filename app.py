@@ -44,7 +44,7 @@ def main() -> None:
             tabs_more.why(scenario, seed)
     if events.open:
         with events:
-            tabs_more.events(scenario, preset)
+            tabs_more.events(scenario, preset, current())
     if files.open:
         with files:
             tabs_more.files(scenario, replications, seed)

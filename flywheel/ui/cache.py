@@ -29,7 +29,11 @@ DEFAULT_REPLICATIONS = int(os.environ.get("FLYWHEEL_APP_REPLICATIONS", "200"))
 MAX_REPLICATIONS = 2000
 # The outputs the app draws: the cached Summary keeps bands of these only (summarising all
 # ~80 outputs would cost a cache miss several times more; the CSV download computes them all).
-DRAWN_OUTPUTS = (*(output for output, *_ in charts.CHART_OUTPUTS), *charts.GAIN_OUTPUTS)
+DRAWN_OUTPUTS = (
+    *(output for output, *_ in charts.CHART_OUTPUTS),
+    *charts.GAIN_OUTPUTS,
+    "fulfillment_centers",  # the Events timeline's FC openings
+)
 # What a Summary reads: the drawn outputs and the KPIs' outputs. Only these are recorded by
 # the engine for the app (recording all ~80 outputs cost ~10 % of a 200-replication run).
 SUMMARY_OUTPUTS = tuple(dict.fromkeys((*DRAWN_OUTPUTS, *(kpi[2] for kpi in KPIS))))

@@ -15,11 +15,29 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from flywheel.scenario import Scenario
+    from flywheel.ui.summary import Summary
+
+FC_OPENINGS = "FC openings (simulated)"  # the timeline row of the engine's own FC openings
+FC_OUTPUT = "fulfillment_centers"
 
 
-def timeline_frame(scenario: Scenario) -> pd.DataFrame:
+def fc_openings(summary: Summary) -> list[tuple[int, int, int, float, float]]:
+    """The weeks the median run's count of built FCs goes up: (week, FCs before, FCs after,
+    5 % and 95 % of the runs' counts that week). Counts are rounded to whole centres (a
+    scenario may start with a fraction of one, e.g. the 1996 Seattle DC)."""
+    band = summary.band(FC_OUTPUT)
+    counts = np.round(band[2]).astype(int)
+    weeks = np.flatnonzero(np.diff(counts) > 0) + 1
+    return [
+        (int(w), int(counts[w - 1]), int(counts[w]), float(band[0, w]), float(band[4, w]))
+        for w in weeks
+    ]
+
+
+def timeline_frame(scenario: Scenario, summary: Summary | None = None) -> pd.DataFrame:
     """One row per event: kind, label, start and end date (end = start for a one-off event),
-    duration_weeks."""
+    duration_weeks, detail; with a `summary` that has the FC count, also one row per week the
+    median run opens FCs (kind `FC_OPENINGS`)."""
     import pandas as pd
 
     start = np.datetime64(scenario.start_date, "D")
@@ -34,18 +52,35 @@ def timeline_frame(scenario: Scenario) -> pd.DataFrame:
                 "start": start + np.timedelta64(7 * week, "D"),
                 "end": start + np.timedelta64(7 * (week + duration), "D"),
                 "duration_weeks": duration,
+                "detail": event.note or "",
             }
         )
-    columns = ["kind", "label", "start", "end", "duration_weeks"]
+    if summary is not None and FC_OUTPUT in summary.outputs:
+        for week, before, after, low, high in fc_openings(summary):
+            date = start + np.timedelta64(7 * week, "D")
+            rows.append(
+                {
+                    "kind": FC_OPENINGS,
+                    "label": "",  # many points: the tooltip says which
+                    "start": date,
+                    "end": date,
+                    "duration_weeks": 0,
+                    "detail": f"FCs built: {before} → {after} (median of {summary.replications} "
+                    f"runs; 5–95 %: {low:.0f}–{high:.0f})",
+                }
+            )
+    columns = ["kind", "label", "start", "end", "duration_weeks", "detail"]
     return pd.DataFrame(rows, columns=columns)
 
 
-def timeline_spec(scenario: Scenario) -> dict[str, Any]:
+def timeline_spec(scenario: Scenario, with_fc_openings: bool = False) -> dict[str, Any]:
     """Vega-Lite spec: events on a calendar line, one row per kind; shocks as bars over their
-    duration, one-off events as points, each labelled with its id."""
+    duration, one-off events as points, each labelled with its id; with `with_fc_openings`,
+    a last row of the simulated FC openings (see `timeline_frame`)."""
     first = np.datetime64(scenario.start_date, "D")
     last = first + np.timedelta64(7 * scenario.horizon_weeks, "D")
-    kinds = sorted({event.kind for event in scenario.events}) or ["(none)"]
+    kinds = sorted({event.kind for event in scenario.events})
+    kinds = kinds + [FC_OPENINGS] if with_fc_openings else kinds or ["(none)"]
     x = {
         "field": "start",
         "type": "temporal",
@@ -59,6 +94,7 @@ def timeline_spec(scenario: Scenario) -> dict[str, Any]:
         {"field": "kind"},
         {"field": "start", "type": "temporal", "title": "from"},
         {"field": "duration_weeks", "title": "weeks"},
+        {"field": "detail", "title": "note"},
     ]
     return {
         "description": "event timeline",

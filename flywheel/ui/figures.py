@@ -163,17 +163,22 @@ def tornado_figure(table: pd.DataFrame, outcome_label: str) -> Figure:
     return figure
 
 
-def timeline_figure(scenario: Scenario) -> Figure:
-    """Events on a calendar line: launches as points, shocks as bars over their duration."""
+def timeline_figure(scenario: Scenario, summary: Summary | None = None) -> Figure:
+    """Events on a calendar line: launches as points, shocks as bars over their duration;
+    with a `summary`, a last row of the weeks the median run opens FCs."""
     from matplotlib.figure import Figure
+
+    from flywheel.ui.charts_more import FC_OPENINGS, FC_OUTPUT, fc_openings
 
     figure = Figure(figsize=(10, 2.8), layout="constrained")
     axis = figure.subplots()
-    kinds = sorted({event.kind for event in scenario.events}) or ["(none)"]
+    kinds = sorted({event.kind for event in scenario.events})
+    openings = fc_openings(summary) if summary and FC_OUTPUT in summary.outputs else None
+    kinds = kinds + [FC_OPENINGS] if openings is not None else kinds or ["(none)"]
     for event in scenario.events:
         row = kinds.index(event.kind)
-        start = scenario.event_week(event) / 52.18
-        duration = getattr(event, "duration_weeks", 0) / 52.18
+        start = scenario.event_week(event) * 7 / DAYS_PER_YEAR
+        duration = getattr(event, "duration_weeks", 0) * 7 / DAYS_PER_YEAR
         if duration:
             axis.barh(row, duration, left=start, height=0.5, color="#fdae6b")
         else:
@@ -181,8 +186,11 @@ def timeline_figure(scenario: Scenario) -> Figure:
         axis.annotate(
             event.id or getattr(event, "lever", "") or event.kind, (start, row + 0.3), fontsize=7
         )
+    if openings:
+        years = np.array([week for week, *_ in openings]) * 7 / DAYS_PER_YEAR
+        axis.plot(years, np.full(years.size, kinds.index(FC_OPENINGS)), "|", color="#3182bd")
     axis.set_yticks(range(len(kinds)), kinds, fontsize=8)
-    axis.set_xlim(0, scenario.horizon_weeks / 52.18)
+    axis.set_xlim(0, scenario.horizon_weeks * 7 / DAYS_PER_YEAR)
     axis.set_ylim(-0.7, len(kinds) - 0.1)
     axis.set_xlabel("years from start")
     axis.grid(axis="x", alpha=0.3)

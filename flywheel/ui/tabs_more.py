@@ -16,7 +16,7 @@ from flywheel.scenario import (
 from flywheel.ui import cache, charts_more, figures, state
 from flywheel.ui.levers import lever_specs
 from flywheel.ui.share import encode_link
-from flywheel.ui.summary import results_csv
+from flywheel.ui.summary import Summary, results_csv
 from flywheel.ui.workshop import Step
 
 WHY_OUTPUTS = {
@@ -183,10 +183,18 @@ def _commit_events(preset: Scenario, events: list[dict]) -> None:
     st.session_state["event_message"] = f"Saved: {len(events)} event(s) in the scenario."
 
 
-def events(scenario: Scenario, preset: Scenario) -> None:
-    """Timeline of the scenario's events and an editor to add, change or delete one."""
+def events(scenario: Scenario, preset: Scenario, current: Summary) -> None:
+    """Timeline of the scenario's events and of the FCs its runs open (`current`, the
+    scenario's Summary), and an editor to add, change or delete an event."""
     st.vega_lite_chart(
-        charts_more.timeline_frame(scenario), charts_more.timeline_spec(scenario), width="stretch"
+        charts_more.timeline_frame(scenario, current),
+        charts_more.timeline_spec(scenario, with_fc_openings=True),
+        width="stretch",
+    )
+    st.caption(
+        "The scenario's events, and the weeks the median run's count of built fulfilment "
+        "centres goes up: the planner's own decisions, which differ from run to run (hover "
+        "a point for the spread)."
     )
     listed = st.session_state.get("events", [])
     st.dataframe(
@@ -305,7 +313,9 @@ def files(scenario: Scenario, replications: int, seed: int) -> None:
     st.download_button(
         "Download the event timeline (PNG)",
         key="png_timeline",
-        data=lambda: figures.png_bytes(figures.timeline_figure(scenario)),
+        data=lambda: figures.png_bytes(
+            figures.timeline_figure(scenario, cache.summary(scenario, replications, seed))
+        ),
         file_name="flywheel_events.png",
         mime="image/png",
     )

@@ -236,6 +236,28 @@ def test_waterfall_tornado_and_timeline_frames(baseline):
     assert charts_more.timeline_spec(baseline)["layer"][0]["mark"]["type"] == "bar"
 
 
+def test_the_timeline_shows_the_fc_openings_of_the_median_run(baseline):
+    """The planner's FC openings are no scenario events, yet the Events timeline shows them:
+    one point per week the median run's count of built centres goes up."""
+    short = dataclasses.replace(baseline, horizon_weeks=156)
+    results = simulate(short, 9, 0)
+    summary = summarise(results, ("fulfillment_centers",))
+    median = np.round(np.median(results["fulfillment_centers"], axis=0))
+    expected_weeks = list(np.flatnonzero(np.diff(median) > 0) + 1)
+    assert expected_weeks  # the baseline opens FCs within three years
+    frame = charts_more.timeline_frame(short, summary)
+    openings = frame[frame["kind"] == charts_more.FC_OPENINGS]
+    starts = [short.week_date(int(week)) for week in expected_weeks]
+    assert list(openings["start"]) == [np.datetime64(day) for day in starts]
+    first = expected_weeks[0]
+    assert f"{median[first - 1]:.0f} → {median[first]:.0f}" in openings["detail"].iloc[0]
+    assert list(frame[frame["kind"] != charts_more.FC_OPENINGS]["label"]) == ["prime"]
+    spec = charts_more.timeline_spec(short, with_fc_openings=True)
+    assert spec["layer"][0]["encoding"]["y"]["scale"]["domain"][-1] == charts_more.FC_OPENINGS
+    png = figures.png_bytes(figures.timeline_figure(short, summary))
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 def test_summary_of_some_outputs_and_the_full_results_csv(baseline):
     import io
 
