@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from flywheel.scenario import Scenario
     from flywheel.ui.summary import Summary
 
-FC_OPENINGS = "FC openings (simulated)"  # the timeline row of the engine's own FC openings
+FC_OPENINGS = "FC openings"  # the timeline row of the FCs the simulated runs open
 FC_OUTPUT = "fulfillment_centers"
 
 
@@ -89,6 +89,7 @@ def timeline_spec(scenario: Scenario, with_fc_openings: bool = False) -> dict[st
         "axis": {"format": "%Y", "tickCount": "year"},
     }
     y = {"field": "kind", "type": "nominal", "title": None, "scale": {"domain": kinds}}
+    is_opening = f"datum.kind == '{FC_OPENINGS}'"
     tooltip = [
         {"field": "label", "title": "event"},
         {"field": "kind"},
@@ -107,8 +108,18 @@ def timeline_spec(scenario: Scenario, with_fc_openings: bool = False) -> dict[st
             },
             {
                 "transform": [{"filter": "datum.duration_weeks <= 0"}],
-                "mark": {"type": "point", "filled": True, "size": 70, "color": "#e6550d"},
-                "encoding": {"x": x, "y": y, "tooltip": tooltip},
+                "mark": {"type": "point", "filled": True},
+                "encoding": {
+                    "x": x,
+                    "y": y,
+                    "tooltip": tooltip,
+                    # the runs' own FC openings in blue and smaller: many, and no event
+                    "color": {
+                        "condition": {"test": is_opening, "value": "#3182bd"},
+                        "value": "#e6550d",
+                    },
+                    "size": {"condition": {"test": is_opening, "value": 30}, "value": 70},
+                },
             },
             {
                 "mark": {"type": "text", "align": "left", "dx": 4, "dy": -12, "fontSize": 10},

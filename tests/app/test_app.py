@@ -162,7 +162,7 @@ def test_playback_play_pause_and_scrub(make_app):
 def test_events_add_edit_delete_and_reject(make_app):
     at = open_tab(make_app(), "Events")
     spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
-    assert spec["layer"][0]["encoding"]["y"]["scale"]["domain"][-1] == "FC openings (simulated)"
+    assert spec["layer"][0]["encoding"]["y"]["scale"]["domain"][-1] == "FC openings"
     events = len(at.session_state["events"])
     at.selectbox(key="event_kind").select("policy").run()
     at.selectbox(key="event_lever").select("fc_lead_time_weeks").run()
