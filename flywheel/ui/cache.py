@@ -77,8 +77,9 @@ def _summary(_scenario: Scenario, key: str, replications: int, seed: int) -> Sum
 
 
 def _summarise_drawn(results: Results) -> Summary:
-    """The Summary of a fan (bands of the drawn outputs; new arrays, none views the fan)."""
-    return summarise(results, DRAWN_OUTPUTS)
+    """The Summary of a fan (bands of the drawn outputs and the charted outputs' paths, for
+    paired A/B differences; new arrays, none views the fan)."""
+    return summarise(results, DRAWN_OUTPUTS, charts.PATH_OUTPUTS)
 
 
 @st.cache_data(max_entries=16, show_spinner="Simulating the years…")

@@ -137,6 +137,85 @@ def on_one_calendar(a: Summary, b: Summary) -> bool:
     return a.start_date == b.start_date
 
 
+PATH_OUTPUTS = tuple(output for output, *_ in CHART_OUTPUTS)  # kept per replication (paired B − A)
+
+
+def can_pair(a: Summary, b: Summary) -> bool:
+    """True when A's and B's replication paths pair up week by week: the same seed and
+    replications (common random numbers), the same weeks and calendar, and both kept paths."""
+    return (
+        a.paths is not None
+        and b.paths is not None
+        and a.path_outputs == b.path_outputs == PATH_OUTPUTS
+        and (a.seed, a.replications, a.weeks, a.start_date)
+        == (b.seed, b.replications, b.weeks, b.start_date)
+    )
+
+
+def difference_frame(a: Summary, b: Summary) -> pd.DataFrame:
+    """Long frame of the paired difference B − A per charted output (display units): date,
+    panel, q05, q50, q95 over the replications, every `PATH_EVERY_WEEKS`-th week. Requires
+    `can_pair(a, b)`."""
+    import pandas as pd
+
+    assert a.paths is not None and b.paths is not None
+    difference = (b.paths - a.paths) / _DIVISORS  # (panels, replications, weeks)
+    low, mid, high = np.quantile(difference, (0.05, 0.5, 0.95), axis=1)
+    weeks = a.path_weeks()
+    return pd.DataFrame(
+        {
+            "date": np.tile(a.dates()[weeks], len(PANELS)),
+            "panel": np.repeat(PANELS, weeks.size),
+            "q05": low.ravel(),
+            "q50": mid.ravel(),
+            "q95": high.ravel(),
+        }
+    )
+
+
+def difference_spec(columns: int = 3) -> dict[str, Any]:
+    """Vega-Lite spec: the paired difference B − A, median and 5-95 % band, one panel per
+    output, with the zero line (B above it: B ahead)."""
+    x = {"field": "date", "type": "temporal", "title": None}
+    return {
+        "description": "paired difference B - A",
+        "facet": {"field": "panel", "type": "nominal", "title": None, "sort": list(PANELS)},
+        "columns": columns,
+        "spec": {
+            "width": 260,
+            "height": 130,
+            "layer": [
+                {
+                    "mark": {"type": "area", "opacity": 0.25, "color": "#756bb1"},
+                    "encoding": {
+                        "x": x,
+                        "y": {"field": "q05", "type": "quantitative", "title": None},
+                        "y2": {"field": "q95"},
+                    },
+                },
+                {
+                    "mark": {"type": "line", "strokeWidth": 1.6, "color": "#54278f"},
+                    "encoding": {
+                        "x": x,
+                        "y": {"field": "q50", "type": "quantitative"},
+                        "tooltip": [
+                            {"field": "date", "type": "temporal"},
+                            {"field": "q05", "format": ",.3~g", "title": "5 %"},
+                            {"field": "q50", "format": ",.3~g", "title": "median B − A"},
+                            {"field": "q95", "format": ",.3~g", "title": "95 %"},
+                        ],
+                    },
+                },
+                {
+                    "mark": {"type": "rule", "color": "#525252", "strokeDash": [4, 3]},
+                    "encoding": {"y": {"datum": 0}},
+                },
+            ],
+        },
+        "resolve": {"scale": {"y": "independent"}},
+    }
+
+
 def horizons_note(a: Summary, b: Summary) -> str:
     """What the A/B charts and KPIs compare when the two runs cover different periods."""
 

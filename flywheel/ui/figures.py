@@ -97,6 +97,26 @@ def compare_figure(a: Summary, b: Summary, labels: tuple[str, str] = ("A", "B"))
     return figure
 
 
+def difference_figure(a: Summary, b: Summary, labels: tuple[str, str] = ("A", "B")) -> Figure:
+    """The paired difference B − A per key output: median and 5-95 % band over replications
+    (requires `charts.can_pair(a, b)`)."""
+    from flywheel.ui.charts import difference_frame
+
+    frame = difference_frame(a, b)
+    figure, axes = _grid(len(CHART_OUTPUTS))
+    years = _years(a)[a.path_weeks()]
+    for axis, (_output, title, _divisor, unit) in zip(axes, CHART_OUTPUTS, strict=False):
+        rows = frame[frame["panel"] == f"{title} ({unit})"]
+        axis.fill_between(years, rows["q05"], rows["q95"], alpha=0.25, color="#756bb1", lw=0)
+        axis.plot(years, rows["q50"], color="#54278f", linewidth=1.3)
+        axis.axhline(0, color="#525252", linewidth=0.8, linestyle="--")
+        axis.set_title(f"{title} ({unit})", fontsize=9)
+        axis.tick_params(labelsize=7)
+        axis.grid(alpha=0.3)
+    figure.suptitle(f"B − A, run by run: B = {labels[1]}, A = {labels[0]}", fontsize=10)
+    return figure
+
+
 def gains_figure(summary: Summary) -> Figure:
     """Loop strength (median gain) of every loop over time."""
     from matplotlib.figure import Figure

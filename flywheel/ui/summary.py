@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 STATISTICS = ("q05", "q25", "q50", "q75", "q95", "mean")
 _QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 WEEKS_PER_YEAR = 52
+PATH_EVERY_WEEKS = 4  # replication paths kept for paired A/B differences: every 4th week
 # KPI cards: (key, label, output, how over the last year, divisor, format)
 KPIS = (
     ("revenue", "Revenue, last year", "revenue_usd", "sum", 1e9, "${:,.2f} B"),
@@ -49,6 +50,10 @@ class Summary:
     bands: npt.NDArray[np.float32] = field(repr=False)  # (outputs, statistics, weeks)
     kpi_samples: dict[str, npt.NDArray[np.float64]] = field(repr=False)  # key -> (R,)
     kpi_bands: dict[str, tuple[float, float, float]] = field(default_factory=dict, repr=False)
+    # (path outputs, replications, weeks 0, 4, 8 ...): each replication's path of a few
+    # outputs, so that two Summaries of one seed give paired differences week by week
+    path_outputs: tuple[str, ...] = ()
+    paths: npt.NDArray[np.float32] | None = field(default=None, repr=False)
 
     @property
     def weeks(self) -> int:
@@ -68,6 +73,10 @@ class Summary:
         if key in self.kpi_bands:
             return self.kpi_bands[key]
         return kpi_band(self.kpi_samples[key])
+
+    def path_weeks(self) -> npt.NDArray[np.int_]:
+        """The weeks `paths` holds (every `PATH_EVERY_WEEKS`-th, from week 0)."""
+        return np.arange(0, self.weeks, PATH_EVERY_WEEKS)
 
     def dates(self) -> npt.NDArray[np.datetime64]:
         """Calendar date of the first day of each week."""
@@ -126,14 +135,22 @@ def kpi_samples(results: Results) -> dict[str, npt.NDArray[np.float64]]:
     return samples
 
 
-def summarise(results: Results, outputs: tuple[str, ...] | None = None) -> Summary:
+def summarise(
+    results: Results, outputs: tuple[str, ...] | None = None, path_outputs: tuple[str, ...] = ()
+) -> Summary:
     """The compact Summary of a Results (what the app caches and plots): bands of `outputs`
-    (default every output) and the KPI samples."""
+    (default every output), the KPI samples, and the replications' paths of `path_outputs`
+    (every `PATH_EVERY_WEEKS`-th week, float32)."""
     outputs = results.outputs if outputs is None else outputs
     bands = np.empty((len(outputs), len(STATISTICS), results.weeks), dtype=np.float32)
     for index, name in enumerate(outputs):
         bands[index] = quantile_rows(results[name])
     samples = kpi_samples(results)
+    paths = None
+    if path_outputs:
+        paths = np.stack([results[name][:, ::PATH_EVERY_WEEKS] for name in path_outputs]).astype(
+            np.float32
+        )
     return Summary(
         scenario_name=results.scenario.name,
         start_date=results.scenario.start_date,
@@ -143,6 +160,8 @@ def summarise(results: Results, outputs: tuple[str, ...] | None = None) -> Summa
         bands=bands,
         kpi_samples=samples,
         kpi_bands={key: kpi_band(values) for key, values in samples.items()},
+        path_outputs=tuple(path_outputs),
+        paths=paths,
     )
 
 

@@ -214,3 +214,19 @@ def compare(scenario: Scenario, presets: dict[str, Scenario], replications: int,
         file_name="flywheel_compare.png",
         mime="image/png",
     )
+    if not charts.can_pair(a, b):  # other periods: weeks do not pair up (the note says so)
+        return
+    st.markdown("**B − A, run by run**")
+    st.vega_lite_chart(charts.difference_frame(a, b), charts.difference_spec(), width="stretch")
+    st.caption(
+        "The paired difference of each replication (same seed, same noise paths): median "
+        "and 5–95 % band. Above the dashed zero line B is ahead; a band that straddles it "
+        "means the difference is within the noise."
+    )
+    st.download_button(
+        "Download the difference (PNG)",
+        key="png_difference",
+        data=lambda: figures.png_bytes(figures.difference_figure(a, b, (name_a, name_b))),
+        file_name="flywheel_difference.png",
+        mime="image/png",
+    )

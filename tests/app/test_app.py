@@ -37,7 +37,8 @@ def test_every_tab_renders_without_error(make_app):
     assert [tab.label for tab in at.tabs] == TABS
     assert len(at.metric) == 6
     assert charts(at) == ["fan bands"]
-    drawn = {"Watch it turn": ["loop strength", "fan bands"], "Compare": ["compare A/B"]}
+    drawn = {"Watch it turn": ["loop strength", "fan bands"]}
+    drawn["Compare"] = ["compare A/B", "paired difference B - A"]
     drawn["Events"] = ["event timeline"]
     for label in TABS[1:]:  # lazy tabs: each one runs when opened
         open_tab(at, label)
@@ -115,9 +116,11 @@ def test_compare_two_scenarios_side_by_side(make_app):
     assert list(table.columns) == ["KPI", "A", "B", "B − A (median)", "B − A 90 % band"]
     assert len(table) == 6
     assert not at.info  # same start, same horizon: nothing to explain
+    assert charts(at) == ["compare A/B", "paired difference B - A"]
     at.selectbox(key="compare_b").select("workshop/01_the_record").run()  # 1996-2024
     assert not at.exception
     assert "years since each one's start" in at.info[0].value
+    assert charts(at) == ["compare A/B"]  # other periods: no week-by-week pairs
     at.selectbox(key="compare_b").select("current levers").run()
     same = at.dataframe[0].value
     assert all(
@@ -230,6 +233,7 @@ def test_downloads_are_offered(make_app):
         "png_dashboard",
         "png_gains",
         "png_compare",
+        "png_difference",
         "png_timeline",
         "dl_toml",
         "dl_csv",

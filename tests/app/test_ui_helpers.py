@@ -118,6 +118,28 @@ def test_compare_draws_each_whole_run_and_says_when_the_periods_differ(baseline)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_compare_difference_is_paired_run_by_run(baseline):
+    """B − A per replication (same seed: common random numbers), not a difference of medians."""
+    a_scenario = dataclasses.replace(baseline, horizon_weeks=60, events=())
+    b_scenario = with_parameters(a_scenario, {"pass_through_share": 0.9})
+    a_results, b_results = simulate(a_scenario, 6, 4), simulate(b_scenario, 6, 4)
+    a = summarise(a_results, ("customers",), charts.PATH_OUTPUTS)
+    b = summarise(b_results, ("customers",), charts.PATH_OUTPUTS)
+    assert charts.can_pair(a, b)
+    frame = charts.difference_frame(a, b)
+    rows = frame[frame["panel"] == charts.PANELS[0]]  # active customers, million
+    weeks = a.path_weeks()
+    paired = (b_results["customers"] - a_results["customers"])[:, weeks] / 1e6
+    np.testing.assert_allclose(rows["q50"], np.median(paired, axis=0), rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(rows["q05"], np.quantile(paired, 0.05, axis=0), rtol=1e-4, atol=1e-6)
+    assert list(rows["date"]) == list(a.dates()[weeks])
+    other_seed = summarise(simulate(b_scenario, 6, 5), ("customers",), charts.PATH_OUTPUTS)
+    assert not charts.can_pair(a, other_seed)
+    assert not charts.can_pair(a, summarise(b_results, ("customers",)))  # no paths kept
+    png = figures.png_bytes(figures.difference_figure(a, b))
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 def test_share_link_round_trip(baseline):
     changed = dataclasses.replace(
         with_parameters(baseline, {"pass_through_share": 0.9}), knockouts=("R2", "B1")
