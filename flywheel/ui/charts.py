@@ -231,7 +231,8 @@ def horizons_note(a: Summary, b: Summary) -> str:
     )
     return (
         f"A runs {period(a)}, B {period(b)}: the charts show each whole run {axis}, and "
-        "the KPIs are taken at each one's own end (or its own last year)."
+        "the KPIs are taken at each one's own end (or its own last year). Runs over "
+        "different periods have no week-by-week paired difference."
     )
 
 
