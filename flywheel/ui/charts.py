@@ -38,6 +38,16 @@ PANELS = tuple(f"{title} ({unit})" for _, title, _, unit in CHART_OUTPUTS)
 _DIVISORS = np.array([d for _, _, d, _ in CHART_OUTPUTS], dtype=np.float32)[:, None, None]
 
 
+def band_tooltip(median_title: str) -> list[dict[str, str]]:
+    """Vega-Lite tooltip of a band chart's median line: date, 5 %, median, 95 %."""
+    return [
+        {"field": "date", "type": "temporal"},
+        {"field": "q05", "format": ",.3~g", "title": "5 %"},
+        {"field": "q50", "format": ",.3~g", "title": median_title},
+        {"field": "q95", "format": ",.3~g", "title": "95 %"},
+    ]
+
+
 def _chart_bands(summary: Summary, weeks: npt.NDArray[np.int_]) -> npt.NDArray[np.float32]:
     """(panels, statistics, weeks) of the chart outputs at `weeks`, in display units."""
     rows = [summary.outputs.index(output) for output, *_ in CHART_OUTPUTS]
@@ -96,12 +106,7 @@ def fan_spec(summary: Summary, has_reference: bool, columns: int = 3) -> dict[st
             "encoding": {
                 "x": x,
                 "y": {"field": "q50", "type": "quantitative"},
-                "tooltip": [
-                    {"field": "date", "type": "temporal"},
-                    {"field": "q05", "format": ",.3~g", "title": "5 %"},
-                    {"field": "q50", "format": ",.3~g", "title": "median"},
-                    {"field": "q95", "format": ",.3~g", "title": "95 %"},
-                ],
+                "tooltip": band_tooltip("median"),
             },
         },
     ]
@@ -198,12 +203,7 @@ def difference_spec(columns: int = 3) -> dict[str, Any]:
                     "encoding": {
                         "x": x,
                         "y": {"field": "q50", "type": "quantitative"},
-                        "tooltip": [
-                            {"field": "date", "type": "temporal"},
-                            {"field": "q05", "format": ",.3~g", "title": "5 %"},
-                            {"field": "q50", "format": ",.3~g", "title": "median B − A"},
-                            {"field": "q95", "format": ",.3~g", "title": "95 %"},
-                        ],
+                        "tooltip": band_tooltip("median B − A"),
                     },
                 },
                 {

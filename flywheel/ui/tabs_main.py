@@ -7,7 +7,7 @@ import streamlit as st
 
 from flywheel.scenario import Scenario
 from flywheel.schema import LOOP_IDS, LOOP_NAMES
-from flywheel.ui import cache, charts, diagram, diagram_png, figures
+from flywheel.ui import cache, charts, diagram, diagram_png, downloads, figures
 from flywheel.ui.summary import KPIS, Summary
 
 INTRO = (
@@ -56,12 +56,11 @@ def dashboard(current: Summary, reference: Summary) -> None:
         f"Bands: 5–95 % (light) and 25–75 % (dark) of {current.replications} "
         f"replications, seed {current.seed}. Dashed: the preset's median."
     )
-    st.download_button(
+    downloads.png_button(
         "Download these charts (PNG)",
-        key="png_dashboard",
-        data=lambda: figures.png_bytes(figures.fan_figure(current, reference)),
-        file_name="flywheel_dashboard.png",
-        mime="image/png",
+        "png_dashboard",
+        "flywheel_dashboard.png",
+        lambda: figures.fan_figure(current, reference),
     )
 
 
@@ -127,21 +126,19 @@ def _playback(current: Summary, scenario: Scenario) -> None:
         charts.fan_spec(current, has_reference=False),
         width="stretch",
     )
-    st.download_button(
+    downloads.png_button(
         "Download loop strengths (PNG)",
-        key="png_gains",
-        data=lambda: figures.png_bytes(figures.gains_figure(current)),
-        file_name="flywheel_loop_strength.png",
-        mime="image/png",
+        "png_gains",
+        "flywheel_loop_strength.png",
+        lambda: figures.gains_figure(current),
     )
-    st.download_button(
+    downloads.png_button(
         "Download the loop diagram (PNG)",
-        key="png_diagram",
-        data=lambda: figures.png_bytes(
-            diagram_png.loop_figure(gains, scale, scenario.knockouts, headline.replace("**", ""))
+        "png_diagram",
+        f"flywheel_loops_week{week}.png",
+        lambda: diagram_png.loop_figure(
+            gains, scale, scenario.knockouts, headline.replace("**", "")
         ),
-        file_name=f"flywheel_loops_week{week}.png",
-        mime="image/png",
     )
     st.download_button(
         "Download the loop diagram (Graphviz DOT)",
@@ -207,12 +204,11 @@ def compare(scenario: Scenario, presets: dict[str, Scenario], replications: int,
     st.vega_lite_chart(
         charts.compare_frame(a, b), charts.compare_spec(by_date=by_date), width="stretch"
     )
-    st.download_button(
+    downloads.png_button(
         "Download the comparison (PNG)",
-        key="png_compare",
-        data=lambda: figures.png_bytes(figures.compare_figure(a, b, (name_a, name_b))),
-        file_name="flywheel_compare.png",
-        mime="image/png",
+        "png_compare",
+        "flywheel_compare.png",
+        lambda: figures.compare_figure(a, b, (name_a, name_b)),
     )
     if not charts.can_pair(a, b):  # other periods: weeks do not pair up (the note says so)
         return
@@ -223,10 +219,9 @@ def compare(scenario: Scenario, presets: dict[str, Scenario], replications: int,
         "and 5–95 % band. Above the dashed zero line B is ahead; a band that straddles it "
         "means the difference is within the noise."
     )
-    st.download_button(
+    downloads.png_button(
         "Download the difference (PNG)",
-        key="png_difference",
-        data=lambda: figures.png_bytes(figures.difference_figure(a, b, (name_a, name_b))),
-        file_name="flywheel_difference.png",
-        mime="image/png",
+        "png_difference",
+        "flywheel_difference.png",
+        lambda: figures.difference_figure(a, b, (name_a, name_b)),
     )

@@ -13,7 +13,7 @@ from flywheel.scenario import (
     scenario_to_dict,
     scenario_to_toml,
 )
-from flywheel.ui import cache, charts_more, figures, state
+from flywheel.ui import cache, charts_more, downloads, figures, state
 from flywheel.ui.levers import lever_specs
 from flywheel.ui.share import encode_link
 from flywheel.ui.summary import Summary, results_csv
@@ -107,19 +107,17 @@ def why(scenario: Scenario, seed: int) -> None:
         "range (a lever at 0 moves 10 % of its range); bars = mean change of the "
         f"outcome against this scenario (base {table.attrs['base']:.4g}). Top 15 shown."
     )
-    st.download_button(
+    downloads.png_button(
         "Download the waterfall (PNG)",
-        key="png_waterfall",
-        data=lambda: figures.png_bytes(figures.waterfall_figure(waterfall, label)),
-        file_name="flywheel_attribution.png",
-        mime="image/png",
+        "png_waterfall",
+        "flywheel_attribution.png",
+        lambda: figures.waterfall_figure(waterfall, label),
     )
-    st.download_button(
+    downloads.png_button(
         "Download the tornado (PNG)",
-        key="png_tornado",
-        data=lambda: figures.png_bytes(figures.tornado_figure(table, label)),
-        file_name="flywheel_tornado.png",
-        mime="image/png",
+        "png_tornado",
+        "flywheel_tornado.png",
+        lambda: figures.tornado_figure(table, label),
     )
 
 
@@ -310,14 +308,11 @@ def files(scenario: Scenario, replications: int, seed: int) -> None:
         file_name=f"{scenario.name}_results.csv",
         mime="text/csv",
     )
-    st.download_button(
+    downloads.png_button(
         "Download the event timeline (PNG)",
-        key="png_timeline",
-        data=lambda: figures.png_bytes(
-            figures.timeline_figure(scenario, cache.summary(scenario, replications, seed))
-        ),
-        file_name="flywheel_events.png",
-        mime="image/png",
+        "png_timeline",
+        "flywheel_events.png",
+        lambda: figures.timeline_figure(scenario, cache.summary(scenario, replications, seed)),
     )
     st.caption(
         "The dashboard, loop-strength, compare, waterfall and tornado PNGs are under their charts."
