@@ -129,8 +129,11 @@ STORY = (
         "How much of the growth comes from third-party sellers adding selection?",
         "baseline",
         knockouts=("R2",),
-        look_for="Selection and sellers stay flat. The KPI deltas show what R2 is worth; the "
-        "*Why* tab's waterfall quantifies it with the other loops.",
+        look_for="Sellers and selection stay nearly flat, and customers and operating income "
+        "fall well short. Revenue goes *up*: a third-party sale counts only as its commission, "
+        "so without sellers more of the same demand is booked as first-party sales. The *Why* "
+        "tab's waterfall (outcome GMV or customers) shows what R2 is worth next to the other "
+        "loops.",
     ),
     Step(
         "4. Build fulfillment too slowly",
