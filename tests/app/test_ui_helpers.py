@@ -335,3 +335,21 @@ def test_the_amazon_workshop_story_loads_with_app_presets(tmp_path):
     bad.write_text("title = [")
     with pytest.raises(StoryError, match="story.toml"):
         load_story(bad)
+
+
+def test_the_workshop_r2_step_says_what_the_model_does(baseline):
+    """Step 3 of the baseline story cuts R2 and tells the room what to look for: sellers nearly
+    flat, fewer customers, lower operating income, yet more revenue (3P sales count only as
+    commission). Those claims are checked here, so the story cannot drift from the model."""
+    from flywheel.ui.workshop import BASELINE_STORY
+
+    step = next(step for step in BASELINE_STORY.steps if step.knockouts == ("R2",))
+    assert "Revenue goes *up*" in step.look_for
+    on = summarise(simulate(baseline, 4, 0), ("customers",))
+    cut = summarise(
+        simulate(dataclasses.replace(baseline, knockouts=("R2",)), 4, 0), ("customers",)
+    )
+    assert cut.kpi("sellers")[0] < 0.1 * on.kpi("sellers")[0]
+    assert cut.kpi("customers")[0] < 0.8 * on.kpi("customers")[0]
+    assert cut.kpi("operating_income")[0] < on.kpi("operating_income")[0]
+    assert cut.kpi("revenue")[0] > on.kpi("revenue")[0]
