@@ -111,9 +111,10 @@ STORY = (
         "Before touching anything: what shape will customer growth take over ten years, and "
         "which loop do you expect to drive it?",
         "baseline",
-        look_for="Customers follow an S-curve. In *Watch it turn*, R1 (word of mouth) and R2 "
-        "(marketplace) are green early; B3 (saturation) and B4 (seller crowding) turn "
-        "red as the market fills.",
+        look_for="Customers follow an S-curve. In *Watch it turn*, play the first two years: "
+        "at first seller crowding (B4, red) outweighs the marketplace's pull (R2, green) and "
+        "word of mouth (R1) is slightly negative while CX dips; in year 2 R1 turns green and "
+        "R2 takes over for good. Saturation (B3) deepens as the market fills.",
     ),
     Step(
         "2. Give the savings back",

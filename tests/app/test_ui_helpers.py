@@ -353,3 +353,18 @@ def test_the_workshop_r2_step_says_what_the_model_does(baseline):
     assert cut.kpi("customers")[0] < 0.8 * on.kpi("customers")[0]
     assert cut.kpi("operating_income")[0] < on.kpi("operating_income")[0]
     assert cut.kpi("revenue")[0] > on.kpi("revenue")[0]
+
+
+def test_the_workshop_first_step_says_what_the_loops_do(baseline):
+    """Step 1's 'look for' describes the loop gains of the first two years; checked here."""
+    from flywheel.ui.workshop import BASELINE_STORY
+
+    assert "B4, red) outweighs" in BASELINE_STORY.steps[0].look_for
+    gains = tuple(f"gain_{loop}" for loop in ("R1", "R2", "B3", "B4"))
+    summary = summarise(simulate(baseline, 8, 0), gains)
+    year_1, year_2, end = 52, 104, baseline.horizon_weeks - 1
+    assert summary.median("gain_R2", year_1) < -summary.median("gain_B4", year_1)
+    assert summary.median("gain_R1", year_1) < 0 < summary.median("gain_R1", year_2)
+    assert summary.median("gain_R2", year_2) > -summary.median("gain_B4", year_2)
+    assert summary.median("gain_R2", end) > -summary.median("gain_B4", end)
+    assert summary.median("gain_B3", end) < summary.median("gain_B3", year_2) < 0
