@@ -122,8 +122,10 @@ STORY = (
         "prices instead of 60 %?",
         "baseline",
         levers={"pass_through_share": 0.95},
-        look_for="The price index falls further and perceived CX rises; compare revenue and "
-        "operating income with the dashed preset line: growth for margin.",
+        look_for="The price index falls further and perceived CX rises for the first years. "
+        "Then the thinner margin leaves less cash for fulfillment centres (B5): fewer get "
+        "built, delivery slows, and by year ten CX, customers, revenue and operating income "
+        "end below the dashed preset line. Lower prices pay only while capacity keeps up.",
     ),
     Step(
         "3. Cut the marketplace loop",
@@ -157,8 +159,10 @@ STORY = (
         "A board asks for a 12 % operating margin now. What does it cost in ten years?",
         "baseline",
         levers={"target_operating_margin_share": 0.12},
-        look_for="Prices stay high, CX and customer growth slow (B5, margin squeeze): higher "
-        "early income, a smaller business later. Compare with step 2.",
+        look_for="Prices stay high, so CX grows more slowly in the first years and fewer "
+        "customers join (R3's price link weakens): higher income early, a smaller business "
+        "later. The extra cash builds more fulfillment centres, so late in the run delivery is "
+        "faster and CX catches up. Compare with step 2.",
     ),
 )
 

@@ -368,3 +368,68 @@ def test_the_workshop_first_step_says_what_the_loops_do(baseline):
     assert summary.median("gain_R2", year_2) > -summary.median("gain_B4", year_2)
     assert summary.median("gain_R2", end) > -summary.median("gain_B4", end)
     assert summary.median("gain_B3", end) < summary.median("gain_B3", year_2) < 0
+
+
+def test_the_workshop_price_steps_say_what_the_model_does(baseline):
+    """Steps 2 (95 % pass-through) and 6 (12 % margin target) against the preset: the claims
+    of their 'look for' notes, on the model's own numbers."""
+    from flywheel.ui.workshop import BASELINE_STORY
+
+    steps = {step.title[:2]: step for step in BASELINE_STORY.steps}
+    assert "less cash for fulfillment centres (B5)" in steps["2."].look_for
+    assert "builds more fulfillment centres" in steps["6."].look_for
+
+    def run(levers):
+        results = simulate(with_parameters(baseline, levers), 4, 0)
+
+        def mean(output, weeks):
+            return float(np.median(results[output][:, weeks].mean(axis=1)))
+
+        return mean
+
+    first_years, last_year, end = slice(0, 260), slice(-52, None), slice(-1, None)
+    preset = run({})
+    give_back = run(steps["2."].levers)
+    assert give_back("price_index", end) < preset("price_index", end)
+    assert give_back("perceived_cx", first_years) > preset("perceived_cx", first_years)
+    assert give_back("fulfillment_centers", end) < preset("fulfillment_centers", end)
+    assert give_back("delivery_days", last_year) > preset("delivery_days", last_year)
+    for output in ("perceived_cx", "customers", "revenue_usd", "operating_income_usd"):
+        assert give_back(output, last_year) < preset(output, last_year), output
+    harvest = run(steps["6."].levers)
+    assert harvest("price_index", end) > preset("price_index", end)
+    assert harvest("perceived_cx", first_years) < preset("perceived_cx", first_years)
+    assert harvest("customers", end) < preset("customers", end)
+    assert harvest("operating_income_usd", slice(0, 104)) > preset(
+        "operating_income_usd", slice(0, 104)
+    )
+    assert harvest("revenue_usd", last_year) < preset("revenue_usd", last_year)
+    assert harvest("fulfillment_centers", end) > preset("fulfillment_centers", end)
+    assert harvest("delivery_days", last_year) < preset("delivery_days", last_year)
+
+
+def test_the_workshop_fc_and_andon_steps_say_what_the_model_does(baseline):
+    """Steps 4 (three-year FC builds) and 5 (andon cord) against the preset."""
+    from flywheel.ui.workshop import BASELINE_STORY
+
+    steps = {step.title[:2]: step for step in BASELINE_STORY.steps}
+    preset = simulate(baseline, 4, 0)
+    slow = simulate(with_parameters(baseline, steps["4."].levers), 4, 0)
+    andon = simulate(with_parameters(baseline, steps["5."].levers), 4, 0)
+
+    def mean(results, output, weeks=slice(None)):
+        return float(np.median(results[output][:, weeks].mean(axis=1)))
+
+    assert mean(slow, "gain_B1") < mean(preset, "gain_B1") < 0  # B1 redder
+    assert mean(slow, "delivery_days") > mean(preset, "delivery_days")
+    assert mean(slow, "perceived_cx") < mean(preset, "perceived_cx")
+    assert mean(slow, "customers", slice(-1, None)) < mean(preset, "customers", slice(-1, None))
+    assert mean(andon, "contacts") / mean(andon, "orders") < mean(preset, "contacts") / mean(
+        preset, "orders"
+    )
+    assert mean(andon, "perceived_cx") > mean(preset, "perceived_cx")
+    assert (
+        mean(preset, "skus", slice(-1, None))
+        > mean(andon, "skus", slice(-1, None))
+        > 0.9 * mean(preset, "skus", slice(-1, None))
+    )  # "a little less selection"
