@@ -115,6 +115,45 @@ def test_workshop_story_is_valid() -> None:
     assert files == {s["scenario"] for s in story["steps"]}
 
 
+def test_workshop_story_numbers_hold() -> None:
+    """The Amazon story's 'look for' notes quote numbers (GMV 40 % smaller without the
+    marketplace, half the sales without Prime ...): they must stay what the model gives."""
+    story = {
+        s["scenario"]: s["look_for"]
+        for s in tomllib.loads((WORKSHOP / "story.toml").read_text())["steps"]
+    }
+
+    def year_2024(name: str) -> dict[str, float]:
+        results = flywheel.simulate(load_scenario(WORKSHOP / name), 6, 0)
+        last_year = {
+            output: float(np.median(results[output][:, -52:].sum(axis=1)))
+            for output in ("gmv_usd", "revenue_usd", "operating_income_usd")
+        }
+        return last_year | {"customers": float(np.median(results["customers"][:, -1]))}
+
+    record = year_2024("01_the_record.toml")
+
+    assert "GMV ends about 40 % smaller" in story["02_no_marketplace.toml"]
+    no_market = year_2024("02_no_marketplace.toml")
+    assert 0.5 < no_market["gmv_usd"] / record["gmv_usd"] < 0.7
+    assert no_market["operating_income_usd"] < 0 < record["operating_income_usd"]
+    assert no_market["revenue_usd"] > record["revenue_usd"]
+    assert "about half of step 1" in story["03_no_prime.toml"]
+    no_prime = year_2024("03_no_prime.toml")
+    assert 0.4 < no_prime["revenue_usd"] / record["revenue_usd"] < 0.65
+    assert 0.65 < no_prime["customers"] / record["customers"] < 0.85  # "a quarter fewer"
+    assert 0.55 < no_prime["operating_income_usd"] / record["operating_income_usd"] < 0.8
+    assert "operating income doubles" in story["04_half_pass_through.toml"]
+    keep = year_2024("04_half_pass_through.toml")
+    assert 0.9 < keep["revenue_usd"] / record["revenue_usd"] < 1.0
+    assert 1.6 < keep["operating_income_usd"] / record["operating_income_usd"] < 2.4
+    assert "2024 operating income below zero" in story["05_fc_delayed.toml"]
+    assert year_2024("05_fc_delayed.toml")["operating_income_usd"] < 0
+    assert "about 4 % lower" in story["06_no_word_of_mouth.toml"]
+    no_wom = year_2024("06_no_word_of_mouth.toml")
+    assert 0.93 < no_wom["customers"] / record["customers"] < 0.99
+
+
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
