@@ -191,15 +191,25 @@ def waterfall_spec(labels: list[str], outcome_label: str) -> dict[str, Any]:
     }
 
 
+def lever_label(name: str) -> str:
+    """The lever's label as the sidebar shows it (the name itself if it is no lever)."""
+    from flywheel.ui.levers import lever_specs
+
+    return next((spec.label for spec in lever_specs() if spec.name == name), name)
+
+
 def tornado_frame(table: pd.DataFrame) -> pd.DataFrame:
-    """Long frame of the tornado: lever, side ('lever low' / 'lever high'), value, change."""
+    """Long frame of the tornado: lever, label (as in the sidebar), side ('lever low' /
+    'lever high'), value, change."""
     import pandas as pd
 
+    labels = [lever_label(name) for name in table["lever"]]
     return pd.concat(
         [
             pd.DataFrame(
                 {
                     "lever": table["lever"],
+                    "label": labels,
                     "side": f"lever {side}",
                     "value": table[side],
                     "change": table[f"{side}_change"],
@@ -212,14 +222,26 @@ def tornado_frame(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def tornado_spec(levers: list[str], outcome_label: str) -> dict[str, Any]:
-    """Vega-Lite spec: outcome change at each lever's low and high value (largest first)."""
+    """Vega-Lite spec: outcome change at each lever's low and high value (largest first),
+    one row per lever under its sidebar label."""
     return {
         "description": "sensitivity tornado",
-        "height": 22 * len(levers) + 20,
+        "height": 26 * len(levers) + 20,
         "mark": {"type": "bar"},
         "encoding": {
-            "y": {"field": "lever", "type": "nominal", "sort": levers, "title": None},
-            "x": {"field": "change", "type": "quantitative", "title": f"change in {outcome_label}"},
+            "y": {
+                "field": "label",
+                "type": "nominal",
+                "sort": [lever_label(name) for name in levers],
+                "title": None,
+                "axis": {"labelOverlap": False, "labelLimit": 320},
+            },
+            "x": {
+                "field": "change",
+                "type": "quantitative",
+                "title": f"change in {outcome_label}",
+                "axis": {"format": ".3~s"},
+            },
             "color": {
                 "field": "side",
                 "type": "nominal",
@@ -227,7 +249,8 @@ def tornado_spec(levers: list[str], outcome_label: str) -> dict[str, Any]:
                 "scale": {"domain": ["lever low", "lever high"], "range": ["#3182bd", "#e6550d"]},
             },
             "tooltip": [
-                {"field": "lever"},
+                {"field": "label", "title": "lever"},
+                {"field": "lever", "title": "name"},
                 {"field": "side"},
                 {"field": "value", "title": "lever value", "format": ",.4~g"},
                 {"field": "change", "format": "+,.4~g"},

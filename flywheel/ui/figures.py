@@ -175,7 +175,9 @@ def tornado_figure(table: pd.DataFrame, outcome_label: str) -> Figure:
     positions = np.arange(len(rows))
     axis.barh(positions, rows["low_change"], color="#3182bd", label="lever low")
     axis.barh(positions, rows["high_change"], color="#e6550d", label="lever high")
-    axis.set_yticks(positions, rows["lever"], fontsize=8)
+    from flywheel.ui.charts_more import lever_label
+
+    axis.set_yticks(positions, [lever_label(name) for name in rows["lever"]], fontsize=8)
     axis.axvline(0, color="black", linewidth=0.6)
     axis.set_xlabel(f"change in {outcome_label}")
     axis.legend(fontsize=8)

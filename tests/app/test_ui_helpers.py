@@ -252,6 +252,10 @@ def test_waterfall_tornado_and_timeline_frames(baseline):
     long = charts_more.tornado_frame(tornado)
     assert len(long) == 4 and set(long["side"]) == {"lever low", "lever high"}
     assert long.set_index(["lever", "side"]).loc[("b", "lever high"), "change"] == -0.1
+    named = charts_more.tornado_frame(tornado.assign(lever=["basket_usd", "price_elasticity"]))
+    assert list(named["label"][:2]) == ["Basket (USD/order)", "Price elasticity"]
+    spec = charts_more.tornado_spec(["basket_usd", "price_elasticity"], "revenue")
+    assert spec["encoding"]["y"]["sort"] == ["Basket (USD/order)", "Price elasticity"]
     timeline = charts_more.timeline_frame(baseline)
     assert list(timeline["label"]) == [event.id for event in baseline.events]
     assert timeline["start"].iloc[0] == np.datetime64(baseline.week_date(104))
