@@ -6,7 +6,7 @@ Thin by design: widgets → Scenario → one cached call → figures. Everything
 
 import streamlit as st
 
-from flywheel.ui import cache, sidebar, state, tabs_main, tabs_more
+from flywheel.ui import cache, sidebar, state, tabs_events, tabs_main, tabs_more
 
 
 def main() -> None:
@@ -44,7 +44,7 @@ def main() -> None:
             tabs_more.why(scenario, seed)
     if events.open:
         with events:
-            tabs_more.events(scenario, preset, current())
+            tabs_events.events(scenario, preset, current())
     if files.open:
         with files:
             tabs_more.files(scenario, replications, seed)

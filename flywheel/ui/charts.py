@@ -163,7 +163,8 @@ def difference_frame(a: Summary, b: Summary) -> pd.DataFrame:
     `can_pair(a, b)`."""
     import pandas as pd
 
-    assert a.paths is not None and b.paths is not None
+    if a.paths is None or b.paths is None or not can_pair(a, b):
+        raise ValueError("difference_frame needs two Summaries that pair up (can_pair)")
     difference = (b.paths - a.paths) / _DIVISORS  # (panels, replications, weeks)
     low, mid, high = np.quantile(difference, (0.05, 0.5, 0.95), axis=1)
     weeks = a.path_weeks()

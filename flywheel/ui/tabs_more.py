@@ -1,22 +1,18 @@
-"""Tabs: why (attribution, tornado), events (timeline, editor), files, workshop + share link."""
+"""Tabs: why (attribution, tornado), files, workshop + share link (events: `tabs_events`)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from flywheel.events import EVENT_KINDS
 from flywheel.scenario import (
     MAX_SCENARIO_BYTES,
     Scenario,
     ScenarioError,
-    scenario_from_dict,
-    scenario_to_dict,
     scenario_to_toml,
 )
 from flywheel.ui import cache, charts_more, downloads, figures, state
-from flywheel.ui.levers import lever_specs
 from flywheel.ui.share import encode_link
-from flywheel.ui.summary import Summary, results_csv
+from flywheel.ui.summary import results_csv
 from flywheel.ui.workshop import Step
 
 WHY_OUTPUTS = {
@@ -26,13 +22,6 @@ WHY_OUTPUTS = {
     "customers": "active customers (end of last year)",
 }
 WHY_DEFAULT_REPLICATIONS = 20
-EXTRA_FIELDS = {  # kind -> (field, label, default, min, max)
-    "demand_shock": [("duration_weeks", 26, 1, 1040), ("size_share", 0.2, -0.9, 5.0)],
-    "recession": [("duration_weeks", 78, 1, 1040), ("depth_share", 0.05, 0.0, 0.9)],
-    "price_war": [("duration_weeks", 8, 1, 1040), ("depth_share", 0.1, 0.0, 0.9)],
-    "fc_outage": [("duration_weeks", 2, 1, 520), ("centers", 1.0, 0.0, 10_000.0)],
-}
-NEW_EVENT = "+ new event"  # plain text: no emoji font needed
 
 
 def why(scenario: Scenario, seed: int) -> None:
@@ -118,137 +107,6 @@ def why(scenario: Scenario, seed: int) -> None:
         "png_tornado",
         "flywheel_tornado.png",
         lambda: figures.tornado_figure(table, label),
-    )
-
-
-def _event_label(index: int, event: dict) -> str:
-    detail = f" {event['lever']} = {event['value']:g}" if event["kind"] == "policy" else ""
-    when = f"week {event['week']}" if "week" in event else f"date {event.get('date')}"
-    return f"{index}: {event['kind']}{detail} at {when}"
-
-
-def _on_pick_event() -> None:
-    """Fill the editor with the picked event's values."""
-    s = st.session_state
-    picked = s["event_pick"]
-    if picked == NEW_EVENT:
-        return
-    event = s["events"][int(picked.split(":")[0])]
-    s["event_kind"] = event["kind"]
-    s["event_week"] = int(event.get("week", 0))
-    if event["kind"] == "policy":
-        s["event_lever"], s["event_value"] = event["lever"], float(event["value"])
-    for field, *_ in EXTRA_FIELDS.get(event["kind"], []):
-        s[f"event_{field}"] = event[field]
-
-
-def _save_event(preset: Scenario) -> None:
-    s = st.session_state
-    kind = s["event_kind"]
-    event: dict = {"kind": kind, "week": int(s["event_week"]), "id": f"app-{kind}"}
-    if kind == "policy":
-        event.update(lever=s["event_lever"], value=float(s["event_value"]))
-    for field, default, *_ in EXTRA_FIELDS.get(kind, []):
-        event[field] = type(default)(s.get(f"event_{field}", default))
-    events = list(s["events"])
-    picked = s.get("event_pick", NEW_EVENT)
-    if picked == NEW_EVENT:
-        events.append(event)
-    else:
-        events[int(picked.split(":")[0])] = event
-    _commit_events(preset, events)
-
-
-def _delete_event(preset: Scenario) -> None:
-    s = st.session_state
-    picked = s.get("event_pick", NEW_EVENT)
-    if picked != NEW_EVENT:
-        events = list(s["events"])
-        del events[int(picked.split(":")[0])]
-        _commit_events(preset, events)
-        s["event_pick"] = NEW_EVENT
-
-
-def _commit_events(preset: Scenario, events: list[dict]) -> None:
-    data = scenario_to_dict(preset)
-    data["events"] = events
-    try:
-        scenario_from_dict(data, origin="the event editor")
-    except ScenarioError as error:
-        st.session_state["event_error"] = str(error)
-        return
-    st.session_state["events"] = events
-    st.session_state["event_message"] = f"Saved: {len(events)} event(s) in the scenario."
-
-
-def events(scenario: Scenario, preset: Scenario, current: Summary) -> None:
-    """Timeline of the scenario's events and of the FCs its runs open (`current`, the
-    scenario's Summary), and an editor to add, change or delete an event."""
-    st.vega_lite_chart(
-        charts_more.timeline_frame(scenario, current),
-        charts_more.timeline_spec(scenario, with_fc_openings=True),
-        width="stretch",
-    )
-    st.caption(
-        "The scenario's events, and the weeks the median run's count of built fulfilment "
-        "centres goes up: the planner's own decisions, which differ from run to run (hover "
-        "a point for the spread)."
-    )
-    listed = st.session_state.get("events", [])
-    st.dataframe(
-        [{k: str(v) for k, v in e.items()} for e in listed] or [{"events": "none"}],
-        hide_index=True,
-        width="stretch",
-    )
-    st.subheader("Add or edit an event")
-    for key, show in (("event_error", st.error), ("event_message", st.success)):
-        message = state.pop_message(key)
-        if message:
-            show(message)
-    options = [NEW_EVENT] + [_event_label(i, e) for i, e in enumerate(listed)]
-    if st.session_state.get("event_pick") not in options:
-        st.session_state["event_pick"] = NEW_EVENT
-    st.selectbox("Event", options, key="event_pick", persist_state="page", on_change=_on_pick_event)
-    left, right = st.columns(2)
-    kind = left.selectbox("Kind", EVENT_KINDS, key="event_kind", persist_state="page")
-    right.number_input(
-        "Week (0 = start)",
-        0,
-        scenario.horizon_weeks - 1,
-        52,
-        key="event_week",
-        persist_state="page",
-    )
-    if kind == "policy":
-        specs = {spec.name: spec for spec in lever_specs()}
-        names = list(specs)
-        lever = left.selectbox(
-            "Lever",
-            names,
-            key="event_lever",
-            persist_state="page",
-            index=names.index("pass_through_share"),
-            format_func=lambda name: f"{specs[name].label} · {name}",
-        )
-        spec = specs[lever]
-        right.number_input(
-            f"New value ({spec.unit + ', ' if spec.unit else ''}{spec.low:g} to {spec.high:g})",
-            value=0.8,
-            key="event_value",
-            persist_state="page",
-            format="%.6g",
-            help=spec.help,
-        )
-    for field, default, low, high in EXTRA_FIELDS.get(kind, []):
-        right.number_input(
-            field.replace("_", " "), low, high, default, key=f"event_{field}", persist_state="page"
-        )
-    buttons = st.columns(2)
-    buttons[0].button(
-        "Save event", key="event_save", on_click=_save_event, args=(preset,), type="primary"
-    )
-    buttons[1].button(
-        "Delete picked event", key="event_delete", on_click=_delete_event, args=(preset,)
     )
 
 
