@@ -61,10 +61,15 @@ def edge_style(gain: float, scale: float, is_cut: bool) -> dict[str, str]:
     return {"color": colour, "penwidth": f"{1 + (MAX_PEN_WIDTH - 1) * strength:.2f}"}
 
 
+def strongest_loops(gains: Mapping[str, float]) -> list[str]:
+    """The active loops (|gain| of at least 0.001), the strongest first."""
+    active = [loop for loop in LOOP_IDS if abs(gains.get(loop, 0.0)) >= 1e-3]
+    return sorted(active, key=lambda loop: -abs(gains[loop]))
+
+
 def dominant_loop(gains: Mapping[str, float]) -> str:
     """The loop id with the largest |gain|, or '' when every loop is idle."""
-    loop = max(LOOP_IDS, key=lambda name: abs(gains.get(name, 0.0)))
-    return loop if abs(gains.get(loop, 0.0)) >= 1e-3 else ""
+    return next(iter(strongest_loops(gains)), "")
 
 
 def loop_dot(

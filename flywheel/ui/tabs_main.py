@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import streamlit as st
 
@@ -73,6 +75,26 @@ def watch(current: Summary, scenario: Scenario) -> None:
     st.fragment(run_every=interval)(_playback)(current, scenario)
 
 
+def loop_headline(week: int, date: dt.date, gains: dict[str, float]) -> str:
+    """'Week 200 (Nov 2029): dominant loop **R2 marketplace** (amplifying, gain +1.84);
+    next B4 seller crowding (damping, -1.35)' (markdown), or that no loop is active yet."""
+
+    def described(loop: str) -> str:
+        return f"{'amplifying' if gains[loop] > 0 else 'damping'}, gain {gains[loop]:+.2f}"
+
+    ranked = diagram.strongest_loops(gains)
+    if not ranked:
+        return f"Week {week} ({date:%b %Y}): no loop active yet"
+    top = ranked[0]
+    text = (
+        f"Week {week} ({date:%b %Y}): dominant loop **{top} {LOOP_NAMES[top]}** ({described(top)})"
+    )
+    if len(ranked) > 1:
+        second = ranked[1]
+        text += f"; next {second} {LOOP_NAMES[second]} ({described(second)})"
+    return text
+
+
 def _toggle_play() -> None:
     state = st.session_state
     state["playing"] = not state["playing"]
@@ -98,14 +120,7 @@ def _playback(current: Summary, scenario: Scenario) -> None:
     week = int(state["week"])
     gains = {loop: current.median(f"gain_{loop}", week) for loop in LOOP_IDS}
     scale = max(float(np.max(np.abs(current.band(f"gain_{loop}")[2]))) for loop in LOOP_IDS)
-    top = diagram.dominant_loop(gains)
-    date = scenario.week_date(week)
-    headline = (
-        f"Week {week} ({date:%b %Y}): dominant loop **{top} {LOOP_NAMES[top]}** "
-        f"({'amplifying' if gains[top] > 0 else 'damping'}, gain {gains[top]:+.2f})"
-        if top
-        else f"Week {week} ({date:%b %Y}): no loop active yet"
-    )
+    headline = loop_headline(week, scenario.week_date(week), gains)
     st.markdown(headline)
     if week == 0 and not state["playing"]:
         st.info(

@@ -172,6 +172,22 @@ def test_diagram_widths_follow_gains():
     assert diagram.edge_style(-0.5, 1.0, False)["color"] == diagram.BALANCING
     assert diagram.dominant_loop({"R1": 0.2, "B4": -0.9}) == "B4"
     assert diagram.dominant_loop({}) == ""
+    assert diagram.strongest_loops({"R1": 0.2, "B4": -0.9, "R2": 0.0005}) == ["B4", "R1"]
+
+
+def test_the_playback_headline_names_the_two_strongest_loops():
+    import datetime as dt
+
+    from flywheel.ui.tabs_main import loop_headline
+
+    day = dt.date(2029, 11, 5)
+    text = loop_headline(200, day, {"R2": 1.84, "B4": -1.35, "R1": 0.2})
+    assert text == (
+        "Week 200 (Nov 2029): dominant loop **R2 marketplace** (amplifying, gain +1.84); "
+        "next B4 seller crowding (damping, gain -1.35)"
+    )
+    assert loop_headline(0, day, {"B5": -0.07}).endswith("(damping, gain -0.07)")
+    assert loop_headline(0, day, {}) == "Week 0 (Nov 2029): no loop active yet"
 
 
 def test_every_figure_renders_to_png(baseline):
