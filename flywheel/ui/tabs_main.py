@@ -130,8 +130,9 @@ def _playback(current: Summary, scenario: Scenario) -> None:
     st.graphviz_chart(diagram.loop_dot(gains, scale, scenario.knockouts), width="stretch")
     st.caption(
         "Edge width = the loop's strength now (|gain| relative to its largest over the "
-        "run); green = amplifying, red = damping, grey dashed = cut. Gain is the "
-        "log-multiplier the loop's link applies this week (median over replications)."
+        "run); green = amplifying, red = damping, grey dashed = cut. Gain: the log factor "
+        "by which the loop's link scales its flow this week against that link held at week "
+        "0, i.e. what cutting the loop would take away now (median over replications)."
     )
     st.vega_lite_chart(
         charts.gains_frame(current, week), charts.gains_spec(current), width="stretch"
