@@ -77,8 +77,14 @@ class ResultsStore:
                     f"seed, levers or sizes differ); cannot resume it with these"
                 )
             return cls(folder, manifest)
-        if folder.exists() and any(folder.iterdir()):
-            raise StoreError(f"{folder}: folder is not empty and has no {MANIFEST}")
+        if folder.exists():
+            # A run killed before its first manifest landed leaves only the temporary file of
+            # that atomic write: nothing was stored, so the folder counts as empty.
+            leftovers = [entry for entry in folder.iterdir() if not _is_temporary(entry)]
+            if leftovers:
+                raise StoreError(f"{folder}: folder is not empty and has no {MANIFEST}")
+            for entry in folder.iterdir():
+                entry.unlink()
         folder.mkdir(parents=True, exist_ok=True)
         manifest = {
             "format": FORMAT,
@@ -135,3 +141,8 @@ class ResultsStore:
 
     def _save(self) -> None:
         write_text_atomic(self.folder / MANIFEST, json.dumps(self.manifest, indent=1))
+
+
+def _is_temporary(entry: Path) -> bool:
+    """True for a file `files.write_atomic` left behind when killed (`.NAME.XXXX.tmp`)."""
+    return entry.is_file() and entry.name.startswith(".") and entry.name.endswith(".tmp")

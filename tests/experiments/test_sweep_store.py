@@ -77,6 +77,26 @@ def test_resume_after_kill_loses_and_duplicates_nothing(short, tmp_path):
     assert manifest["complete"] and not list((tmp_path / "cut").glob("*.tmp"))
 
 
+def test_a_sweep_killed_before_its_first_manifest_starts_over(short, tmp_path):
+    """Killed inside the very first atomic write, a sweep leaves only that write's temporary
+    file: nothing is stored, so the next run (with or without --resume) starts afresh, while
+    a folder holding anything else is still refused."""
+    reference = _sweep(short, tmp_path / "full").frame()
+    for resume in (False, True):
+        out = tmp_path / f"killed-{resume}"
+        out.mkdir()
+        (out / ".manifest.json.k3x9q1.tmp").write_text('{"format": ')  # cut mid-write
+        store = _sweep(short, out, resume=resume)
+        assert store.is_complete and store.frame().equals(reference)
+        assert not list(out.glob("*.tmp"))
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("mine")
+    with pytest.raises(StoreError, match="not empty and has no manifest.json"):
+        _sweep(short, foreign)
+    assert (foreign / "notes.txt").exists()
+
+
 def test_resume_refuses_another_experiment(short, tmp_path):
     _sweep(short, tmp_path / "s")
     names, points = grid_points({"pass_through_share": [0.5]})
