@@ -38,6 +38,15 @@ PANELS = tuple(f"{title} ({unit})" for _, title, _, unit in CHART_OUTPUTS)
 _DIVISORS = np.array([d for _, _, d, _ in CHART_OUTPUTS], dtype=np.float32)[:, None, None]
 
 
+def band_area(
+    x: dict[str, Any], low: str = "q05", high: str = "q95", **extra: Any
+) -> dict[str, Any]:
+    """Vega-Lite encoding of a band's area from column `low` to `high` (no y title; the y
+    scale need not include zero); `extra` adds channels (e.g. colour)."""
+    y = {"field": low, "type": "quantitative", "title": None, "scale": {"zero": False}}
+    return {"x": x, "y": y, "y2": {"field": high}, **extra}
+
+
 def band_tooltip(median_title: str) -> list[dict[str, str]]:
     """Vega-Lite tooltip of a band chart's median line: date, 5 %, median, 95 %."""
     return [
@@ -82,24 +91,11 @@ def fan_spec(summary: Summary, has_reference: bool, columns: int = 3) -> dict[st
     layers: list[dict[str, Any]] = [
         {
             "mark": {"type": "area", "opacity": 0.18, "color": "#e6550d"},
-            "encoding": {
-                "x": x,
-                "y": {
-                    "field": "q05",
-                    "type": "quantitative",
-                    "title": None,
-                    "scale": {"zero": False},
-                },
-                "y2": {"field": "q95"},
-            },
+            "encoding": band_area(x),
         },
         {
             "mark": {"type": "area", "opacity": 0.35, "color": "#e6550d"},
-            "encoding": {
-                "x": x,
-                "y": {"field": "q25", "type": "quantitative"},
-                "y2": {"field": "q75"},
-            },
+            "encoding": band_area(x, "q25", "q75"),
         },
         {
             "mark": {"type": "line", "color": "#a63603", "strokeWidth": 1.8},
@@ -193,11 +189,7 @@ def difference_spec(columns: int = 3) -> dict[str, Any]:
             "layer": [
                 {
                     "mark": {"type": "area", "opacity": 0.25, "color": "#756bb1"},
-                    "encoding": {
-                        "x": x,
-                        "y": {"field": "q05", "type": "quantitative", "title": None},
-                        "y2": {"field": "q95"},
-                    },
+                    "encoding": band_area(x),
                 },
                 {
                     "mark": {"type": "line", "strokeWidth": 1.6, "color": "#54278f"},
@@ -291,17 +283,7 @@ def compare_spec(columns: int = 3, by_date: bool = True) -> dict[str, Any]:
             "layer": [
                 {
                     "mark": {"type": "area", "opacity": 0.2},
-                    "encoding": {
-                        "x": x,
-                        "y": {
-                            "field": "q05",
-                            "type": "quantitative",
-                            "title": None,
-                            "scale": {"zero": False},
-                        },
-                        "y2": {"field": "q95"},
-                        "color": colour,
-                    },
+                    "encoding": band_area(x, color=colour),
                 },
                 {
                     "mark": {"type": "line", "strokeWidth": 1.6},
