@@ -10,6 +10,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
+TEMPORARY_PREFIX, TEMPORARY_SUFFIX = ".", ".tmp"  # `.NAME.XXXX.tmp` beside NAME
+
+
+def is_leftover_temporary(path: Path) -> bool:
+    """True for a temporary file `write_atomic` leaves behind when killed before its rename
+    (`.NAME.XXXX.tmp`): never a finished file, safe to delete."""
+    return (
+        path.is_file()
+        and path.name.startswith(TEMPORARY_PREFIX)
+        and path.name.endswith(TEMPORARY_SUFFIX)
+    )
+
 
 def write_atomic(
     path: str | Path, write: Callable[[IO[Any]], object], binary: bool = False
@@ -23,7 +35,7 @@ def write_atomic(
     if path.parent and not path.parent.exists():
         raise FileNotFoundError(2, "folder does not exist", str(path.parent))
     descriptor, temporary = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or "."
+        prefix=f"{TEMPORARY_PREFIX}{path.name}.", suffix=TEMPORARY_SUFFIX, dir=path.parent or "."
     )
     try:
         with os.fdopen(

@@ -22,7 +22,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flywheel.files import write_atomic, write_text_atomic
+from flywheel.files import is_leftover_temporary, write_atomic, write_text_atomic
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -80,10 +80,10 @@ class ResultsStore:
         if folder.exists():
             # A run killed before its first manifest landed leaves only the temporary file of
             # that atomic write: nothing was stored, so the folder counts as empty.
-            leftovers = [entry for entry in folder.iterdir() if not _is_temporary(entry)]
-            if leftovers:
+            entries = list(folder.iterdir())
+            if not all(is_leftover_temporary(entry) for entry in entries):
                 raise StoreError(f"{folder}: folder is not empty and has no {MANIFEST}")
-            for entry in folder.iterdir():
+            for entry in entries:
                 entry.unlink()
         folder.mkdir(parents=True, exist_ok=True)
         manifest = {
@@ -141,8 +141,3 @@ class ResultsStore:
 
     def _save(self) -> None:
         write_text_atomic(self.folder / MANIFEST, json.dumps(self.manifest, indent=1))
-
-
-def _is_temporary(entry: Path) -> bool:
-    """True for a file `files.write_atomic` left behind when killed (`.NAME.XXXX.tmp`)."""
-    return entry.is_file() and entry.name.startswith(".") and entry.name.endswith(".tmp")
