@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from flywheel.ui.levers import lever_specs_by_name
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -73,14 +75,20 @@ def timeline_frame(scenario: Scenario, summary: Summary | None = None) -> pd.Dat
     return pd.DataFrame(rows, columns=columns)
 
 
+def timeline_rows(scenario: Scenario, with_fc_openings: bool) -> list[str]:
+    """The timeline's rows, top to bottom: the scenario's event kinds, then the FC openings'
+    row when asked for ("(none)" when there is nothing at all)."""
+    kinds = sorted({event.kind for event in scenario.events})
+    return [*kinds, FC_OPENINGS] if with_fc_openings else kinds or ["(none)"]
+
+
 def timeline_spec(scenario: Scenario, with_fc_openings: bool = False) -> dict[str, Any]:
     """Vega-Lite spec: events on a calendar line, one row per kind; shocks as bars over their
     duration, one-off events as points, each labelled with its id; with `with_fc_openings`,
     a last row of the simulated FC openings (see `timeline_frame`)."""
     first = np.datetime64(scenario.start_date, "D")
     last = first + np.timedelta64(7 * scenario.horizon_weeks, "D")
-    kinds = sorted({event.kind for event in scenario.events})
-    kinds = kinds + [FC_OPENINGS] if with_fc_openings else kinds or ["(none)"]
+    kinds = timeline_rows(scenario, with_fc_openings)
     x = {
         "field": "start",
         "type": "temporal",
@@ -193,9 +201,8 @@ def waterfall_spec(labels: list[str], outcome_label: str) -> dict[str, Any]:
 
 def lever_label(name: str) -> str:
     """The lever's label as the sidebar shows it (the name itself if it is no lever)."""
-    from flywheel.ui.levers import lever_specs
-
-    return next((spec.label for spec in lever_specs() if spec.name == name), name)
+    spec = lever_specs_by_name().get(name)
+    return spec.label if spec else name
 
 
 def tornado_frame(table: pd.DataFrame) -> pd.DataFrame:

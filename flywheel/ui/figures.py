@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from flywheel.schema import LOOP_IDS, LOOP_NAMES
-from flywheel.ui.charts import CHART_OUTPUTS, DAYS_PER_YEAR, on_one_calendar
+from flywheel.ui.charts import (
+    CHART_OUTPUTS,
+    DAYS_PER_YEAR,
+    PANELS,
+    difference_frame,
+    on_one_calendar,
+)
+from flywheel.ui.charts_more import FC_OPENINGS, FC_OUTPUT, fc_openings, lever_label, timeline_rows
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -100,17 +107,15 @@ def compare_figure(a: Summary, b: Summary, labels: tuple[str, str] = ("A", "B"))
 def difference_figure(a: Summary, b: Summary, labels: tuple[str, str] = ("A", "B")) -> Figure:
     """The paired difference B − A per key output: median and 5-95 % band over replications
     (requires `charts.can_pair(a, b)`)."""
-    from flywheel.ui.charts import difference_frame
-
     frame = difference_frame(a, b)
-    figure, axes = _grid(len(CHART_OUTPUTS))
+    figure, axes = _grid(len(PANELS))
     years = _years(a)[a.path_weeks()]
-    for axis, (_output, title, _divisor, unit) in zip(axes, CHART_OUTPUTS, strict=False):
-        rows = frame[frame["panel"] == f"{title} ({unit})"]
+    for axis, panel in zip(axes, PANELS, strict=False):
+        rows = frame[frame["panel"] == panel]
         axis.fill_between(years, rows["q05"], rows["q95"], alpha=0.25, color="#756bb1", lw=0)
         axis.plot(years, rows["q50"], color="#54278f", linewidth=1.3)
         axis.axhline(0, color="#525252", linewidth=0.8, linestyle="--")
-        axis.set_title(f"{title} ({unit})", fontsize=9)
+        axis.set_title(panel, fontsize=9)
         axis.tick_params(labelsize=7)
         axis.grid(alpha=0.3)
     figure.suptitle(f"B − A, run by run: B = {labels[1]}, A = {labels[0]}", fontsize=10)
@@ -175,8 +180,6 @@ def tornado_figure(table: pd.DataFrame, outcome_label: str) -> Figure:
     positions = np.arange(len(rows))
     axis.barh(positions, rows["low_change"], color="#3182bd", label="lever low")
     axis.barh(positions, rows["high_change"], color="#e6550d", label="lever high")
-    from flywheel.ui.charts_more import lever_label
-
     axis.set_yticks(positions, [lever_label(name) for name in rows["lever"]], fontsize=8)
     axis.axvline(0, color="black", linewidth=0.6)
     axis.set_xlabel(f"change in {outcome_label}")
@@ -190,13 +193,10 @@ def timeline_figure(scenario: Scenario, summary: Summary | None = None) -> Figur
     with a `summary`, a last row of the weeks the median run opens FCs."""
     from matplotlib.figure import Figure
 
-    from flywheel.ui.charts_more import FC_OPENINGS, FC_OUTPUT, fc_openings
-
     figure = Figure(figsize=(10, 2.8), layout="constrained")
     axis = figure.subplots()
-    kinds = sorted({event.kind for event in scenario.events})
     openings = fc_openings(summary) if summary and FC_OUTPUT in summary.outputs else None
-    kinds = kinds + [FC_OPENINGS] if openings is not None else kinds or ["(none)"]
+    kinds = timeline_rows(scenario, openings is not None)
     for event in scenario.events:
         row = kinds.index(event.kind)
         start = scenario.event_week(event) * 7 / DAYS_PER_YEAR

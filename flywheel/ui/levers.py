@@ -62,8 +62,8 @@ class LeverSpec:
         (`fulfillment_cost_usd_per_order` -> "Fulfillment cost (USD/order)"); a plain share,
         weight or ratio keeps its word and shows no unit ("Pass through share")."""
         words = self.name.split("_")
-        suffixes = UNIT_SUFFIX_WORDS | ({"share"} if self.unit.startswith("share ") else set())
-        suffixes |= {"share"} if self.unit.startswith("share/") else set()
+        share_of = self.unit.startswith(("share ", "share/"))  # the unit says "share" itself
+        suffixes = UNIT_SUFFIX_WORDS | {"share"} if share_of else UNIT_SUFFIX_WORDS
         while len(words) > 1 and words[-1] in suffixes:
             words.pop()
         text = " ".join(ACRONYMS.get(word, word) for word in words)
@@ -119,6 +119,12 @@ def lever_specs() -> tuple[LeverSpec, ...]:
             )
         )
     return tuple(specs)
+
+
+@functools.cache
+def lever_specs_by_name() -> dict[str, LeverSpec]:
+    """`lever_specs()` keyed by lever name, in the same order."""
+    return {spec.name: spec for spec in lever_specs()}
 
 
 def lever_groups() -> dict[str, list[LeverSpec]]:

@@ -8,7 +8,7 @@ import streamlit as st
 from flywheel.events import EVENT_KINDS
 from flywheel.scenario import Scenario, ScenarioError, scenario_from_dict, scenario_to_dict
 from flywheel.ui import charts_more, state
-from flywheel.ui.levers import lever_specs
+from flywheel.ui.levers import lever_specs_by_name
 from flywheel.ui.summary import Summary
 
 EXTRA_FIELDS = {  # kind -> (field, label, default, min, max)
@@ -119,7 +119,7 @@ def events(scenario: Scenario, preset: Scenario, current: Summary) -> None:
         persist_state="page",
     )
     if kind == "policy":
-        specs = {spec.name: spec for spec in lever_specs()}
+        specs = lever_specs_by_name()
         names = list(specs)
         lever = left.selectbox(
             "Lever",

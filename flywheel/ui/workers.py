@@ -18,18 +18,16 @@ import os
 from collections.abc import Callable, Collection
 from concurrent.futures import wait
 from concurrent.futures.process import BrokenProcessPool
-from typing import TypeVar
 
 import streamlit as st
 
 from flywheel.experiments.executors import ProcessExecutor
-from flywheel.experiments.parallel import PartsRunner, warm_worker, worker_pid
+from flywheel.experiments.parallel import PartsRunner, Reduced, warm_worker, worker_pid
 from flywheel.results import Results
 from flywheel.scenario import Scenario
 from flywheel.simulation import simulate
 
 LOG = logging.getLogger(__name__)
-Reduced = TypeVar("Reduced")
 # Below this many replications the fixed per-week cost dominates and one process is as fast.
 SPLIT_MIN_REPLICATIONS = 100
 
