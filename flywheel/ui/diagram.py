@@ -67,11 +67,6 @@ def strongest_loops(gains: Mapping[str, float]) -> list[str]:
     return sorted(active, key=lambda loop: -abs(gains[loop]))
 
 
-def dominant_loop(gains: Mapping[str, float]) -> str:
-    """The loop id with the largest |gain|, or '' when every loop is idle."""
-    return next(iter(strongest_loops(gains)), "")
-
-
 def loop_dot(
     gains: Mapping[str, float], scale: float, knockouts: tuple[str, ...] = (), title: str = ""
 ) -> str:

@@ -170,8 +170,8 @@ def test_diagram_widths_follow_gains():
         assert f'label="{loop} ' in dot
     assert 'penwidth="8.00"' in dot and 'label="R2 cut"' in dot and "dashed" in dot
     assert diagram.edge_style(-0.5, 1.0, False)["color"] == diagram.BALANCING
-    assert diagram.dominant_loop({"R1": 0.2, "B4": -0.9}) == "B4"
-    assert diagram.dominant_loop({}) == ""
+    assert diagram.strongest_loops({"R1": 0.2, "B4": -0.9})[0] == "B4"
+    assert diagram.strongest_loops({}) == []
     assert diagram.strongest_loops({"R1": 0.2, "B4": -0.9, "R2": 0.0005}) == ["B4", "R1"]
 
 
