@@ -64,16 +64,16 @@ def why(scenario: Scenario, seed: int) -> None:
         charts_more.waterfall_spec(list(waterfall["label"]), label),
         width="stretch",
     )
-    compact = st.column_config.NumberColumn
+    number_column = st.column_config.NumberColumn
     st.dataframe(
         waterfall,
         hide_index=True,
         width="stretch",
         column_config={
             "label": "bar",
-            "value": compact("mean", format="compact"),
-            "q05": compact("5 %", format="compact"),
-            "q95": compact("95 %", format="compact"),
+            "value": number_column("mean", format="compact"),
+            "q05": number_column("5 %", format="compact"),
+            "q95": number_column("95 %", format="compact"),
         },
     )
     st.caption(
