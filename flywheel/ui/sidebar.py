@@ -65,7 +65,10 @@ def lever_sidebar(preset: Scenario) -> Scenario:
         changed = sum(st.session_state.get(s.key) != getattr(preset.levers, s.name) for s in specs)
         cut = group in LOOP_IDS and st.session_state.get(f"cut:{group}", False)
         mark = (" ✂ cut" if cut else "") + (f" · {changed} changed" if changed else "")
-        with bar.expander(group_title(group) + mark):
+        # The key keeps the group open when its title changes ("· 1 changed", "✂ cut"):
+        # without one, Streamlit took the renamed expander for a new, collapsed one, so
+        # the first lever moved in a group closed it.
+        with bar.expander(group_title(group) + mark, key=f"group:{group}"):
             st.caption(LOOP_PATHS[group])
             if group in LOOP_IDS:
                 st.checkbox(f"Cut loop {group} (hold its link at week 0)", key=f"cut:{group}")

@@ -47,6 +47,12 @@ def test_moving_a_lever_changes_a_kpi(chromium_path, tmp_path):
             expect(value).not_to_have_text(before, timeout=TIMEOUT_MS)
             after = value.inner_text()
             assert float(after) < float(before)  # more pass-through -> lower prices
+            # The group is now titled "R3 · scale economics · 1 changed" and stays open
+            # (it used to collapse on the first change, the rename making it a new expander).
+            expect(page.get_by_test_id("stSidebar").get_by_text("1 changed")).to_be_visible()
+            expect(slider).to_be_visible()
+            slider.press("Home")  # moved again without reopening the group
+            expect(value).not_to_have_text(after, timeout=TIMEOUT_MS)
             expect(page.get_by_test_id("stException")).to_have_count(0)
             page.screenshot(path=str(tmp_path / "lever_moved.png"), full_page=True)
             assert (tmp_path / "lever_moved.png").stat().st_size > 10_000
@@ -91,7 +97,7 @@ def test_a_large_fan_runs_on_the_worker_processes_of_a_real_server(
             r3 = sidebar.get_by_text(re.compile(r"^R3 · scale economics"))
 
             def move() -> None:
-                if not slider.is_visible():  # "· 1 changed" renames the expander: reopen it
+                if not slider.is_visible():  # a rerun may redraw the sidebar: reopen R3
                     r3.click()
                 slider.focus()
                 slider.press("ArrowRight")
