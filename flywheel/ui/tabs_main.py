@@ -72,7 +72,7 @@ def watch(current: Summary, scenario: Scenario) -> None:
     state.setdefault("week", 0)
     state.setdefault("playing", False)
     interval = PLAY_INTERVAL_SECONDS if state["playing"] else None
-    st.fragment(run_every=interval)(_playback)(current, scenario)
+    st.fragment(run_every=interval)(_playback)(current, scenario, timer_is_on=state["playing"])
 
 
 def loop_headline(week: int, date: dt.date, gains: dict[str, float]) -> str:
@@ -95,15 +95,28 @@ def loop_headline(week: int, date: dt.date, gains: dict[str, float]) -> str:
     return text
 
 
-def _toggle_play() -> None:
+def _play() -> None:
     state = st.session_state
-    state["playing"] = not state["playing"]
-    if state["playing"] and state["week"] >= state.get("last_week", 0):
+    state["playing"] = True
+    if state["week"] >= state.get("last_week", 0):  # at the end: play from the start
         state["week"] = 0
 
 
-def _playback(current: Summary, scenario: Scenario) -> None:
+def _pause() -> None:
+    st.session_state["playing"] = False
+
+
+def _scrub() -> None:
+    st.session_state["week"] = st.session_state["week_slider"]
+
+
+def _playback(current: Summary, scenario: Scenario, timer_is_on: bool) -> None:
     state = st.session_state
+    if state["playing"] != timer_is_on:
+        # Play or Pause was pressed (or the last week reached) in a run of this fragment
+        # alone, which keeps the timer it was drawn with: only a run of the whole app
+        # starts or stops its run_every timer (without this, Play advanced one quarter).
+        st.rerun()
     last = current.weeks - 1
     state["last_week"] = last
     if state["week"] > last:
@@ -113,11 +126,28 @@ def _playback(current: Summary, scenario: Scenario) -> None:
         if state["week"] >= last:
             state["playing"] = False
     left, right = st.columns([1, 6])
-    left.button("⏸ Pause" if state["playing"] else "▶ Play", key="play", on_click=_toggle_play)
-    right.slider(
-        "Week", 0, last, key="week", persist_state="page", help="Scrub through the simulated weeks."
-    )
-    week = int(state["week"])
+    # Two buttons, not one toggle: a click's trigger can reach the server twice while the
+    # timer reruns the fragment, and a toggle then paused and resumed at once. Material icons
+    # ship with Streamlit ("⏸" drew as a box in a browser without an emoji font).
+    if state["playing"]:
+        left.button("Pause", key="pause", icon=":material/pause:", on_click=_pause)
+    else:
+        left.button("Play", key="play", icon=":material/play_arrow:", on_click=_play)
+    week = int(state["week"])  # the playback position: session state, not a widget's value
+    if state["playing"]:
+        # No slider while playing: a slider the timer moves sends its last drawn value with
+        # every click, which could set the week back a frame (Pause, then a jump forward).
+        right.progress(week / max(last, 1), text=f"Week {week} of {last}")
+    else:
+        state["week_slider"] = week
+        right.slider(
+            "Week",
+            0,
+            last,
+            key="week_slider",
+            on_change=_scrub,
+            help="Scrub through the simulated weeks (Play moves it a quarter at a time).",
+        )
     gains = {loop: current.median(f"gain_{loop}", week) for loop in LOOP_IDS}
     scale = max(float(np.max(np.abs(current.band(f"gain_{loop}")[2]))) for loop in LOOP_IDS)
     headline = loop_headline(week, scenario.week_date(week), gains)

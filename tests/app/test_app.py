@@ -145,7 +145,7 @@ def test_compare_picks_a_preset_over_the_same_period_first():
 def test_playback_play_pause_and_scrub(make_app):
     at = open_tab(make_app(), "Watch it turn")
     assert "Press ▶ Play" in at.info[0].value  # at week 0 the tab says what to do
-    at.slider(key="week").set_value(200).run()
+    at.slider(key="week_slider").set_value(200).run()
     assert not at.info
     assert "Week 200" in at.markdown[1].value or any("Week 200" in m.value for m in at.markdown)
     at.button(key="play").click().run()
@@ -153,7 +153,7 @@ def test_playback_play_pause_and_scrub(make_app):
     assert at.session_state["week"] == 213  # one quarter per frame
     at.run()
     assert at.session_state["week"] == 226
-    at.button(key="play").click().run()
+    at.button(key="pause").click().run()
     assert at.session_state["playing"] is False
     week = at.session_state["week"]
     at.run()
@@ -373,7 +373,7 @@ def test_eight_concurrent_sessions_keep_separate_state(make_app):
     sessions = [open_tab(make_app(), "Watch it turn") for _ in range(8)]
     for index, at in enumerate(sessions):
         at.selectbox(key="preset").select(presets[index % 2])
-        at.slider(key="week").set_value(10 * index)
+        at.slider(key="week_slider").set_value(10 * index)
         at.session_state["tab"] = "Workshop"
     for at in sessions:  # every session has pending changes before any of them reruns
         at.run()  # one rerun applies all three

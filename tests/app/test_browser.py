@@ -119,3 +119,50 @@ def test_a_large_fan_runs_on_the_worker_processes_of_a_real_server(
             browser.close()
     text = log.read_text()
     assert "Traceback" not in text and "worker processes failed" not in text, text[-3000:]
+
+
+def test_play_runs_the_weeks_by_itself_until_paused_or_the_end(chromium_path, tmp_path):
+    """Play advances a quarter per frame on its own timer (not one quarter and stop), Pause
+    holds the week, and at the last week playback stops with Play shown again."""
+    from playwright.sync_api import expect, sync_playwright
+
+    def week_shown(page) -> int:
+        headline = page.get_by_text(re.compile(r"^Week \d+ \(")).first.inner_text()
+        return int(re.match(r"Week (\d+)", headline).group(1))
+
+    with streamlit_server(tmp_path / "server.log") as url, sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(url)
+            expect(page.get_by_test_id("stMetricValue").first).to_be_visible(timeout=TIMEOUT_MS)
+            page.get_by_role("tab", name="Watch it turn").click()
+            headline = page.get_by_text(re.compile(r"^Week \d+ \("))
+            expect(headline.first).to_have_text(re.compile(r"^Week 0 \("), timeout=TIMEOUT_MS)
+            page.get_by_role("button", name="Play").click()
+            # four frames or more, with no click in between (the timer's own reruns)
+            expect(headline.first).to_have_text(
+                re.compile(r"^Week (5[2-9]|[6-9]\d|\d{3}) \("), timeout=TIMEOUT_MS
+            )
+            page.get_by_role("button", name="Pause").click()
+            expect(page.get_by_role("button", name="Play")).to_be_visible(timeout=TIMEOUT_MS)
+            paused = week_shown(page)
+            page.wait_for_timeout(2500)  # four timer periods: nothing moves
+            assert week_shown(page) == paused
+            slider = page.get_by_test_id("stSlider").filter(has_text="Week").get_by_role("slider")
+            slider.focus()
+            slider.press("End")
+            slider.press("PageDown")  # a little before the end: a few frames left to play
+            expect(headline.first).not_to_have_text(
+                re.compile(rf"^Week ({paused}|519) \("), timeout=TIMEOUT_MS
+            )
+            page.get_by_role("button", name="Play").click()  # plays on to the end and stops
+            expect(headline.first).to_have_text(re.compile(r"^Week 519 \("), timeout=TIMEOUT_MS)
+            expect(page.get_by_role("button", name="Play")).to_be_visible(timeout=TIMEOUT_MS)
+            page.wait_for_timeout(1500)
+            assert week_shown(page) == 519
+            expect(page.get_by_test_id("stException")).to_have_count(0)
+        finally:
+            browser.close()
