@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import streamlit as st
 
 from flywheel.scenario import (
@@ -48,11 +50,17 @@ def why(scenario: Scenario, seed: int) -> None:
             persist_state="page",
         )
     )
+    # The scenarios (and seeds) explained on request. A lever moved or a preset picked
+    # afterwards asks for a press again instead of rerunning ~190 variants (seconds, and
+    # longer for the 29-year record) on every move; going back to one explained is instant.
+    explained: set[str] = st.session_state.setdefault("why_explained", set())
+    key = hashlib.sha1(f"{cache.scenario_key(scenario)}|{seed}".encode()).hexdigest()
     if st.button("Explain this scenario", key="why_run", type="primary"):
-        st.session_state["why_requested"] = True
-    if not st.session_state.get("why_requested"):
+        explained.add(key)
+    if key not in explained:
         st.info(
-            "Press *Explain this scenario*: it runs every loop knocked out in turn (12 "
+            ("The levers or the preset changed since the last explanation. " if explained else "")
+            + "Press *Explain this scenario*: it runs every loop knocked out in turn (12 "
             "variants) and every lever ±25 % (about 180 variants)."
         )
         return

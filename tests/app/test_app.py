@@ -349,6 +349,13 @@ def test_why_tab_attribution_and_tornado(make_app):
     at.selectbox(key="why_output").select("gmv_usd").run()  # GMV counts sellers' sales whole
     gmv = next(d.value for d in at.dataframe if "label" in d.value.columns)
     assert gmv.iloc[-1]["value"] > waterfall.iloc[-1]["value"]  # GMV > revenue (3P)
+    # A lever moved after the explanation asks for a press, instead of ~190 runs a move
+    at.slider(key="lever:pass_through_share").set_value(0.9).run()
+    assert any("changed since the last explanation" in i.value for i in at.info)
+    assert not [d for d in at.dataframe if "label" in d.value.columns]
+    at.slider(key="lever:pass_through_share").set_value(0.6).run()  # back: shown at once
+    assert not at.info
+    assert [d for d in at.dataframe if "label" in d.value.columns]
 
 
 def test_shipped_presets_all_load(make_app):
