@@ -240,6 +240,25 @@ def test_loop_figure_draws_every_edge_with_its_live_style() -> None:
     assert buffer.getvalue().startswith(b"\x89PNG")
 
 
+def test_loop_figure_wraps_a_long_headline_inside_the_figure() -> None:
+    """The headline of a late week names two loops with their gains (~110 characters): it
+    is wrapped onto lines that fit the figure, not cut off at both edges."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from flywheel.ui.diagram_png import loop_figure
+    from flywheel.ui.tabs_main import loop_headline
+
+    gains = dict.fromkeys(LOOP_IDS, 0.1) | {"R2": 5.23, "B4": -3.33}
+    headline = loop_headline(519, dt.date(2035, 12, 24), gains).replace("**", "")
+    assert len(headline) > 100
+    figure = loop_figure(gains, 5.23, (), headline)
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    title = figure.get_suptitle()
+    box = figure._suptitle.get_window_extent(renderer)
+    assert title.replace("\n", " ") == headline and "\n" in title
+    assert 0 <= box.x0 and box.x1 <= figure.bbox.width and box.y1 <= figure.bbox.height
+
+
 def test_waterfall_tornado_and_timeline_frames(baseline):
     import pandas as pd
 
