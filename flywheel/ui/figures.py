@@ -20,12 +20,29 @@ from flywheel.ui.charts_more import FC_OPENINGS, FC_OUTPUT, fc_openings, lever_l
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
+    from matplotlib.axis import Axis
     from matplotlib.figure import Figure
 
     from flywheel.scenario import Scenario
     from flywheel.ui.summary import Summary
 
 DPI = 100
+# Compact tick labels (20 B, 1.5 M, 300 k) instead of raw values with a "1e10" offset
+COMPACT_UNITS = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"))
+
+
+def compact_number(value: float, _position: object = None) -> str:
+    """A tick label in thousands, millions, billions or trillions: "-1.25 B", "300 k", "0"."""
+    for size, suffix in COMPACT_UNITS:
+        if abs(value) >= size:
+            return f"{value / size:.3g} {suffix}"
+    return f"{value:.3g}"
+
+
+def _compact_ticks(axis: Axis) -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(FuncFormatter(compact_number))
 
 
 def png_bytes(figure: Figure) -> bytes:
@@ -165,6 +182,7 @@ def waterfall_figure(table: pd.DataFrame, outcome_label: str) -> Figure:
     axis.set_ylim(min(levels) - 0.05 * span, max(levels) + 0.05 * span)
     axis.set_xticks(range(len(table)), table["label"], rotation=40, ha="right", fontsize=8)
     axis.set_ylabel(outcome_label)
+    _compact_ticks(axis.yaxis)
     axis.grid(axis="y", alpha=0.3)
     axis.set_title("What each loop adds (knock-one-loop-out, common random numbers)", fontsize=10)
     return figure
@@ -183,6 +201,8 @@ def tornado_figure(table: pd.DataFrame, outcome_label: str) -> Figure:
     axis.set_yticks(positions, [lever_label(name) for name in rows["lever"]], fontsize=8)
     axis.axvline(0, color="black", linewidth=0.6)
     axis.set_xlabel(f"change in {outcome_label}")
+    _compact_ticks(axis.xaxis)
+    axis.set_title("One lever at a time: each lever ±25 % (common random numbers)", fontsize=10)
     axis.legend(fontsize=8)
     axis.grid(axis="x", alpha=0.3)
     return figure

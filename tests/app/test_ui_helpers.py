@@ -190,6 +190,33 @@ def test_the_playback_headline_names_the_two_strongest_loops():
     assert loop_headline(0, day, {}) == "Week 0 (Nov 2029): no loop active yet"
 
 
+def test_waterfall_and_tornado_pngs_label_money_compactly() -> None:
+    """Billions of USD read "20 B" on the PNGs' value axes, with no "1e10" offset."""
+    import pandas as pd
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    assert figures.compact_number(2.0e10) == "20 B"
+    assert figures.compact_number(-1.25e9) == "-1.25 B"
+    assert figures.compact_number(3.0e5) == "300 k"
+    assert figures.compact_number(0.0) == "0"
+    waterfall = pd.DataFrame(
+        {"label": ["cut", "R1", "all"], "kind": ["total", "step", "total"]}
+        | {"value": [1.3e10, 0.7e10, 2.0e10]}
+    )
+    tornado = pd.DataFrame(
+        {"lever": ["basket_usd"], "low_change": [-1.3e10]} | {"high_change": [5e9]}
+    )
+    for figure, axis in (
+        (figures.waterfall_figure(waterfall, "revenue"), "yaxis"),
+        (figures.tornado_figure(tornado, "revenue"), "xaxis"),
+    ):
+        FigureCanvasAgg(figure).draw()
+        ticks = getattr(figure.axes[0], axis)
+        labels = [label.get_text() for label in ticks.get_ticklabels()]
+        assert any(label.endswith(" B") for label in labels), labels
+        assert ticks.get_offset_text().get_text() == ""
+
+
 def test_every_figure_renders_to_png(baseline):
     import pandas as pd
 
