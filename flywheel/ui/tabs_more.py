@@ -196,6 +196,7 @@ def workshop(scenario: Scenario, preset_name: str, preset: Scenario, seed: int) 
         "Workshop",
         titles,
         key="workshop_story",
+        persist_state="page",  # kept while another tab is open (the tabs are lazy)
         on_change=lambda: s.update(workshop_step=0),
         help="The built-in ten-year story, or the 60-minute Amazon 1996-2024 session of "
         "scenarios/workshop/ (docs/workshop.md is its facilitator's guide).",

@@ -290,6 +290,10 @@ def test_the_amazon_workshop_runs_in_the_app(make_app):
     open_tab(at, "Compare")
     assert at.selectbox(key="compare_b").value == "workshop/01_the_record"
     assert not at.exception
+    # Back to the Workshop tab (the tabs are lazy): still the Amazon session, at its step 2
+    open_tab(at, "Workshop")
+    assert at.selectbox(key="workshop_story").value == stories.options[1]
+    assert "Step 2 of 6" in at.get("progress")[0].proto.text
 
 
 def test_share_link_round_trips_through_query_params(make_app):
