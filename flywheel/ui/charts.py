@@ -34,6 +34,9 @@ DAYS_PER_YEAR = 365.25
 THIN_EVERY_WEEKS = 2  # the browser needs no more points than this for a 10-year line
 
 
+# Three panels a row fit the main column of a 1280-pixel screen with the sidebar open (~820
+# px); 260 px panels overflowed it by a tenth and cut the right-hand panels off.
+PANEL_WIDTH_PX = 210
 PANELS = tuple(f"{title} ({unit})" for _, title, _, unit in CHART_OUTPUTS)
 _DIVISORS = np.array([d for _, _, d, _ in CHART_OUTPUTS], dtype=np.float32)[:, None, None]
 
@@ -127,7 +130,7 @@ def fan_spec(summary: Summary, has_reference: bool, columns: int = 3) -> dict[st
             "sort": list(PANELS),
         },
         "columns": columns,
-        "spec": {"width": 260, "height": 150, "layer": layers},
+        "spec": {"width": PANEL_WIDTH_PX, "height": 150, "layer": layers},
         "resolve": {"scale": {"y": "independent"}},
     }
 
@@ -184,7 +187,7 @@ def difference_spec(columns: int = 3) -> dict[str, Any]:
         "facet": {"field": "panel", "type": "nominal", "title": None, "sort": list(PANELS)},
         "columns": columns,
         "spec": {
-            "width": 260,
+            "width": PANEL_WIDTH_PX,
             "height": 130,
             "layer": [
                 {
@@ -267,6 +270,7 @@ def compare_spec(columns: int = 3, by_date: bool = True) -> dict[str, Any]:
         "field": "scenario",
         "type": "nominal",
         "scale": {"domain": ["A", "B"], "range": ["#3182bd", "#e6550d"]},
+        "legend": {"orient": "top", "title": None},  # not beside: no width taken from panels
     }
     return {
         "description": "compare A/B",
@@ -278,7 +282,7 @@ def compare_spec(columns: int = 3, by_date: bool = True) -> dict[str, Any]:
         },
         "columns": columns,
         "spec": {
-            "width": 260,
+            "width": PANEL_WIDTH_PX,
             "height": 150,
             "layer": [
                 {

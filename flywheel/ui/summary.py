@@ -24,7 +24,7 @@ KPIS = (
     ("revenue", "Revenue, last year", "revenue_usd", "sum", 1e9, "${:,.2f} B"),
     (
         "operating_income",
-        "Op. income, last year",  # short: six cards share one row
+        "Operating income, last year",
         "operating_income_usd",
         "sum",
         1e9,

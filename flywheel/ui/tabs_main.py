@@ -30,10 +30,12 @@ def shown(fmt: str, value: float) -> str:
 
 
 def kpi_cards(current: Summary, reference: Summary) -> None:
-    """One metric per KPI: median, delta against the preset, 90 % band in the tooltip."""
-    for column, (key, label, _output, _how, _divisor, fmt) in zip(
-        st.columns(len(KPIS)), KPIS, strict=True
-    ):
+    """One metric per KPI: median, delta against the preset, 90 % band in the tooltip.
+
+    Two rows of three: six cards in one row cut their values off ("$20.2…") on a 1280-pixel
+    screen with the sidebar open."""
+    columns = [column for _ in range(2) for column in st.columns(len(KPIS) // 2)]
+    for column, (key, label, _output, _how, _divisor, fmt) in zip(columns, KPIS, strict=True):
         median, low, high = current.kpi(key)
         base = reference.kpi(key)[0]
         delta = median - base

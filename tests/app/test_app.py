@@ -108,7 +108,8 @@ def test_preset_picker_and_reset(make_app):
 def test_compare_two_scenarios_side_by_side(make_app):
     at = open_tab(make_app(), "Compare")
     assert at.selectbox(key="compare_b").value == "no_marketplace"  # same period, a story
-    loss = at.dataframe[0].value.set_index("KPI").loc["Op. income, last year", "B − A (median)"]
+    table = at.dataframe[0].value.set_index("KPI")
+    loss = table.loc["Operating income, last year", "B − A (median)"]
     assert loss.startswith("-$")  # a 1P-only retailer earns less; the sign before the dollar
     at.selectbox(key="compare_b").select("andon_cord").run()
     assert not at.exception

@@ -166,3 +166,40 @@ def test_play_runs_the_weeks_by_itself_until_paused_or_the_end(chromium_path, tm
             expect(page.get_by_test_id("stException")).to_have_count(0)
         finally:
             browser.close()
+
+
+def test_nothing_is_cut_off_on_a_1280_pixel_screen(chromium_path, tmp_path):
+    """With the sidebar open on a 1280-pixel-wide screen, every chart of the dashboard and
+    the Compare tab fits the main column and no KPI value is truncated ("$20.2…")."""
+    from playwright.sync_api import expect, sync_playwright
+
+    overflowing_charts = """() => {
+        const column = document.querySelector('[data-testid="stMainBlockContainer"]');
+        const style = getComputedStyle(column);
+        const right = column.getBoundingClientRect().right - parseFloat(style.paddingRight);
+        return Array.from(document.querySelectorAll('[data-testid="stVegaLiteChart"]'))
+            .map(chart => chart.getBoundingClientRect().right - right)
+            .filter(overflow => overflow > 1);
+    }"""
+    truncated_kpis = """() => Array.from(document.querySelectorAll(
+        '[data-testid="stMetricValue"] div, [data-testid="stMetricLabel"] p'
+    )).filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
+    with streamlit_server(tmp_path / "server.log") as url, sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(url)
+            expect(page.get_by_test_id("stMetricValue").first).to_be_visible(timeout=TIMEOUT_MS)
+            expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
+            page.wait_for_timeout(1500)  # Vega lays the facets out after the data arrives
+            assert page.evaluate(overflowing_charts) == []
+            assert page.evaluate(truncated_kpis) == []
+            page.get_by_role("tab", name="Compare").click()
+            panel = page.get_by_role("tabpanel", name="Compare")
+            expect(panel.get_by_test_id("stVegaLiteChart").nth(1)).to_be_visible(timeout=TIMEOUT_MS)
+            page.wait_for_timeout(1500)
+            assert page.evaluate(overflowing_charts) == []
+        finally:
+            browser.close()
