@@ -46,7 +46,14 @@ def band_area(
 ) -> dict[str, Any]:
     """Vega-Lite encoding of a band's area from column `low` to `high` (no y title; the y
     scale need not include zero); `extra` adds channels (e.g. colour)."""
-    y = {"field": low, "type": "quantitative", "title": None, "scale": {"zero": False}}
+    y = {
+        "field": low,
+        "type": "quantitative",
+        "title": None,
+        "scale": {"zero": False},
+        # "3", not "3.000000" (a flat first week's axis); 4 significant digits at most
+        "axis": {"format": ",.4~g"},
+    }
     return {"x": x, "y": y, "y2": {"field": high}, **extra}
 
 
