@@ -169,8 +169,9 @@ def test_play_runs_the_weeks_by_itself_until_paused_or_the_end(chromium_path, tm
 
 
 def test_nothing_is_cut_off_on_a_1280_pixel_screen(chromium_path, tmp_path):
-    """With the sidebar open on a 1280-pixel-wide screen, every chart of the dashboard and
-    the Compare tab fits the main column and no KPI value is truncated ("$20.2…")."""
+    """With the sidebar open on a 1280-pixel-wide screen, every chart of the Dashboard, the
+    Compare tab and Watch it turn (at week 0) fits the main column and no KPI value is
+    truncated ("$20.2…")."""
     from playwright.sync_api import expect, sync_playwright
 
     overflowing_charts = """() => {
@@ -198,6 +199,11 @@ def test_nothing_is_cut_off_on_a_1280_pixel_screen(chromium_path, tmp_path):
             assert page.evaluate(truncated_kpis) == []
             page.get_by_role("tab", name="Compare").click()
             panel = page.get_by_role("tabpanel", name="Compare")
+            expect(panel.get_by_test_id("stVegaLiteChart").nth(1)).to_be_visible(timeout=TIMEOUT_MS)
+            page.wait_for_timeout(1500)
+            assert page.evaluate(overflowing_charts) == []
+            page.get_by_role("tab", name="Watch it turn").click()  # week 0: flat axes
+            panel = page.get_by_role("tabpanel", name="Watch it turn")
             expect(panel.get_by_test_id("stVegaLiteChart").nth(1)).to_be_visible(timeout=TIMEOUT_MS)
             page.wait_for_timeout(1500)
             assert page.evaluate(overflowing_charts) == []
