@@ -157,11 +157,14 @@ def waterfall_frame(table: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+# Value axes in SI units, with B for billions: "30 B", not Vega's "30G"
+SI_AXIS = {"format": ".3~s", "labelExpr": "replace(datum.label, 'G', ' B')"}
+
+
 def waterfall_spec(labels: list[str], outcome_label: str) -> dict[str, Any]:
     """Vega-Lite spec of the attribution waterfall (bars from bottom to top, in table order)."""
     return {
         "description": "attribution waterfall",
-        "title": "What each loop adds (knock-one-loop-out, common random numbers)",
         "height": 300,
         "mark": {"type": "bar"},
         "encoding": {
@@ -177,7 +180,7 @@ def waterfall_spec(labels: list[str], outcome_label: str) -> dict[str, Any]:
                 "type": "quantitative",
                 "title": outcome_label,
                 "scale": {"zero": False},
-                "axis": {"format": ".3~s"},
+                "axis": SI_AXIS,
             },
             "y2": {"field": "top"},
             "color": {
@@ -247,7 +250,7 @@ def tornado_spec(levers: list[str], outcome_label: str) -> dict[str, Any]:
                 "field": "change",
                 "type": "quantitative",
                 "title": f"change in {outcome_label}",
-                "axis": {"format": ".3~s"},
+                "axis": SI_AXIS,
             },
             "color": {
                 "field": "side",

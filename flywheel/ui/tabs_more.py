@@ -102,7 +102,8 @@ def why(scenario: Scenario, seed: int) -> None:
     st.caption(
         "Each lever moves ±25 % of its current value, clipped to its documented "
         "range (a lever at 0 moves 10 % of its range); bars = mean change of the "
-        f"outcome against this scenario (base {table.attrs['base']:.4g}). Top 15 shown."
+        f"outcome against this scenario (base {figures.compact_number(table.attrs['base'])}). "
+        "Top 15 shown."
     )
     downloads.png_button(
         "Download the waterfall (PNG)",
