@@ -47,10 +47,16 @@ def ensure_state() -> None:
         try:
             name, scenario = decode_link(params, presets)
             load_into_state(name, scenario)
-            state["link_message"] = f"Loaded the shared scenario (preset {name!r} + changes)."
+            changes = " with the link's changes" if params.get("s") else ""
+            state["link_message"] = f"Loaded the shared scenario: preset {name!r}{changes}."
             return
         except ScenarioError as error:
             state["link_error"] = str(error)
+    elif "s" in params:  # changes without the preset they are changes to
+        state["link_error"] = (
+            "link: s= holds changes to a preset, but the link names none (preset=...); "
+            "showing the baseline"
+        )
     name = next(iter(presets))
     load_into_state(name, presets[name])
 

@@ -309,6 +309,10 @@ def test_share_link_round_trips_through_query_params(make_app):
     assert fresh.slider(key="lever:pass_through_share").value == 0.85
     assert fresh.checkbox(key="cut:B1").value is True
     assert any("shared scenario" in s.value for s in fresh.success)
+    assert any("with the link's changes" in s.value for s in fresh.success)
+    plain = make_app({"preset": "price_war"})  # a preset alone: no changes to speak of
+    assert plain.session_state["preset"] == "price_war"
+    assert [s.value for s in plain.success] == ["Loaded the shared scenario: preset 'price_war'."]
 
 
 @pytest.mark.parametrize(
@@ -317,6 +321,7 @@ def test_share_link_round_trips_through_query_params(make_app):
         {"preset": "nope"},
         {"preset": "baseline", "s": "%%%"},
         {"preset": "baseline", "s": "eJxLSi0uAQAEVAG3"},
+        {"s": "eJxLSi0uAQAEVAG3"},  # changes, but to no preset
     ],
 )
 def test_a_bad_link_shows_an_error_and_the_baseline(make_app, query):
