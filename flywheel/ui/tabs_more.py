@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import urllib.parse
 
 import streamlit as st
 
@@ -285,4 +286,5 @@ def _base_url() -> str:
         url = st.context.url
     except AttributeError:
         url = ""
-    return (url or "http://localhost:8501/").split("?")[0]
+    base = (url or "http://localhost:8501/").split("?")[0]
+    return base if urllib.parse.urlsplit(base).path else base + "/"  # ".../?preset=", not ":8501?"
