@@ -1,9 +1,14 @@
-"""Real headless Chromium: open the app, move a lever, see a KPI change, save a screenshot."""
+"""Real headless Chromium: open the app, move a lever, see a KPI change, save a screenshot;
+a large fan on the worker processes; playback on its own timer; nothing cut off at 1280 px."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server
@@ -22,42 +27,54 @@ def chromium_path() -> str:
     return str(CHROMIUM)
 
 
-def test_moving_a_lever_changes_a_kpi(chromium_path, tmp_path):
+@contextlib.contextmanager
+def app_page(
+    chromium_path: str, log: Path, width: int = 1400, height: int = 1000, replications: int = 20
+) -> Iterator[Any]:
+    """A page of the app on a real server, open once its first KPI shows."""
     from playwright.sync_api import expect, sync_playwright
 
-    with streamlit_server(tmp_path / "server.log") as url, sync_playwright() as p:
+    with streamlit_server(log, replications=replications) as url, sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
         )
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page = browser.new_page(viewport={"width": width, "height": height})
             page.goto(url)
-            price = page.get_by_test_id("stMetric").filter(has_text="Price index, end")
-            value = price.get_by_test_id("stMetricValue")
-            expect(value).to_have_text(re.compile(r"^\d\.\d{3}$"), timeout=TIMEOUT_MS)
-            before = value.inner_text()
-            page.get_by_test_id("stSidebar").get_by_text("R3 · scale economics").click()
-            slider = (
-                page.get_by_test_id("stSlider")
-                .filter(has_text="pass through share")
-                .get_by_role("slider")
-            )
-            slider.focus()
-            slider.press("End")  # to the top of its range: 1.0 (all savings to prices)
-            expect(value).not_to_have_text(before, timeout=TIMEOUT_MS)
-            after = value.inner_text()
-            assert float(after) < float(before)  # more pass-through -> lower prices
-            # The group is now titled "R3 · scale economics · 1 changed" and stays open
-            # (it used to collapse on the first change, the rename making it a new expander).
-            expect(page.get_by_test_id("stSidebar").get_by_text("1 changed")).to_be_visible()
-            expect(slider).to_be_visible()
-            slider.press("Home")  # moved again without reopening the group
-            expect(value).not_to_have_text(after, timeout=TIMEOUT_MS)
-            expect(page.get_by_test_id("stException")).to_have_count(0)
-            page.screenshot(path=str(tmp_path / "lever_moved.png"), full_page=True)
-            assert (tmp_path / "lever_moved.png").stat().st_size > 10_000
+            expect(page.get_by_test_id("stMetricValue").first).to_be_visible(timeout=TIMEOUT_MS)
+            yield page
         finally:
             browser.close()
+
+
+def test_moving_a_lever_changes_a_kpi(chromium_path, tmp_path):
+    from playwright.sync_api import expect
+
+    with app_page(chromium_path, tmp_path / "server.log") as page:
+        price = page.get_by_test_id("stMetric").filter(has_text="Price index, end")
+        value = price.get_by_test_id("stMetricValue")
+        expect(value).to_have_text(re.compile(r"^\d\.\d{3}$"), timeout=TIMEOUT_MS)
+        before = value.inner_text()
+        page.get_by_test_id("stSidebar").get_by_text("R3 · scale economics").click()
+        slider = (
+            page.get_by_test_id("stSlider")
+            .filter(has_text="pass through share")
+            .get_by_role("slider")
+        )
+        slider.focus()
+        slider.press("End")  # to the top of its range: 1.0 (all savings to prices)
+        expect(value).not_to_have_text(before, timeout=TIMEOUT_MS)
+        after = value.inner_text()
+        assert float(after) < float(before)  # more pass-through -> lower prices
+        # The group is now titled "R3 · scale economics · 1 changed" and stays open
+        # (it used to collapse on the first change, the rename making it a new expander).
+        expect(page.get_by_test_id("stSidebar").get_by_text("1 changed")).to_be_visible()
+        expect(slider).to_be_visible()
+        slider.press("Home")  # moved again without reopening the group
+        expect(value).not_to_have_text(after, timeout=TIMEOUT_MS)
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+        page.screenshot(path=str(tmp_path / "lever_moved.png"), full_page=True)
+        assert (tmp_path / "lever_moved.png").stat().st_size > 10_000
 
 
 def test_a_large_fan_runs_on_the_worker_processes_of_a_real_server(
@@ -65,58 +82,47 @@ def test_a_large_fan_runs_on_the_worker_processes_of_a_real_server(
 ):
     """200 replications, the app's default: once the spawned workers are up, a lever move
     runs the fan on them (the Monte Carlo settings say so) and the KPIs follow."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     monkeypatch.setenv("FLYWHEEL_APP_WORKERS", "2")  # whatever this machine's core count
     log = tmp_path / "server.log"
-    with (
-        streamlit_server(log, replications=200) as url,
-        sync_playwright() as p,
-    ):
-        browser = p.chromium.launch(
-            executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
+    with app_page(chromium_path, log, replications=200) as page:
+        value = (
+            page.get_by_test_id("stMetric")
+            .filter(has_text="Price index, end")
+            .get_by_test_id("stMetricValue")
         )
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(url)
-            value = (
-                page.get_by_test_id("stMetric")
-                .filter(has_text="Price index, end")
-                .get_by_test_id("stMetricValue")
-            )
-            expect(value).to_have_text(re.compile(r"^\d\.\d{3}$"), timeout=TIMEOUT_MS)
-            sidebar = page.get_by_test_id("stSidebar")
-            sidebar.get_by_text("Monte Carlo settings").click()
-            sidebar.get_by_text("R3 · scale economics").click()
-            slider = (
-                sidebar.get_by_test_id("stSlider")
-                .filter(has_text="pass through share")
-                .get_by_role("slider")
-            )
-            on_workers = sidebar.get_by_text("Runs on 2 worker processes")
-            r3 = sidebar.get_by_text(re.compile(r"^R3 · scale economics"))
+        expect(value).to_have_text(re.compile(r"^\d\.\d{3}$"), timeout=TIMEOUT_MS)
+        sidebar = page.get_by_test_id("stSidebar")
+        sidebar.get_by_text("Monte Carlo settings").click()
+        sidebar.get_by_text("R3 · scale economics").click()
+        slider = (
+            sidebar.get_by_test_id("stSlider")
+            .filter(has_text="pass through share")
+            .get_by_role("slider")
+        )
+        on_workers = sidebar.get_by_text("Runs on 2 worker processes")
+        r3 = sidebar.get_by_text(re.compile(r"^R3 · scale economics"))
 
-            def move() -> None:
-                if not slider.is_visible():  # a rerun may redraw the sidebar: reopen R3
-                    r3.click()
-                slider.focus()
-                slider.press("ArrowRight")
+        def move() -> None:
+            if not slider.is_visible():  # a rerun may redraw the sidebar: reopen R3
+                r3.click()
+            slider.focus()
+            slider.press("ArrowRight")
 
-            for _ in range(30):  # each move reruns the app, which reports where fans run
-                before = value.inner_text()
-                move()
-                expect(value).not_to_have_text(before, timeout=TIMEOUT_MS)
-                if on_workers.count():
-                    break
-                page.wait_for_timeout(1000)
-            expect(on_workers).to_have_count(1)
-            # one more move, now surely on the workers
+        for _ in range(30):  # each move reruns the app, which reports where fans run
             before = value.inner_text()
             move()
             expect(value).not_to_have_text(before, timeout=TIMEOUT_MS)
-            expect(page.get_by_test_id("stException")).to_have_count(0)
-        finally:
-            browser.close()
+            if on_workers.count():
+                break
+            page.wait_for_timeout(1000)
+        expect(on_workers).to_have_count(1)
+        # one more move, now surely on the workers
+        before = value.inner_text()
+        move()
+        expect(value).not_to_have_text(before, timeout=TIMEOUT_MS)
+        expect(page.get_by_test_id("stException")).to_have_count(0)
     text = log.read_text()
     assert "Traceback" not in text and "worker processes failed" not in text, text[-3000:]
 
@@ -124,55 +130,46 @@ def test_a_large_fan_runs_on_the_worker_processes_of_a_real_server(
 def test_play_runs_the_weeks_by_itself_until_paused_or_the_end(chromium_path, tmp_path):
     """Play advances a quarter per frame on its own timer (not one quarter and stop), Pause
     holds the week, and at the last week playback stops with Play shown again."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     def week_shown(page) -> int:
         headline = page.get_by_text(re.compile(r"^Week \d+ \(")).first.inner_text()
         return int(re.match(r"Week (\d+)", headline).group(1))
 
-    with streamlit_server(tmp_path / "server.log") as url, sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
+    with app_page(chromium_path, tmp_path / "server.log") as page:
+        page.get_by_role("tab", name="Watch it turn").click()
+        headline = page.get_by_text(re.compile(r"^Week \d+ \("))
+        expect(headline.first).to_have_text(re.compile(r"^Week 0 \("), timeout=TIMEOUT_MS)
+        page.get_by_role("button", name="Play").click()
+        # four frames or more, with no click in between (the timer's own reruns)
+        expect(headline.first).to_have_text(
+            re.compile(r"^Week (5[2-9]|[6-9]\d|\d{3}) \("), timeout=TIMEOUT_MS
         )
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(url)
-            expect(page.get_by_test_id("stMetricValue").first).to_be_visible(timeout=TIMEOUT_MS)
-            page.get_by_role("tab", name="Watch it turn").click()
-            headline = page.get_by_text(re.compile(r"^Week \d+ \("))
-            expect(headline.first).to_have_text(re.compile(r"^Week 0 \("), timeout=TIMEOUT_MS)
-            page.get_by_role("button", name="Play").click()
-            # four frames or more, with no click in between (the timer's own reruns)
-            expect(headline.first).to_have_text(
-                re.compile(r"^Week (5[2-9]|[6-9]\d|\d{3}) \("), timeout=TIMEOUT_MS
-            )
-            page.get_by_role("button", name="Pause").click()
-            expect(page.get_by_role("button", name="Play")).to_be_visible(timeout=TIMEOUT_MS)
-            paused = week_shown(page)
-            page.wait_for_timeout(2500)  # four timer periods: nothing moves
-            assert week_shown(page) == paused
-            slider = page.get_by_test_id("stSlider").filter(has_text="Week").get_by_role("slider")
-            slider.focus()
-            slider.press("End")
-            slider.press("PageDown")  # a little before the end: a few frames left to play
-            expect(headline.first).not_to_have_text(
-                re.compile(rf"^Week ({paused}|519) \("), timeout=TIMEOUT_MS
-            )
-            page.get_by_role("button", name="Play").click()  # plays on to the end and stops
-            expect(headline.first).to_have_text(re.compile(r"^Week 519 \("), timeout=TIMEOUT_MS)
-            expect(page.get_by_role("button", name="Play")).to_be_visible(timeout=TIMEOUT_MS)
-            page.wait_for_timeout(1500)
-            assert week_shown(page) == 519
-            expect(page.get_by_test_id("stException")).to_have_count(0)
-        finally:
-            browser.close()
+        page.get_by_role("button", name="Pause").click()
+        expect(page.get_by_role("button", name="Play")).to_be_visible(timeout=TIMEOUT_MS)
+        paused = week_shown(page)
+        page.wait_for_timeout(2500)  # four timer periods: nothing moves
+        assert week_shown(page) == paused
+        slider = page.get_by_test_id("stSlider").filter(has_text="Week").get_by_role("slider")
+        slider.focus()
+        slider.press("End")
+        slider.press("PageDown")  # a little before the end: a few frames left to play
+        expect(headline.first).not_to_have_text(
+            re.compile(rf"^Week ({paused}|519) \("), timeout=TIMEOUT_MS
+        )
+        page.get_by_role("button", name="Play").click()  # plays on to the end and stops
+        expect(headline.first).to_have_text(re.compile(r"^Week 519 \("), timeout=TIMEOUT_MS)
+        expect(page.get_by_role("button", name="Play")).to_be_visible(timeout=TIMEOUT_MS)
+        page.wait_for_timeout(1500)
+        assert week_shown(page) == 519
+        expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
 def test_nothing_is_cut_off_on_a_1280_pixel_screen(chromium_path, tmp_path):
     """With the sidebar open on a 1280-pixel-wide screen, every chart of the Dashboard, the
     Compare tab and Watch it turn (at week 0) fits the main column and no KPI value is
     truncated ("$20.2…")."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     overflowing_charts = """() => {
         const column = document.querySelector('[data-testid="stMainBlockContainer"]');
@@ -185,27 +182,18 @@ def test_nothing_is_cut_off_on_a_1280_pixel_screen(chromium_path, tmp_path):
     truncated_kpis = """() => Array.from(document.querySelectorAll(
         '[data-testid="stMetricValue"] div, [data-testid="stMetricLabel"] p'
     )).filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
-    with streamlit_server(tmp_path / "server.log") as url, sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(url)
-            expect(page.get_by_test_id("stMetricValue").first).to_be_visible(timeout=TIMEOUT_MS)
-            expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
-            page.wait_for_timeout(1500)  # Vega lays the facets out after the data arrives
-            assert page.evaluate(overflowing_charts) == []
-            assert page.evaluate(truncated_kpis) == []
-            page.get_by_role("tab", name="Compare").click()
-            panel = page.get_by_role("tabpanel", name="Compare")
-            expect(panel.get_by_test_id("stVegaLiteChart").nth(1)).to_be_visible(timeout=TIMEOUT_MS)
-            page.wait_for_timeout(1500)
-            assert page.evaluate(overflowing_charts) == []
-            page.get_by_role("tab", name="Watch it turn").click()  # week 0: flat axes
-            panel = page.get_by_role("tabpanel", name="Watch it turn")
-            expect(panel.get_by_test_id("stVegaLiteChart").nth(1)).to_be_visible(timeout=TIMEOUT_MS)
-            page.wait_for_timeout(1500)
-            assert page.evaluate(overflowing_charts) == []
-        finally:
-            browser.close()
+    with app_page(chromium_path, tmp_path / "server.log", width=1280, height=900) as page:
+        expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
+        page.wait_for_timeout(1500)  # Vega lays the facets out after the data arrives
+        assert page.evaluate(overflowing_charts) == []
+        assert page.evaluate(truncated_kpis) == []
+        page.get_by_role("tab", name="Compare").click()
+        panel = page.get_by_role("tabpanel", name="Compare")
+        expect(panel.get_by_test_id("stVegaLiteChart").nth(1)).to_be_visible(timeout=TIMEOUT_MS)
+        page.wait_for_timeout(1500)
+        assert page.evaluate(overflowing_charts) == []
+        page.get_by_role("tab", name="Watch it turn").click()  # week 0: flat axes
+        panel = page.get_by_role("tabpanel", name="Watch it turn")
+        expect(panel.get_by_test_id("stVegaLiteChart").nth(1)).to_be_visible(timeout=TIMEOUT_MS)
+        page.wait_for_timeout(1500)
+        assert page.evaluate(overflowing_charts) == []
