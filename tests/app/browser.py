@@ -11,6 +11,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -64,3 +65,11 @@ def streamlit_server(log_path: Path, replications: int = 20) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def pass_through_slider(page: Any) -> Any:
+    """The sidebar's pass-through slider, its group (R3) opened first (a Playwright page)."""
+    page.get_by_test_id("stSidebar").get_by_text("R3 · scale economics").click()
+    return (
+        page.get_by_test_id("stSlider").filter(has_text="pass through share").get_by_role("slider")
+    )

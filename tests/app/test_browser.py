@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server
+from browser import CHROMIUM, CHROMIUM_ARGS, pass_through_slider, streamlit_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 TIMEOUT_MS = 90_000
@@ -55,12 +55,7 @@ def test_moving_a_lever_changes_a_kpi(chromium_path, tmp_path):
         value = price.get_by_test_id("stMetricValue")
         expect(value).to_have_text(re.compile(r"^\d\.\d{3}$"), timeout=TIMEOUT_MS)
         before = value.inner_text()
-        page.get_by_test_id("stSidebar").get_by_text("R3 · scale economics").click()
-        slider = (
-            page.get_by_test_id("stSlider")
-            .filter(has_text="pass through share")
-            .get_by_role("slider")
-        )
+        slider = pass_through_slider(page)
         slider.focus()
         slider.press("End")  # to the top of its range: 1.0 (all savings to prices)
         expect(value).not_to_have_text(before, timeout=TIMEOUT_MS)
@@ -95,12 +90,7 @@ def test_a_large_fan_runs_on_the_worker_processes_of_a_real_server(
         expect(value).to_have_text(re.compile(r"^\d\.\d{3}$"), timeout=TIMEOUT_MS)
         sidebar = page.get_by_test_id("stSidebar")
         sidebar.get_by_text("Monte Carlo settings").click()
-        sidebar.get_by_text("R3 · scale economics").click()
-        slider = (
-            sidebar.get_by_test_id("stSlider")
-            .filter(has_text="pass through share")
-            .get_by_role("slider")
-        )
+        slider = pass_through_slider(page)
         on_workers = sidebar.get_by_text("Runs on 2 worker processes")
         r3 = sidebar.get_by_text(re.compile(r"^R3 · scale economics"))
 

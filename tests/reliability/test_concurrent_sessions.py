@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "app"))
-from browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
+from browser import CHROMIUM, CHROMIUM_ARGS, pass_through_slider, streamlit_server  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 SESSIONS = 3
@@ -49,12 +49,7 @@ def test_concurrent_sessions_keep_their_own_state(tmp_path: Path) -> None:
             assert len(set(start)) == 1  # same preset, same seed: same number everywhere
             # session 0 pushes pass-through to 1, session 1 to 0, session 2 leaves it alone
             for page, key in ((pages[0], "End"), (pages[1], "Home")):
-                page.get_by_test_id("stSidebar").get_by_text("R3 · scale economics").click()
-                slider = (
-                    page.get_by_test_id("stSlider")
-                    .filter(has_text="pass through share")
-                    .get_by_role("slider")
-                )
+                slider = pass_through_slider(page)
                 slider.focus()
                 slider.press(key)
             expect(values[0]).not_to_have_text(f"{start[0]:.3f}", timeout=TIMEOUT_MS)
