@@ -53,9 +53,11 @@ def _save_event(preset: Scenario) -> None:
     picked = s.get("event_pick", NEW_EVENT)
     if picked == NEW_EVENT:
         events.append(event)
-    else:
-        events[int(picked.split(":")[0])] = event
-    _commit_events(preset, events)
+    else:  # an edit keeps the event's own id and note (the editor shows neither)
+        index = int(picked.split(":")[0])
+        event.update({key: events[index][key] for key in ("id", "note") if key in events[index]})
+        events[index] = event
+    _commit_events(preset, events, "Saved")
 
 
 def _delete_event(preset: Scenario) -> None:
@@ -64,11 +66,11 @@ def _delete_event(preset: Scenario) -> None:
     if picked != NEW_EVENT:
         events = list(s["events"])
         del events[int(picked.split(":")[0])]
-        _commit_events(preset, events)
+        _commit_events(preset, events, "Deleted")
         s["event_pick"] = NEW_EVENT
 
 
-def _commit_events(preset: Scenario, events: list[dict]) -> None:
+def _commit_events(preset: Scenario, events: list[dict], done: str) -> None:
     data = scenario_to_dict(preset)
     data["events"] = events
     try:
@@ -77,7 +79,7 @@ def _commit_events(preset: Scenario, events: list[dict]) -> None:
         st.session_state["event_error"] = str(error)
         return
     st.session_state["events"] = events
-    st.session_state["event_message"] = f"Saved: {len(events)} event(s) in the scenario."
+    st.session_state["event_message"] = f"{done}: {len(events)} event(s) in the scenario."
 
 
 def events(scenario: Scenario, preset: Scenario, current: Summary) -> None:

@@ -194,6 +194,16 @@ def test_events_add_edit_delete_and_reject(make_app):
     at.selectbox(key="event_pick").select(at.selectbox(key="event_pick").options[-1]).run()
     at.button(key="event_delete").click().run()
     assert len(at.session_state["events"]) == events
+    assert any(m.value.startswith("Deleted: ") for m in at.success)
+    # editing the preset's Prime launch moves it and keeps its own id and note
+    prime = next(e for e in at.session_state["events"] if e["kind"] == "prime_launch")
+    pick = next(o for o in at.selectbox(key="event_pick").options if "prime" in o)
+    at.selectbox(key="event_pick").select(pick).run()
+    at.number_input(key="event_week").set_value(30)
+    at.button(key="event_save").click().run()
+    moved = next(e for e in at.session_state["events"] if e["kind"] == "prime_launch")
+    assert moved["week"] == 30
+    assert (moved["id"], moved.get("note")) == (prime["id"], prime.get("note"))
 
 
 GOOD = b'base = "baseline"\nname = "uploaded_bold"\n[levers]\npass_through_share = 0.95\n'
