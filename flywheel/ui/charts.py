@@ -51,8 +51,8 @@ def band_area(
         "type": "quantitative",
         "title": None,
         "scale": {"zero": False},
-        # "3", not "3.000000" (a flat first week's axis); 4 significant digits at most
-        "axis": {"format": ",.4~g"},
+        # "3", not "3.000000" (a flat first week's axis), and "600,000", not d3's "~g" "6e+5"
+        "axis": {"format": ",.4~r"},
     }
     return {"x": x, "y": y, "y2": {"field": high}, **extra}
 
@@ -61,9 +61,9 @@ def band_tooltip(median_title: str) -> list[dict[str, str]]:
     """Vega-Lite tooltip of a band chart's median line: date, 5 %, median, 95 %."""
     return [
         {"field": "date", "type": "temporal"},
-        {"field": "q05", "format": ",.3~g", "title": "5 %"},
-        {"field": "q50", "format": ",.3~g", "title": median_title},
-        {"field": "q95", "format": ",.3~g", "title": "95 %"},
+        {"field": "q05", "format": ",.3~r", "title": "5 %"},
+        {"field": "q50", "format": ",.3~r", "title": median_title},
+        {"field": "q95", "format": ",.3~r", "title": "95 %"},
     ]
 
 

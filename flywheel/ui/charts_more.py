@@ -194,9 +194,9 @@ def waterfall_spec(labels: list[str], outcome_label: str) -> dict[str, Any]:
             },
             "tooltip": [
                 {"field": "label"},
-                {"field": "value", "format": ",.4~g"},
-                {"field": "q05", "format": ",.4~g"},
-                {"field": "q95", "format": ",.4~g"},
+                {"field": "value", "format": ",.4~r"},
+                {"field": "q05", "format": ",.4~r"},
+                {"field": "q95", "format": ",.4~r"},
             ],
         },
     }
@@ -262,8 +262,8 @@ def tornado_spec(levers: list[str], outcome_label: str) -> dict[str, Any]:
                 {"field": "label", "title": "lever"},
                 {"field": "lever", "title": "name"},
                 {"field": "side"},
-                {"field": "value", "title": "lever value", "format": ",.4~g"},
-                {"field": "change", "format": "+,.4~g"},
+                {"field": "value", "title": "lever value", "format": ",.4~r"},
+                {"field": "change", "format": "+,.4~r"},
             ],
         },
     }

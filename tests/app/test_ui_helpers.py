@@ -286,6 +286,35 @@ def test_loop_figure_wraps_a_long_headline_inside_the_figure() -> None:
     assert 0 <= box.x0 and box.x1 <= figure.bbox.width and box.y1 <= figure.bbox.height
 
 
+def test_no_chart_writes_large_numbers_in_exponent_notation(baseline):
+    """d3's "g" format writes 600 000 as "6e+5" (the Amazon record's weekly revenue in USD
+    million, a waterfall's USD): every number format of every chart spec is another type."""
+    short = dataclasses.replace(baseline, horizon_weeks=120)
+    summary = summarise(simulate(short, 4, 0))
+    specs = [
+        charts.fan_spec(summary, has_reference=True),
+        charts.compare_spec(),
+        charts.difference_spec(),
+        charts.gains_spec(summary),
+        charts_more.waterfall_spec(["a"], "revenue"),
+        charts_more.tornado_spec(["basket_usd"], "revenue"),
+        charts_more.timeline_spec(short, with_fc_openings=True),
+    ]
+
+    def formats(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "format" and isinstance(value, str) and node.get("type") != "temporal":
+                    yield value
+                yield from formats(value)
+        elif isinstance(node, list):
+            for item in node:
+                yield from formats(item)
+
+    found = [f for spec in specs for f in formats(spec)]
+    assert found and not [f for f in found if f.endswith("g") and "%" not in f], found
+
+
 def test_waterfall_tornado_and_timeline_frames(baseline):
     import pandas as pd
 
