@@ -240,8 +240,12 @@ def workshop(scenario: Scenario, preset_name: str, preset: Scenario, seed: int) 
             f"Yearly medians of {cache.ANNUAL_REPLICATIONS} runs of the current levers "
             "(Results.annual() columns):"
         )
+        table = cache.annual_medians(scenario, step.outputs, seed)
         st.dataframe(
-            cache.annual_medians(scenario, step.outputs, seed), hide_index=True, width="stretch"
+            table,
+            hide_index=True,
+            width="stretch",
+            column_config={name: annual_column_label(name) for name in table.columns},
         )
     back, forward = st.columns(2)
     back.button(
@@ -271,6 +275,27 @@ def workshop(scenario: Scenario, preset_name: str, preset: Scenario, seed: int) 
     if st.button("Put it in the address bar", key="share_link"):
         st.query_params.from_dict(params)
     st.caption("Anyone opening this link gets the same preset, levers, cuts and events.")
+
+
+# Unit suffixes of Results.annual() column names, as a header shows them
+ANNUAL_UNITS = (("_usd_million", "USD million"), ("_percent", "%"), ("_million", "million"))
+ANNUAL_WORDS = {"fc": "FC", "sqft": "sq ft", "3p": "3P", "gmv": "GMV"}
+ANNUAL_LABELS = {"share_3p_percent": "3P share of GMV (%)"}  # where the words need reordering
+
+
+def annual_column_label(name: str) -> str:
+    """A readable header for a `Results.annual()` column: "net_sales_usd_million" ->
+    "Net sales (USD million)", "fc_sqft_million" -> "FC sq ft (million)", "year" -> "Year"."""
+    if name in ANNUAL_LABELS:
+        return ANNUAL_LABELS[name]
+    unit = ""
+    for suffix, shown in ANNUAL_UNITS:
+        if name.endswith(suffix):
+            name, unit = name.removesuffix(suffix), f" ({shown})"
+            break
+    words = [ANNUAL_WORDS.get(word, word) for word in name.split("_")]
+    text = " ".join(words)
+    return text[0].upper() + text[1:] + unit
 
 
 def _apply_step(step: Step) -> None:

@@ -296,6 +296,7 @@ def test_the_amazon_workshop_runs_in_the_app(make_app):
         "operating_income_usd_million",
     ]
     assert table["year"].iloc[0] == 1996 and table["year"].iloc[-1] == 2024
+    assert "Net sales (USD million)" in at.dataframe[0].proto.columns  # the shown header
     # no marketplace in this step: every sale is first-party, so all GMV is in net sales
     assert (table["gmv_usd_million"] <= table["net_sales_usd_million"]).all()
     open_tab(at, "Compare")

@@ -528,3 +528,20 @@ def test_the_workshop_fc_and_andon_steps_say_what_the_model_does(baseline):
         > mean(andon, "skus", slice(-1, None))
         > 0.9 * mean(preset, "skus", slice(-1, None))
     )  # "a little less selection"
+
+
+@pytest.mark.parametrize(
+    ("column", "label"),
+    [
+        ("year", "Year"),
+        ("net_sales_usd_million", "Net sales (USD million)"),
+        ("gmv_usd_million", "GMV (USD million)"),
+        ("share_3p_percent", "3P share of GMV (%)"),
+        ("prime_members_million", "Prime members (million)"),
+        ("fc_sqft_million", "FC sq ft (million)"),
+    ],
+)
+def test_workshop_tables_have_readable_headers(column: str, label: str) -> None:
+    from flywheel.ui.tabs_more import annual_column_label
+
+    assert annual_column_label(column) == label
