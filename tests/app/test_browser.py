@@ -51,6 +51,8 @@ def test_moving_a_lever_changes_a_kpi(chromium_path, tmp_path):
     from playwright.sync_api import expect
 
     with app_page(chromium_path, tmp_path / "server.log") as page:
+        # the viewer's toolbar (.streamlit/config.toml): no "Deploy" button for newcomers
+        expect(page.get_by_role("button", name="Deploy")).to_have_count(0)
         price = page.get_by_test_id("stMetric").filter(has_text="Price index, end")
         value = price.get_by_test_id("stMetricValue")
         expect(value).to_have_text(re.compile(r"^\d\.\d{3}$"), timeout=TIMEOUT_MS)
