@@ -112,11 +112,14 @@ def events(scenario: Scenario, preset: Scenario, current: Summary) -> None:
     st.selectbox("Event", options, key="event_pick", persist_state="page", on_change=_on_pick_event)
     left, right = st.columns(2)
     kind = left.selectbox("Kind", EVENT_KINDS, key="event_kind", persist_state="page")
+    last_week = scenario.horizon_weeks - 1
+    if st.session_state.get("event_week", 0) > last_week:  # kept from a longer scenario
+        st.session_state["event_week"] = last_week
     right.number_input(
         "Week (0 = start)",
         0,
-        scenario.horizon_weeks - 1,
-        52,
+        last_week,
+        min(52, last_week),  # a year in, or the last week of a shorter scenario
         key="event_week",
         persist_state="page",
     )

@@ -345,6 +345,31 @@ def test_a_bad_link_shows_an_error_and_the_baseline(make_app, query):
 SHORT = b'base = "baseline"\nname = "two_years"\nhorizon_weeks = 104\ndrop_events = ["prime"]\n'
 
 
+@pytest.mark.parametrize("weeks", [1, 2])
+def test_a_scenario_of_a_week_or_two_opens_every_tab(make_app, weeks):
+    """Widgets bounded by the horizon stay valid: the week slider of a one-week run (a slider
+    needs max > min), the event week's default of 52 and a week kept from a longer run."""
+    at = open_tab(make_app(), "Events")
+    at.number_input(key="event_week").set_value(300).run()  # kept when the scenario changes
+    tiny = f'base = "baseline"\nname = "tiny"\nhorizon_weeks = {weeks}\ndrop_events = ["prime"]\n'
+    open_tab(at, "Files").file_uploader(key="upload").upload(
+        "tiny.toml", tiny.encode(), "application/toml"
+    ).run()
+    assert at.session_state["preset"] == "upload: tiny"
+    for tab in ("Dashboard", "Compare", "Workshop", "Events"):
+        open_tab(at, tab)
+        assert not at.exception, (tab, [e.value for e in at.exception])
+    assert at.number_input(key="event_week").value == weeks - 1  # 300 clamped to the last
+    open_tab(at, "Watch it turn")
+    assert not at.exception, [e.value for e in at.exception]
+    if weeks == 1:  # nothing to play or scrub
+        assert "week_slider" not in [slider.key for slider in at.slider]
+        assert any("one-week scenario" in caption.value for caption in at.caption)
+    else:
+        at.button(key="play").click().run()
+        assert not at.exception and at.session_state["week"] == weeks - 1
+
+
 def test_why_tab_attribution_and_tornado(make_app):
     at = open_tab(make_app(), "Why")
     assert any("Explain this scenario" in i.value for i in at.info)
