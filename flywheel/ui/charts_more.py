@@ -36,6 +36,34 @@ def fc_openings(summary: Summary) -> list[tuple[int, int, int, float, float]]:
     ]
 
 
+# A timeline label's width per character, as a share of the chart's width (10-px text on a
+# chart ~750 px wide): used to leave out labels that would overlap in a crowded row.
+LABEL_SHARE_PER_CHARACTER = 0.008
+
+
+def event_label(event: Any) -> str:
+    """The timeline's name of an event: its id, else its lever, else its kind."""
+    return event.id or getattr(event, "lever", "") or event.kind
+
+
+def labels_that_fit(scenario: Scenario) -> list[bool]:
+    """For each of the scenario's events, whether its label is drawn on the timeline. In date
+    order within each row, a label that would overlap the last one drawn is left out (its
+    point and tooltip stay): the Amazon record's policy changes piled up unreadably."""
+    events = scenario.events
+    weeks = [scenario.event_week(event) for event in events]
+    drawn = [False] * len(events)
+    free_from: dict[str, float] = {}  # per row: the share of the width the last label ends at
+    for index in sorted(range(len(events)), key=weeks.__getitem__):
+        event = events[index]
+        at = weeks[index] / scenario.horizon_weeks
+        if at >= free_from.get(event.kind, -1.0):
+            drawn[index] = True
+            width = (len(event_label(event)) + 2) * LABEL_SHARE_PER_CHARACTER
+            free_from[event.kind] = at + width
+    return drawn
+
+
 def timeline_frame(scenario: Scenario, summary: Summary | None = None) -> pd.DataFrame:
     """One row per event: kind, label, start and end date (end = start for a one-off event),
     duration_weeks, detail; with a `summary` that has the FC count, also one row per week the
@@ -44,13 +72,15 @@ def timeline_frame(scenario: Scenario, summary: Summary | None = None) -> pd.Dat
 
     start = np.datetime64(scenario.start_date, "D")
     rows = []
-    for event in scenario.events:
+    for event, is_drawn in zip(scenario.events, labels_that_fit(scenario), strict=True):
         week = scenario.event_week(event)
         duration = int(getattr(event, "duration_weeks", 0) or 0)
+        label = event_label(event)
         rows.append(
             {
                 "kind": event.kind,
-                "label": event.id or getattr(event, "lever", "") or event.kind,
+                "label": label,
+                "shown_label": label if is_drawn else "",
                 "start": start + np.timedelta64(7 * week, "D"),
                 "end": start + np.timedelta64(7 * (week + duration), "D"),
                 "duration_weeks": duration,
@@ -64,6 +94,7 @@ def timeline_frame(scenario: Scenario, summary: Summary | None = None) -> pd.Dat
                 {
                     "kind": FC_OPENINGS,
                     "label": "",  # many points: the tooltip says which
+                    "shown_label": "",
                     "start": date,
                     "end": date,
                     "duration_weeks": 0,
@@ -71,7 +102,7 @@ def timeline_frame(scenario: Scenario, summary: Summary | None = None) -> pd.Dat
                     f"runs; 5–95 %: {low:.0f}–{high:.0f})",
                 }
             )
-    columns = ["kind", "label", "start", "end", "duration_weeks", "detail"]
+    columns = ["kind", "label", "shown_label", "start", "end", "duration_weeks", "detail"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -96,7 +127,13 @@ def timeline_spec(scenario: Scenario, with_fc_openings: bool = False) -> dict[st
         "scale": {"domain": [str(first), str(last)]},
         "axis": {"format": "%Y", "tickCount": "year"},
     }
-    y = {"field": "kind", "type": "nominal", "title": None, "scale": {"domain": kinds}}
+    y = {
+        "field": "kind",
+        "type": "nominal",
+        "title": None,
+        "scale": {"domain": kinds},
+        "axis": {"labelLimit": 200},  # "marketplace_launch" whole, not "marketplace_lau…"
+    }
     is_opening = f"datum.kind == '{FC_OPENINGS}'"
     tooltip = [
         {"field": "label", "title": "event"},
@@ -131,7 +168,7 @@ def timeline_spec(scenario: Scenario, with_fc_openings: bool = False) -> dict[st
             },
             {
                 "mark": {"type": "text", "align": "left", "dx": 4, "dy": -12, "fontSize": 10},
-                "encoding": {"x": x, "y": y, "text": {"field": "label"}},
+                "encoding": {"x": x, "y": y, "text": {"field": "shown_label"}},
             },
         ],
     }

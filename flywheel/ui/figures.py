@@ -15,7 +15,15 @@ from flywheel.ui.charts import (
     difference_frame,
     on_one_calendar,
 )
-from flywheel.ui.charts_more import FC_OPENINGS, FC_OUTPUT, fc_openings, lever_label, timeline_rows
+from flywheel.ui.charts_more import (
+    FC_OPENINGS,
+    FC_OUTPUT,
+    event_label,
+    fc_openings,
+    labels_that_fit,
+    lever_label,
+    timeline_rows,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -217,7 +225,7 @@ def timeline_figure(scenario: Scenario, summary: Summary | None = None) -> Figur
     axis = figure.subplots()
     openings = fc_openings(summary) if summary and FC_OUTPUT in summary.outputs else None
     kinds = timeline_rows(scenario, openings is not None)
-    for event in scenario.events:
+    for event, is_drawn in zip(scenario.events, labels_that_fit(scenario), strict=True):
         row = kinds.index(event.kind)
         start = scenario.event_week(event) * 7 / DAYS_PER_YEAR
         duration = getattr(event, "duration_weeks", 0) * 7 / DAYS_PER_YEAR
@@ -225,9 +233,8 @@ def timeline_figure(scenario: Scenario, summary: Summary | None = None) -> Figur
             axis.barh(row, duration, left=start, height=0.5, color="#fdae6b")
         else:
             axis.plot(start, row, "o", color="#e6550d")
-        axis.annotate(
-            event.id or getattr(event, "lever", "") or event.kind, (start, row + 0.3), fontsize=7
-        )
+        if is_drawn:  # as on the app's timeline: no label piled on another
+            axis.annotate(event_label(event), (start, row + 0.3), fontsize=7)
     if openings:
         years = np.array([week for week, *_ in openings]) * 7 / DAYS_PER_YEAR
         axis.plot(years, np.full(years.size, kinds.index(FC_OPENINGS)), "|", color="#3182bd")

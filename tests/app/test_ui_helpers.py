@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import datetime as dt
+import itertools
 import subprocess
 import sys
 import zlib
@@ -545,3 +546,29 @@ def test_workshop_tables_have_readable_headers(column: str, label: str) -> None:
     from flywheel.ui.tabs_more import annual_column_label
 
     assert annual_column_label(column) == label
+
+
+def test_timeline_leaves_out_labels_that_would_overlap() -> None:
+    """The Amazon record's policy changes crowd one row: in date order, a label that would
+    overlap the last one drawn in its row is left out (the point and its tooltip stay);
+    labels in other rows, or far enough along, are drawn."""
+    record = load_scenario(SCENARIOS_DIR / "amazon_1996_2024.toml")
+    drawn = charts_more.labels_that_fit(record)
+    assert 0 < sum(drawn) < len(drawn)
+    frame = charts_more.timeline_frame(record)
+    assert (frame["shown_label"] == frame["label"].where(drawn, "")).all()
+    share = charts_more.LABEL_SHARE_PER_CHARACTER
+    by_row: dict[str, list[tuple[float, float]]] = {}
+    for event, is_drawn in zip(record.events, drawn, strict=True):
+        if is_drawn:
+            start = record.event_week(event) / record.horizon_weeks
+            width = (len(charts_more.event_label(event)) + 2) * share
+            by_row.setdefault(event.kind, []).append((start, start + width))
+    for spans in by_row.values():  # drawn labels of a row never overlap
+        spans.sort()
+        assert all(end <= start for (_, end), (start, _) in itertools.pairwise(spans))
+    kinds = [event.kind for event in record.events]
+    alone = [
+        is_drawn for kind, is_drawn in zip(kinds, drawn, strict=True) if kinds.count(kind) == 1
+    ]
+    assert alone and all(alone)  # an event alone in its row always has its label
