@@ -280,7 +280,9 @@ def _read_text(path: Path) -> str:
 
 def _parse_toml(text: str, origin: str) -> dict[str, Any]:
     try:
-        data = tomllib.loads(text)
+        # Windows editors (Notepad) may start a UTF-8 file with a byte-order mark, which
+        # tomllib refuses as "Invalid statement (at line 1, column 1)"
+        data = tomllib.loads(text.removeprefix("\ufeff"))
         if not data:
             raise ScenarioError(
                 f"{origin}: the file is empty (a scenario needs at least a name "

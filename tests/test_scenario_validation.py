@@ -194,6 +194,19 @@ def test_uploaded_text_reports_the_line_too() -> None:
         parse_scenario_text(text, origin="upload.toml")
 
 
+def test_a_byte_order_mark_is_no_error(tmp_path: Path) -> None:
+    """Notepad may save UTF-8 with a byte-order mark: the file and an upload of it load, and
+    an error in it still cites the right line."""
+    text = '\ufeffbase = "baseline"\nname = "bom"\n[levers]\npass_through_share = 0.7\n'
+    path = tmp_path / "bom.toml"
+    path.write_text(text, encoding="utf-8")
+    assert load_scenario(path).levers.pass_through_share == 0.7
+    assert parse_scenario_text(text, origin="bom.toml").name == "bom"
+    bad = text.replace("0.7", "1.7")
+    with pytest.raises(flywheel.ScenarioError, match=r"^bom\.toml:4: levers\.pass_through"):
+        parse_scenario_text(bad, origin="bom.toml")
+
+
 def test_circular_base_names_the_chain(tmp_path: Path) -> None:
     (tmp_path / "a.toml").write_text('base = "b"\nname = "a"\n', encoding="utf-8")
     (tmp_path / "b.toml").write_text('base = "a.toml"\nname = "b"\n', encoding="utf-8")
