@@ -31,6 +31,7 @@ UNIT_SUFFIX_WORDS = frozenset(
 )
 ACRONYMS = {"fc": "FC", "cx": "CX", "ab": "A/B", "skus": "SKUs", "sku": "SKU", "1p": "1P"}
 ACRONYMS |= {"q4": "Q4", "wom": "word-of-mouth", "cv": "CV", "ref": "reference"}
+ACRONYMS |= {"3p": "3P", "gmv": "GMV", "sqft": "sq ft"}  # (also read by the workshop tables)
 # Units the label's own words already say (a share, a CV, a CX weight) or that say nothing.
 SELF_EXPLAINING_UNITS = frozenset(
     {"", "dimensionless", "share", "weight", "coefficient of variation"}

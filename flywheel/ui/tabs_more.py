@@ -14,6 +14,7 @@ from flywheel.scenario import (
     scenario_to_toml,
 )
 from flywheel.ui import cache, charts_more, downloads, figures, state
+from flywheel.ui.levers import ACRONYMS
 from flywheel.ui.share import encode_link
 from flywheel.ui.summary import results_csv
 from flywheel.ui.workshop import Step
@@ -279,7 +280,6 @@ def workshop(scenario: Scenario, preset_name: str, preset: Scenario, seed: int) 
 
 # Unit suffixes of Results.annual() column names, as a header shows them
 ANNUAL_UNITS = (("_usd_million", "USD million"), ("_percent", "%"), ("_million", "million"))
-ANNUAL_WORDS = {"fc": "FC", "sqft": "sq ft", "3p": "3P", "gmv": "GMV"}
 ANNUAL_LABELS = {"share_3p_percent": "3P share of GMV (%)"}  # where the words need reordering
 
 
@@ -293,7 +293,7 @@ def annual_column_label(name: str) -> str:
         if name.endswith(suffix):
             name, unit = name.removesuffix(suffix), f" ({shown})"
             break
-    words = [ANNUAL_WORDS.get(word, word) for word in name.split("_")]
+    words = [ACRONYMS.get(word, word) for word in name.split("_")]  # the sidebar's words
     text = " ".join(words)
     return text[0].upper() + text[1:] + unit
 
