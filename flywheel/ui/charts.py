@@ -37,6 +37,13 @@ THIN_EVERY_WEEKS = 2  # the browser needs no more points than this for a 10-year
 # Three panels a row fit the main column of a 1280-pixel screen with the sidebar open (~820
 # px); 260 px panels overflowed it by a tenth and cut the right-hand panels off.
 PANEL_WIDTH_PX = 210
+
+
+def years_of(weeks: Any) -> Any:
+    """Weeks (a number or an array) as years of 365.25 days."""
+    return weeks * 7 / DAYS_PER_YEAR
+
+
 PANELS = tuple(f"{title} ({unit})" for _, title, _, unit in CHART_OUTPUTS)
 _DIVISORS = np.array([d for _, _, d, _ in CHART_OUTPUTS], dtype=np.float32)[:, None, None]
 
@@ -249,7 +256,7 @@ def compare_frame(a: Summary, b: Summary) -> pd.DataFrame:
     for summary, label in ((a, "A"), (b, "B")):
         weeks = np.arange(0, summary.weeks, THIN_EVERY_WEEKS)
         bands = _chart_bands(summary, weeks)  # (panels, statistics, weeks)
-        x = summary.dates()[weeks] if by_date else weeks * 7 / DAYS_PER_YEAR
+        x = summary.dates()[weeks] if by_date else years_of(weeks)
         parts.append(
             pd.DataFrame(
                 {

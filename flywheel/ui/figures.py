@@ -14,6 +14,7 @@ from flywheel.ui.charts import (
     PANELS,
     difference_frame,
     on_one_calendar,
+    years_of,
 )
 from flywheel.ui.charts_more import (
     FC_OPENINGS,
@@ -75,7 +76,7 @@ def _years(summary: Summary) -> np.ndarray:
     return (
         summary.start_date.year
         + (summary.start_date.timetuple().tm_yday - 1) / DAYS_PER_YEAR
-        + np.arange(summary.weeks) * 7 / DAYS_PER_YEAR
+        + years_of(np.arange(summary.weeks))
     )
 
 
@@ -115,7 +116,7 @@ def compare_figure(a: Summary, b: Summary, labels: tuple[str, str] = ("A", "B"))
     by_date = on_one_calendar(a, b)
     for axis, (output, title, divisor, unit) in zip(axes, CHART_OUTPUTS, strict=False):
         for summary, colour, label in ((a, "#3182bd", labels[0]), (b, "#e6550d", labels[1])):
-            years = _years(summary) if by_date else np.arange(summary.weeks) * 7 / DAYS_PER_YEAR
+            years = _years(summary) if by_date else years_of(np.arange(summary.weeks))
             band = summary.band(output) / divisor
             axis.fill_between(years, band[0], band[4], alpha=0.2, color=colour, linewidth=0)
             axis.plot(years, band[2], color=colour, linewidth=1.3, label=label)
@@ -227,8 +228,8 @@ def timeline_figure(scenario: Scenario, summary: Summary | None = None) -> Figur
     kinds = timeline_rows(scenario, openings is not None)
     for event, is_drawn in zip(scenario.events, labels_that_fit(scenario), strict=True):
         row = kinds.index(event.kind)
-        start = scenario.event_week(event) * 7 / DAYS_PER_YEAR
-        duration = getattr(event, "duration_weeks", 0) * 7 / DAYS_PER_YEAR
+        start = years_of(scenario.event_week(event))
+        duration = years_of(getattr(event, "duration_weeks", 0))
         if duration:
             axis.barh(row, duration, left=start, height=0.5, color="#fdae6b")
         else:
@@ -236,10 +237,10 @@ def timeline_figure(scenario: Scenario, summary: Summary | None = None) -> Figur
         if is_drawn:  # as on the app's timeline: no label piled on another
             axis.annotate(event_label(event), (start, row + 0.3), fontsize=7)
     if openings:
-        years = np.array([week for week, *_ in openings]) * 7 / DAYS_PER_YEAR
+        years = years_of(np.array([week for week, *_ in openings]))
         axis.plot(years, np.full(years.size, kinds.index(FC_OPENINGS)), "|", color="#3182bd")
     axis.set_yticks(range(len(kinds)), kinds, fontsize=8)
-    axis.set_xlim(0, scenario.horizon_weeks * 7 / DAYS_PER_YEAR)
+    axis.set_xlim(0, years_of(scenario.horizon_weeks))
     axis.set_ylim(-0.7, len(kinds) - 0.1)
     axis.set_xlabel("years from start")
     axis.grid(axis="x", alpha=0.3)
