@@ -11,7 +11,7 @@ from flywheel.ui import charts_more, state
 from flywheel.ui.levers import lever_specs_by_name
 from flywheel.ui.summary import Summary
 
-EXTRA_FIELDS = {  # kind -> (field, label, default, min, max)
+EXTRA_FIELDS = {  # kind -> [(field, default, min, max)]
     "demand_shock": [("duration_weeks", 26, 1, 1040), ("size_share", 0.2, -0.9, 5.0)],
     "recession": [("duration_weeks", 78, 1, 1040), ("depth_share", 0.05, 0.0, 0.9)],
     "price_war": [("duration_weeks", 8, 1, 1040), ("depth_share", 0.1, 0.0, 0.9)],

@@ -128,22 +128,19 @@ def _playback(current: Summary, scenario: Scenario, timer_is_on: bool) -> None:
         if state["week"] >= last:
             state["playing"] = False
     left, right = st.columns([1, 6])
-    if last == 0:  # a one-week scenario: nothing to play or scrub (a slider needs 0 < max)
-        state["playing"] = False
-        right.caption("A one-week scenario: the diagram shows its only week.")
+    week = int(state["week"])  # the playback position: session state, not a widget's value
     # Two buttons, not one toggle: a click's trigger can reach the server twice while the
     # timer reruns the fragment, and a toggle then paused and resumed at once. Material icons
     # ship with Streamlit ("⏸" drew as a box in a browser without an emoji font).
-    if state["playing"]:
+    if last == 0:  # a one-week scenario: nothing to play or scrub (a slider needs 0 < max)
+        right.caption("A one-week scenario: the diagram shows its only week.")
+    elif state["playing"]:
         left.button("Pause", key="pause", icon=":material/pause:", on_click=_pause)
-    elif last > 0:
-        left.button("Play", key="play", icon=":material/play_arrow:", on_click=_play)
-    week = int(state["week"])  # the playback position: session state, not a widget's value
-    if state["playing"]:
         # No slider while playing: a slider the timer moves sends its last drawn value with
         # every click, which could set the week back a frame (Pause, then a jump forward).
-        right.progress(week / max(last, 1), text=f"Week {week} of {last}")
-    elif last > 0:
+        right.progress(week / last, text=f"Week {week} of {last}")
+    else:
+        left.button("Play", key="play", icon=":material/play_arrow:", on_click=_play)
         state["week_slider"] = week
         right.slider(
             "Week",
