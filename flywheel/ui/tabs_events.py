@@ -26,15 +26,17 @@ def _event_label(index: int, event: dict) -> str:
     return f"{index}: {event['kind']}{detail} at {when}"
 
 
-def _on_pick_event() -> None:
-    """Fill the editor with the picked event's values."""
+def _on_pick_event(scenario: Scenario) -> None:
+    """Fill the editor with the picked event's values (`scenario` holds the same events, in
+    the same order, parsed: its `event_week` gives the week of an event set by date too)."""
     s = st.session_state
     picked = s["event_pick"]
     if picked == NEW_EVENT:
         return
-    event = s["events"][int(picked.split(":")[0])]
+    index = int(picked.split(":")[0])
+    event = s["events"][index]
     s["event_kind"] = event["kind"]
-    s["event_week"] = int(event.get("week", 0))
+    s["event_week"] = scenario.event_week(scenario.events[index])
     if event["kind"] == "policy":
         s["event_lever"], s["event_value"] = event["lever"], float(event["value"])
     for field, *_ in EXTRA_FIELDS.get(event["kind"], []):
@@ -109,7 +111,14 @@ def events(scenario: Scenario, preset: Scenario, current: Summary) -> None:
     options = [NEW_EVENT] + [_event_label(i, e) for i, e in enumerate(listed)]
     if st.session_state.get("event_pick") not in options:
         st.session_state["event_pick"] = NEW_EVENT
-    st.selectbox("Event", options, key="event_pick", persist_state="page", on_change=_on_pick_event)
+    st.selectbox(
+        "Event",
+        options,
+        key="event_pick",
+        persist_state="page",
+        on_change=_on_pick_event,
+        args=(scenario,),
+    )
     left, right = st.columns(2)
     kind = left.selectbox("Kind", EVENT_KINDS, key="event_kind", persist_state="page")
     last_week = scenario.horizon_weeks - 1

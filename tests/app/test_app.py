@@ -206,6 +206,24 @@ def test_events_add_edit_delete_and_reject(make_app):
     assert (moved["id"], moved.get("note")) == (prime["id"], prime.get("note"))
 
 
+def test_picking_an_event_set_by_date_shows_its_week(make_app):
+    """The Amazon record sets its events by date: picking one fills in its week (not week 0),
+    so saving it unchanged leaves it where it was."""
+    at = make_app()
+    at.selectbox(key="preset").select("amazon_1996_2024").run()
+    open_tab(at, "Events")
+    record = load_scenario("scenarios/amazon_1996_2024.toml")
+    index = next(i for i, e in enumerate(at.session_state["events"]) if "date" in e)
+    week = record.event_week(record.events[index])
+    assert week > 0
+    pick = next(o for o in at.selectbox(key="event_pick").options if o.startswith(f"{index}:"))
+    at.selectbox(key="event_pick").select(pick).run()
+    assert at.number_input(key="event_week").value == week
+    at.button(key="event_save").click().run()
+    assert not at.exception
+    assert at.session_state["events"][index]["week"] == week
+
+
 GOOD = b'base = "baseline"\nname = "uploaded_bold"\n[levers]\npass_through_share = 0.95\n'
 BAD = {
     "out_of_range.toml": (b"[levers]\npass_through_share = 1.7\n", "pass_through_share"),
