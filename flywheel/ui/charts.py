@@ -37,15 +37,13 @@ THIN_EVERY_WEEKS = 2  # the browser needs no more points than this for a 10-year
 # Three panels a row fit the main column of a 1280-pixel screen with the sidebar open (~820
 # px); 260 px panels overflowed it by a tenth and cut the right-hand panels off.
 PANEL_WIDTH_PX = 210
+PANELS = tuple(f"{title} ({unit})" for _, title, _, unit in CHART_OUTPUTS)
+_DIVISORS = np.array([d for _, _, d, _ in CHART_OUTPUTS], dtype=np.float32)[:, None, None]
 
 
 def years_of(weeks: Any) -> Any:
     """Weeks (a number or an array) as years of 365.25 days."""
     return weeks * 7 / DAYS_PER_YEAR
-
-
-PANELS = tuple(f"{title} ({unit})" for _, title, _, unit in CHART_OUTPUTS)
-_DIVISORS = np.array([d for _, _, d, _ in CHART_OUTPUTS], dtype=np.float32)[:, None, None]
 
 
 def band_area(
