@@ -340,7 +340,8 @@ def gains_spec(summary: Summary) -> dict[str, Any]:
     start, end = summary.dates()[[0, -1]].astype(str)
     return {
         "description": "loop strength",
-        "height": 260,
+        # tall enough for the ten loops' legend beside it (at 260 px R5's entry was cut off)
+        "height": 320,
         "mark": {"type": "line", "strokeWidth": 1.6},
         "encoding": {
             "x": {
@@ -352,9 +353,15 @@ def gains_spec(summary: Summary) -> dict[str, Any]:
             "y": {
                 "field": "gain",
                 "type": "quantitative",
-                "title": "loop gain (log-multiplier; > 0 amplifies, < 0 damps)",
+                # short enough to fit the chart's height (the caption says what a gain is)
+                "title": "loop gain (> 0 amplifies, < 0 damps)",
             },
-            "color": {"field": "loop", "type": "nominal", "title": "loop"},
+            "color": {
+                "field": "loop",
+                "type": "nominal",
+                "title": "loop",
+                "legend": {"labelLimit": 240},  # "R5 reviews and experiments" whole
+            },
             "strokeDash": {
                 "condition": {"test": "indexof(datum.loop, 'B') == 0", "value": [4, 2]},
                 "value": [1, 0],

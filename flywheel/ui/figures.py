@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import TYPE_CHECKING
 
@@ -73,11 +74,12 @@ def _grid(panels: int, columns: int = 3) -> tuple[Figure, list[Axes]]:
 
 
 def _years(summary: Summary) -> np.ndarray:
-    return (
-        summary.start_date.year
-        + (summary.start_date.timetuple().tm_yday - 1) / DAYS_PER_YEAR
-        + years_of(np.arange(summary.weeks))
-    )
+    return calendar_years(summary.start_date, np.arange(summary.weeks))
+
+
+def calendar_years(start: dt.date, weeks: np.ndarray | float) -> np.ndarray | float:
+    """Weeks from `start` as calendar years with a fraction (2026.5 = the middle of 2026)."""
+    return start.year + (start.timetuple().tm_yday - 1) / DAYS_PER_YEAR + years_of(weeks)
 
 
 def fan_figure(summary: Summary, reference: Summary | None = None) -> Figure:
@@ -228,7 +230,7 @@ def timeline_figure(scenario: Scenario, summary: Summary | None = None) -> Figur
     kinds = timeline_rows(scenario, openings is not None)
     for event, is_drawn in zip(scenario.events, labels_that_fit(scenario), strict=True):
         row = kinds.index(event.kind)
-        start = years_of(scenario.event_week(event))
+        start = calendar_years(scenario.start_date, scenario.event_week(event))
         duration = years_of(getattr(event, "duration_weeks", 0))
         if duration:
             axis.barh(row, duration, left=start, height=0.5, color="#fdae6b")
@@ -237,11 +239,11 @@ def timeline_figure(scenario: Scenario, summary: Summary | None = None) -> Figur
         if is_drawn:  # as on the app's timeline: no label piled on another
             axis.annotate(event_label(event), (start, row + 0.3), fontsize=7)
     if openings:
-        years = years_of(np.array([week for week, *_ in openings]))
+        years = calendar_years(scenario.start_date, np.array([week for week, *_ in openings]))
         axis.plot(years, np.full(years.size, kinds.index(FC_OPENINGS)), "|", color="#3182bd")
     axis.set_yticks(range(len(kinds)), kinds, fontsize=8)
-    axis.set_xlim(0, years_of(scenario.horizon_weeks))
+    # calendar years, as on the app's timeline and the other figures
+    axis.set_xlim(calendar_years(scenario.start_date, np.array([0, scenario.horizon_weeks])))
     axis.set_ylim(-0.7, len(kinds) - 0.1)
-    axis.set_xlabel("years from start")
     axis.grid(axis="x", alpha=0.3)
     return figure

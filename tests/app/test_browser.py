@@ -159,8 +159,9 @@ def test_play_runs_the_weeks_by_itself_until_paused_or_the_end(chromium_path, tm
 
 def test_nothing_is_cut_off_on_a_1280_pixel_screen(chromium_path, tmp_path):
     """With the sidebar open on a 1280-pixel-wide screen, every chart of the Dashboard, the
-    Compare tab and Watch it turn (at week 0) fits the main column and no KPI value is
-    truncated ("$20.2…")."""
+    Compare tab, Watch it turn (at week 0) and Events fits the main column, no text of a chart lies
+    outside it (an axis title or legend entry cut off), and no KPI value is truncated
+    ("$20.2…")."""
     from playwright.sync_api import expect
 
     overflowing_charts = """() => {
@@ -171,6 +172,20 @@ def test_nothing_is_cut_off_on_a_1280_pixel_screen(chromium_path, tmp_path):
             .map(chart => chart.getBoundingClientRect().right - right)
             .filter(overflow => overflow > 1);
     }"""
+    # Text outside its chart's SVG is cut off; 3 px allow for glyph boxes wider than the ink.
+    clipped_chart_text = """() => Array.from(
+        document.querySelectorAll('[data-testid="stVegaLiteChart"] svg')
+    ).flatMap(svg => {
+        const box = svg.getBoundingClientRect();
+        return Array.from(svg.querySelectorAll('text'))
+            .filter(text => text.textContent.trim())
+            .filter(text => {
+                const r = text.getBoundingClientRect();
+                return r.left < box.left - 3 || r.right > box.right + 3
+                    || r.top < box.top - 3 || r.bottom > box.bottom + 3;
+            })
+            .map(text => text.textContent);
+    })"""
     truncated_kpis = """() => Array.from(document.querySelectorAll(
         '[data-testid="stMetricValue"] div, [data-testid="stMetricLabel"] p'
     )).filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
@@ -178,14 +193,23 @@ def test_nothing_is_cut_off_on_a_1280_pixel_screen(chromium_path, tmp_path):
         expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
         page.wait_for_timeout(1500)  # Vega lays the facets out after the data arrives
         assert page.evaluate(overflowing_charts) == []
+        assert page.evaluate(clipped_chart_text) == []
         assert page.evaluate(truncated_kpis) == []
         page.get_by_role("tab", name="Compare").click()
         panel = page.get_by_role("tabpanel", name="Compare")
         expect(panel.get_by_test_id("stVegaLiteChart").nth(1)).to_be_visible(timeout=TIMEOUT_MS)
         page.wait_for_timeout(1500)
         assert page.evaluate(overflowing_charts) == []
+        assert page.evaluate(clipped_chart_text) == []
         page.get_by_role("tab", name="Watch it turn").click()  # week 0: flat axes
         panel = page.get_by_role("tabpanel", name="Watch it turn")
         expect(panel.get_by_test_id("stVegaLiteChart").nth(1)).to_be_visible(timeout=TIMEOUT_MS)
         page.wait_for_timeout(1500)
         assert page.evaluate(overflowing_charts) == []
+        assert page.evaluate(clipped_chart_text) == []
+        page.get_by_role("tab", name="Events").click()  # the timeline's labels and rows
+        panel = page.get_by_role("tabpanel", name="Events")
+        expect(panel.get_by_test_id("stVegaLiteChart").first).to_be_visible(timeout=TIMEOUT_MS)
+        page.wait_for_timeout(1500)
+        assert page.evaluate(overflowing_charts) == []
+        assert page.evaluate(clipped_chart_text) == []

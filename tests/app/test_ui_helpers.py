@@ -372,7 +372,13 @@ def test_the_timeline_shows_the_fc_openings_of_the_median_run(baseline):
     assert list(frame[frame["kind"] != charts_more.FC_OPENINGS]["label"]) == ["prime"]
     spec = charts_more.timeline_spec(short, with_fc_openings=True)
     assert spec["layer"][0]["encoding"]["y"]["scale"]["domain"][-1] == charts_more.FC_OPENINGS
-    png = figures.png_bytes(figures.timeline_figure(short, summary))
+    figure = figures.timeline_figure(short, summary)
+    # calendar years, as in the app and the other figures: the start date plus three years
+    start = 2026 + (short.start_date - dt.date(2026, 1, 1)).days / 365.25
+    np.testing.assert_allclose(figure.axes[0].get_xlim(), (start, start + 156 * 7 / 365.25))
+    prime = next(line for line in figure.axes[0].lines if line.get_marker() == "o")
+    assert prime.get_xdata()[0] == pytest.approx(start + 104 * 7 / 365.25)  # week 104
+    png = figures.png_bytes(figure)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
 
 
