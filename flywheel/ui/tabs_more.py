@@ -213,14 +213,11 @@ def workshop(scenario: Scenario, preset_name: str, preset: Scenario, seed: int) 
     st.progress((index + 1) / len(steps), text=f"Step {index + 1} of {len(steps)}{timing}")
     st.subheader(step.title)
     st.markdown(f"**Ask the room:** {step.question}")
-    change = (
-        ", ".join(
-            [f"`{k}` → {v:g}" for k, v in step.levers.items()]
-            + [f"cut loop {loop}" for loop in step.knockouts]
-        )
-        or "none (preset)"
-    )
-    st.markdown(f"**Change:** preset `{step.preset}`; {change}")
+    changes = [f"`{k}` → {v:g}" for k, v in step.levers.items()] + [
+        f"cut loop {loop}" for loop in step.knockouts
+    ]
+    change = f"; {', '.join(changes)}" if changes else ", its levers as they are"
+    st.markdown(f"**Change:** preset `{step.preset}`{change}")
     if step.compare_with:
         st.markdown(f"**Compare tab:** A = this step's levers, B = preset `{step.compare_with}`.")
     presets = state.all_presets()

@@ -276,8 +276,14 @@ def test_downloads_are_offered(make_app):
 def test_workshop_steps_apply_changes(make_app):
     at = open_tab(make_app(), "Workshop")
     assert "Step 1 of" in at.get("progress")[0].proto.text
+
+    def change_line() -> str:
+        return next(m.value for m in at.markdown if m.value.startswith("**Change:**"))
+
+    assert change_line() == "**Change:** preset `baseline`, its levers as they are"
     at.button(key="workshop_next").click().run()
     assert at.session_state["workshop_step"] == 1
+    assert change_line() == "**Change:** preset `baseline`; `pass_through_share` → 0.95"
     at.button(key="workshop_apply").click().run()
     assert at.slider(key="lever:pass_through_share").value == STORY[1].levers["pass_through_share"]
     at.button(key="workshop_next").click().run()
