@@ -23,14 +23,31 @@ def encode_link(scenario: Scenario, preset_name: str, preset: Scenario) -> dict[
         changed = {k: v for k, v in data[table].items() if base[table].get(k) != v}
         if changed:
             diff[table] = changed
-    for key in ("knockouts", "events", "horizon_weeks", "start_date", "name"):
-        if data[key] != base[key]:
+    for key in ("knockouts", "events", "horizon_weeks", "start_date", "name", "description"):
+        if data.get(key) != base.get(key):
             diff[key] = data[key]
     params = {"preset": preset_name}
     if diff:
         raw = json.dumps(diff, default=_json_default, separators=(",", ":")).encode()
         params["s"] = base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode().rstrip("=")
     return params
+
+
+def link_size_error(params: Mapping[str, str]) -> str:
+    """'' when `decode_link` accepts the size of these parameters, else what is wrong."""
+    size = len(params.get("s", ""))
+    return "" if size <= MAX_LINK_CHARS else f"{size} characters, at most {MAX_LINK_CHARS}"
+
+
+def differs_beyond_widgets(scenario: Scenario, preset: Scenario) -> bool:
+    """True when `scenario` differs from `preset` in more than the app's widgets hold (levers,
+    cuts, events): its initial values, horizon, start date, name or description (a link made
+    from an uploaded scenario)."""
+    data, base = scenario_to_dict(scenario), scenario_to_dict(preset)
+    held = ("levers", "knockouts", "events", "sweep")
+    return {k: v for k, v in data.items() if k not in held} != {
+        k: v for k, v in base.items() if k not in held
+    }
 
 
 def decode_link(params: Mapping[str, str], presets: Mapping[str, Scenario]) -> tuple[str, Scenario]:

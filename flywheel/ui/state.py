@@ -7,11 +7,17 @@ from typing import Any
 
 import streamlit as st
 
-from flywheel.scenario import Scenario, ScenarioError, scenario_from_dict, scenario_to_dict
+from flywheel.scenario import (
+    Scenario,
+    ScenarioError,
+    scenario_from_dict,
+    scenario_to_dict,
+    scenario_to_toml,
+)
 from flywheel.schema import LOOP_IDS
 from flywheel.ui import cache
 from flywheel.ui.levers import lever_specs
-from flywheel.ui.share import decode_link
+from flywheel.ui.share import decode_link, differs_beyond_widgets
 
 UPLOAD_PREFIX = "upload: "
 TABS = ("Dashboard", "Watch it turn", "Compare", "Why", "Events", "Files", "Workshop")
@@ -23,6 +29,18 @@ def all_presets() -> dict[str, Scenario]:
     for name, text in st.session_state.get("uploads", {}).items():
         presets[UPLOAD_PREFIX + name] = cache.parsed_upload(text, name)
     return presets
+
+
+def default_preset_name() -> str:
+    """The preset a session starts on: baseline (the first shipped preset)."""
+    return next(iter(cache.shipped_presets()[0]))
+
+
+def add_upload(name: str, text: str) -> None:
+    """Keep an uploaded scenario's TOML text for this session (a preset 'upload: <name>')."""
+    uploads = dict(st.session_state.get("uploads", {}))
+    uploads[name] = text
+    st.session_state["uploads"] = uploads
 
 
 def load_into_state(preset_name: str, scenario: Scenario) -> None:
@@ -46,6 +64,15 @@ def ensure_state() -> None:
     if "preset" in params:
         try:
             name, scenario = decode_link(params, presets)
+            if differs_beyond_widgets(scenario, presets[name]):
+                # (made from an upload) its own preset, as an upload of the same file would be
+                add_upload(scenario.name, scenario_to_toml(scenario))
+                load_into_state(UPLOAD_PREFIX + scenario.name, scenario)
+                state["link_message"] = (
+                    f"Loaded the shared scenario {scenario.name!r}, in the preset list as "
+                    f"'{UPLOAD_PREFIX}{scenario.name}'."
+                )
+                return
             load_into_state(name, scenario)
             changes = " with the link's changes" if params.get("s") else ""
             state["link_message"] = f"Loaded the shared scenario: preset {name!r}{changes}."
@@ -57,7 +84,7 @@ def ensure_state() -> None:
             "link: s= holds changes to a preset, but the link names none (preset=...); "
             "showing the baseline"
         )
-    name = next(iter(presets))
+    name = default_preset_name()
     load_into_state(name, presets[name])
 
 

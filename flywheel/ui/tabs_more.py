@@ -15,7 +15,7 @@ from flywheel.scenario import (
 )
 from flywheel.ui import cache, charts_more, downloads, figures, state
 from flywheel.ui.levers import ACRONYMS
-from flywheel.ui.share import encode_link
+from flywheel.ui.share import encode_link, link_size_error
 from flywheel.ui.summary import results_csv
 from flywheel.ui.workshop import Step
 
@@ -141,9 +141,7 @@ def _on_upload() -> None:
     except ScenarioError as error:
         st.session_state["upload_error"] = str(error)
         return
-    uploads = dict(st.session_state.get("uploads", {}))
-    uploads[scenario.name] = text
-    st.session_state["uploads"] = uploads
+    state.add_upload(scenario.name, text)
     state.load_into_state(state.UPLOAD_PREFIX + scenario.name, scenario)
     st.session_state["upload_message"] = (
         f"Loaded {upload.name} as preset '{state.UPLOAD_PREFIX}{scenario.name}'."
@@ -260,19 +258,22 @@ def workshop(scenario: Scenario, preset_name: str, preset: Scenario, seed: int) 
     )
     st.divider()
     st.subheader("Share this scenario")
-    params = (
-        encode_link(scenario, preset_name, preset)
-        if not preset_name.startswith(state.UPLOAD_PREFIX)
-        else None
-    )
-    if params is None:
-        st.warning("An uploaded scenario cannot travel in a link: download its TOML instead.")
+    if preset_name.startswith(state.UPLOAD_PREFIX):  # as changes to the baseline preset
+        preset_name = state.default_preset_name()
+        preset = state.all_presets()[preset_name]
+    params = encode_link(scenario, preset_name, preset)
+    too_long = link_size_error(params)
+    if too_long:
+        st.warning(
+            f"This scenario differs from preset '{preset_name}' in too much to travel in a "
+            f"link ({too_long}): download its TOML from the Files tab instead."
+        )
         return
     query = "&".join(f"{k}={v}" for k, v in params.items())
     st.code(f"{_base_url()}?{query}", language=None)
     if st.button("Put it in the address bar", key="share_link"):
         st.query_params.from_dict(params)
-    st.caption("Anyone opening this link gets the same preset, levers, cuts and events.")
+    st.caption("Anyone opening this link gets this same scenario: preset, levers, cuts and events.")
 
 
 # Unit suffixes of Results.annual() column names, as a header shows them

@@ -350,6 +350,46 @@ def test_share_link_round_trips_through_query_params(make_app):
     assert [s.value for s in plain.success] == ["Loaded the shared scenario: preset 'price_war'."]
 
 
+OWN_START = (
+    b'base = "baseline"\nname = "own_start"\nhorizon_weeks = 260\n'
+    b"[initial]\ncustomers = 2e6\n[levers]\npass_through_share = 0.95\n"
+)
+
+
+def test_an_uploaded_scenario_travels_in_a_link(make_app):
+    """An upload with its own horizon and initial customers is shared as changes to the
+    baseline; the link opens it as its own preset, with the lever moved after the upload."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    from flywheel.scenario import parse_scenario_text
+
+    at = open_tab(make_app(), "Files")
+    at.file_uploader(key="upload").upload("own.toml", OWN_START, "application/toml").run()
+    at.slider(key="lever:pass_through_share").set_value(0.85).run()
+    at = open_tab(at, "Workshop")
+    assert not at.warning, [w.value for w in at.warning]
+    params = dict(parse_qsl(urlsplit(at.code[0].value).query))
+    assert params["preset"] == "baseline" and params["s"]
+    fresh = make_app(params)
+    assert not fresh.exception
+    assert fresh.session_state["preset"] == "upload: own_start"
+    assert fresh.slider(key="lever:pass_through_share").value == 0.85
+    shared = parse_scenario_text(fresh.session_state["uploads"]["own_start"])
+    assert (shared.horizon_weeks, shared.initial.customers) == (260, 2e6)
+    assert [s.value for s in fresh.success] == [
+        "Loaded the shared scenario 'own_start', in the preset list as 'upload: own_start'."
+    ]
+
+
+def test_a_scenario_too_large_for_a_link_says_so(make_app, monkeypatch):
+    monkeypatch.setattr("flywheel.ui.share.MAX_LINK_CHARS", 40)
+    at = open_tab(make_app(), "Files")
+    at.file_uploader(key="upload").upload("own.toml", OWN_START, "application/toml").run()
+    at = open_tab(at, "Workshop")
+    assert not at.exception and not at.code
+    assert any("too much to travel in a link" in w.value for w in at.warning)
+
+
 @pytest.mark.parametrize(
     "query",
     [

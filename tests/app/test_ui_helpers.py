@@ -149,6 +149,19 @@ def test_share_link_round_trip(baseline):
     name, decoded = share.decode_link(params, {"baseline": baseline})
     assert name == "baseline" and decoded == changed
     assert share.encode_link(baseline, "baseline", baseline) == {"preset": "baseline"}
+    assert not share.differs_beyond_widgets(changed, baseline)  # levers and cuts only
+
+
+def test_a_whole_other_scenario_travels_as_changes_to_the_baseline(baseline):
+    """The Amazon record (own start, horizon, initial values, events, name and description)
+    against the baseline: the link gives the very scenario back, and it fits a link."""
+    record = load_scenario("scenarios/amazon_1996_2024_calibrated.toml")
+    params = share.encode_link(record, "baseline", baseline)
+    assert share.link_size_error(params) == ""
+    name, decoded = share.decode_link(params, {"baseline": baseline})
+    assert name == "baseline" and decoded == record
+    assert share.differs_beyond_widgets(decoded, baseline)
+    assert share.link_size_error({"s": "x" * (share.MAX_LINK_CHARS + 1)}).startswith("8001 ")
 
 
 @pytest.mark.parametrize(
