@@ -11,6 +11,7 @@ import numpy as np
 from flywheel.schema import LOOP_IDS, LOOP_NAMES
 from flywheel.ui.charts import (
     CHART_OUTPUTS,
+    COMPARE_COLOURS,
     DAYS_PER_YEAR,
     PANELS,
     difference_frame,
@@ -117,7 +118,7 @@ def compare_figure(a: Summary, b: Summary, labels: tuple[str, str] = ("A", "B"))
     figure, axes = _grid(len(CHART_OUTPUTS))
     by_date = on_one_calendar(a, b)
     for axis, (output, title, divisor, unit) in zip(axes, CHART_OUTPUTS, strict=False):
-        for summary, colour, label in ((a, "#3182bd", labels[0]), (b, "#e6550d", labels[1])):
+        for summary, colour, label in zip((a, b), COMPARE_COLOURS, labels, strict=True):
             years = _years(summary) if by_date else years_of(np.arange(summary.weeks))
             band = summary.band(output) / divisor
             axis.fill_between(years, band[0], band[4], alpha=0.2, color=colour, linewidth=0)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import streamlit as st
@@ -11,6 +13,9 @@ from flywheel.scenario import Scenario
 from flywheel.schema import LOOP_IDS, LOOP_NAMES
 from flywheel.ui import cache, charts, diagram, diagram_png, downloads, figures
 from flywheel.ui.summary import KPIS, Summary
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 INTRO = (
     "**The flywheel** (Amazon's napkin sketch): better customer experience → more traffic → "
@@ -48,13 +53,30 @@ def kpi_cards(current: Summary, reference: Summary) -> None:
         )
 
 
+def panel_grid(frame: pd.DataFrame, spec: dict[str, Any]) -> None:
+    """A grid's panels as charts, `charts.PANEL_COLUMNS` a row, each its column's width."""
+    frames = charts.panel_frames(frame)
+    for start in range(0, len(charts.PANELS), charts.PANEL_COLUMNS):
+        row = charts.PANELS[start : start + charts.PANEL_COLUMNS]
+        for column, panel in zip(st.columns(charts.PANEL_COLUMNS), row, strict=False):
+            column.vega_lite_chart(frames[panel], charts.panel_spec(spec, panel), width="stretch")
+
+
+def ab_legend(name_a: str, name_b: str) -> str:
+    """The A/B grid's legend (HTML): each scenario's name in its colour."""
+    swatches = (
+        f'<span style="color:{colour}">━━</span> {label}: {html.escape(name)}'
+        for colour, label, name in zip(charts.COMPARE_COLOURS, "AB", (name_a, name_b), strict=True)
+    )
+    return " &nbsp; ".join(swatches)
+
+
 def dashboard(current: Summary, reference: Summary) -> None:
     """KPI cards and the compounding charts with Monte Carlo fan bands."""
     kpi_cards(current, reference)
-    st.vega_lite_chart(
+    panel_grid(
         charts.band_frame(current, reference=reference),
         charts.fan_spec(current, has_reference=True),
-        width="stretch",
     )
     st.caption(
         f"Bands: 5–95 % (light) and 25–75 % (dark) of {current.replications} "
@@ -169,10 +191,8 @@ def _playback(current: Summary, scenario: Scenario, timer_is_on: bool) -> None:
     st.vega_lite_chart(
         charts.gains_frame(current, week), charts.gains_spec(current), width="stretch"
     )
-    st.vega_lite_chart(
-        charts.band_frame(current, until_week=week),
-        charts.fan_spec(current, has_reference=False),
-        width="stretch",
+    panel_grid(
+        charts.band_frame(current, until_week=week), charts.fan_spec(current, has_reference=False)
     )
     downloads.png_button(
         "Download loop strengths (PNG)",
@@ -249,9 +269,8 @@ def compare(scenario: Scenario, presets: dict[str, Scenario], replications: int,
     by_date = charts.on_one_calendar(a, b)
     if not by_date or a.weeks != b.weeks:
         st.info(charts.horizons_note(a, b))
-    st.vega_lite_chart(
-        charts.compare_frame(a, b), charts.compare_spec(by_date=by_date), width="stretch"
-    )
+    st.markdown(ab_legend(name_a, name_b), unsafe_allow_html=True)
+    panel_grid(charts.compare_frame(a, b), charts.compare_spec(by_date=by_date))
     downloads.png_button(
         "Download the comparison (PNG)",
         "png_compare",
@@ -261,7 +280,7 @@ def compare(scenario: Scenario, presets: dict[str, Scenario], replications: int,
     if not charts.can_pair(a, b):  # other periods: weeks do not pair up (the note says so)
         return
     st.markdown("**B − A, run by run**")
-    st.vega_lite_chart(charts.difference_frame(a, b), charts.difference_spec(), width="stretch")
+    panel_grid(charts.difference_frame(a, b), charts.difference_spec())
     st.caption(
         "The paired difference of each replication (same seed, same noise paths): median "
         "and 5–95 % band. Above the dashed zero line B is ahead; a band that straddles it "

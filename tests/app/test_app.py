@@ -10,6 +10,7 @@ import pytest
 
 from flywheel.scenario import load_scenario, parameter_bounds
 from flywheel.schema import LOOP_IDS, Levers, field_infos
+from flywheel.ui.charts import PANELS
 from flywheel.ui.levers import lever_groups
 from flywheel.ui.workshop import STORY
 
@@ -36,9 +37,11 @@ def test_every_tab_renders_without_error(make_app):
     assert not at.exception
     assert [tab.label for tab in at.tabs] == TABS
     assert len(at.metric) == 6
-    assert charts(at) == ["fan bands"]
-    drawn = {"Watch it turn": ["loop strength", "fan bands"]}
-    drawn["Compare"] = ["compare A/B", "paired difference B - A"]
+    assert charts(at) == ["fan bands"] * len(PANELS)  # one chart per panel, in order:
+    titles = [json.loads(chart.proto.spec)["title"] for chart in at.get("vega_lite_chart")]
+    assert [f"{t['text']} ({t['subtitle']})" for t in titles] == list(PANELS)
+    drawn = {"Watch it turn": ["loop strength"] + ["fan bands"] * len(PANELS)}
+    drawn["Compare"] = ["compare A/B"] * len(PANELS) + ["paired difference B - A"] * len(PANELS)
     drawn["Events"] = ["event timeline"]
     for label in TABS[1:]:  # lazy tabs: each one runs when opened
         open_tab(at, label)
@@ -117,11 +120,14 @@ def test_compare_two_scenarios_side_by_side(make_app):
     assert list(table.columns) == ["KPI", "A", "B", "B − A (median)", "B − A 90 % band"]
     assert len(table) == 6
     assert not at.info  # same start, same horizon: nothing to explain
-    assert charts(at) == ["compare A/B", "paired difference B - A"]
+    panels = len(PANELS)
+    assert charts(at) == ["compare A/B"] * panels + ["paired difference B - A"] * panels
+    legend = next(m.value for m in at.markdown if "━━" in m.value)  # names A and B in colour
+    assert "A: current levers" in legend and "B: andon_cord" in legend
     at.selectbox(key="compare_b").select("workshop/01_the_record").run()  # 1996-2024
     assert not at.exception
     assert "years since each one's start" in at.info[0].value
-    assert charts(at) == ["compare A/B"]  # other periods: no week-by-week pairs
+    assert charts(at) == ["compare A/B"] * panels  # other periods: no week-by-week pairs
     at.selectbox(key="compare_b").select("current levers").run()
     same = at.dataframe[0].value
     assert all(

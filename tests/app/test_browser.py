@@ -157,6 +157,42 @@ def test_play_runs_the_weeks_by_itself_until_paused_or_the_end(chromium_path, tm
         expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
+# How far each chart runs past the main column's right edge (content box), if it does.
+OVERFLOWING_CHARTS = """() => {
+    const column = document.querySelector('[data-testid="stMainBlockContainer"]');
+    const style = getComputedStyle(column);
+    const right = column.getBoundingClientRect().right - parseFloat(style.paddingRight);
+    return Array.from(document.querySelectorAll('[data-testid="stVegaLiteChart"]'))
+        .map(chart => chart.getBoundingClientRect().right - right)
+        .filter(overflow => overflow > 1);
+}"""
+# Text outside its chart's SVG is cut off; 3 px allow for glyph boxes wider than the ink.
+CLIPPED_CHART_TEXT = """() => Array.from(
+    document.querySelectorAll('[data-testid="stVegaLiteChart"] svg')
+).flatMap(svg => {
+    const box = svg.getBoundingClientRect();
+    return Array.from(svg.querySelectorAll('text'))
+        .filter(text => text.textContent.trim())
+        .filter(text => {
+            const r = text.getBoundingClientRect();
+            return r.left < box.left - 3 || r.right > box.right + 3
+                || r.top < box.top - 3 || r.bottom > box.bottom + 3;
+        })
+        .map(text => text.textContent);
+})"""
+TRUNCATED_KPIS = """() => Array.from(document.querySelectorAll(
+    '[data-testid="stMetricValue"] div, [data-testid="stMetricLabel"] p'
+)).filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
+# How far the rightmost chart stops short of the main column's right edge.
+GRID_GAP_RIGHT = """() => {
+    const column = document.querySelector('[data-testid="stMainBlockContainer"]');
+    const right = column.getBoundingClientRect().right
+        - parseFloat(getComputedStyle(column).paddingRight);
+    const charts = Array.from(document.querySelectorAll('[data-testid="stVegaLiteChart"]'));
+    return right - Math.max(...charts.map(chart => chart.getBoundingClientRect().right));
+}"""
+
+
 def test_nothing_is_cut_off_on_a_1280_pixel_screen(chromium_path, tmp_path):
     """With the sidebar open on a 1280-pixel-wide screen, every chart of the Dashboard, the
     Compare tab, Watch it turn (at week 0) and Events fits the main column, no text of a chart lies
@@ -164,52 +200,44 @@ def test_nothing_is_cut_off_on_a_1280_pixel_screen(chromium_path, tmp_path):
     ("$20.2…")."""
     from playwright.sync_api import expect
 
-    overflowing_charts = """() => {
-        const column = document.querySelector('[data-testid="stMainBlockContainer"]');
-        const style = getComputedStyle(column);
-        const right = column.getBoundingClientRect().right - parseFloat(style.paddingRight);
-        return Array.from(document.querySelectorAll('[data-testid="stVegaLiteChart"]'))
-            .map(chart => chart.getBoundingClientRect().right - right)
-            .filter(overflow => overflow > 1);
-    }"""
-    # Text outside its chart's SVG is cut off; 3 px allow for glyph boxes wider than the ink.
-    clipped_chart_text = """() => Array.from(
-        document.querySelectorAll('[data-testid="stVegaLiteChart"] svg')
-    ).flatMap(svg => {
-        const box = svg.getBoundingClientRect();
-        return Array.from(svg.querySelectorAll('text'))
-            .filter(text => text.textContent.trim())
-            .filter(text => {
-                const r = text.getBoundingClientRect();
-                return r.left < box.left - 3 || r.right > box.right + 3
-                    || r.top < box.top - 3 || r.bottom > box.bottom + 3;
-            })
-            .map(text => text.textContent);
-    })"""
-    truncated_kpis = """() => Array.from(document.querySelectorAll(
-        '[data-testid="stMetricValue"] div, [data-testid="stMetricLabel"] p'
-    )).filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
     with app_page(chromium_path, tmp_path / "server.log", width=1280, height=900) as page:
         expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
-        page.wait_for_timeout(1500)  # Vega lays the facets out after the data arrives
-        assert page.evaluate(overflowing_charts) == []
-        assert page.evaluate(clipped_chart_text) == []
-        assert page.evaluate(truncated_kpis) == []
+        page.wait_for_timeout(1500)  # Vega lays the charts out after the data arrives
+        assert page.evaluate(OVERFLOWING_CHARTS) == []
+        assert page.evaluate(CLIPPED_CHART_TEXT) == []
+        assert page.evaluate(TRUNCATED_KPIS) == []
         page.get_by_role("tab", name="Compare").click()
         panel = page.get_by_role("tabpanel", name="Compare")
         expect(panel.get_by_test_id("stVegaLiteChart").nth(1)).to_be_visible(timeout=TIMEOUT_MS)
         page.wait_for_timeout(1500)
-        assert page.evaluate(overflowing_charts) == []
-        assert page.evaluate(clipped_chart_text) == []
+        assert page.evaluate(OVERFLOWING_CHARTS) == []
+        assert page.evaluate(CLIPPED_CHART_TEXT) == []
         page.get_by_role("tab", name="Watch it turn").click()  # week 0: flat axes
         panel = page.get_by_role("tabpanel", name="Watch it turn")
         expect(panel.get_by_test_id("stVegaLiteChart").nth(1)).to_be_visible(timeout=TIMEOUT_MS)
         page.wait_for_timeout(1500)
-        assert page.evaluate(overflowing_charts) == []
-        assert page.evaluate(clipped_chart_text) == []
+        assert page.evaluate(OVERFLOWING_CHARTS) == []
+        assert page.evaluate(CLIPPED_CHART_TEXT) == []
         page.get_by_role("tab", name="Events").click()  # the timeline's labels and rows
         panel = page.get_by_role("tabpanel", name="Events")
         expect(panel.get_by_test_id("stVegaLiteChart").first).to_be_visible(timeout=TIMEOUT_MS)
         page.wait_for_timeout(1500)
-        assert page.evaluate(overflowing_charts) == []
-        assert page.evaluate(clipped_chart_text) == []
+        assert page.evaluate(OVERFLOWING_CHARTS) == []
+        assert page.evaluate(CLIPPED_CHART_TEXT) == []
+
+
+def test_the_chart_grid_follows_the_screen_from_1024_to_1920_pixels(chromium_path, tmp_path):
+    """The Dashboard's nine charts, three a row: on a 1024-pixel projector with the sidebar
+    open none runs past the page and no chart text is cut off; on a 1920-pixel monitor the rows
+    reach the page's right edge (a fixed-width facet filled less than half of it)."""
+    from playwright.sync_api import expect
+
+    with app_page(chromium_path, tmp_path / "server.log", width=1024, height=900) as page:
+        expect(page.get_by_test_id("stVegaLiteChart").nth(8)).to_be_visible(timeout=TIMEOUT_MS)
+        page.wait_for_timeout(1500)
+        assert page.evaluate(OVERFLOWING_CHARTS) == []
+        assert page.evaluate(CLIPPED_CHART_TEXT) == []
+        page.set_viewport_size({"width": 1920, "height": 1000})
+        page.wait_for_timeout(1500)  # the charts take their columns' new width
+        assert page.evaluate(OVERFLOWING_CHARTS) == []
+        assert 0 <= page.evaluate(GRID_GAP_RIGHT) < 40

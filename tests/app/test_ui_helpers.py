@@ -110,9 +110,7 @@ def test_compare_draws_each_whole_run_and_says_when_the_periods_differ(baseline)
     for scenario in ("A", "B"):
         years = other_start.loc[other_start["scenario"] == scenario, "year"]
         assert years.min() == 0.0 and years.max() < 60 * 7 / 365.25
-    assert charts.compare_spec(by_date=False)["spec"]["layer"][0]["encoding"]["x"]["field"] == (
-        "year"
-    )
+    assert charts.compare_spec(by_date=False)["layer"][0]["encoding"]["x"]["field"] == "year"
     assert "1996–1997" in charts.horizons_note(a, earlier)
     assert "years since each one's start" in charts.horizons_note(a, earlier)
     png = figures.png_bytes(figures.compare_figure(a, earlier))
@@ -591,3 +589,18 @@ def test_timeline_leaves_out_labels_that_would_overlap() -> None:
         is_drawn for kind, is_drawn in zip(kinds, drawn, strict=True) if kinds.count(kind) == 1
     ]
     assert alone and all(alone)  # an event alone in its row always has its label
+
+
+def test_a_grid_is_split_into_one_table_per_panel(baseline):
+    """Each panel's chart gets that panel's rows, in order, without the panel column (A's and
+    B's rows of the comparison both)."""
+    short = dataclasses.replace(baseline, horizon_weeks=60, events=())
+    summary = summarise(simulate(short, 3, 0))
+    for frame in (charts.band_frame(summary), charts.compare_frame(summary, summary)):
+        tables = charts.panel_frames(frame)
+        assert list(tables) == list(charts.PANELS)
+        for panel, table in tables.items():
+            expected = frame[frame["panel"] == panel].drop(columns="panel")
+            assert table.column_names == list(expected.columns)
+            for name in table.column_names:
+                np.testing.assert_array_equal(table[name].to_numpy(), expected[name].to_numpy())
