@@ -40,6 +40,8 @@ def whole_argument(index: int, name: str, default: int, low: int, high: int) -> 
     return int(text)
 
 
+# Measure the flywheel beside this script (a checkout of another commit), not the installed one.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 REPLICATIONS = whole_argument(1, "replications", 200, 10, 2000)  # the app's own limits
 os.environ["FLYWHEEL_APP_REPLICATIONS"] = str(REPLICATIONS)
 APP = Path(__file__).resolve().parents[1] / "app.py"
