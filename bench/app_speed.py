@@ -209,6 +209,8 @@ def main() -> None:
     from flywheel.ui import workers
 
     at = AppTest.from_file(str(APP), default_timeout=600).run()
+    at.session_state["open:R3"] = True  # the lever's group opened, as a user would
+    at.run()
     # A user's first lever move comes seconds after the page loads; the worker processes
     # start in the background meanwhile (about a second). Wait for them, and say so.
     start = time.perf_counter()

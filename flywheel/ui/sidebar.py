@@ -62,22 +62,50 @@ def lever_sidebar(preset: Scenario) -> Scenario:
     bar = st.sidebar
     bar.markdown("**Levers by loop** · R = reinforcing, B = balancing")
     for group, specs in lever_groups().items():
-        changed = sum(st.session_state.get(s.key) != getattr(preset.levers, s.name) for s in specs)
-        cut = group in LOOP_IDS and st.session_state.get(f"cut:{group}", False)
-        mark = (" ✂ cut" if cut else "") + (f" · {changed} changed" if changed else "")
-        # The key keeps the group open when its title changes ("· 1 changed", "✂ cut"):
-        # without one, Streamlit took the renamed expander for a new, collapsed one, so
-        # the first lever moved in a group closed it.
-        with bar.expander(group_title(group) + mark, key=f"group:{group}"):
+        # Lazy: a closed group draws no widgets (opening one reruns the app), which spares
+        # every rerun the ~60 widgets of closed groups. Their values stay in session state
+        # (`persist_state`), set from the preset and read by `state.scenario_from_state`.
+        # Whether a group is open is remembered apart (`open:<group>`). The title and
+        # `expanded` are part of a stateful expander's identity: a renamed group is a new
+        # expander (redrawn, opened as `expanded` says). So a group's marks ("✂ cut",
+        # "· 1 changed") show while it is closed, and moving its levers renames nothing.
+        is_open = bool(st.session_state.get(f"open:{group}", False))
+        mark = "" if is_open else _group_mark(group, specs, preset)
+        with bar.expander(
+            group_title(group) + mark,
+            expanded=is_open,
+            key=f"group:{group}",
+            on_change=_remember_open,
+            args=(group,),
+        ) as expander:
+            if not expander.open:
+                continue
             st.caption(LOOP_PATHS[group])
             if group in LOOP_IDS:
-                st.checkbox(f"Cut loop {group} (hold its link at week 0)", key=f"cut:{group}")
+                st.checkbox(
+                    f"Cut loop {group} (hold its link at week 0)",
+                    key=f"cut:{group}",
+                    persist_state="page",
+                )
             for spec in specs:
                 _lever_widget(spec, float(getattr(preset.levers, spec.name)))
     scenario, error = state.scenario_from_state(preset)
     if error:
         bar.error(f"These levers do not form a valid scenario, showing the preset: {error}")
     return scenario
+
+
+def _group_mark(group: str, specs: list[LeverSpec], preset: Scenario) -> str:
+    """' ✂ cut', ' · 2 changed' (levers not at the preset's value), both, or ''."""
+    state = st.session_state
+    changed = sum(state.get(spec.key) != getattr(preset.levers, spec.name) for spec in specs)
+    cut = group in LOOP_IDS and state.get(f"cut:{group}", False)
+    return (" ✂ cut" if cut else "") + (f" · {changed} changed" if changed else "")
+
+
+def _remember_open(group: str) -> None:
+    """Callback of a group's expander: keep whether the user opened or closed it."""
+    st.session_state[f"open:{group}"] = st.session_state[f"group:{group}"]
 
 
 def _lever_widget(spec: LeverSpec, default: float) -> None:
@@ -92,6 +120,7 @@ def _lever_widget(spec: LeverSpec, default: float) -> None:
             format="%.4g",
             key=spec.key,
             help=spec.help,
+            persist_state="page",
         )
     else:
         st.slider(
@@ -103,4 +132,5 @@ def _lever_widget(spec: LeverSpec, default: float) -> None:
             format="%.4g",
             key=spec.key,
             help=spec.help,
+            persist_state="page",
         )

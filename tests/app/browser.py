@@ -68,8 +68,13 @@ def streamlit_server(log_path: Path, replications: int = 20) -> Iterator[str]:
 
 
 def pass_through_slider(page: Any) -> Any:
-    """The sidebar's pass-through slider, its group (R3) opened first (a Playwright page)."""
+    """The sidebar's pass-through slider, once its group (R3) is open and drawn: a closed group
+    has no widgets, and opening one reruns the app to draw them (a Playwright page)."""
+    from playwright.sync_api import expect
+
     page.get_by_test_id("stSidebar").get_by_text("R3 · scale economics").click()
-    return (
+    slider = (
         page.get_by_test_id("stSlider").filter(has_text="pass through share").get_by_role("slider")
     )
+    expect(slider).to_be_visible(timeout=90_000)
+    return slider

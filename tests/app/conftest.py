@@ -17,14 +17,25 @@ APP = Path(__file__).resolve().parents[2] / "app.py"
 TIMEOUT_SECONDS = 90
 
 
+def open_every_group(at: AppTest) -> AppTest:
+    """Open every lever group of the sidebar, as a user's clicks would (a closed group draws
+    no widgets), so that a test can reach any lever; unrun."""
+    from flywheel.ui.levers import lever_groups
+
+    for group in lever_groups():
+        at.session_state[f"open:{group}"] = True
+    return at
+
+
 @pytest.fixture
 def make_app() -> Callable[..., AppTest]:
-    """A fresh AppTest session (optionally with query parameters), already run once."""
+    """A fresh AppTest session (optionally with query parameters), already run once, with
+    every lever group open (`groups_open=False`: as a newcomer finds it, all closed)."""
 
-    def build(query: dict[str, str] | None = None) -> AppTest:
+    def build(query: dict[str, str] | None = None, groups_open: bool = True) -> AppTest:
         at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_SECONDS)
         for key, value in (query or {}).items():
             at.query_params[key] = value
-        return at.run()
+        return (open_every_group(at) if groups_open else at).run()
 
     return build

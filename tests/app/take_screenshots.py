@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
+from browser import CHROMIUM, CHROMIUM_ARGS, pass_through_slider, streamlit_server  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 TABS = ["Dashboard", "Watch it turn", "Compare", "Why", "Events", "Files", "Workshop"]
@@ -30,7 +30,7 @@ def main() -> None:
         page = browser.new_page(viewport={"width": 1500, "height": 1100})
         page.goto(url)
         expect(page.get_by_test_id("stMetricValue").first).to_be_visible(timeout=TIMEOUT_MS)
-        page.get_by_test_id("stSidebar").get_by_text("R3 · scale economics").click()
+        pass_through_slider(page)  # R3 open in every screenshot
         for tab in TABS:
             page.get_by_role("tab", name=tab).click()
             panel = page.get_by_role("tabpanel", name=tab)

@@ -74,6 +74,37 @@ def test_levers_come_from_the_schema_grouped_by_loop(make_app):
         assert at.number_input(key=spec.key).value == getattr(Levers(), spec.name)
 
 
+def test_closed_lever_groups_draw_no_widgets_and_keep_their_values(make_app):
+    """A newcomer finds every group closed, and none of their ~60 widgets is drawn (each rerun
+    spares them). Opening a group draws its widgets; a lever moved there keeps its value once
+    the group is closed again, whose title then says '· 1 changed'; Reset reaches the levers
+    of closed groups."""
+
+    def lever_widgets() -> list[str]:
+        widgets = [*at.sidebar.slider, *at.sidebar.number_input, *at.sidebar.checkbox]
+        return [w.key for w in widgets if w.key.startswith(("lever:", "cut:"))]
+
+    at = make_app(groups_open=False)
+    assert lever_widgets() == []
+    at.session_state["open:R3"] = True
+    at.run()
+    r3 = [spec.key for spec in lever_groups()["R3"]]
+    assert sorted(lever_widgets()) == sorted([*r3, "cut:R3"])
+    at.slider(key="lever:pass_through_share").set_value(0.9).run()
+    assert at.slider(key="lever:pass_through_share").value == 0.9  # still open
+    assert "R3 · scale economics" in [e.label for e in at.sidebar.expander]  # no mark yet
+    moved = kpis(at)["Price index, end"]
+    at.session_state["open:R3"] = False
+    at.run()
+    assert lever_widgets() == []
+    assert "R3 · scale economics · 1 changed" in [e.label for e in at.sidebar.expander]
+    assert at.session_state["lever:pass_through_share"] == 0.9
+    assert kpis(at)["Price index, end"] == moved  # the closed group's lever still counts
+    at.button(key="reset").click().run()
+    assert at.session_state["lever:pass_through_share"] == 0.6
+    assert kpis(at)["Price index, end"] != moved
+
+
 def test_lever_change_moves_kpis_against_the_preset(make_app):
     at = make_app()
     before = kpis(at)["Price index, end"]
@@ -83,6 +114,8 @@ def test_lever_change_moves_kpis_against_the_preset(make_app):
     after = kpis(at)["Price index, end"]
     assert float(after) < float(before)  # more pass-through -> lower prices (MODEL.md)
     assert at.metric[4].delta.startswith("-")
+    at.session_state["open:R3"] = False  # a closed group's title says what changed in it
+    at.run()
     assert any("1 changed" in e.label for e in at.sidebar.expander if e.label.startswith("R3"))
 
 
