@@ -53,7 +53,8 @@ REINFORCING, BALANCING, IDLE, CUT = "#1a9850", "#d73027", "#9e9e9e", "#bdbdbd"
 
 def edge_style(gain: float, scale: float, is_cut: bool) -> dict[str, str]:
     """Graphviz attributes of a loop edge: width from |gain| / scale, green when the loop
-    currently amplifies (gain > 0), red when it damps (gain < 0), grey dashed when cut."""
+    currently amplifies (gain > 0), red when it damps (gain < 0), grey when idle (|gain| below
+    0.001), light grey dashed when cut."""
     if is_cut:
         return {"color": CUT, "style": "dashed", "penwidth": "1"}
     strength = min(abs(gain) / scale, 1.0) if scale > 0 else 0.0
@@ -88,15 +89,21 @@ def loop_dot(
             continue
         gain = float(gains.get(loop, 0.0))
         style = edge_style(gain, scale, loop in knockouts)
-        label = f"{loop} cut" if loop in knockouts else f"{loop} {gain:+.2f}"
+        label = f"{loop} cut" if loop in knockouts else f"{loop} {_signed(gain, 2)}"
         attributes = ", ".join(f'{k}="{v}"' for k, v in style.items())
-        tooltip = _escape(f"{loop} {LOOP_NAMES[loop]}: gain {gain:+.3f}")
+        tooltip = _escape(f"{loop} {LOOP_NAMES[loop]}: gain {_signed(gain, 3)}")
         lines.append(
             f'  {source} -> {target} [{attributes}, label="{label}", '
             f'fontcolor="{style["color"]}", tooltip="{tooltip}"];'
         )
     lines.append("}")
     return "\n".join(lines)
+
+
+def _signed(value: float, digits: int) -> str:
+    """`value` with its sign to `digits` decimals; a value that rounds to 0 is "0.00", not
+    "-0.00" or "+0.00"."""
+    return f"{value:+.{digits}f}" if round(value, digits) else f"{0:.{digits}f}"
 
 
 def _escape(text: str) -> str:

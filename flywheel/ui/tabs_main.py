@@ -184,7 +184,8 @@ def _playback(current: Summary, scenario: Scenario, timer_is_on: bool) -> None:
     st.graphviz_chart(diagram.loop_dot(gains, scale, scenario.knockouts), width="stretch")
     st.caption(
         "Edge width = the loop's strength now (|gain| relative to its largest over the "
-        "run); green = amplifying, red = damping, grey dashed = cut. Gain: the log factor "
+        "run); green = amplifying, red = damping, grey = idle (gain about 0), grey dashed = "
+        "cut. Gain: the log factor "
         "by which the loop's link scales its flow this week against that link held at week "
         "0, i.e. what cutting the loop would take away now (median over replications)."
     )

@@ -185,6 +185,9 @@ def test_diagram_widths_follow_gains():
     assert diagram.strongest_loops({"R1": 0.2, "B4": -0.9})[0] == "B4"
     assert diagram.strongest_loops({}) == []
     assert diagram.strongest_loops({"R1": 0.2, "B4": -0.9, "R2": 0.0005}) == ["B4", "R1"]
+    idle = diagram.loop_dot({"B2": -0.0004, "B3": -0.004}, scale=1.0)
+    assert "gain 0.000" in idle and "B2 -0.00" not in idle  # no negative zero
+    assert f'label="B2 0.00", fontcolor="{diagram.IDLE}"' in idle
 
 
 def test_the_playback_headline_names_the_two_strongest_loops():
