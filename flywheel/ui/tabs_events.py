@@ -26,6 +26,20 @@ def _event_label(index: int, event: dict) -> str:
     return f"{index}: {event['kind']}{detail} at {when}"
 
 
+def event_rows(scenario: Scenario, listed: list[dict]) -> list[dict[str, str]]:
+    """The Events table, one row per event in the order they come into force: "#" (its number
+    in the editor's picker), "week" and "from" (that week's date; an event set by date gets
+    its week too), then the event's own fields. `scenario` holds `listed`, parsed."""
+    parsed = scenario.events if len(scenario.events) == len(listed) else None
+    rows = []
+    for index, event in enumerate(listed):
+        week = scenario.event_week(parsed[index]) if parsed else int(event.get("week", 0))
+        own = {key: str(value) for key, value in event.items() if key != "week"}
+        rows.append({"#": str(index), "week": str(week), "from": str(scenario.week_date(week))})
+        rows[-1].update(own)
+    return sorted(rows, key=lambda row: (int(row["week"]), int(row["#"])))
+
+
 def _on_pick_event(scenario: Scenario) -> None:
     """Fill the editor with the picked event's values (`scenario` holds the same events, in
     the same order, parsed: its `event_week` gives the week of an event set by date too)."""
@@ -98,11 +112,8 @@ def events(scenario: Scenario, preset: Scenario, current: Summary) -> None:
         "a point for the spread)."
     )
     listed = st.session_state.get("events", [])
-    st.dataframe(
-        [{k: str(v) for k, v in e.items()} for e in listed] or [{"events": "none"}],
-        hide_index=True,
-        width="stretch",
-    )
+    rows = event_rows(scenario, listed) or [{"events": "none"}]
+    st.dataframe(rows, hide_index=True, width="stretch")
     st.subheader("Add or edit an event")
     for key, show in (("event_error", st.error), ("event_message", st.success)):
         message = state.pop_message(key)

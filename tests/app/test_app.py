@@ -263,6 +263,32 @@ def test_picking_an_event_set_by_date_shows_its_week(make_app):
     assert at.session_state["events"][index]["week"] == week
 
 
+def test_the_events_table_lists_events_in_the_order_they_happen(make_app):
+    """The Amazon record (events set by date): every row has its week and that week's date,
+    rows run in week order, and "#" is the event's number in the editor's picker; an event
+    added at week 0 comes first, not last."""
+    at = make_app()
+    at.selectbox(key="preset").select("amazon_1996_2024").run()
+    open_tab(at, "Events")
+    record = load_scenario("scenarios/amazon_1996_2024.toml")
+    table = at.dataframe[0].value
+    weeks = [int(week) for week in table["week"]]
+    assert weeks == sorted(weeks) and len(weeks) == len(record.events)
+    for number, week, start in zip(table["#"], table["week"], table["from"], strict=True):
+        event = record.events[int(number)]
+        assert int(week) == record.event_week(event)
+        assert start == str(record.week_date(int(week)))
+    at.selectbox(key="event_kind").select("policy").run()
+    at.number_input(key="event_week").set_value(0)
+    at.button(key="event_save").click().run()
+    first = at.dataframe[0].value.iloc[0]
+    assert (first["week"], first["#"], first["kind"]) == ("0", str(len(record.events)), "policy")
+    assert any(
+        o.startswith(f"{len(record.events)}: policy")
+        for o in at.selectbox(key="event_pick").options
+    )
+
+
 GOOD = b'base = "baseline"\nname = "uploaded_bold"\n[levers]\npass_through_share = 0.95\n'
 BAD = {
     "out_of_range.toml": (b"[levers]\npass_through_share = 1.7\n", "pass_through_share"),
