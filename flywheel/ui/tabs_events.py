@@ -17,6 +17,7 @@ EXTRA_FIELDS = {  # kind -> [(field, default, min, max)]
     "price_war": [("duration_weeks", 8, 1, 1040), ("depth_share", 0.1, 0.0, 0.9)],
     "fc_outage": [("duration_weeks", 2, 1, 520), ("centers", 1.0, 0.0, 10_000.0)],
 }
+EVENT_COLUMN_ORDER = {"kind": 0, "id": 1, "lever": 2, "value": 3, "date": 8, "note": 9}
 NEW_EVENT = "+ new event"  # plain text: no emoji font needed
 
 
@@ -29,14 +30,18 @@ def _event_label(index: int, event: dict) -> str:
 def event_rows(scenario: Scenario, listed: list[dict]) -> list[dict[str, str]]:
     """The Events table, one row per event in the order they come into force: "#" (its number
     in the editor's picker), "week" and "from" (that week's date; an event set by date gets
-    its week too), then the event's own fields. `scenario` holds `listed`, parsed."""
+    its week too), then the event's own fields, its date and long note last (the columns
+    that matter first on a narrow screen). `scenario` holds `listed`, parsed."""
     parsed = scenario.events if len(scenario.events) == len(listed) else None
+    fields = sorted(
+        {key for event in listed for key in event} - {"week"},
+        key=lambda key: (EVENT_COLUMN_ORDER.get(key, 5), key),
+    )
     rows = []
     for index, event in enumerate(listed):
         week = scenario.event_week(parsed[index]) if parsed else int(event.get("week", 0))
-        own = {key: str(value) for key, value in event.items() if key != "week"}
-        rows.append({"#": str(index), "week": str(week), "from": str(scenario.week_date(week))})
-        rows[-1].update(own)
+        row = {"#": str(index), "week": str(week), "from": str(scenario.week_date(week))}
+        rows.append(row | {key: str(event.get(key, "")) for key in fields})
     return sorted(rows, key=lambda row: (int(row["week"]), int(row["#"])))
 
 

@@ -272,6 +272,9 @@ def test_the_events_table_lists_events_in_the_order_they_happen(make_app):
     open_tab(at, "Events")
     record = load_scenario("scenarios/amazon_1996_2024.toml")
     table = at.dataframe[0].value
+    columns = list(table.columns)
+    assert columns[:6] == ["#", "week", "from", "kind", "id", "lever"]
+    assert columns[-2:] == ["date", "note"]  # the long note last
     weeks = [int(week) for week in table["week"]]
     assert weeks == sorted(weeks) and len(weeks) == len(record.events)
     for number, week, start in zip(table["#"], table["week"], table["from"], strict=True):
