@@ -135,7 +135,7 @@ def instrument(timer: PartTimer) -> None:
 
     workers.simulate_fan = timer.wrap("engine", workers.simulate_fan)
     cache.summarise = timer.wrap("summary", cache.summarise)
-    for name in ("summary", "attribution", "tornado"):
+    for name in ("summary", "why_tables"):
         setattr(cache, name, timer.wrap("cache", getattr(cache, name)))
     for module in (charts, charts_more, figures):
         for name in dir(module):

@@ -15,7 +15,7 @@ from flywheel.scenario import (
     parse_scenario_text,
 )
 from flywheel.simulation import simulate
-from flywheel.ui import charts, why, workers
+from flywheel.ui import charts, workers
 from flywheel.ui.summary import KPIS, Summary, summarise
 from flywheel.ui.workshop import BASELINE_STORY, Story, StoryError, load_story, preset_name
 
@@ -59,14 +59,12 @@ def annual_medians(scenario: Scenario, columns: tuple[str, ...], seed: int) -> p
     return _annual_medians(scenario, scenario_key(scenario), columns, seed)
 
 
-def attribution(scenario: Scenario, output: str, replications: int, seed: int) -> pd.DataFrame:
-    """Waterfall rows of the loop attribution (see `why.attribution_table`)."""
-    return _attribution(scenario, scenario_key(scenario), output, replications, seed)
-
-
-def tornado(scenario: Scenario, output: str, replications: int, seed: int) -> pd.DataFrame:
-    """Tornado rows (see `why.tornado_table`)."""
-    return _tornado(scenario, scenario_key(scenario), output, replications, seed)
+def why_tables(
+    scenario: Scenario, output: str, replications: int, seed: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Waterfall rows of the loop attribution and tornado rows (see `why.attribution_table`,
+    `why.tornado_table`), computed side by side (`workers.why_tables`)."""
+    return _why_tables(scenario, scenario_key(scenario), output, replications, seed)
 
 
 # The cached functions take the Scenario as `_scenario` (Streamlit does not hash arguments
@@ -91,18 +89,13 @@ def _annual_medians(
     return annual.groupby("year", as_index=False)[known].median().round(1)
 
 
-@st.cache_data(max_entries=16, show_spinner="Knocking out one loop at a time…")
-def _attribution(
+@st.cache_data(
+    max_entries=16, show_spinner="Knocking out one loop at a time and moving each lever…"
+)
+def _why_tables(
     _scenario: Scenario, key: str, output: str, replications: int, seed: int
-) -> pd.DataFrame:
-    return why.attribution_table(_scenario, output, replications, seed)
-
-
-@st.cache_data(max_entries=16, show_spinner="Moving one lever at a time…")
-def _tornado(
-    _scenario: Scenario, key: str, output: str, replications: int, seed: int
-) -> pd.DataFrame:
-    return why.tornado_table(_scenario, output, replications, seed)
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return workers.why_tables(_scenario, output, replications, seed)
 
 
 @st.cache_resource

@@ -67,7 +67,7 @@ def why(scenario: Scenario, seed: int) -> None:
         )
         return
     label = WHY_OUTPUTS[output]
-    waterfall = cache.attribution(scenario, output, replications, seed)
+    waterfall, table = cache.why_tables(scenario, output, replications, seed)
     st.subheader("Attribution by loop")
     st.vega_lite_chart(
         charts_more.waterfall_frame(waterfall),
@@ -94,7 +94,6 @@ def why(scenario: Scenario, seed: int) -> None:
         "sales to sellers (R2) can lower revenue while it raises GMV and customers: pick "
         "GMV or customers as the outcome to see it."
     )
-    table = cache.tornado(scenario, output, replications, seed)
     st.subheader("Sensitivity tornado (one lever at a time)")
     st.vega_lite_chart(
         charts_more.tornado_frame(table),

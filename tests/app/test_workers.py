@@ -78,3 +78,27 @@ def test_the_fan_equals_simulate_bit_for_bit_and_survives_a_dead_worker(
     np.testing.assert_array_equal(after.bands, expected.bands)
     assert "worker processes failed" in caplog.text
     assert workers.app_workers() is not pool  # a fresh set is started for the next fans
+
+
+def test_the_why_tables_run_side_by_side_with_the_numbers_of_one_process(baseline, two_workers):
+    """The attribution runs on a worker while the app's process runs the tornado: the same
+    tables as one after the other in one process."""
+    import dataclasses
+
+    import pandas as pd
+
+    from flywheel.ui import why
+
+    short = dataclasses.replace(baseline, horizon_weeks=156)
+    expected = (
+        why.attribution_table(short, "revenue_usd", 3, 0),
+        why.tornado_table(short, "revenue_usd", 3, 0),
+    )
+    pool = workers.app_workers()
+    assert pool.wait_ready(120)
+    runs = pool.runs
+    attribution, tornado = workers.why_tables(short, "revenue_usd", 3, 0)
+    assert pool.runs == runs + 1  # the attribution ran on a worker
+    pd.testing.assert_frame_equal(attribution, expected[0])
+    pd.testing.assert_frame_equal(tornado, expected[1])
+    assert tornado.attrs == expected[1].attrs
