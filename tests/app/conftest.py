@@ -10,6 +10,9 @@ import pytest
 
 # Before flywheel.ui.cache is imported: the app's default stays 200, tests run 20.
 os.environ.setdefault("FLYWHEEL_APP_REPLICATIONS", "20")
+# No worker processes unless a test asks for them (test_workers, the large-fan browser test):
+# the Why tab would otherwise start a set in every test session that presses it.
+os.environ.setdefault("FLYWHEEL_APP_WORKERS", "1")
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
