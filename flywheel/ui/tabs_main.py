@@ -26,6 +26,8 @@ INTRO = (
     "band of many simulated futures, and the dashed line is the preset you started from."
 )
 PLAY_STEP_WEEKS = 13  # one quarter per frame
+# A loop "dominates" once its link scales its flow by ~10 % (exp(0.1) = 1.105) or more.
+DOMINANT_GAIN = 0.1
 PLAY_INTERVAL_SECONDS = 0.6
 
 
@@ -101,18 +103,23 @@ def watch(current: Summary, scenario: Scenario) -> None:
 
 def loop_headline(week: int, date: dt.date, gains: dict[str, float]) -> str:
     """'Week 200 (Nov 2029): dominant loop **R2 marketplace** (amplifying, gain +1.84);
-    next B4 seller crowding (damping, -1.35)' (markdown), or that no loop is active yet."""
+    next B4 seller crowding (damping, -1.35)' (markdown); that no loop dominates yet while
+    every |gain| is below `DOMINANT_GAIN` (the first weeks), or that none is active."""
 
     def described(loop: str) -> str:
         return f"{'amplifying' if gains[loop] > 0 else 'damping'}, gain {gains[loop]:+.2f}"
 
     ranked = diagram.strongest_loops(gains)
+    when = f"Week {week} ({date:%b %Y})"
     if not ranked:
-        return f"Week {week} ({date:%b %Y}): no loop active yet"
+        return f"{when}: no loop active yet"
     top = ranked[0]
-    text = (
-        f"Week {week} ({date:%b %Y}): dominant loop **{top} {LOOP_NAMES[top]}** ({described(top)})"
-    )
+    if abs(gains[top]) < DOMINANT_GAIN:  # e.g. week 0: January's season, the first margin
+        return (
+            f"{when}: no loop dominates yet (every gain within ±{DOMINANT_GAIN:.1f}); "
+            f"strongest {top} {LOOP_NAMES[top]} ({described(top)})"
+        )
+    text = f"{when}: dominant loop **{top} {LOOP_NAMES[top]}** ({described(top)})"
     if len(ranked) > 1:
         second = ranked[1]
         text += f"; next {second} {LOOP_NAMES[second]} ({described(second)})"

@@ -201,7 +201,11 @@ def test_the_playback_headline_names_the_two_strongest_loops():
         "Week 200 (Nov 2029): dominant loop **R2 marketplace** (amplifying, gain +1.84); "
         "next B4 seller crowding (damping, gain -1.35)"
     )
-    assert loop_headline(0, day, {"B5": -0.07}).endswith("(damping, gain -0.07)")
+    assert loop_headline(0, day, {"B5": -0.07, "R2": 0.02}) == (
+        "Week 0 (Nov 2029): no loop dominates yet (every gain within ±0.1); "
+        "strongest B5 margin squeeze (damping, gain -0.07)"
+    )
+    assert loop_headline(13, day, {"B4": -0.24}).startswith("Week 13 (Nov 2029): dominant loop")
     assert loop_headline(0, day, {}) == "Week 0 (Nov 2029): no loop active yet"
 
 
