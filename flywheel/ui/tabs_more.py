@@ -231,10 +231,7 @@ def workshop(scenario: Scenario, preset_name: str, preset: Scenario, seed: int) 
     )
     st.markdown(f"**What to look for:** {step.look_for}")
     if step.outputs and preset_name == step.preset:
-        st.caption(
-            f"Yearly medians of {cache.ANNUAL_REPLICATIONS} runs of the current levers "
-            "(Results.annual() columns):"
-        )
+        st.caption(f"Yearly medians of {cache.ANNUAL_REPLICATIONS} runs of the current levers:")
         table = cache.annual_medians(scenario, step.outputs, seed)
         st.dataframe(
             table,
