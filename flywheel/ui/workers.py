@@ -18,7 +18,7 @@ import os
 from collections.abc import Callable, Collection
 from concurrent.futures import wait
 from concurrent.futures.process import BrokenProcessPool
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import streamlit as st
 
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 LOG = logging.getLogger(__name__)
+Done = TypeVar("Done")  # what a task on the worker processes returns
 # Below this many replications the fixed per-week cost dominates and one process is as fast.
 SPLIT_MIN_REPLICATIONS = 100
 
@@ -105,28 +106,42 @@ def where_fans_run(replications: int) -> str:
     return f"Runs in the app's process while {count} worker processes start."
 
 
+def _on_workers(task: Callable[[AppWorkers], Done]) -> Done | None:
+    """`task(workers)` on the server's worker processes once they are up; None when they are
+    not up yet, or when they fail (logged; a fresh set starts for the next task): the caller
+    then does the work in this process. `task` must not return None."""
+    workers = app_workers()
+    if not workers.is_ready():
+        return None
+    try:
+        done = task(workers)
+    except (BrokenProcessPool, OSError) as error:  # e.g. a worker killed, /dev/shm full
+        LOG.warning("worker processes failed (%s): running in the app's process", error)
+        app_workers.clear()
+        workers.close()
+        return None
+    workers.runs += 1
+    return done
+
+
 def why_tables(
     scenario: Scenario, output: str, replications: int, seed: int
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(attribution, tornado) of the Why tab: the attribution on a worker process while this
-    process runs the tornado, once the workers are up (~5 s for the baseline instead of ~9);
-    else one after the other. The same numbers either way (common random numbers)."""
+    process runs the tornado, once the workers are up (~2 s for the baseline instead of
+    ~3.5, bench/why_speed.py); else one after the other. The same numbers either way."""
+
+    def side_by_side(workers: AppWorkers) -> tuple[pd.DataFrame, pd.DataFrame]:
+        attribution = workers.executor.submit(
+            why.attribution_table, scenario, output, replications, seed
+        )
+        tornado = why.tornado_table(scenario, output, replications, seed)
+        return attribution.result(), tornado
+
     if worker_count() >= 2 and _in_main_process():
-        workers = app_workers()
-        if workers.is_ready():
-            try:
-                attribution = workers.executor.submit(
-                    why.attribution_table, scenario, output, replications, seed
-                )
-                tornado = why.tornado_table(scenario, output, replications, seed)
-                table = attribution.result()
-            except (BrokenProcessPool, OSError) as error:  # e.g. a worker killed
-                LOG.warning("worker processes failed (%s): running in the app's process", error)
-                app_workers.clear()
-                workers.close()
-            else:
-                workers.runs += 1
-                return table, tornado
+        tables = _on_workers(side_by_side)
+        if tables is not None:
+            return tables
     return (
         why.attribution_table(scenario, output, replications, seed),
         why.tornado_table(scenario, output, replications, seed),
@@ -142,19 +157,14 @@ def simulate_fan(
 ) -> Reduced:
     """`reduce(simulate(scenario, replications, seed, outputs=outputs))`: on the worker
     processes when the fan is large and they are up (reduced in shared memory, without a
-    copy: `reduce` must return new arrays), else in this process (the same numbers)."""
+    copy: `reduce` must return new arrays, not None), else in this process (the same
+    numbers)."""
     if splits(replications):
-        workers = app_workers()
-        if workers.is_ready():
-            try:
-                reduced = workers.runner.simulate(
-                    scenario, replications, seed, outputs, reduce=reduce
-                )
-            except (BrokenProcessPool, OSError) as error:  # e.g. a worker killed, /dev/shm full
-                LOG.warning("worker processes failed (%s): running in the app's process", error)
-                app_workers.clear()
-                workers.close()
-            else:
-                workers.runs += 1
-                return reduced  # type: ignore[return-value]
+        reduced = _on_workers(
+            lambda workers: workers.runner.simulate(
+                scenario, replications, seed, outputs, reduce=reduce
+            )
+        )
+        if reduced is not None:
+            return reduced  # type: ignore[return-value]
     return reduce(simulate(scenario, replications, seed, outputs=outputs))
