@@ -34,6 +34,8 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/app_speed.py 200 20
+	$(BIN)/python bench/why_speed.py baseline 20
 
 fuzz: $(STAMP)
 	FLYWHEEL_FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest -q tests/reliability -p no:randomly

@@ -106,8 +106,8 @@ def band_frame(
 
 def panel_frames(frame: pd.DataFrame) -> dict[str, pa.Table]:
     """A grid's long frame (a `panel` column) split into one Arrow table per panel, without
-    that column. Streamlit sends Arrow as it is: nine such tables cost ~2 ms a rerun, nine
-    pandas frames ~8 ms (split and converted), on the benchmark machine."""
+    that column. Streamlit sends Arrow as it is; nine pandas frames (split and converted)
+    cost ~10 ms more a rerun (bench/app_speed.py, bench/RESULTS.md)."""
     import pyarrow as pa
 
     panels = frame["panel"].to_numpy()
