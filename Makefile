@@ -12,6 +12,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -c 'import flywheel.step as s; s.compile_kernel()'
 	touch $(STAMP)
 
 app: $(STAMP)
@@ -36,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/app_speed.py 200 20
 	$(BIN)/python bench/why_speed.py baseline 20
+	$(BIN)/python bench/step_profile.py
 
 fuzz: $(STAMP)
 	FLYWHEEL_FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest -q tests/reliability -p no:randomly

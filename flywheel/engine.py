@@ -1,7 +1,7 @@
 """The engine: one SimPy environment per batch; all replications advance in lockstep.
 
 This is the only module that imports simpy. One time unit is one week. A weekly process
-advances every replication's stocks as numpy arrays (`step.advance_week`); the discrete side
+advances every replication's stocks (`step.LockstepWeek`, a compiled numba step); the discrete side
 is SimPy processes acting on the replications they concern: scenario events (policy changes,
 launches, shocks, outages), FC openings after each order's own lead time, hires arriving after
 the hiring delay, random (Poisson) outages and their repairs. Processes scheduled for the same
@@ -20,7 +20,6 @@ import numpy as np
 import numpy.typing as npt
 import simpy
 
-from flywheel import equations as eq
 from flywheel.events import (
     DemandShock,
     FcOutage,
@@ -32,8 +31,8 @@ from flywheel.events import (
 )
 from flywheel.recording import Recorder, SeriesRecorder
 from flywheel.scenario import Scenario
-from flywheel.state import Exogenous, State, initial_state, lever_arrays
-from flywheel.step import advance_week, extras_for
+from flywheel.state import State, initial_state, lever_arrays
+from flywheel.step import LockstepWeek, extras_for
 from flywheel.streams import Noise, batch_noise
 from flywheel.terms import lever_terms
 
@@ -122,43 +121,30 @@ def _weekly(
     recorder: Recorder,
     progress: Callable[[int, int], None] | None,
 ) -> Iterator[Any]:
-    """The lockstep process: one `advance_week` for all replications per time unit."""
+    """The lockstep process: one compiled step (`step.LockstepWeek`) for all replications
+    per time unit."""
     weeks = scenario.horizon_weeks
-    cut = frozenset(scenario.knockouts)
     # A recorder may say which outputs it keeps (`outputs`); the others nobody reads are skipped.
     extras = extras_for(getattr(recorder, "outputs", None))
-    calendar = _Calendar(env, state, weeks, state.market.size)
+    lockstep = LockstepWeek(state, frozenset(scenario.knockouts), extras)
+    calendar = _Calendar(env, state, weeks, state.replications)
     months, months_ahead = month_tables
-    reference = None
+    decisions = lockstep.decisions
     for week in range(weeks):
         if not terms:  # the first week, or a policy change has just come into force
             terms.update(lever_terms(params))
-        season = terms["season_q4"] if months[week] >= 10 else terms["season_off"]
-        exogenous = Exogenous(
-            week=week,
-            seasonality=season,
-            seasonality_ahead=terms["season_q4"] if months_ahead[week] >= 10 else season,
-            demand_noise=_noise_multiplier(
-                noise["demand"][:, week], params["weekly_demand_noise_cv"], terms, "demand"
-            ),
-            seller_join_noise=_noise_multiplier(
-                noise["seller_joins"][:, week], params["seller_join_noise_cv"], terms, "seller_join"
-            ),
-            outage_uniform=noise["outages"][:, week],
-            lead_time_normals=noise["lead_times"],
-        )
-        outputs, decisions, reference = advance_week(
-            state, params, terms, reference, exogenous, cut, extras
-        )
-        recorder.write(week, outputs)
+            lockstep.set_levers(params, terms)
+        any_fc_order = lockstep.advance(week, months[week] >= 10, months_ahead[week] >= 10, noise)
+        recorder.write(week, lockstep.outputs)
         # FC orders open after their own lead time; hires join after the hiring delay;
         # centres knocked out by a random outage come back after the outage duration.
-        calendar.schedule(
-            decisions.fc_orders,
-            decisions.fc_lead_time_weeks,
-            "fulfillment_centers",
-            "fc_under_construction",
-        )
+        if any_fc_order:  # (a copy: the calendar keeps the delays array it last saw)
+            calendar.schedule(
+                decisions.fc_orders,
+                decisions.fc_lead_time_weeks.copy(),
+                "fulfillment_centers",
+                "fc_under_construction",
+            )
         calendar.schedule(
             decisions.hires, params["agent_hiring_delay_weeks"], "agents", "agents_in_hiring"
         )
@@ -175,16 +161,6 @@ def _weekly(
         if progress is not None:
             progress(week + 1, weeks)
         yield env.timeout(1)
-
-
-def _noise_multiplier(normals: Array, cv: Array, terms: dict[str, Array], source: str) -> Array:
-    """Mean-one lognormal noise; exactly 1 where the noise lever is 0 (skips the exp). Its
-    sigma and drift are lever-only terms (`terms.lever_terms`, keys `<source>_noise_*`)."""
-    if not np.count_nonzero(cv):  # (count_nonzero: ~0.2 µs, .any(): ~1 µs)
-        return np.ones_like(normals)
-    return eq.lognormal_from_sigma(
-        normals, terms[f"{source}_noise_sigma"], terms[f"{source}_noise_drift"]
-    )
 
 
 class _Calendar:

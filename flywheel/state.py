@@ -1,8 +1,8 @@
-"""The model's state: stocks as numpy arrays over replications, plus week-0 reference values."""
+"""The model's state: stocks as numpy arrays over replications, and a week's decisions."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -14,76 +14,76 @@ from flywheel.schema import field_infos
 Array = npt.NDArray[np.float64]
 
 
-@dataclass
-class State:
-    """Stocks (and event-driven conditions) of all replications; each field has shape (R,)."""
+# The stocks (and event-driven conditions), in row order of `State.block`, with their units.
+STOCKS = {
+    "market": "people",
+    "potential": "people not yet customers (market = potential + customers + lapsed)",
+    "customers": "people",
+    "lapsed": "people",
+    "prime_members": "people (subset of customers)",
+    "sellers": "active third-party sellers",
+    "sellers_onboarding": "signed up, not yet listing",
+    "cumulative_orders": "orders",
+    "price_index": "1.0 at week 0",
+    "fulfillment_centers": "open FCs",
+    "fc_under_construction": "FCs ordered, not yet open (each opening is a SimPy event)",
+    "fc_out_of_service": "FCs down because of an outage",
+    "agents": "customer-service agents",
+    "agents_in_hiring": "hires not yet on the desk (each arrival is a SimPy event)",
+    "service_backlog": "contacts carried over to next week",
+    "queue_wait_hours": "last week's mean wait (what customers remember)",
+    "perceived_cx": "index",
+    "perceived_delivery_days": "days; a stock that breaks the orders-speed algebraic loop",
+    "reviews": "cumulative product reviews",
+    "experiment_index": "cumulative conversion gain from A/B tests (1 at week 0)",
+    "spend_index": "visits per customer relative to week 0 (online share of shopping)",
+    "cash_usd": "USD",
+    "orders_smoothed": "orders/week, 13-week smoothing (planner's view)",
+    "orders_growth_per_week": "planner's smoothed growth trend, 1/week",
+    "fc_orders_placed": "count of FC orders so far (indexes the lead-time draws)",
+    "is_marketplace_open": "1 once the marketplace has launched, else 0",
+    "is_prime_launched": "1 once Prime has launched, else 0",
+    "demand_shock_share": "sum of active demand shocks",
+    "recession_depth_share": "sum of active recessions",
+    "price_war_depth_share": "sum of active price wars",
+}
 
-    market: Array  # people
-    potential: Array  # people not yet customers (market = potential + customers + lapsed)
-    customers: Array  # people
-    lapsed: Array  # people
-    prime_members: Array  # people (subset of customers)
-    sellers: Array  # active third-party sellers
-    sellers_onboarding: Array  # signed up, not yet listing
-    cumulative_orders: Array  # orders
-    price_index: Array  # 1.0 at week 0
-    fulfillment_centers: Array  # open FCs
-    fc_under_construction: Array  # FCs ordered, not yet open (each opening is a SimPy event)
-    fc_out_of_service: Array  # FCs down because of an outage
-    agents: Array  # customer-service agents
-    agents_in_hiring: Array  # hires not yet on the desk (each arrival is a SimPy event)
-    service_backlog: Array  # contacts carried over to next week
-    queue_wait_hours: Array  # last week's mean wait (what customers remember)
-    perceived_cx: Array  # index
-    perceived_delivery_days: Array  # days; a stock that breaks the orders-speed algebraic loop
-    reviews: Array  # cumulative product reviews
-    experiment_index: Array  # cumulative conversion gain from A/B tests (1 at week 0)
-    spend_index: Array  # visits per customer relative to week 0 (online share of shopping)
-    cash_usd: Array  # USD
-    orders_smoothed: Array  # orders/week, 13-week smoothing (planner's view)
-    orders_growth_per_week: Array  # planner's smoothed growth trend, 1/week
-    fc_orders_placed: Array  # count of FC orders so far (indexes the lead-time draws)
-    is_marketplace_open: npt.NDArray[np.bool_]
-    is_prime_launched: npt.NDArray[np.bool_]
-    demand_shock_share: Array  # sum of active demand shocks
-    recession_depth_share: Array  # sum of active recessions
-    price_war_depth_share: Array  # sum of active price wars
+
+class State:
+    """Stocks (and event-driven conditions) of all replications: one (stocks, R) block, whose
+    rows are also attributes of shape (R,) (`state.customers`; see `STOCKS` for the units).
+
+    Setting an attribute writes into its row, so the compiled step (`kernel.week_kernel`),
+    which updates the block in place, and the SimPy events, which set attributes, share it.
+    """
+
+    def __init__(self, block: Array) -> None:
+        if block.shape[0] != len(STOCKS) or block.ndim != 2:
+            raise ValueError(f"a State block has shape ({len(STOCKS)}, R), not {block.shape}")
+        self.block = np.ascontiguousarray(block, dtype=np.float64)
+
+    @property
+    def replications(self) -> int:
+        return int(self.block.shape[1])
 
     def copy(self) -> State:
-        """A deep copy (arrays copied)."""
-        return State(**{f.name: getattr(self, f.name).copy() for f in fields(self)})
+        """A deep copy (the block copied)."""
+        return State(self.block.copy())
+
+    def __getattr__(self, name: str) -> Array:
+        try:
+            return self.__dict__["block"][_STOCK_ROWS[name]]
+        except KeyError:
+            raise AttributeError(f"State has no stock {name!r}") from None
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in _STOCK_ROWS:
+            self.block[_STOCK_ROWS[name]] = value
+        else:
+            super().__setattr__(name, value)
 
 
-@dataclass(frozen=True)
-class Reference:
-    """Week-0 values that knocked-out links are held at, and index denominators; shape (R,)."""
-
-    perceived_cx: Array
-    selection_level: Array
-    skus: Array
-    gmv_usd: Array
-    visits: Array
-    unit_cost_ratio: Array
-    unit_cost_usd: Array
-    service_score: Array
-    review_effect: Array
-    potential_share: Array
-    delivery_days: Array
-    prime_share: Array
-    cumulative_orders: Array
-
-
-@dataclass(frozen=True)
-class Exogenous:
-    """This week's exogenous inputs, each of shape (R,) or scalar."""
-
-    week: int
-    seasonality: Array  # demand multiplier of the calendar month
-    seasonality_ahead: Array  # the highest multiplier of the next 8 weeks (staffing looks ahead)
-    demand_noise: Array  # mean-one lognormal multiplier
-    seller_join_noise: Array  # mean-one lognormal multiplier
-    outage_uniform: Array  # uniform draw for this week's random outages
-    lead_time_normals: Array  # (R, K) standard normals, one per FC order
+_STOCK_ROWS = {name: row for row, name in enumerate(STOCKS)}
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,7 @@ def initial_state(scenario: Scenario, replications: int) -> State:
         return np.full(replications, float(value))
 
     lapsed = 0.0
-    return State(
+    values = dict(
         market=full(init.market_people),
         potential=full(init.market_people - init.customers - lapsed),
         customers=full(init.customers),
@@ -136,6 +136,7 @@ def initial_state(scenario: Scenario, replications: int) -> State:
         recession_depth_share=full(0.0),
         price_war_depth_share=full(0.0),
     )
+    return State(np.stack([values[name] for name in STOCKS]))
 
 
 def lever_arrays(
@@ -150,37 +151,3 @@ def lever_arrays(
             raise KeyError(f"unknown lever {name!r}")
         params[name] = np.broadcast_to(np.asarray(values, dtype=float), (replications,)).copy()
     return params
-
-
-def week0_reference(
-    s: State,
-    p: dict[str, Array],
-    selection: Array,
-    skus: Array,
-    service: Array,
-    reviews_lift: Array,
-) -> Reference:
-    visits0 = s.customers * p["visit_rate_per_week"]
-    orders0 = visits0 * p["conversion_base_share"]
-    prime_share = np.where(s.customers > 0, s.prime_members / np.maximum(s.customers, 1e-9), 0.0)
-    return Reference(
-        perceived_cx=np.ones_like(selection),
-        selection_level=np.maximum(selection, 1e-12),
-        skus=skus.copy(),
-        gmv_usd=orders0 * p["basket_usd"],
-        visits=np.maximum(visits0, 1e-9),
-        unit_cost_ratio=np.ones_like(selection),
-        unit_cost_usd=np.ones_like(selection),
-        service_score=service.copy(),
-        review_effect=reviews_lift.copy(),
-        potential_share=s.potential / s.market,
-        delivery_days=s.perceived_delivery_days.copy(),
-        prime_share=prime_share,
-        cumulative_orders=s.cumulative_orders.copy(),
-    )
-
-
-def with_reference(ref: Reference, **changes: Array) -> Reference:
-    from dataclasses import replace
-
-    return replace(ref, **changes)

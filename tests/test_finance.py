@@ -1,4 +1,4 @@
-"""The week's financials (flywheel.finance): the income statement adds up, week by week."""
+"""The week's financials (`kernel._week_financials`): the income statement adds up, week by week."""
 
 from __future__ import annotations
 

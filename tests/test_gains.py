@@ -10,8 +10,8 @@ import pytest
 
 import flywheel
 from flywheel.scenario import SHIPPED_SCENARIOS_DIR as SHIPPED
-from flywheel.state import Exogenous, initial_state, lever_arrays
-from flywheel.step import advance_week
+from flywheel.state import initial_state, lever_arrays
+from flywheel.step import LockstepWeek
 from flywheel.streams import LEAD_TIME_DRAWS
 from flywheel.terms import lever_terms
 
@@ -25,26 +25,19 @@ SCALED_OUTPUT = {
     "R4": "visits",
     "R5": "conversion",
 }
-
-
-def _week_inputs(week: int) -> Exogenous:
-    ones = np.ones(REPLICATIONS)
-    return Exogenous(
-        week=week,
-        seasonality=ones,
-        seasonality_ahead=ones,
-        demand_noise=ones,
-        seller_join_noise=ones,
-        outage_uniform=np.zeros(REPLICATIONS),
-        lead_time_normals=np.zeros((REPLICATIONS, LEAD_TIME_DRAWS)),
-    )
+NOISE = {  # standard normals and uniforms, all 0: no outage, mean-one-ish noise
+    "demand": np.zeros((REPLICATIONS, WEEKS_BEFORE + 1)),
+    "seller_joins": np.zeros((REPLICATIONS, WEEKS_BEFORE + 1)),
+    "outages": np.zeros((REPLICATIONS, WEEKS_BEFORE + 1)),
+    "lead_times": np.zeros((REPLICATIONS, LEAD_TIME_DRAWS)),
+}
 
 
 @pytest.fixture(scope="module")
 def mid_run(baseline):
-    """(state, levers, terms, reference) after `WEEKS_BEFORE` weeks, every loop on; the
-    marketplace and Prime opened at week 0 (with a tenth of the customers members already, so
-    R4's week-0 reference is not zero) so both loops act from the start."""
+    """The step after `WEEKS_BEFORE` weeks, every loop on (its state, levers and week-0
+    references); the marketplace and Prime opened at week 0 (with a tenth of the customers
+    members already, so R4's week-0 reference is not zero) so both loops act from the start."""
     initial = dataclasses.replace(
         baseline.initial,
         is_marketplace_open=True,
@@ -52,23 +45,27 @@ def mid_run(baseline):
         prime_members=baseline.initial.customers / 10,
     )
     scenario = dataclasses.replace(baseline, initial=initial, events=())
-    state = initial_state(scenario, REPLICATIONS)
     levers = lever_arrays(scenario, REPLICATIONS)
-    terms = lever_terms(levers)
-    reference = None
+    lockstep = LockstepWeek(initial_state(scenario, REPLICATIONS), frozenset())
+    lockstep.set_levers(levers, lever_terms(levers))
     for week in range(WEEKS_BEFORE):
-        _, _, reference = advance_week(
-            state, levers, terms, reference, _week_inputs(week), frozenset()
-        )
-    return state, levers, terms, reference
+        lockstep.advance(week, False, False, NOISE)
+    return lockstep
+
+
+def _one_more_week(mid_run: LockstepWeek, cut: frozenset[str]) -> dict[str, np.ndarray]:
+    """The outputs of week `WEEKS_BEFORE` from the mid-run state with the loops `cut`."""
+    lockstep = LockstepWeek(mid_run.state.copy(), cut)
+    lockstep.levers, lockstep.terms = mid_run.levers, mid_run.terms
+    lockstep.reference = mid_run.reference.copy()
+    lockstep.advance(WEEKS_BEFORE, False, False, NOISE)
+    return {name: values.copy() for name, values in lockstep.outputs.items()}
 
 
 @pytest.mark.parametrize("loop", sorted(SCALED_OUTPUT))
 def test_gain_is_the_log_factor_its_knockout_takes_away(mid_run, loop) -> None:
-    state, levers, terms, reference = mid_run
-    week = _week_inputs(WEEKS_BEFORE)
-    on, _, _ = advance_week(state.copy(), levers, terms, reference, week, frozenset())
-    cut, _, _ = advance_week(state.copy(), levers, terms, reference, week, frozenset({loop}))
+    on = _one_more_week(mid_run, frozenset())
+    cut = _one_more_week(mid_run, frozenset({loop}))
     output = SCALED_OUTPUT[loop]
     gain = on[f"gain_{loop}"]
     assert np.all(np.abs(gain) > 0.05)  # the loop is acting: the comparison means something
@@ -79,12 +76,8 @@ def test_gain_is_the_log_factor_its_knockout_takes_away(mid_run, loop) -> None:
 def test_traffic_and_crowding_add_up_to_the_seller_attractiveness_change(mid_run) -> None:
     """R2 (traffic) and B4 (crowding) act on the same flow: with both cut, attractiveness is
     the week-0 one at today's prices, so the two gains together are its whole log change."""
-    state, levers, terms, reference = mid_run
-    week = _week_inputs(WEEKS_BEFORE)
-    on, _, _ = advance_week(state.copy(), levers, terms, reference, week, frozenset())
-    both_cut, _, _ = advance_week(
-        state.copy(), levers, terms, reference, week, frozenset({"R2", "B4"})
-    )
+    on = _one_more_week(mid_run, frozenset())
+    both_cut = _one_more_week(mid_run, frozenset({"R2", "B4"}))
     np.testing.assert_allclose(
         np.log(on["seller_attractiveness"] / both_cut["seller_attractiveness"]),
         on["gain_R2"] + on["gain_B4"],

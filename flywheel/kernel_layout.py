@@ -1,0 +1,156 @@
+"""Row layout of the compiled week's blocks (`kernel.week_kernel`).
+
+Every block the kernel reads or writes is (rows, replications); these IntEnums name the row of
+each stock, lever, lever-only term, week-0 reference, output, decision and scratch value.
+Numba freezes them into the compiled kernel as constants, so `kernel.model_stamp` hashes
+them: a change of layout recompiles.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from flywheel.parameters import LOOP_IDS
+from flywheel.schema import Levers, field_infos
+from flywheel.state import STOCKS
+
+Stock = IntEnum("Stock", list(STOCKS), start=0)
+Lever = IntEnum("Lever", list(field_infos(Levers)), start=0)
+Loop = IntEnum("Loop", list(LOOP_IDS), start=0)
+TERMS = (  # lever-only terms (`terms.lever_terms`), one row each
+    "season_q4",
+    "season_off",
+    "demand_noise_sigma",
+    "seller_join_noise_sigma",
+    "fc_lead_time_noise_sigma",
+    "demand_noise_drift",
+    "seller_join_noise_drift",
+    "fc_lead_time_noise_drift",
+    "cx_weight_total",
+    "price_adjustment_time_weeks_at_least_1",
+    "perception_delay_weeks_at_least_1",
+    "delivery_perception_weeks_at_least_1",
+    "defect_effective_share",
+    "listings_kept_share",
+    "score_reliability",
+    "marketing_effect_base",
+    "bass_p_per_week",
+    "bass_q_per_week",
+    "member_hazard_factor",
+    "prime_cancel_share",
+    "prime_visit_factor",
+    "contacts_kept_share",
+    "onboarded_share",
+    "goods_cost_base_usd",
+    "variable_cost_usd_per_order",
+    "market_growth_per_week",
+    "spend_growth_per_week",
+    "agent_attrition_share",
+    "experiment_uplift_per_week",
+    "has_experiment_room",
+    "experiment_room_index",
+    "fc_lookahead_weeks",
+    "fc_orders_at_trigger_per_week",
+    "fc_outage_rate_per_week",
+    "fc_outage_repair_weeks",
+)
+Term = IntEnum("Term", list(TERMS), start=0)
+REFERENCES = (  # week-0 values knocked-out links are held at, and index denominators
+    "perceived_cx",
+    "selection_level",
+    "skus",
+    "gmv_usd",
+    "visits",
+    "unit_cost_ratio",
+    "unit_cost_usd",
+    "service_score",
+    "review_effect",
+    "potential_share",
+    "delivery_days",
+    "prime_share",
+    "cumulative_orders",
+)
+Ref = IntEnum("Ref", list(REFERENCES), start=0)
+CORE_OUTPUTS = (  # every week; "queue_wait_hours" is filled in after the kernel (Erlang C)
+    "market",
+    "potential",
+    "customers",
+    "lapsed",
+    "prime_members",
+    "adoption",
+    "churn",
+    "winback",
+    "prime_joins",
+    "visits",
+    "conversion",
+    "orders",
+    "gmv_usd",
+    "gmv_3p_usd",
+    "revenue_usd",
+    "prime_fees_usd",
+    "cogs_usd",
+    "fulfillment_cost_usd",
+    "shipping_cost_usd",
+    "service_cost_usd",
+    "marketing_usd",
+    "technology_usd",
+    "operating_income_usd",
+    "operating_margin_share",
+    "capex_usd",
+    "cash_usd",
+    "sellers",
+    "sellers_onboarding",
+    "seller_joins",
+    "seller_exits",
+    "seller_attractiveness",
+    "sales_per_seller_usd",
+    "skus",
+    "share_3p",
+    "selection_index",
+    "price_index",
+    "price_target_index",
+    "competitor_price_index",
+    "unit_cost_usd",
+    "learning_factor",
+    "utilisation",
+    "delivery_days",
+    "perceived_delivery_days",
+    "fulfillment_centers",
+    "fc_under_construction",
+    "fc_out_of_service",
+    "fc_orders",
+    "contacts",
+    "queue_wait_hours",
+    "service_backlog",
+    "agent_occupancy",
+    "agents",
+    "cx",
+    "perceived_cx",
+    "score_price",
+    "score_selection",
+    "score_speed",
+    "score_service",
+    "score_reliability",
+    "reviews",
+    "review_index",
+    "experiment_index",
+    "spend_index",
+    "prime_value_usd_per_year",
+)
+# Outputs that no stock and no other output depends on, by group: computed only when recorded.
+EXTRA_OUTPUTS = {
+    "derived": (
+        "fc_sqft",
+        "nps_proxy",
+        "customer_lifetime_value_usd",
+        "is_marketplace_open",
+        "is_prime_launched",
+    ),
+    "gains": tuple(f"gain_{loop}" for loop in LOOP_IDS),
+}
+OUTPUTS = CORE_OUTPUTS + EXTRA_OUTPUTS["derived"] + EXTRA_OUTPUTS["gains"]
+Out = IntEnum("Out", list(OUTPUTS), start=0)
+DECISIONS = ("fc_orders", "fc_lead_time_weeks", "hires", "outages")
+Decision = IntEnum("Decision", list(DECISIONS), start=0)
+SCRATCH = ("arrivals_per_hour", "servers", "service_per_hour", "backlog_wait_hours")
+Scratch = IntEnum("Scratch", list(SCRATCH), start=0)

@@ -1,0 +1,145 @@
+"""The compiled week (flywheel.kernel): its scalar twins equal the numpy equations they stand
+for, its row layout matches the schema and the lever-only terms, and a cached kernel built
+from other sources is dropped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from flywheel import equations as eq
+from flywheel import kernel, kernel_parts
+from flywheel.kernel_layout import OUTPUTS, STOCKS, TERMS, Lever
+from flywheel.schema import Levers, field_infos
+from flywheel.state import lever_arrays
+from flywheel.terms import lever_terms
+
+positive = st.floats(min_value=0.0, max_value=1e9, allow_nan=False)
+share = st.floats(min_value=0.0, max_value=1.0)
+rate = st.floats(min_value=0.0, max_value=5.0)
+
+
+def _same(twin: float, original: np.ndarray) -> None:
+    """The twin's number is the numpy original's, to the last bit or two (libm vs numpy's
+    vectorised exp and log)."""
+    np.testing.assert_allclose(twin, original[0], rtol=1e-13, atol=1e-300)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    customers=positive, potential=positive, market=st.floats(1.0, 1e10), p=rate, q=rate
+)
+def test_bass_adoption_twin(customers, potential, market, p, q) -> None:
+    args = (customers, potential, market, p, q)
+    _same(kernel_parts.bass_adoption(*args), eq.bass_adoption(*(np.array([v]) for v in args)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    scores=st.lists(st.floats(0.0, 10.0), min_size=5, max_size=5),
+    weights=st.lists(st.floats(0.01, 5.0), min_size=5, max_size=5),
+)
+def test_customer_experience_twin(scores, weights) -> None:
+    total = sum(weights)
+    original = eq.customer_experience(
+        tuple(np.array([v]) for v in scores), tuple(np.array([v]) for v in weights), total
+    )
+    _same(kernel_parts.customer_experience(*scores, *weights, total), original)
+
+
+@settings(max_examples=300, deadline=None)
+@given(uniform=st.floats(0.0, 1.0, exclude_max=True), mean=st.floats(-1.0, 30.0))
+def test_poisson_count_twin_is_exact(uniform, mean) -> None:
+    original = eq.poisson_count_from_uniform(np.array([uniform]), np.array([mean]))
+    assert kernel_parts.poisson_count_from_uniform(uniform, mean) == original[0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    contacts=st.floats(0.0, 1e8),
+    backlog=st.floats(0.0, 1e7),
+    agents=st.floats(0.0, 1e5),
+    open_hours=st.floats(1.0, 168.0),
+    productive=st.floats(0.05, 1.0),
+    handle_minutes=st.floats(0.5, 60.0),
+)
+def test_service_desk_twin_and_erlang_c_give_the_numpy_desk(
+    contacts, backlog, agents, open_hours, productive, handle_minutes
+) -> None:
+    """The kernel's flows plus `step.LockstepWeek`'s Erlang C finish are `service_desk_week`."""
+    args = (contacts, backlog, agents, open_hours, productive, handle_minutes)
+    wait, backlog_next, occupancy = eq.service_desk_week(*(np.array([v]) for v in args))
+    carried, occupied, backlog_wait, arrivals, servers, per_hour = (
+        kernel_parts.service_desk_flows(*args)
+    )
+    erlang = eq.erlang_c_wait_hours(np.array([arrivals]), np.array([servers]), np.array([per_hour]))
+    total = min(erlang[0] + backlog_wait, eq.MAX_QUEUE_WAIT_HOURS)
+    _same(carried, backlog_next)
+    _same(occupied, occupancy)
+    _same(total, wait)
+
+
+def test_row_layout_matches_the_schema_the_terms_and_the_outputs(baseline) -> None:
+    assert [lever.name for lever in Lever] == list(field_infos(Levers))
+    levers = lever_arrays(baseline, 2)
+    assert set(TERMS) == set(lever_terms(levers)), "kernel_layout.TERMS is out of date"
+    assert len(set(OUTPUTS)) == len(OUTPUTS)
+    assert len(STOCKS) == len(set(STOCKS))
+
+
+def test_a_kernel_cached_from_other_sources_is_dropped(monkeypatch, tmp_path: Path) -> None:
+    """No marker for this model_stamp: the cache is flushed and the marker written (others
+    removed); with the marker present nothing is flushed."""
+    flushed: list[bool] = []
+
+    class Cache:
+        cache_path = str(tmp_path)
+
+        def flush(self) -> None:
+            flushed.append(True)
+
+    monkeypatch.setattr(kernel.week_kernel, "_cache", Cache())
+    (tmp_path / "flywheel-kernel-0000000000000000.stamp").touch()
+    kernel._guard_cache()
+    assert flushed == [True]
+    markers = sorted(p.name for p in tmp_path.glob("flywheel-kernel-*.stamp"))
+    assert markers == [f"flywheel-kernel-{kernel.model_stamp()}.stamp"]
+    kernel._guard_cache()
+    assert flushed == [True]
+
+
+def test_model_stamp_follows_the_equations(monkeypatch) -> None:
+    before = kernel.model_stamp()
+    real = kernel.inspect.getsource
+
+    def edited(module: object) -> str:
+        text = real(module)  # type: ignore[arg-type]
+        return text + "\n# edited" if module is eq else text
+
+    monkeypatch.setattr(kernel.inspect, "getsource", edited)
+    assert kernel.model_stamp() != before
+
+
+@pytest.mark.parametrize("replications", [1, 7])
+def test_outputs_are_rewritten_in_place_so_recorders_copy(baseline, replications) -> None:
+    """`LockstepWeek.outputs` are rows of one buffer: the second week's values replace the
+    first's, in the same arrays (the recorders' contract: copy what you keep)."""
+    from flywheel.state import initial_state
+    from flywheel.step import LockstepWeek
+    from flywheel.streams import batch_noise
+
+    ids = np.arange(replications, dtype=np.int64)
+    levers = lever_arrays(baseline, replications)
+    lockstep = LockstepWeek(initial_state(baseline, replications), frozenset())
+    lockstep.set_levers(levers, lever_terms(levers))
+    noise = batch_noise(0, ids, 3)
+    lockstep.advance(0, False, False, noise)
+    customers = lockstep.outputs["customers"]
+    week0 = customers.copy()
+    lockstep.advance(1, False, False, noise)
+    assert lockstep.outputs["customers"] is customers
+    assert not np.array_equal(customers, week0)
