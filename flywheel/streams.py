@@ -67,8 +67,9 @@ def batch_noise(seed: int, ids: npt.NDArray[np.int64], weeks: int) -> dict[str, 
 
     The draws depend only on (seed, ids, weeks), not on the levers, so a small batch's are
     kept for the next run with the same ones (common random numbers: the app's next lever
-    change, a sweep's next point), read-only. Building ~800 generators cost ~14 ms of a
-    200-replication run; batches above `NOISE_MEMO_MAX_VALUES` are drawn afresh.
+    change, a sweep's next point). Building ~800 generators cost ~14 ms of a 200-replication
+    run; batches above `NOISE_MEMO_MAX_VALUES` are drawn afresh. All are read-only, kept or
+    not: the compiled step then sees one array type (numba compiles once per type, ~6 s).
     """
     if ids.size * weeks > NOISE_MEMO_MAX_VALUES:
         return _fresh_noise(seed, ids, weeks)
@@ -77,16 +78,16 @@ def batch_noise(seed: int, ids: npt.NDArray[np.int64], weeks: int) -> dict[str, 
 
 @lru_cache(maxsize=4)
 def _kept_noise(seed: int, ids_bytes: bytes, weeks: int) -> dict[str, Array]:
-    noise = _fresh_noise(seed, np.frombuffer(ids_bytes, dtype=np.int64), weeks)
-    for values in noise.values():
-        values.setflags(write=False)
-    return noise
+    return _fresh_noise(seed, np.frombuffer(ids_bytes, dtype=np.int64), weeks)
 
 
 def _fresh_noise(seed: int, ids: npt.NDArray[np.int64], weeks: int) -> dict[str, Array]:
-    return {
+    noise = {
         "demand": standard_normals(seed, ids, Noise.DEMAND, weeks),
         "seller_joins": standard_normals(seed, ids, Noise.SELLER_JOINS, weeks),
         "outages": uniforms(seed, ids, Noise.OUTAGES, weeks),
         "lead_times": standard_normals(seed, ids, Noise.LEAD_TIMES, LEAD_TIME_DRAWS),
     }
+    for values in noise.values():
+        values.setflags(write=False)
+    return noise

@@ -30,9 +30,7 @@ def _same(twin: float, original: np.ndarray) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(
-    customers=positive, potential=positive, market=st.floats(1.0, 1e10), p=rate, q=rate
-)
+@given(customers=positive, potential=positive, market=st.floats(1.0, 1e10), p=rate, q=rate)
 def test_bass_adoption_twin(customers, potential, market, p, q) -> None:
     args = (customers, potential, market, p, q)
     _same(kernel_parts.bass_adoption(*args), eq.bass_adoption(*(np.array([v]) for v in args)))
@@ -73,8 +71,8 @@ def test_service_desk_twin_and_erlang_c_give_the_numpy_desk(
     """The kernel's flows plus `step.LockstepWeek`'s Erlang C finish are `service_desk_week`."""
     args = (contacts, backlog, agents, open_hours, productive, handle_minutes)
     wait, backlog_next, occupancy = eq.service_desk_week(*(np.array([v]) for v in args))
-    carried, occupied, backlog_wait, arrivals, servers, per_hour = (
-        kernel_parts.service_desk_flows(*args)
+    carried, occupied, backlog_wait, arrivals, servers, per_hour = kernel_parts.service_desk_flows(
+        *args
     )
     erlang = eq.erlang_c_wait_hours(np.array([arrivals]), np.array([servers]), np.array([per_hour]))
     total = min(erlang[0] + backlog_wait, eq.MAX_QUEUE_WAIT_HOURS)
@@ -143,3 +141,19 @@ def test_outputs_are_rewritten_in_place_so_recorders_copy(baseline, replications
     lockstep.advance(1, False, False, noise)
     assert lockstep.outputs["customers"] is customers
     assert not np.array_equal(customers, week0)
+
+
+def test_one_compiled_signature_for_small_large_and_overridden_batches() -> None:
+    """Every way the engine calls the kernel passes the same argument types, so numba compiles
+    (or loads) it once: a read-only or differently laid-out array would mean another ~6 s
+    compile in the middle of a run (the memoised noise of small batches once did that)."""
+    import flywheel
+    from flywheel.streams import NOISE_MEMO_MAX_VALUES
+
+    short = flywheel.Scenario(horizon_weeks=52)
+    flywheel.simulate(short, replications=2, seed=0)
+    flywheel.simulate(short, replications=NOISE_MEMO_MAX_VALUES // 52 + 1, seed=0)
+    flywheel.simulate(
+        short, 3, 0, lever_overrides={"pass_through_share": [0.1, 0.5, 0.9]}, outputs=["orders"]
+    )
+    assert len(kernel.week_kernel.signatures) == 1, kernel.week_kernel.signatures
