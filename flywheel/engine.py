@@ -127,6 +127,7 @@ def _weekly(
     # A recorder may say which outputs it keeps (`outputs`); the others nobody reads are skipped.
     extras = extras_for(getattr(recorder, "outputs", None))
     lockstep = LockstepWeek(state, frozenset(scenario.knockouts), extras)
+    lockstep.set_noise(noise)
     calendar = _Calendar(env, state, weeks, state.replications)
     months, months_ahead = month_tables
     decisions = lockstep.decisions
@@ -134,7 +135,7 @@ def _weekly(
         if not terms:  # the first week, or a policy change has just come into force
             terms.update(lever_terms(params))
             lockstep.set_levers(params, terms)
-        any_fc_order = lockstep.advance(week, months[week] >= 10, months_ahead[week] >= 10, noise)
+        any_fc_order = lockstep.advance(week, months[week] >= 10, months_ahead[week] >= 10)
         recorder.write(week, lockstep.outputs)
         # FC orders open after their own lead time; hires join after the hiring delay;
         # centres knocked out by a random outage come back after the outage duration.

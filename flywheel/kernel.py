@@ -99,9 +99,10 @@ def week_kernel(  # type: ignore[no-untyped-def]
     written into `outputs`, `decisions` and `scratch`, the stocks updated in place (all but
     `queue_wait_hours`, which the caller sets with the wait). Week 0 fills `reference`.
 
-    `cut` holds one flag per loop (`Loop`); the noise arrays are (R, weeks) (`lead_time_normals`
-    (R, draws)); `is_q4` / `is_q4_ahead` say whether this week's month / the busiest month of
-    the staffing look-ahead is in October-December. Returns whether any FC was ordered.
+    `cut` holds one flag per loop (`Loop`); the weekly noise arrays are (weeks, R)
+    (`lead_time_normals` (R, draws)); `is_q4` / `is_q4_ahead` say whether this week's month /
+    the busiest month of the staffing look-ahead is in October-December. Returns whether
+    any FC was ordered.
     """
     replications = stocks.shape[1]
     any_fc_order = False
@@ -118,9 +119,9 @@ def week_kernel(  # type: ignore[no-untyped-def]
             levers[:, r],
             terms[:, r],
             reference[:, r],
-            demand_normals[r, week],
-            seller_join_normals[r, week],
-            outage_uniforms[r, week],
+            demand_normals[week, r],
+            seller_join_normals[week, r],
+            outage_uniforms[week, r],
             lead_time_normals[r],
             outputs[:, r],
             decisions[:, r],

@@ -48,8 +48,9 @@ def mid_run(baseline):
     levers = lever_arrays(scenario, REPLICATIONS)
     lockstep = LockstepWeek(initial_state(scenario, REPLICATIONS), frozenset())
     lockstep.set_levers(levers, lever_terms(levers))
+    lockstep.set_noise(NOISE)
     for week in range(WEEKS_BEFORE):
-        lockstep.advance(week, False, False, NOISE)
+        lockstep.advance(week, False, False)
     return lockstep
 
 
@@ -58,7 +59,8 @@ def _one_more_week(mid_run: LockstepWeek, cut: frozenset[str]) -> dict[str, np.n
     lockstep = LockstepWeek(mid_run.state.copy(), cut)
     lockstep.levers, lockstep.terms = mid_run.levers, mid_run.terms
     lockstep.reference = mid_run.reference.copy()
-    lockstep.advance(WEEKS_BEFORE, False, False, NOISE)
+    lockstep.set_noise(NOISE)
+    lockstep.advance(WEEKS_BEFORE, False, False)
     return {name: values.copy() for name, values in lockstep.outputs.items()}
 
 

@@ -134,11 +134,11 @@ def test_outputs_are_rewritten_in_place_so_recorders_copy(baseline, replications
     levers = lever_arrays(baseline, replications)
     lockstep = LockstepWeek(initial_state(baseline, replications), frozenset())
     lockstep.set_levers(levers, lever_terms(levers))
-    noise = batch_noise(0, ids, 3)
-    lockstep.advance(0, False, False, noise)
+    lockstep.set_noise(batch_noise(0, ids, 3))
+    lockstep.advance(0, False, False)
     customers = lockstep.outputs["customers"]
     week0 = customers.copy()
-    lockstep.advance(1, False, False, noise)
+    lockstep.advance(1, False, False)
     assert lockstep.outputs["customers"] is customers
     assert not np.array_equal(customers, week0)
 
