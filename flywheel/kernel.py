@@ -32,6 +32,7 @@ from flywheel.kernel_layout import (
     OUTPUTS,
     REFERENCES,
     SCRATCH,
+    STOCK_OUTPUTS,
     STOCKS,
     TERMS,
     Decision,
@@ -363,25 +364,12 @@ def _replication_week(  # type: ignore[no-untyped-def]
     onboarded = s[Stock.sellers_onboarding] * k[Term.onboarded_share]
 
     # Costs and financials (R3, B5).
-    (
-        learning,
-        unit_cost,
-        revenue,
-        prime_fees,
-        cogs,
-        fulfillment_cost,
-        shipping_cost,
-        service_cost,
-        marketing,
-        technology,
-        operating_income,
-        margin,
-    ) = week_financials(s, p, k, ref, orders, visits, visit_rate, gmv, gmv_3p, market_trend)
+    money = week_financials(s, p, k, ref, orders, visits, visit_rate, gmv, gmv_3p, market_trend)
 
     # Price policy (R3): pass cost savings through, with an adjustment delay.
-    unit_cost_ratio = (unit_cost / market_trend) / ref[Ref.unit_cost_usd]
+    unit_cost_ratio = (money.unit_cost_usd / market_trend) / ref[Ref.unit_cost_usd]
     if t == 0:
-        ref[Ref.unit_cost_usd] = unit_cost / market_trend
+        ref[Ref.unit_cost_usd] = money.unit_cost_usd / market_trend
         ref[Ref.unit_cost_ratio] = 1.0
         unit_cost_ratio = 1.0
     ratio_for_price = ref[Ref.unit_cost_ratio] if cut_r3 else unit_cost_ratio
@@ -422,11 +410,8 @@ def _replication_week(  # type: ignore[no-untyped-def]
     d[Decision.hires] = hires
     d[Decision.outages] = outages
 
-    o[Out.market] = market
-    o[Out.potential] = potential
-    o[Out.customers] = customers
-    o[Out.lapsed] = lapsed
-    o[Out.prime_members] = prime_members
+    for out_row, stock_row in STOCK_OUTPUTS:  # outputs that are a stock at the week's start
+        o[out_row] = s[stock_row]
     o[Out.adoption] = adoption
     o[Out.churn] = churn
     o[Out.winback] = winback
@@ -436,20 +421,17 @@ def _replication_week(  # type: ignore[no-untyped-def]
     o[Out.orders] = orders
     o[Out.gmv_usd] = gmv
     o[Out.gmv_3p_usd] = gmv_3p
-    o[Out.revenue_usd] = revenue
-    o[Out.prime_fees_usd] = prime_fees
-    o[Out.cogs_usd] = cogs
-    o[Out.fulfillment_cost_usd] = fulfillment_cost
-    o[Out.shipping_cost_usd] = shipping_cost
-    o[Out.service_cost_usd] = service_cost
-    o[Out.marketing_usd] = marketing
-    o[Out.technology_usd] = technology
-    o[Out.operating_income_usd] = operating_income
-    o[Out.operating_margin_share] = margin
+    o[Out.revenue_usd] = money.revenue_usd
+    o[Out.prime_fees_usd] = money.prime_fees_usd
+    o[Out.cogs_usd] = money.cogs_usd
+    o[Out.fulfillment_cost_usd] = money.fulfillment_cost_usd
+    o[Out.shipping_cost_usd] = money.shipping_cost_usd
+    o[Out.service_cost_usd] = money.service_cost_usd
+    o[Out.marketing_usd] = money.marketing_usd
+    o[Out.technology_usd] = money.technology_usd
+    o[Out.operating_income_usd] = money.operating_income_usd
+    o[Out.operating_margin_share] = money.operating_margin_share
     o[Out.capex_usd] = capex
-    o[Out.cash_usd] = s[Stock.cash_usd]
-    o[Out.sellers] = sellers
-    o[Out.sellers_onboarding] = s[Stock.sellers_onboarding]
     o[Out.seller_joins] = seller_joins
     o[Out.seller_exits] = seller_exits
     o[Out.seller_attractiveness] = attractiveness
@@ -457,22 +439,16 @@ def _replication_week(  # type: ignore[no-untyped-def]
     o[Out.skus] = skus
     o[Out.share_3p] = share_3p
     o[Out.selection_index] = selection_index
-    o[Out.price_index] = price_index
     o[Out.price_target_index] = price_target
     o[Out.competitor_price_index] = competitor_price
-    o[Out.unit_cost_usd] = unit_cost
-    o[Out.learning_factor] = learning
+    o[Out.unit_cost_usd] = money.unit_cost_usd
+    o[Out.learning_factor] = money.learning_factor
     o[Out.utilisation] = utilisation
     o[Out.delivery_days] = days
-    o[Out.perceived_delivery_days] = perceived_days
-    o[Out.fulfillment_centers] = s[Stock.fulfillment_centers]
-    o[Out.fc_under_construction] = s[Stock.fc_under_construction]
-    o[Out.fc_out_of_service] = s[Stock.fc_out_of_service]
     o[Out.fc_orders] = fc_orders
     o[Out.contacts] = contacts
     o[Out.service_backlog] = backlog_next
     o[Out.agent_occupancy] = occupancy
-    o[Out.agents] = s[Stock.agents]
     o[Out.cx] = cx
     o[Out.perceived_cx] = perceived_cx
     o[Out.score_price] = score_price
@@ -480,16 +456,17 @@ def _replication_week(  # type: ignore[no-untyped-def]
     o[Out.score_speed] = speed_index
     o[Out.score_service] = service
     o[Out.score_reliability] = score_reliability
-    o[Out.reviews] = s[Stock.reviews]
     o[Out.review_index] = review_index
-    o[Out.experiment_index] = s[Stock.experiment_index]
-    o[Out.spend_index] = s[Stock.spend_index]
     o[Out.prime_value_usd_per_year] = prime_value
     if want_derived:  # outputs nothing else reads
         o[Out.fc_sqft] = s[Stock.fulfillment_centers] * p[Lever.fc_size_sqft]
         o[Out.nps_proxy] = nps_proxy(perceived_cx, ref[Ref.perceived_cx])
         o[Out.customer_lifetime_value_usd] = customer_lifetime_value_usd(
-            revenue - cogs - fulfillment_cost - shipping_cost - service_cost,
+            money.revenue_usd
+            - money.cogs_usd
+            - money.fulfillment_cost_usd
+            - money.shipping_cost_usd
+            - money.service_cost_usd,
             customers,
             churn / np.maximum(customers, 1e-9),
         )
@@ -561,7 +538,7 @@ def _replication_week(  # type: ignore[no-untyped-def]
     s[Stock.experiment_index] = s[Stock.experiment_index] * (
         1.0 + k[Term.experiment_uplift_per_week] * traffic * np.minimum(np.maximum(room, 0.0), 1.0)
     )
-    s[Stock.cash_usd] = s[Stock.cash_usd] + operating_income - capex
+    s[Stock.cash_usd] = s[Stock.cash_usd] + money.operating_income_usd - capex
     s[Stock.fc_under_construction] = s[Stock.fc_under_construction] + fc_orders
     s[Stock.fc_orders_placed] = s[Stock.fc_orders_placed] + (1.0 if fc_orders > 0 else 0.0)
     s[Stock.orders_smoothed] = orders_smoothed

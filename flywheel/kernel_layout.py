@@ -154,3 +154,11 @@ DECISIONS = ("fc_orders", "fc_lead_time_weeks", "hires", "outages")
 Decision = IntEnum("Decision", list(DECISIONS), start=0)
 SCRATCH = ("arrivals_per_hour", "servers", "service_per_hour", "backlog_wait_hours")
 Scratch = IntEnum("Scratch", list(SCRATCH), start=0)
+# Outputs that are a stock's value at the start of the week, as (output row, stock row).
+# Not perceived_cx (week 0 sets it to that week's CX first), service_backlog and
+# queue_wait_hours (this week's), nor the flags (derived outputs, written only when recorded).
+STOCK_OUTPUTS = tuple(
+    (int(Out[name]), int(Stock[name]))
+    for name in CORE_OUTPUTS
+    if name in STOCKS and name not in ("perceived_cx", "service_backlog", "queue_wait_hours")
+)

@@ -8,6 +8,8 @@ have scalar twins here, each checked against its numpy original in tests/test_ke
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numba
 import numpy as np
 
@@ -111,11 +113,28 @@ def service_desk_flows(contacts, backlog, agents, open_hours, productive_share, 
     )
 
 
+class WeekFinancials(NamedTuple):
+    """One replication's costs and financials in a week: USD per week unless named otherwise
+    (fields named as the outputs they become)."""
+
+    learning_factor: float  # unit cost multiplier from cumulative orders (1 at week 0)
+    unit_cost_usd: float  # all costs per order, USD
+    revenue_usd: float
+    prime_fees_usd: float
+    cogs_usd: float
+    fulfillment_cost_usd: float
+    shipping_cost_usd: float
+    service_cost_usd: float
+    marketing_usd: float
+    technology_usd: float
+    operating_income_usd: float
+    operating_margin_share: float  # operating income / revenue (0 without revenue)
+
+
 @numba.njit(error_model="numpy")
 def week_financials(s, p, k, ref, orders, visits, visit_rate, gmv, gmv_3p, market_trend):  # type: ignore[no-untyped-def]
-    """One replication's costs and financials (USD/week; loops R3, B5; model.md#costs):
-    (learning factor, unit cost USD/order, revenue, Prime fees, COGS, fulfillment, shipping,
-    service, marketing, technology, operating income, operating margin share)."""
+    """One replication's costs and financials this week (`WeekFinancials`; loops R3, B5;
+    model.md#costs)."""
     learning = learning_factor(
         s[Stock.cumulative_orders] + orders,
         ref[Ref.cumulative_orders],
@@ -163,7 +182,7 @@ def week_financials(s, p, k, ref, orders, visits, visit_rate, gmv, gmv_3p, marke
         - p[Lever.overhead_usd_per_week]
     )
     margin = operating_income / np.maximum(revenue, 1e-9) if revenue > 0 else 0.0
-    return (
+    return WeekFinancials(
         learning,
         unit_cost,
         revenue,

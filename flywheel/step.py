@@ -87,7 +87,9 @@ class LockstepWeek:
         self.weekly_noise = tuple(
             np.array(noise[source].T, order="C") for source in WEEKLY_NOISE_SOURCES
         )
-        self.lead_time_normals = noise["lead_times"]
+        # (copies, so the kernel's argument types never depend on the caller: numba compiles
+        # once per type, ~6 s, and a read-only array is another type)
+        self.lead_time_normals = np.array(noise["lead_times"], order="C")
 
     def advance(self, week: int, is_q4: bool, is_q4_ahead: bool) -> bool:
         """Advance the state one week (`is_q4` / `is_q4_ahead`: this week's month / the

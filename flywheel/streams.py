@@ -69,7 +69,7 @@ def batch_noise(seed: int, ids: npt.NDArray[np.int64], weeks: int) -> dict[str, 
     kept for the next run with the same ones (common random numbers: the app's next lever
     change, a sweep's next point). Building ~800 generators cost ~14 ms of a 200-replication
     run; batches above `NOISE_MEMO_MAX_VALUES` are drawn afresh. All are read-only, kept or
-    not: the compiled step then sees one array type (numba compiles once per type, ~6 s).
+    not (a run must not change draws that the next run shares).
     """
     if ids.size * weeks > NOISE_MEMO_MAX_VALUES:
         return _fresh_noise(seed, ids, weeks)

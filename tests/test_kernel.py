@@ -156,4 +156,14 @@ def test_one_compiled_signature_for_small_large_and_overridden_batches() -> None
     flywheel.simulate(
         short, 3, 0, lever_overrides={"pass_through_share": [0.1, 0.5, 0.9]}, outputs=["orders"]
     )
+    from flywheel.state import initial_state
+    from flywheel.step import LockstepWeek
+    from flywheel.streams import LEAD_TIME_DRAWS
+
+    levers = lever_arrays(short, 2)
+    lockstep = LockstepWeek(initial_state(short, 2), frozenset())
+    lockstep.set_levers(levers, lever_terms(levers))
+    writable = {name: np.zeros((2, 52)) for name in ("demand", "seller_joins", "outages")}
+    lockstep.set_noise({**writable, "lead_times": np.zeros((2, LEAD_TIME_DRAWS))})
+    lockstep.advance(0, False, False)  # a caller's own (writable) noise: the same types
     assert len(kernel.week_kernel.signatures) == 1, kernel.week_kernel.signatures
