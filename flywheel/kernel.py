@@ -46,10 +46,10 @@ from flywheel.kernel_layout import (
 )
 from flywheel.kernel_parts import (
     WEEKS_PER_YEAR,
+    WeekFinancials,
     bass_adoption,
     churn_hazard,
     conversion_share,
-    customer_experience,
     customer_lifetime_value_usd,
     delivery_days,
     hazard_to_share,
@@ -71,9 +71,11 @@ from flywheel.kernel_parts import (
     service_score,
     smooth_over,
     week_financials,
+    weighted_cx,
 )
 
 JIT_OPTIONS = {"cache": True, "error_model": "numpy", "nogil": True}
+FINANCIAL_OUTPUTS = tuple(int(Out[name]) for name in WeekFinancials._fields)  # output rows
 
 
 @numba.njit(**JIT_OPTIONS)
@@ -225,25 +227,7 @@ def _replication_week(  # type: ignore[no-untyped-def]
     review_index = reviews_lift / ref[Ref.review_effect]
     score_price = 1.0 / price_relative
     score_reliability = k[Term.score_reliability]
-    w_price, w_selection, w_speed = (
-        p[Lever.cx_weight_price],
-        p[Lever.cx_weight_selection],
-        p[Lever.cx_weight_speed],
-    )
-    w_service, w_reliability = p[Lever.cx_weight_service], p[Lever.cx_weight_reliability]
-    cx = customer_experience(
-        score_price,
-        selection_index,
-        speed_index,
-        service,
-        score_reliability,
-        w_price,
-        w_selection,
-        w_speed,
-        w_service,
-        w_reliability,
-        k[Term.cx_weight_total],
-    )
+    cx = weighted_cx(p, k, score_price, selection_index, speed_index, service, score_reliability)
     if t == 0:
         perceived_cx = cx
         ref[Ref.perceived_cx] = cx
@@ -421,16 +405,8 @@ def _replication_week(  # type: ignore[no-untyped-def]
     o[Out.orders] = orders
     o[Out.gmv_usd] = gmv
     o[Out.gmv_3p_usd] = gmv_3p
-    o[Out.revenue_usd] = money.revenue_usd
-    o[Out.prime_fees_usd] = money.prime_fees_usd
-    o[Out.cogs_usd] = money.cogs_usd
-    o[Out.fulfillment_cost_usd] = money.fulfillment_cost_usd
-    o[Out.shipping_cost_usd] = money.shipping_cost_usd
-    o[Out.service_cost_usd] = money.service_cost_usd
-    o[Out.marketing_usd] = money.marketing_usd
-    o[Out.technology_usd] = money.technology_usd
-    o[Out.operating_income_usd] = money.operating_income_usd
-    o[Out.operating_margin_share] = money.operating_margin_share
+    for field, out_row in enumerate(FINANCIAL_OUTPUTS):  # WeekFinancials' fields
+        o[out_row] = money[field]
     o[Out.capex_usd] = capex
     o[Out.seller_joins] = seller_joins
     o[Out.seller_exits] = seller_exits
@@ -441,8 +417,6 @@ def _replication_week(  # type: ignore[no-untyped-def]
     o[Out.selection_index] = selection_index
     o[Out.price_target_index] = price_target
     o[Out.competitor_price_index] = competitor_price
-    o[Out.unit_cost_usd] = money.unit_cost_usd
-    o[Out.learning_factor] = money.learning_factor
     o[Out.utilisation] = utilisation
     o[Out.delivery_days] = days
     o[Out.fc_orders] = fc_orders
@@ -511,18 +485,14 @@ def _replication_week(  # type: ignore[no-untyped-def]
     s[Stock.service_backlog] = backlog_next
     cx_perceived_target = cx
     if cut_b2:  # B2 cut: service held at week 0
-        cx_perceived_target = customer_experience(
+        cx_perceived_target = weighted_cx(
+            p,
+            k,
             score_price,
             selection_index,
             speed_index,
             ref[Ref.service_score],
             score_reliability,
-            w_price,
-            w_selection,
-            w_speed,
-            w_service,
-            w_reliability,
-            k[Term.cx_weight_total],
         )
     s[Stock.perceived_cx] = smooth_over(
         perceived_cx, cx_perceived_target, k[Term.perception_delay_weeks_at_least_1]

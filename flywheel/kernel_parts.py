@@ -74,6 +74,25 @@ def customer_experience(s0, s1, s2, s3, s4, w0, w1, w2, w3, w4, total):  # type:
 
 
 @numba.njit(error_model="numpy")
+def weighted_cx(p, k, price, selection, speed, service, reliability):  # type: ignore[no-untyped-def]
+    """One replication's CX index from its five scores, weighted by its CX weight levers
+    (`p`, its lever column) and their sum (`k`, its lever-only terms)."""
+    return customer_experience(
+        price,
+        selection,
+        speed,
+        service,
+        reliability,
+        p[Lever.cx_weight_price],
+        p[Lever.cx_weight_selection],
+        p[Lever.cx_weight_speed],
+        p[Lever.cx_weight_service],
+        p[Lever.cx_weight_reliability],
+        k[Term.cx_weight_total],
+    )
+
+
+@numba.njit(error_model="numpy")
 def poisson_count_from_uniform(uniform, mean):  # type: ignore[no-untyped-def]
     """`eq.poisson_count_from_uniform` for one replication (count)."""
     mean = np.maximum(mean, 0.0)
