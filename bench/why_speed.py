@@ -1,5 +1,5 @@
 """The Why tab's wait: loop attribution and tornado one after the other in one process, against
-side by side (the attribution on one of the app's worker processes, the tornado here), as
+side by side (the tornado split over the app's two worker processes, the attribution here), as
 `flywheel.ui.workers.why_tables` runs them once the workers are up.
 
 Run: .venv/bin/python bench/why_speed.py [preset] [replications per variant]
@@ -55,7 +55,7 @@ def main() -> None:
         f"(best of {REPEATS})"
     )
     print(f"  one after the other, one process: {min(one):.2f} s  (all: {_all(one)})")
-    print(f"  side by side, attribution on a worker: {min(both):.2f} s  (all: {_all(both)})")
+    print(f"  side by side, tornado on the workers: {min(both):.2f} s  (all: {_all(both)})")
     print(f"  ratio: {min(one) / min(both):.2f} x")
 
 

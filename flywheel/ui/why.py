@@ -19,6 +19,7 @@ from flywheel.ui.levers import lever_specs
 if TYPE_CHECKING:
     import pandas as pd
 
+    from flywheel.experiments.executors import Batch
     from flywheel.scenario import Scenario
 
 TORNADO_SWING_SHARE = 0.25  # each lever moves ±25 % of its value (clipped to its bounds)
@@ -116,9 +117,19 @@ class _Outcomes:
 def tornado_table(scenario: Scenario, output: str, replications: int, seed: int) -> pd.DataFrame:
     """One row per lever (largest swing first, top 15): lever, low, high, low_change,
     high_change (mean change of the outcome against the scenario, same noise paths)."""
-    import pandas as pd
+    from flywheel.experiments.executors import run_in_order
 
-    from flywheel.experiments.executors import Batch, run_in_order
+    batches = tornado_batches(scenario, output, replications, seed)
+    return tornado_rows(scenario, output, replications, run_in_order(None, batches))
+
+
+def tornado_batches(
+    scenario: Scenario, output: str, replications: int, seed: int, parts: int = 1
+) -> list[Batch]:
+    """The tornado's runs as `parts` lockstep batches (one by default; split, e.g. over
+    worker processes, they give the same numbers: each run depends only on its own id,
+    levers and the seed). Their results, in order, go to `tornado_rows`."""
+    from flywheel.experiments.executors import Batch
 
     tests = tornado_values(scenario)
     names = list(tests)
@@ -132,9 +143,23 @@ def tornado_table(scenario: Scenario, output: str, replications: int, seed: int)
             block = 1 + 2 * index + side
             overrides[name][block * replications : (block + 1) * replications] = tests[name][side]
     ids = np.tile(np.arange(replications, dtype=np.int64), settings)  # common random numbers
-    batch = Batch(scenario, seed, ids, _Outcomes(outcome_text(scenario, output)), overrides)
-    (values,) = run_in_order(None, [batch])
-    means = np.asarray(values, dtype=np.float64).reshape(settings, replications).mean(axis=1)
+    reduce = _Outcomes(outcome_text(scenario, output))
+    return [
+        Batch(scenario, seed, ids[rows], reduce, {name: v[rows] for name, v in overrides.items()})
+        for rows in np.array_split(np.arange(ids.size), parts)
+    ]
+
+
+def tornado_rows(
+    scenario: Scenario, output: str, replications: int, results: list[Any]
+) -> pd.DataFrame:
+    """`tornado_table`'s frame from the results of `tornado_batches`, in their order."""
+    import pandas as pd
+
+    tests = tornado_values(scenario)
+    names = list(tests)
+    values = np.concatenate([np.asarray(part, dtype=np.float64) for part in results])
+    means = values.reshape(1 + 2 * len(names), replications).mean(axis=1)
     rows = [
         {
             "lever": name,

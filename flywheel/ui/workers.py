@@ -127,16 +127,19 @@ def _on_workers(task: Callable[[AppWorkers], Done]) -> Done | None:
 def why_tables(
     scenario: Scenario, output: str, replications: int, seed: int
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(attribution, tornado) of the Why tab: the attribution on a worker process while this
-    process runs the tornado, once the workers are up (~2 s for the baseline instead of
-    ~3.5, bench/why_speed.py); else one after the other. The same numbers either way."""
+    """(attribution, tornado) of the Why tab. Once the workers are up, the tornado's runs
+    (~3 600 at 20 replications, most of the work) are split over two worker processes while
+    this process runs the attribution (bench/why_speed.py); else one after the other. The
+    same numbers either way (each run depends only on its own id, levers and the seed)."""
 
     def side_by_side(workers: AppWorkers) -> tuple[pd.DataFrame, pd.DataFrame]:
-        attribution = workers.executor.submit(
-            why.attribution_table, scenario, output, replications, seed
-        )
-        tornado = why.tornado_table(scenario, output, replications, seed)
-        return attribution.result(), tornado
+        from flywheel.experiments.executors import run_one
+
+        halves = why.tornado_batches(scenario, output, replications, seed, parts=2)
+        futures = [workers.executor.submit(run_one, half) for half in halves]
+        attribution = why.attribution_table(scenario, output, replications, seed)
+        results = [future.result() for future in futures]
+        return attribution, why.tornado_rows(scenario, output, replications, results)
 
     if worker_count() >= 2 and _in_main_process():
         tables = _on_workers(side_by_side)

@@ -99,7 +99,7 @@ def test_the_why_tables_run_side_by_side_with_the_numbers_of_one_process(baselin
     assert pool.wait_ready(120)
     runs = pool.runs
     attribution, tornado = workers.why_tables(short, "revenue_usd", 3, 0)
-    assert pool.runs == runs + 1  # the attribution ran on a worker
+    assert pool.runs == runs + 1  # the tornado ran on the workers
     pd.testing.assert_frame_equal(attribution, expected[0])
     pd.testing.assert_frame_equal(tornado, expected[1])
     assert tornado.attrs == expected[1].attrs
