@@ -82,8 +82,8 @@ def test_the_fan_equals_simulate_bit_for_bit_and_survives_a_dead_worker(
 
 
 def test_the_why_tables_run_side_by_side_with_the_numbers_of_one_process(baseline, two_workers):
-    """The attribution runs on a worker while the app's process runs the tornado: the same
-    tables as one after the other in one process."""
+    """The tornado's runs are split over the two workers while the app's process runs the
+    attribution: the same tables as one after the other in one process."""
     import dataclasses
 
     import pandas as pd
