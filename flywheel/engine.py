@@ -135,17 +135,16 @@ def _weekly(
         if not terms:  # the first week, or a policy change has just come into force
             terms.update(lever_terms(params))
             lockstep.set_levers(params, terms)
-        any_fc_order = lockstep.advance(week, months[week] >= 10, months_ahead[week] >= 10)
+        lockstep.advance(week, months[week] >= 10, months_ahead[week] >= 10)
         recorder.write(week, lockstep.outputs)
         # FC orders open after their own lead time; hires join after the hiring delay;
         # centres knocked out by a random outage come back after the outage duration.
-        if any_fc_order:  # (a copy: the calendar keeps the delays array it last saw)
-            calendar.schedule(
-                decisions.fc_orders,
-                decisions.fc_lead_time_weeks.copy(),
-                "fulfillment_centers",
-                "fc_under_construction",
-            )
+        calendar.schedule(
+            decisions.fc_orders,
+            decisions.fc_lead_time_weeks.copy(),  # the calendar keeps the last delays it saw
+            "fulfillment_centers",
+            "fc_under_construction",
+        )
         calendar.schedule(
             decisions.hires, params["agent_hiring_delay_weeks"], "agents", "agents_in_hiring"
         )

@@ -104,13 +104,10 @@ def week_kernel(  # type: ignore[no-untyped-def]
 
     `cut` holds one flag per loop (`Loop`); the weekly noise arrays are (weeks, R)
     (`lead_time_normals` (R, draws)); `is_q4` / `is_q4_ahead` say whether this week's month /
-    the busiest month of the staffing look-ahead is in October-December. Returns whether
-    any FC was ordered.
+    the busiest month of the staffing look-ahead is in October-December.
     """
-    replications = stocks.shape[1]
-    any_fc_order = False
-    for r in range(replications):
-        ordered = _replication_week(
+    for r in range(stocks.shape[1]):
+        _replication_week(
             r,
             week,
             is_q4,
@@ -130,8 +127,6 @@ def week_kernel(  # type: ignore[no-untyped-def]
             decisions[:, r],
             scratch[:, r],
         )
-        any_fc_order = any_fc_order or ordered
-    return any_fc_order
 
 
 @numba.njit(error_model="numpy")
@@ -513,7 +508,6 @@ def _replication_week(  # type: ignore[no-untyped-def]
     s[Stock.fc_orders_placed] = s[Stock.fc_orders_placed] + (1.0 if fc_orders > 0 else 0.0)
     s[Stock.orders_smoothed] = orders_smoothed
     s[Stock.orders_growth_per_week] = growth_trend
-    return fc_orders > 0
 
 
 def model_stamp() -> str:

@@ -91,12 +91,12 @@ class LockstepWeek:
         # once per type, ~6 s, and a read-only array is another type)
         self.lead_time_normals = np.array(noise["lead_times"], order="C")
 
-    def advance(self, week: int, is_q4: bool, is_q4_ahead: bool) -> bool:
+    def advance(self, week: int, is_q4: bool, is_q4_ahead: bool) -> None:
         """Advance the state one week (`is_q4` / `is_q4_ahead`: this week's month / the
         staffing look-ahead's busiest month is in October-December); `set_levers` and
-        `set_noise` first. Returns whether any replication ordered an FC this week."""
+        `set_noise` first."""
         demand, seller_joins, outages = self.weekly_noise
-        any_fc_order = week_kernel(
+        week_kernel(
             week,
             is_q4,
             is_q4_ahead,
@@ -126,7 +126,6 @@ class LockstepWeek:
         total_wait = np.minimum(wait + scratch[Scratch.backlog_wait_hours], eq.MAX_QUEUE_WAIT_HOURS)
         self.block[Out.queue_wait_hours] = total_wait
         self.state.block[Stock.queue_wait_hours] = total_wait
-        return bool(any_fc_order)
 
 
 def compile_kernel() -> float:
