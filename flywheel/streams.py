@@ -67,9 +67,8 @@ def batch_noise(seed: int, ids: npt.NDArray[np.int64], weeks: int) -> dict[str, 
 
     The draws depend only on (seed, ids, weeks), not on the levers, so a small batch's are
     kept for the next run with the same ones (common random numbers: the app's next lever
-    change, a sweep's next point). Building ~800 generators cost ~14 ms of a 200-replication
-    run; batches above `NOISE_MEMO_MAX_VALUES` are drawn afresh. All are read-only, kept or
-    not (a run must not change draws that the next run shares).
+    change, a sweep's next point), read-only. Building ~800 generators cost ~14 ms of a
+    200-replication run; batches above `NOISE_MEMO_MAX_VALUES` are drawn afresh.
     """
     if ids.size * weeks > NOISE_MEMO_MAX_VALUES:
         return _fresh_noise(seed, ids, weeks)
@@ -78,16 +77,16 @@ def batch_noise(seed: int, ids: npt.NDArray[np.int64], weeks: int) -> dict[str, 
 
 @lru_cache(maxsize=4)
 def _kept_noise(seed: int, ids_bytes: bytes, weeks: int) -> dict[str, Array]:
-    return _fresh_noise(seed, np.frombuffer(ids_bytes, dtype=np.int64), weeks)
+    noise = _fresh_noise(seed, np.frombuffer(ids_bytes, dtype=np.int64), weeks)
+    for values in noise.values():
+        values.setflags(write=False)
+    return noise
 
 
 def _fresh_noise(seed: int, ids: npt.NDArray[np.int64], weeks: int) -> dict[str, Array]:
-    noise = {
+    return {
         "demand": standard_normals(seed, ids, Noise.DEMAND, weeks),
         "seller_joins": standard_normals(seed, ids, Noise.SELLER_JOINS, weeks),
         "outages": uniforms(seed, ids, Noise.OUTAGES, weeks),
         "lead_times": standard_normals(seed, ids, Noise.LEAD_TIMES, LEAD_TIME_DRAWS),
     }
-    for values in noise.values():
-        values.setflags(write=False)
-    return noise
