@@ -24,6 +24,7 @@ MAX_QUEUE_OCCUPANCY = 0.98  # above this the desk is overloaded and a backlog bu
 MAX_QUEUE_WAIT_HOURS = 24.0 * 28  # a month: waits are capped there (zero agents)
 ERLANG_NEGLIGIBLE_SPARE = 10.0  # Halfin-Whitt beta above which P(wait) < 1e-22 (wait ~ 0)
 MAX_OVERLOAD_MULTIPLE = 1.0  # congestion saturates when utilisation reaches 100 %
+POISSON_MAX_COUNT = 20  # outages a week per replication at most (P(more) < 1e-12 at mean 2)
 
 
 def per_week(rate_per_year: float | Array) -> float | Array:
@@ -335,7 +336,9 @@ def lognormal_from_sigma(standard_normal: Array, sigma: Array, drift: Array) -> 
     return np.exp(sigma * standard_normal - drift)
 
 
-def poisson_count_from_uniform(uniform: Array, mean: Array, max_count: int = 20) -> Array:
+def poisson_count_from_uniform(
+    uniform: Array, mean: Array, max_count: int = POISSON_MAX_COUNT
+) -> Array:
     """Poisson(mean) counts by inverting the cdf at pre-drawn uniforms (vectorised)."""
     mean = np.maximum(mean, 0.0)
     term = np.exp(-mean)

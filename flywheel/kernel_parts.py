@@ -46,7 +46,7 @@ WEEKS_PER_YEAR = eq.WEEKS_PER_YEAR
 PAID_HOURS_PER_AGENT_WEEK = eq.PAID_HOURS_PER_AGENT_WEEK
 MAX_QUEUE_OCCUPANCY = eq.MAX_QUEUE_OCCUPANCY
 MAX_QUEUE_WAIT_HOURS = eq.MAX_QUEUE_WAIT_HOURS
-POISSON_MAX_COUNT = 20  # eq.poisson_count_from_uniform's default
+POISSON_MAX_COUNT = eq.POISSON_MAX_COUNT
 
 
 # --- scalar twins of the equations whose numpy form does not compile ------------------------
