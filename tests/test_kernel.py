@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flywheel import equations as eq
-from flywheel import kernel, kernel_parts
+from flywheel import kernel, kernel_cache, kernel_parts
 from flywheel.kernel_layout import OUTPUTS, STOCKS, TERMS, Lever
 from flywheel.schema import Levers, field_infos
 from flywheel.state import lever_arrays
@@ -102,11 +102,11 @@ def test_a_kernel_cached_from_other_sources_is_dropped(monkeypatch, tmp_path: Pa
 
     monkeypatch.setattr(kernel.week_kernel, "_cache", Cache())
     (tmp_path / "flywheel-kernel-0000000000000000.stamp").touch()
-    kernel._guard_cache()
+    kernel_cache.guard_cache(kernel.week_kernel, kernel.model_stamp())
     assert flushed == [True]
     markers = sorted(p.name for p in tmp_path.glob("flywheel-kernel-*.stamp"))
     assert markers == [f"flywheel-kernel-{kernel.model_stamp()}.stamp"]
-    kernel._guard_cache()
+    kernel_cache.guard_cache(kernel.week_kernel, kernel.model_stamp())
     assert flushed == [True]
 
 
