@@ -29,7 +29,10 @@ from flywheel.kernel_layout import (
     Stock,
 )
 from flywheel.parameters import LOOP_IDS
-from flywheel.state import Decisions, State
+from flywheel.scenario import Scenario
+from flywheel.state import Decisions, State, initial_state, lever_arrays
+from flywheel.streams import batch_noise
+from flywheel.terms import lever_terms
 
 Array = npt.NDArray[np.float64]
 EXTRAS = frozenset(EXTRA_OUTPUTS)
@@ -132,11 +135,6 @@ def compile_kernel() -> float:
     """Compile (or load from numba's disk cache) the weekly kernel by running one week of one
     replication; returns the seconds it took (`make` runs it once after installing, so that
     the app's and the tests' first run do not wait ~6 s for the compiler)."""
-    from flywheel.scenario import Scenario
-    from flywheel.state import initial_state, lever_arrays
-    from flywheel.streams import batch_noise
-    from flywheel.terms import lever_terms
-
     start = time.perf_counter()
     scenario = Scenario(horizon_weeks=1)
     levers = lever_arrays(scenario, 1)
