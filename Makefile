@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: app test check lint format bench fuzz clean
+.PHONY: app test check lint format bench fuzz reference clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ bench: $(STAMP)
 	$(BIN)/python bench/app_speed.py 200 20
 	$(BIN)/python bench/why_speed.py baseline 20
 	$(BIN)/python bench/step_profile.py
+
+# Regenerate the stored reference outputs (tests/reference): only for a deliberate change of the
+# model's numbers; the commit says why they moved.
+reference: $(STAMP)
+	$(BIN)/python tests/reference/make_reference.py
 
 fuzz: $(STAMP)
 	FLYWHEEL_FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest -q tests/reliability -p no:randomly
