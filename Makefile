@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	$(BIN)/python -c 'import flywheel.step as s; s.compile_kernel()'
+	$(BIN)/python -c 'import flywheel.engine.step as s; s.compile_kernel()'
 	touch $(STAMP)
 
 app: $(STAMP)

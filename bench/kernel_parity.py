@@ -22,9 +22,9 @@ SNAPSHOT = r"""
 import dataclasses, pathlib, sys
 import numpy as np
 sys.path.insert(0, sys.argv[2])
-from flywheel.engine import run_batch
-from flywheel.parameters import LOOP_IDS
-from flywheel.scenario import load_scenario
+from flywheel.engine.clock import run_batch
+from flywheel.scenario.parameters import LOOP_IDS
+from flywheel.scenario.loading import load_scenario
 root = pathlib.Path(sys.argv[2]) / "scenarios"
 base = load_scenario(root / "baseline.toml")
 cases = [(path.stem, load_scenario(path), None) for path in sorted(root.glob("*.toml"))]

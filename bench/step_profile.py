@@ -24,9 +24,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from flywheel.engine import run_batch  # noqa: E402
-from flywheel.scenario import Scenario  # noqa: E402
-from flywheel.simulation import simulate  # noqa: E402
+from flywheel.engine.clock import run_batch  # noqa: E402
+from flywheel.results.simulation import simulate  # noqa: E402
+from flywheel.scenario.loading import Scenario  # noqa: E402
 from flywheel.ui.cache import SUMMARY_OUTPUTS  # noqa: E402
 
 REPLICATIONS_CURVE = (1, 10, 50, 100, 200, 400, 1000)

@@ -5,9 +5,9 @@ Results`, `Results.frame()`, `Results.annual()`. Nothing here imports streamlit,
 dask or SALib.
 """
 
-from flywheel.results import Results
-from flywheel.scenario import Scenario, ScenarioError, load_scenario
-from flywheel.simulation import simulate
+from flywheel.results.simulation import simulate
+from flywheel.results.weekly import Results
+from flywheel.scenario.loading import Scenario, ScenarioError, load_scenario
 
 __all__ = ["Results", "Scenario", "ScenarioError", "load_scenario", "simulate"]
 __version__ = "0.1.0"

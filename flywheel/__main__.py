@@ -2,6 +2,6 @@
 
 import sys
 
-from flywheel.cli import main
+from flywheel.cli.commands import main
 
 sys.exit(main())

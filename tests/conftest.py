@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import flywheel
-from flywheel.scenario import scenario_from_dict
+from flywheel.scenario.loading import scenario_from_dict
 
 REPO = Path(__file__).resolve().parent.parent
 SCENARIOS_DIR = REPO / "scenarios"

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 import flywheel
-from flywheel.annual import HEADLINE
-from flywheel.results import FLOW_OUTPUTS, RATE_OUTPUTS
+from flywheel.results.annual import HEADLINE
+from flywheel.results.weekly import FLOW_OUTPUTS, RATE_OUTPUTS
 
 WEEKS = 130  # from November 2026: a 9-week first year, two full years, a partial last one
 

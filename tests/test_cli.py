@@ -17,9 +17,9 @@ import pandas as pd
 import pytest
 
 import flywheel
-from flywheel.catalogue import parameter_table
-from flywheel.cli import main, parse_overrides
-from flywheel.scenario import scenario_to_toml
+from flywheel.cli.commands import main, parse_overrides
+from flywheel.scenario.catalogue import parameter_table
+from flywheel.scenario.loading import scenario_to_toml
 
 Cli = Callable[..., subprocess.CompletedProcess[str]]
 BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "baseline.toml"
@@ -256,9 +256,9 @@ def test_replications_beyond_memory_exit_2_before_simulating(
 ) -> None:
     """Too many replications for the memory available: one line and exit 2, not a
     MemoryError traceback (or the OOM killer) after minutes of simulating."""
-    import flywheel.cli
+    import flywheel.cli.commands
 
-    monkeypatch.setattr(flywheel.cli, "available_memory_bytes", lambda: 50 * 2**20)
+    monkeypatch.setattr(flywheel.cli.commands, "available_memory_bytes", lambda: 50 * 2**20)
 
     def no_simulation(*args: object, **kwargs: object) -> None:
         raise AssertionError("simulated although the run cannot fit in memory")

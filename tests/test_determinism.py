@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 import flywheel
-from flywheel import streams
-from flywheel.streams import Noise, replication_rng, standard_normals, uniforms
+from flywheel.engine import streams
+from flywheel.engine.streams import Noise, replication_rng, standard_normals, uniforms
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +107,7 @@ def test_cli_run_twice_writes_identical_bytes(
     cli: Callable[..., subprocess.CompletedProcess[str]],
     scenario_factory: Callable[..., flywheel.Scenario],
 ) -> None:
-    from flywheel.scenario import scenario_to_toml
+    from flywheel.scenario.loading import scenario_to_toml
 
     scenario_path = tmp_path / "short.toml"
     scenario_path.write_text(
@@ -162,9 +162,9 @@ def test_outputs_nothing_reads_are_skipped_only_when_not_recorded(
 ) -> None:
     """The engine leaves out the derived outputs and the loop gains when the recorder keeps
     none of them; those it keeps have the numbers of a full run, and so does everything else."""
-    from flywheel.engine import stream_batch
-    from flywheel.recording import SeriesRecorder
-    from flywheel.step import EXTRA_OUTPUTS, extras_for
+    from flywheel.engine.clock import stream_batch
+    from flywheel.engine.recording import SeriesRecorder
+    from flywheel.engine.step import EXTRA_OUTPUTS, extras_for
 
     full = flywheel.simulate(short_baseline, replications=3, seed=2)
     some = flywheel.simulate(short_baseline, replications=3, seed=2, outputs=outputs)

@@ -11,7 +11,7 @@ from types import ModuleType
 import pytest
 
 import flywheel
-from flywheel.schema import LOOP_IDS, Initial, Levers, field_infos
+from flywheel.scenario.schema import LOOP_IDS, Initial, Levers, field_infos
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL_MD = ROOT / "docs" / "model.md"

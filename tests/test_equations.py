@@ -1,4 +1,4 @@
-"""Unit checks of the pure equations (flywheel/equations.py), including numerical edge cases."""
+"""Unit checks of the pure equations (flywheel/model/equations.py), with numerical edge cases."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from flywheel import equations as eq
+from flywheel.model import equations as eq
 
 
 def _bass_via_y(customers: float, potential: float, market: float, p: float, q: float) -> float:

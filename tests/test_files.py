@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from flywheel.files import write_atomic, write_text_atomic
+from flywheel.scenario.files import write_atomic, write_text_atomic
 
 
 def _mode(path: Path) -> int:

@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 
 import flywheel
-from flywheel.scenario import SHIPPED_SCENARIOS_DIR as SHIPPED
-from flywheel.state import initial_state, lever_arrays
-from flywheel.step import LockstepWeek
-from flywheel.streams import LEAD_TIME_DRAWS
-from flywheel.terms import lever_terms
+from flywheel.engine.step import LockstepWeek
+from flywheel.engine.streams import LEAD_TIME_DRAWS
+from flywheel.model.state import initial_state, lever_arrays
+from flywheel.model.terms import lever_terms
+from flywheel.scenario.loading import SHIPPED_SCENARIOS_DIR as SHIPPED
 
 REPLICATIONS = 3
 WEEKS_BEFORE = 130  # past Prime's launch (week 104), sellers and selection well above week 0
@@ -91,7 +91,7 @@ def test_gains_are_zero_at_week_0_but_r2s_season_and_noise_and_b5s_margin(baseli
     results = flywheel.simulate(
         dataclasses.replace(baseline, horizon_weeks=2, events=()), replications=2, seed=1
     )
-    for loop in flywheel.schema.LOOP_IDS:
+    for loop in flywheel.scenario.schema.LOOP_IDS:
         if loop not in ("R2", "B5"):  # B5 is log(1 + operating margin), not against week 0
             np.testing.assert_array_equal(results[f"gain_{loop}"][:, 0], 0.0, err_msg=loop)
     # R2's week-0 reference GMV is the base conversion's, without season or demand noise

@@ -1,4 +1,4 @@
-"""The compiled week (flywheel.kernel): its scalar twins equal the numpy equations they stand
+"""The compiled week (flywheel.model.kernel): its scalar twins equal the numpy equations they stand
 for, its row layout matches the schema and the lever-only terms, and a cached kernel built
 from other sources is dropped."""
 
@@ -11,12 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flywheel import equations as eq
-from flywheel import kernel, kernel_cache, kernel_parts
-from flywheel.kernel_layout import OUTPUTS, STOCKS, TERMS, Lever
-from flywheel.schema import Levers, field_infos
-from flywheel.state import lever_arrays
-from flywheel.terms import lever_terms
+from flywheel.model import equations as eq
+from flywheel.model import kernel, kernel_cache
+from flywheel.model import parts as kernel_parts
+from flywheel.model.layout import OUTPUTS, STOCKS, TERMS, Lever
+from flywheel.model.state import lever_arrays
+from flywheel.model.terms import lever_terms
+from flywheel.scenario.schema import Levers, field_infos
 
 positive = st.floats(min_value=0.0, max_value=1e9, allow_nan=False)
 share = st.floats(min_value=0.0, max_value=1.0)
@@ -126,9 +127,9 @@ def test_model_stamp_follows_the_equations(monkeypatch) -> None:
 def test_outputs_are_rewritten_in_place_so_recorders_copy(baseline, replications) -> None:
     """`LockstepWeek.outputs` are rows of one buffer: the second week's values replace the
     first's, in the same arrays (the recorders' contract: copy what you keep)."""
-    from flywheel.state import initial_state
-    from flywheel.step import LockstepWeek
-    from flywheel.streams import batch_noise
+    from flywheel.engine.step import LockstepWeek
+    from flywheel.engine.streams import batch_noise
+    from flywheel.model.state import initial_state
 
     ids = np.arange(replications, dtype=np.int64)
     levers = lever_arrays(baseline, replications)
@@ -148,7 +149,7 @@ def test_one_compiled_signature_for_small_large_and_overridden_batches() -> None
     (or loads) it once: a read-only or differently laid-out array would mean another ~6 s
     compile in the middle of a run (the memoised noise of small batches once did that)."""
     import flywheel
-    from flywheel.streams import NOISE_MEMO_MAX_VALUES
+    from flywheel.engine.streams import NOISE_MEMO_MAX_VALUES
 
     short = flywheel.Scenario(horizon_weeks=52)
     flywheel.simulate(short, replications=2, seed=0)
@@ -156,9 +157,9 @@ def test_one_compiled_signature_for_small_large_and_overridden_batches() -> None
     flywheel.simulate(
         short, 3, 0, lever_overrides={"pass_through_share": [0.1, 0.5, 0.9]}, outputs=["orders"]
     )
-    from flywheel.state import initial_state
-    from flywheel.step import LockstepWeek
-    from flywheel.streams import LEAD_TIME_DRAWS
+    from flywheel.engine.step import LockstepWeek
+    from flywheel.engine.streams import LEAD_TIME_DRAWS
+    from flywheel.model.state import initial_state
 
     levers = lever_arrays(short, 2)
     lockstep = LockstepWeek(initial_state(short, 2), frozenset())

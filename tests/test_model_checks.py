@@ -15,13 +15,13 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import flywheel
-from flywheel import equations as eq
-from flywheel.catalogue import parameter_table
-from flywheel.engine import simulate_service_desk
-from flywheel.events import EVENT_KINDS, PolicyChange
-from flywheel.results import NON_NEGATIVE_OUTPUTS
-from flywheel.scenario import ScenarioError, scenario_from_dict, with_parameters
-from flywheel.schema import LOOP_IDS
+from flywheel.engine.clock import simulate_service_desk
+from flywheel.model import equations as eq
+from flywheel.results.weekly import NON_NEGATIVE_OUTPUTS
+from flywheel.scenario.catalogue import parameter_table
+from flywheel.scenario.events import EVENT_KINDS, PolicyChange
+from flywheel.scenario.loading import ScenarioError, scenario_from_dict, with_parameters
+from flywheel.scenario.schema import LOOP_IDS
 
 Array = npt.NDArray[np.float64]
 
@@ -532,8 +532,9 @@ def test_every_fc_order_opens_after_its_own_lead_time(
 def test_a_policy_change_reaches_the_lever_only_terms(
     scenario_factory: Callable[..., flywheel.Scenario], quiet_levers: dict[str, float]
 ) -> None:
-    """Lever-only terms are worked out once per lever setting (flywheel.terms): a policy change
-    must bring them up to date in its own week, e.g. the reliability score of pulled defects."""
+    """Lever-only terms are worked out once per lever setting (flywheel.model.terms): a policy
+    change must bring them up to date in its own week, e.g. the reliability score of pulled
+    defects."""
     scenario = scenario_factory(
         levers={**quiet_levers, "andon_cord_share": 0.0, "defect_rate_share": 0.08},
         horizon_weeks=40,

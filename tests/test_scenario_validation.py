@@ -12,15 +12,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import flywheel
-from flywheel.catalogue import parameter_table
-from flywheel.scenario import (
+from flywheel.scenario.catalogue import parameter_table
+from flywheel.scenario.loading import (
     MAX_SCENARIO_BYTES,
     load_scenario,
     parse_scenario_text,
     scenario_from_dict,
     with_parameters,
 )
-from flywheel.schema import LOOP_IDS
+from flywheel.scenario.schema import LOOP_IDS
 
 # (id, TOML text, substrings the message must contain, line the message must cite or None).
 BAD_FILES: list[tuple[str, str, tuple[str, ...], int | None]] = [

@@ -3,7 +3,7 @@
 Steps: `load_history` (long CSV) -> `build_targets` (metric mapping, years, confidence) ->
 `Problem` (scenario + `parse_parameters` specs) -> `fit` (Sobol screen + least squares, progress
 through a callback) -> `write_report` (calibrated TOML, PNG, Markdown, JSON). The library never
-prints; `flywheel.cli_calibration` is the command line.
+prints; `flywheel.cli.calibration` is the command line.
 """
 
 from flywheel.calibration.data import CalibrationError, History, load_history, metric_spec

@@ -27,9 +27,9 @@ from flywheel.calibration.data import (
     metric_spec,
 )
 from flywheel.calibration.params import ParameterSpec
-from flywheel.engine import run_batch
-from flywheel.results import Results
-from flywheel.scenario import Scenario, with_parameters
+from flywheel.engine.clock import run_batch
+from flywheel.results.weekly import Results
+from flywheel.scenario.loading import Scenario, with_parameters
 
 Array = npt.NDArray[np.float64]
 NOISE_LEVERS = (

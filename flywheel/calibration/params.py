@@ -10,9 +10,9 @@ import numpy as np
 import numpy.typing as npt
 
 from flywheel.calibration.data import CalibrationError
-from flywheel.events import PolicyChange
-from flywheel.scenario import Scenario, parameter_bounds, parameter_group
-from flywheel.schema import Initial, Levers, field_infos
+from flywheel.scenario.events import PolicyChange
+from flywheel.scenario.loading import Scenario, parameter_bounds, parameter_group
+from flywheel.scenario.schema import Initial, Levers, field_infos
 
 _SPEC = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\[\s*([^,\]]+)\s*,\s*([^,\]]+)\s*\]\s*$")
 LOG_SCALE_RATIO = 20.0  # ranges spanning more than this factor are searched in log space

@@ -14,8 +14,13 @@ import numpy as np
 from flywheel.calibration.data import History
 from flywheel.calibration.fit import FitResult
 from flywheel.calibration.reference import REFERENCE_POINTS, ReferencePoint
-from flywheel.files import write_atomic, write_text_atomic
-from flywheel.scenario import SHIPPED_SCENARIOS_DIR, Scenario, scenario_to_toml, with_parameters
+from flywheel.scenario.files import write_atomic, write_text_atomic
+from flywheel.scenario.loading import (
+    SHIPPED_SCENARIOS_DIR,
+    Scenario,
+    scenario_to_toml,
+    with_parameters,
+)
 
 
 def metric_statistics(result: FitResult) -> list[dict[str, Any]]:

@@ -40,8 +40,8 @@ from flywheel.experiments.executors import (
     run_in_order,
 )
 from flywheel.experiments.outcomes import Outcome, output_names
-from flywheel.scenario import Scenario
-from flywheel.schema import LOOP_IDS, LOOP_NAMES
+from flywheel.scenario.loading import Scenario
+from flywheel.scenario.schema import LOOP_IDS, LOOP_NAMES
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -24,9 +24,9 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from flywheel.engine import stream_batch
-from flywheel.recording import SeriesRecorder
-from flywheel.scenario import Scenario
+from flywheel.engine.clock import stream_batch
+from flywheel.engine.recording import SeriesRecorder
+from flywheel.scenario.loading import Scenario
 
 Progress = Callable[[int, int], None]
 Series = dict[str, npt.NDArray[np.float64]]

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from flywheel.engine import check_outputs
+from flywheel.engine.clock import check_outputs
 from flywheel.experiments.executors import (
     STREAMED_CHUNK,
     TARGET_CHUNK,
@@ -48,8 +48,8 @@ from flywheel.experiments.executors import (
     chunk_ids,
 )
 from flywheel.experiments.outcomes import output_names
-from flywheel.results import QUANTILES, Results
-from flywheel.scenario import Scenario
+from flywheel.results.weekly import QUANTILES, Results
+from flywheel.scenario.loading import Scenario
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from flywheel.results import FLOW_OUTPUTS, RATE_OUTPUTS
+from flywheel.results.weekly import FLOW_OUTPUTS, RATE_OUTPUTS
 
 WEEKS_PER_YEAR = 52
 Array = npt.NDArray[np.float64]
@@ -100,6 +100,6 @@ def yearly(data: Array, output: str) -> Array:
 
 def output_names() -> tuple[str, ...]:
     """Names of every model output (`engine.output_names`)."""
-    from flywheel.engine import output_names as names
+    from flywheel.engine.clock import output_names as names
 
     return names()

@@ -23,12 +23,12 @@ from typing import TypeVar
 
 import numpy as np
 
-from flywheel.engine import check_outputs, output_names, stream_batch
+from flywheel.engine.clock import check_outputs, output_names, stream_batch
+from flywheel.engine.recording import ColumnsRecorder
 from flywheel.experiments.executors import ProcessExecutor
-from flywheel.recording import ColumnsRecorder
-from flywheel.results import Results
-from flywheel.scenario import Scenario
-from flywheel.simulation import simulate
+from flywheel.results.simulation import simulate
+from flywheel.results.weekly import Results
+from flywheel.scenario.loading import Scenario
 
 BYTES_PER_VALUE = 8  # float64
 Reduced = TypeVar("Reduced")

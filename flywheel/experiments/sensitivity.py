@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from flywheel.catalogue import parameter_table
 from flywheel.experiments.executors import (
     Batch,
     Executor,
@@ -32,7 +31,8 @@ from flywheel.experiments.executors import (
 )
 from flywheel.experiments.outcomes import Outcome, output_names, yearly, years_in
 from flywheel.experiments.sweep import resolve_lever
-from flywheel.scenario import Scenario
+from flywheel.scenario.catalogue import parameter_table
+from flywheel.scenario.loading import Scenario
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -22,7 +22,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flywheel.files import is_leftover_temporary, write_atomic, write_text_atomic
+from flywheel.scenario.files import is_leftover_temporary, write_atomic, write_text_atomic
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -21,8 +21,8 @@ import numpy.typing as npt
 from flywheel.experiments.executors import Batch, Executor, Progress, SequentialExecutor, Series
 from flywheel.experiments.outcomes import yearly
 from flywheel.experiments.store import ResultsStore
-from flywheel.scenario import Scenario, check_lever_value, scenario_to_dict, sweep_values
-from flywheel.schema import Levers, field_infos
+from flywheel.scenario.loading import Scenario, check_lever_value, scenario_to_dict, sweep_values
+from flywheel.scenario.schema import Levers, field_infos
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from flywheel.scenario import (
+from flywheel.results.simulation import simulate
+from flywheel.scenario.loading import (
     SHIPPED_SCENARIOS_DIR,
     Scenario,
     ScenarioError,
     load_scenario,
     parse_scenario_text,
 )
-from flywheel.simulation import simulate
 from flywheel.ui import charts, workers
 from flywheel.ui.summary import KPIS, Summary, summarise
 from flywheel.ui.workshop import BASELINE_STORY, Story, StoryError, load_story, preset_name
@@ -22,7 +22,7 @@ from flywheel.ui.workshop import BASELINE_STORY, Story, StoryError, load_story, 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from flywheel.results import Results
+    from flywheel.results.weekly import Results
 
 # The app's default Monte Carlo size; tests and the benchmark set FLYWHEEL_APP_REPLICATIONS.
 DEFAULT_REPLICATIONS = int(os.environ.get("FLYWHEEL_APP_REPLICATIONS", "200"))

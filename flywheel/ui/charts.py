@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from flywheel.schema import LOOP_IDS, LOOP_NAMES
+from flywheel.scenario.schema import LOOP_IDS, LOOP_NAMES
 
 if TYPE_CHECKING:
     import pandas as pd

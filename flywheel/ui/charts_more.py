@@ -16,7 +16,7 @@ from flywheel.ui.levers import lever_specs_by_name
 if TYPE_CHECKING:
     import pandas as pd
 
-    from flywheel.scenario import Scenario
+    from flywheel.scenario.loading import Scenario
     from flywheel.ui.summary import Summary
 
 FC_OPENINGS = "FC openings"  # the timeline row of the FCs the simulated runs open

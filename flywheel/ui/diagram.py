@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flywheel.schema import LOOP_IDS, LOOP_NAMES
+from flywheel.scenario.schema import LOOP_IDS, LOOP_NAMES
 
 NODES = {
     "cx": "Customer\nexperience",

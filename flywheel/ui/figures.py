@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from flywheel.schema import LOOP_IDS, LOOP_NAMES
+from flywheel.scenario.schema import LOOP_IDS, LOOP_NAMES
 from flywheel.ui.charts import (
     CHART_OUTPUTS,
     COMPARE_COLOURS,
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from matplotlib.axis import Axis
     from matplotlib.figure import Figure
 
-    from flywheel.scenario import Scenario
+    from flywheel.scenario.loading import Scenario
     from flywheel.ui.summary import Summary
 
 DPI = 100

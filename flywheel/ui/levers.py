@@ -6,8 +6,8 @@ import functools
 import math
 from dataclasses import dataclass
 
-from flywheel.scenario import Scenario, parameter_bounds
-from flywheel.schema import LOOP_IDS, LOOP_NAMES, Levers, field_infos
+from flywheel.scenario.loading import Scenario, parameter_bounds
+from flywheel.scenario.schema import LOOP_IDS, LOOP_NAMES, Levers, field_infos
 
 GENERAL = "General"
 GROUPS = (*LOOP_IDS, GENERAL)

@@ -9,7 +9,7 @@ import zlib
 from collections.abc import Mapping
 from typing import Any
 
-from flywheel.scenario import Scenario, ScenarioError, scenario_from_dict, scenario_to_dict
+from flywheel.scenario.loading import Scenario, ScenarioError, scenario_from_dict, scenario_to_dict
 
 MAX_LINK_CHARS = 8_000  # a URL parameter; refuse anything longer
 MAX_INFLATED_BYTES = 300_000  # decompression bomb guard (a scenario is a few KiB)

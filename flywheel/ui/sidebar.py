@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from flywheel.scenario import Scenario
-from flywheel.schema import LOOP_IDS
+from flywheel.scenario.loading import Scenario
+from flywheel.scenario.schema import LOOP_IDS
 from flywheel.ui import cache, state, workers
 from flywheel.ui.levers import LOOP_PATHS, LeverSpec, group_title, lever_groups
 

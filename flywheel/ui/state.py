@@ -7,14 +7,14 @@ from typing import Any
 
 import streamlit as st
 
-from flywheel.scenario import (
+from flywheel.scenario.loading import (
     Scenario,
     ScenarioError,
     scenario_from_dict,
     scenario_to_dict,
     scenario_to_toml,
 )
-from flywheel.schema import LOOP_IDS
+from flywheel.scenario.schema import LOOP_IDS
 from flywheel.ui import cache
 from flywheel.ui.levers import lever_specs
 from flywheel.ui.share import decode_link, differs_beyond_widgets

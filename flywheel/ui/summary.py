@@ -12,8 +12,8 @@ import numpy.typing as npt
 if TYPE_CHECKING:
     import pandas as pd
 
-    from flywheel.results import Results
-    from flywheel.scenario import Scenario
+    from flywheel.results.weekly import Results
+    from flywheel.scenario.loading import Scenario
 
 STATISTICS = ("q05", "q25", "q50", "q75", "q95", "mean")
 _QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -168,6 +168,6 @@ def summarise(
 def results_csv(scenario: Scenario, replications: int, seed: int) -> bytes:
     """The results CSV (weekly bands of every output): run on request, as the app's cached
     Summary holds only the outputs it draws."""
-    from flywheel.simulation import simulate
+    from flywheel.results.simulation import simulate
 
     return summarise(simulate(scenario, replications, seed)).frame().to_csv(index=False).encode()

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from flywheel.events import EVENT_KINDS
-from flywheel.scenario import Scenario, ScenarioError, scenario_from_dict, scenario_to_dict
+from flywheel.scenario.events import EVENT_KINDS
+from flywheel.scenario.loading import Scenario, ScenarioError, scenario_from_dict, scenario_to_dict
 from flywheel.ui import charts_more, state
 from flywheel.ui.levers import lever_specs_by_name
 from flywheel.ui.summary import Summary

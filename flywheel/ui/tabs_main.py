@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import streamlit as st
 
-from flywheel.scenario import Scenario
-from flywheel.schema import LOOP_IDS, LOOP_NAMES
+from flywheel.scenario.loading import Scenario
+from flywheel.scenario.schema import LOOP_IDS, LOOP_NAMES
 from flywheel.ui import cache, charts, diagram, diagram_png, downloads, figures
 from flywheel.ui.summary import KPIS, Summary
 

@@ -7,7 +7,7 @@ import urllib.parse
 
 import streamlit as st
 
-from flywheel.scenario import (
+from flywheel.scenario.loading import (
     MAX_SCENARIO_BYTES,
     Scenario,
     ScenarioError,

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from flywheel.experiments.executors import Batch
-    from flywheel.scenario import Scenario
+    from flywheel.scenario.loading import Scenario
 
 TORNADO_SWING_SHARE = 0.25  # each lever moves ±25 % of its value (clipped to its bounds)
 TORNADO_SHOWN = 15

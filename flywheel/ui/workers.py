@@ -24,9 +24,9 @@ import streamlit as st
 
 from flywheel.experiments.executors import ProcessExecutor
 from flywheel.experiments.parallel import PartsRunner, Reduced, warm_worker, worker_pid
-from flywheel.results import Results
-from flywheel.scenario import Scenario
-from flywheel.simulation import simulate
+from flywheel.results.simulation import simulate
+from flywheel.results.weekly import Results
+from flywheel.scenario.loading import Scenario
 from flywheel.ui import why
 
 if TYPE_CHECKING:

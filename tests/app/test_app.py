@@ -8,8 +8,8 @@ import math
 import numpy as np
 import pytest
 
-from flywheel.scenario import load_scenario, parameter_bounds
-from flywheel.schema import LOOP_IDS, Levers, field_infos
+from flywheel.scenario.loading import load_scenario, parameter_bounds
+from flywheel.scenario.schema import LOOP_IDS, Levers, field_infos
 from flywheel.ui.charts import PANELS
 from flywheel.ui.levers import lever_groups
 from flywheel.ui.workshop import STORY
@@ -429,7 +429,7 @@ def test_an_uploaded_scenario_travels_in_a_link(make_app):
     baseline; the link opens it as its own preset, with the lever moved after the upload."""
     from urllib.parse import parse_qsl, urlsplit
 
-    from flywheel.scenario import parse_scenario_text
+    from flywheel.scenario.loading import parse_scenario_text
 
     at = open_tab(make_app(), "Files")
     at.file_uploader(key="upload").upload("own.toml", OWN_START, "application/toml").run()

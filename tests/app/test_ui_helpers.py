@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 
 from flywheel import load_scenario, simulate
-from flywheel.scenario import SHIPPED_SCENARIOS_DIR as SCENARIOS_DIR
-from flywheel.scenario import ScenarioError, with_parameters
-from flywheel.schema import LOOP_IDS
+from flywheel.scenario.loading import SHIPPED_SCENARIOS_DIR as SCENARIOS_DIR
+from flywheel.scenario.loading import ScenarioError, with_parameters
+from flywheel.scenario.schema import LOOP_IDS
 from flywheel.ui import charts, charts_more, diagram, figures, share
 from flywheel.ui.levers import lever_groups, lever_specs
 from flywheel.ui.summary import quantile_rows, results_csv, summarise

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import flywheel
-from flywheel.scenario import load_scenario, scenario_from_dict
+from flywheel.scenario.loading import load_scenario, scenario_from_dict
 
 REPO = Path(__file__).resolve().parents[2]
 SCENARIOS = REPO / "scenarios"
@@ -194,7 +194,7 @@ def test_calibrate_out_in_a_missing_folder_names_out(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The message names the option the user gave (--out), not the --report-dir default."""
-    from flywheel.cli import main
+    from flywheel.cli.commands import main
 
     out = tmp_path / "missing" / "c.toml"
     status = main(
@@ -223,7 +223,7 @@ def test_calibrated_amazon_meets_the_issue_targets() -> None:
     and profits after, and the 3P share within 10 points of every anchor (1999-2018)."""
     from flywheel.calibration.data import BUNDLED_HISTORY, load_history
     from flywheel.calibration.objective import NOISE_LEVERS
-    from flywheel.scenario import with_parameters
+    from flywheel.scenario.loading import with_parameters
 
     calibrated = load_scenario(SCENARIOS / "amazon_1996_2024_calibrated.toml")
     quiet = with_parameters(calibrated, {name: 0.0 for name in NOISE_LEVERS})

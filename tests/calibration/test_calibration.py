@@ -21,7 +21,7 @@ from flywheel.calibration import (
 from flywheel.calibration.data import BUNDLED_HISTORY
 from flywheel.calibration.objective import NOISE_LEVERS
 from flywheel.calibration.report import write_report
-from flywheel.scenario import load_scenario, scenario_from_dict, with_parameters
+from flywheel.scenario.loading import load_scenario, scenario_from_dict, with_parameters
 
 REPO = Path(__file__).resolve().parents[2]
 HISTORY = BUNDLED_HISTORY

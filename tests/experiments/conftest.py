@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from flywheel.events import PrimeLaunch
-from flywheel.scenario import Scenario
+from flywheel.scenario.events import PrimeLaunch
+from flywheel.scenario.loading import Scenario
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ import sys
 import pandas as pd
 import pytest
 
-from flywheel.cli import main
+from flywheel.cli.commands import main
 
 SCENARIO = """name = "tiny"
 horizon_weeks = 60

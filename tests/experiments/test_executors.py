@@ -102,7 +102,7 @@ def test_a_reducer_gets_only_the_outputs_it_needs(short):
     same values as the full series."""
     from dataclasses import dataclass
 
-    from flywheel.engine import run_batch
+    from flywheel.engine.clock import run_batch
     from flywheel.experiments.executors import Batch, run_one
 
     @dataclass(frozen=True)

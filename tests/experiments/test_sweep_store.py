@@ -36,7 +36,7 @@ def test_sweep_rows_match_simulate(short, tmp_path):
     assert frame["run"].nunique() == 12 and len(frame) == 12 * 3  # 3 model years (110 weeks)
     row = frame[(frame["run"] == 7) & (frame["year"] == 3)].iloc[0]
     assert row["point"] == 3 and row["replication"] == 1
-    scenario = flywheel.scenario.with_parameters(
+    scenario = flywheel.scenario.loading.with_parameters(
         short,
         {
             "pass_through_share": row["pass_through_share"],

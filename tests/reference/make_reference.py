@@ -13,7 +13,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from flywheel.files import write_atomic  # noqa: E402
+from flywheel.scenario.files import write_atomic  # noqa: E402
 from reference import cases  # noqa: E402
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from flywheel.catalogue import parameter_table
+from flywheel.scenario.catalogue import parameter_table
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 

@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import flywheel
-from flywheel.catalogue import parameter_table
-from flywheel.results import NON_NEGATIVE_OUTPUTS
-from flywheel.scenario import Scenario, scenario_from_dict, scenario_to_dict
+from flywheel.results.weekly import NON_NEGATIVE_OUTPUTS
+from flywheel.scenario.catalogue import parameter_table
+from flywheel.scenario.loading import Scenario, scenario_from_dict, scenario_to_dict
 
 FUZZ_EXAMPLES = int(os.environ.get("FLYWHEEL_FUZZ_EXAMPLES", "25"))
 STOCKS = NON_NEGATIVE_OUTPUTS
@@ -157,7 +157,7 @@ EXTREMES = {
 @pytest.mark.parametrize("name", sorted(EXTREMES))
 def test_extreme_levers_stay_finite(name: str) -> None:
     base = flywheel.load_scenario("scenarios/baseline.toml")
-    from flywheel.scenario import with_parameters
+    from flywheel.scenario.loading import with_parameters
 
     scenario = with_parameters(base, EXTREMES[name])
     assert_sound(flywheel.simulate(scenario, replications=4, seed=1))

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import flywheel
-from flywheel.cli import main as cli_main
-from flywheel.scenario import MAX_SCENARIO_BYTES, ScenarioError, parse_scenario_text
+from flywheel.cli.commands import main as cli_main
+from flywheel.scenario.loading import MAX_SCENARIO_BYTES, ScenarioError, parse_scenario_text
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 EXPECTED: dict[str, str] = json.loads((CORPUS / "expected.json").read_text())

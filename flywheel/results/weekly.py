@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from flywheel.scenario import Scenario
+from flywheel.scenario.loading import Scenario
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -171,6 +171,6 @@ class Results:
     def annual(self) -> pd.DataFrame:
         """Calendar-year aggregates per replication: flows summed, levels at year end, rates
         averaged; plus the headline columns in millions / thousands."""
-        from flywheel.annual import annual_frame
+        from flywheel.results.annual import annual_frame
 
         return annual_frame(self)

@@ -7,9 +7,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from flywheel.events import EVENT_KINDS
-from flywheel.parameters import LOOP_IDS, parameter_bounds
-from flywheel.schema import Initial, Levers, field_infos
+from flywheel.scenario.events import EVENT_KINDS
+from flywheel.scenario.parameters import LOOP_IDS, parameter_bounds
+from flywheel.scenario.schema import Initial, Levers, field_infos
 
 
 def describe_validation_error(

@@ -17,15 +17,15 @@ from typing import Any, Literal
 from pydantic import Field, TypeAdapter, ValidationError, field_validator, model_validator
 from pydantic.dataclasses import dataclass
 
-from flywheel.events import Event, PolicyChange
-from flywheel.parameters import parameter_bounds
-from flywheel.scenario_errors import describe_validation_error, where_in_file
-from flywheel.schema import STRICT, Initial, Levers, field_infos
+from flywheel.scenario.errors import describe_validation_error, where_in_file
+from flywheel.scenario.events import Event, PolicyChange
+from flywheel.scenario.parameters import parameter_bounds
+from flywheel.scenario.schema import STRICT, Initial, Levers, field_infos
 
 MAX_SCENARIO_BYTES = 256 * 1024  # a hand-written scenario is a few KiB; refuse anything huge
 MAX_BASE_DEPTH = 8
 MAX_EVENTS = 1000
-SHIPPED_SCENARIOS_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+SHIPPED_SCENARIOS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 LoopId = Literal["R1", "R2", "R3", "R4", "R5", "B1", "B2", "B3", "B4", "B5"]
 
 

@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from flywheel.results import FLOW_OUTPUTS, RATE_OUTPUTS
+from flywheel.results.weekly import FLOW_OUTPUTS, RATE_OUTPUTS
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from flywheel.results import Results
+    from flywheel.results.weekly import Results
 
 # Headline columns for comparison with public figures: (name, source output, how, divisor).
 HEADLINE = (

@@ -6,14 +6,14 @@ import argparse
 import json
 from pathlib import Path
 
-from flywheel.cli import (
+from flywheel.cli.commands import (
     EXIT_OK,
     _positive_int,
     extra_command,
     scenario_from_args,
     write_table,
 )
-from flywheel.cli_experiments.common import (
+from flywheel.cli.experiments.common import (
     _chunk_size,
     _common,
     _executor,

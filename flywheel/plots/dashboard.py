@@ -9,7 +9,7 @@ import numpy as np
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from flywheel.results import Results
+    from flywheel.results.weekly import Results
 
 KEY_OUTPUTS = (
     ("customers", "Active customers", 1e6, "million"),

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from flywheel.cli import (
+from flywheel.cli.commands import (
     EXIT_OK,
     UsageError,
     _positive_int,
@@ -16,7 +16,7 @@ from flywheel.cli import (
     scenario_from_args,
     write_table,
 )
-from flywheel.cli_experiments.common import (
+from flywheel.cli.experiments.common import (
     _chunk_size,
     _common,
     _executor,

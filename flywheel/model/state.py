@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from flywheel.scenario import Scenario
-from flywheel.schema import Levers as _Levers
-from flywheel.schema import field_infos
+from flywheel.scenario.loading import Scenario
+from flywheel.scenario.schema import Levers as _Levers
+from flywheel.scenario.schema import field_infos
 
 Array = npt.NDArray[np.float64]
 

@@ -7,10 +7,10 @@ from collections.abc import Callable, Collection
 import numpy as np
 import numpy.typing as npt
 
-from flywheel.engine import check_outputs, run_batch, stream_batch
-from flywheel.recording import SeriesRecorder
-from flywheel.results import Results
-from flywheel.scenario import Scenario
+from flywheel.engine.clock import check_outputs, run_batch, stream_batch
+from flywheel.engine.recording import SeriesRecorder
+from flywheel.results.weekly import Results
+from flywheel.scenario.loading import Scenario
 
 MAX_REPLICATIONS_PER_CALL = 1_000_000
 

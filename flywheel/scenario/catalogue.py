@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flywheel.scenario import parameter_bounds
-from flywheel.schema import Initial, Levers, field_infos
+from flywheel.scenario.loading import parameter_bounds
+from flywheel.scenario.schema import Initial, Levers, field_infos
 
 
 def parameter_table() -> list[dict[str, Any]]:

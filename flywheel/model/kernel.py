@@ -24,10 +24,11 @@ import inspect
 import numba
 import numpy as np
 
-from flywheel import equations as eq
-from flywheel import kernel_layout, kernel_parts
-from flywheel.kernel_cache import guard_cache
-from flywheel.kernel_layout import (
+from flywheel.model import equations as eq
+from flywheel.model import layout as kernel_layout
+from flywheel.model import parts as kernel_parts
+from flywheel.model.kernel_cache import guard_cache
+from flywheel.model.layout import (
     DECISIONS,
     OUTPUTS,
     REFERENCES,
@@ -44,7 +45,7 @@ from flywheel.kernel_layout import (
     Stock,
     Term,
 )
-from flywheel.kernel_parts import (
+from flywheel.model.parts import (
     WEEKS_PER_YEAR,
     WeekFinancials,
     bass_adoption,

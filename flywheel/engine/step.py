@@ -14,9 +14,10 @@ import time
 import numpy as np
 import numpy.typing as npt
 
-from flywheel import equations as eq
-from flywheel.kernel import week_kernel
-from flywheel.kernel_layout import (
+from flywheel.engine.streams import batch_noise
+from flywheel.model import equations as eq
+from flywheel.model.kernel import week_kernel
+from flywheel.model.layout import (
     DECISIONS,
     EXTRA_OUTPUTS,
     OUTPUTS,
@@ -28,11 +29,10 @@ from flywheel.kernel_layout import (
     Scratch,
     Stock,
 )
-from flywheel.parameters import LOOP_IDS
-from flywheel.scenario import Scenario
-from flywheel.state import Decisions, State, initial_state, lever_arrays
-from flywheel.streams import batch_noise
-from flywheel.terms import lever_terms
+from flywheel.model.state import Decisions, State, initial_state, lever_arrays
+from flywheel.model.terms import lever_terms
+from flywheel.scenario.loading import Scenario
+from flywheel.scenario.parameters import LOOP_IDS
 
 Array = npt.NDArray[np.float64]
 EXTRAS = frozenset(EXTRA_OUTPUTS)

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic.dataclasses import dataclass
 
-from flywheel.schema import STRICT, numeric_lever_names
+from flywheel.scenario.schema import STRICT, numeric_lever_names
 
 
 @dataclass(frozen=True, config=STRICT)

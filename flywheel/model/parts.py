@@ -13,8 +13,8 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
-from flywheel import equations as eq
-from flywheel.kernel_layout import Lever, Loop, Out, Ref, Stock, Term
+from flywheel.model import equations as eq
+from flywheel.model.layout import Lever, Loop, Out, Ref, Stock, Term
 
 
 def _jit(function):  # type: ignore[no-untyped-def]

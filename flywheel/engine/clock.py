@@ -20,7 +20,12 @@ import numpy as np
 import numpy.typing as npt
 import simpy
 
-from flywheel.events import (
+from flywheel.engine.recording import Recorder, SeriesRecorder
+from flywheel.engine.step import LockstepWeek, extras_for
+from flywheel.engine.streams import Noise, batch_noise
+from flywheel.model.state import State, initial_state, lever_arrays
+from flywheel.model.terms import lever_terms
+from flywheel.scenario.events import (
     DemandShock,
     FcOutage,
     MarketplaceLaunch,
@@ -29,12 +34,7 @@ from flywheel.events import (
     PrimeLaunch,
     Recession,
 )
-from flywheel.recording import Recorder, SeriesRecorder
-from flywheel.scenario import Scenario
-from flywheel.state import State, initial_state, lever_arrays
-from flywheel.step import LockstepWeek, extras_for
-from flywheel.streams import Noise, batch_noise
-from flywheel.terms import lever_terms
+from flywheel.scenario.loading import Scenario
 
 AXES = ("replication", "week")
 STAFFING_LOOKAHEAD_WEEKS = 8  # staffing plans for the busiest month of the next two
@@ -338,7 +338,7 @@ def simulate_service_desk(
     served. Returns the mean and standard error (batch means) of the wait in hours, and the
     number of contacts served after the warm-up.
     """
-    from flywheel.streams import replication_rng
+    from flywheel.engine.streams import replication_rng
 
     rng = replication_rng(seed, 0, Noise.DEMAND)
     env = simpy.Environment()

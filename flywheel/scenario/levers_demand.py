@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic.dataclasses import dataclass
 
-from flywheel.parameters import STRICT, lever
+from flywheel.scenario.parameters import STRICT, lever
 
 
 @dataclass(frozen=True, config=STRICT)

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from flywheel.calibration.data import BUNDLED_HISTORY
-from flywheel.cli import EXIT_OK, UsageError, extra_command
+from flywheel.cli.commands import EXIT_OK, UsageError, extra_command
 
 DATA_HELP = (
     "long-format history CSV (default: the bundled Amazon record, flywheel/data/amazon_history.csv)"
@@ -129,7 +129,7 @@ def _calibrate(args: argparse.Namespace) -> int:
     )
     from flywheel.calibration.data import CONFIDENCE_LEVELS, DEFAULT_CONFIDENCE
     from flywheel.calibration.report import metric_statistics, parameter_table, write_report
-    from flywheel.scenario import load_scenario
+    from flywheel.scenario.loading import load_scenario
 
     if args.starts < 0 or args.max_evaluations < 1 or args.replications < 0:
         raise UsageError("--starts >= 0, --max-evaluations >= 1, --replications >= 0")
@@ -216,8 +216,8 @@ def _add_record_arguments(parser: argparse.ArgumentParser) -> None:
 def _compare_record(args: argparse.Namespace) -> int:
     from flywheel.calibration import CalibrationError, load_history
     from flywheel.calibration.record import annual_bands, record_figure, summary_table
-    from flywheel.files import write_atomic, write_text_atomic
-    from flywheel.scenario import load_scenario
+    from flywheel.scenario.files import write_atomic, write_text_atomic
+    from flywheel.scenario.loading import load_scenario
 
     if args.out.suffix.lower() != ".png" or args.replications < 1:
         raise UsageError("--out must be a .png and --replications >= 1")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from flywheel import equations as eq
+from flywheel.model import equations as eq
 
 Array = npt.NDArray[np.float64]
 # The CX weights in the order of the step's scores (price, selection, speed, service, reliability).

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from flywheel.parameters import LOOP_IDS
-from flywheel.schema import Levers, field_infos
-from flywheel.state import STOCKS
+from flywheel.model.state import STOCKS
+from flywheel.scenario.parameters import LOOP_IDS
+from flywheel.scenario.schema import Levers, field_infos
 
 Stock = IntEnum("Stock", list(STOCKS), start=0)
 Lever = IntEnum("Lever", list(field_infos(Levers)), start=0)

@@ -12,9 +12,9 @@ from pydantic import Field
 from pydantic.dataclasses import dataclass
 from pydantic.fields import FieldInfo
 
-from flywheel.levers_demand import MarketLevers, TrafficLevers
-from flywheel.levers_supply import CostLevers, FulfillmentLevers, ServiceLevers
-from flywheel.parameters import LOOP_IDS, LOOP_NAMES, STRICT, lever
+from flywheel.scenario.levers_demand import MarketLevers, TrafficLevers
+from flywheel.scenario.levers_supply import CostLevers, FulfillmentLevers, ServiceLevers
+from flywheel.scenario.parameters import LOOP_IDS, LOOP_NAMES, STRICT, lever
 
 __all__ = [
     "LOOP_IDS",

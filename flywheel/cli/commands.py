@@ -16,9 +16,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from flywheel.files import write_atomic
-from flywheel.scenario import Scenario, ScenarioError, load_scenario, with_parameters
-from flywheel.schema import Initial, Levers, field_infos
+from flywheel.scenario.files import write_atomic
+from flywheel.scenario.loading import Scenario, ScenarioError, load_scenario, with_parameters
+from flywheel.scenario.schema import Initial, Levers, field_infos
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 EXIT_BROKEN_PIPE = 128 + 13  # as if killed by SIGPIPE, like other Unix tools
@@ -209,7 +209,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 @command("describe")
 def _describe(args: argparse.Namespace) -> int:
-    from flywheel.catalogue import parameter_table
+    from flywheel.scenario.catalogue import parameter_table
 
     rows = parameter_table()
     if args.json:
@@ -227,7 +227,7 @@ def _describe(args: argparse.Namespace) -> int:
 @command("plot")
 def _plot(args: argparse.Namespace) -> int:
     import flywheel
-    from flywheel import plots
+    from flywheel.plots import dashboard as plots
 
     scenario = scenario_from_args(args)
     check_out_path(args.out, (".png",))
@@ -340,7 +340,7 @@ def _load_extra_commands() -> None:
     """Import modules that register more sub-commands (they stay optional)."""
     import importlib
 
-    for module in ("flywheel.cli_experiments", "flywheel.cli_calibration"):
+    for module in ("flywheel.cli.experiments", "flywheel.cli.calibration"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as error:

@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from flywheel.cli import UsageError, _positive_int, add_scenario_arguments
-from flywheel.files import write_atomic
+from flywheel.cli.commands import UsageError, _positive_int, add_scenario_arguments
+from flywheel.scenario.files import write_atomic
 
 
 def _common(parser: argparse.ArgumentParser) -> None:

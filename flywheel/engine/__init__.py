@@ -1,0 +1,1 @@
+"""The engine: the SimPy clock, the lockstep weekly step, random streams and recorders."""

@@ -1,0 +1,1 @@
+"""matplotlib figures of Results (`flywheel plot`)."""

@@ -1,0 +1,1 @@
+"""Results: `simulate`, weekly arrays as frames and quantiles, calendar-year aggregates."""

@@ -1,0 +1,1 @@
+"""Scenario input: parameters, events, validation, loading and writing (the bottom layer)."""
