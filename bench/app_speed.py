@@ -120,7 +120,8 @@ def instrument(timer: PartTimer) -> None:
     import streamlit as st
     from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
 
-    from flywheel.ui import cache, charts, charts_more, diagram, figures, sidebar, workers
+    from flywheel.plots import charts, charts_more, diagram, figures
+    from flywheel.ui import cache, sidebar, workers
 
     run_script = ScriptRunner._run_script
 

@@ -22,8 +22,9 @@ OUTPUT = "revenue_usd"  # the Why tab's default outcome
 def main() -> None:
     logging.disable(logging.WARNING)  # Streamlit's "no runtime" warnings outside a server
     os.environ["FLYWHEEL_APP_WORKERS"] = "2"
+    from flywheel.experiments import why
     from flywheel.scenario.loading import SHIPPED_SCENARIOS_DIR, load_scenario
-    from flywheel.ui import why, workers
+    from flywheel.ui import workers
 
     preset = sys.argv[1] if len(sys.argv) > 1 else "baseline"
     path = SHIPPED_SCENARIOS_DIR / f"{preset}.toml"

@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from flywheel.plots import charts
 from flywheel.results.simulation import simulate
+from flywheel.results.summary import KPIS, Summary, summarise
 from flywheel.scenario.loading import (
     SHIPPED_SCENARIOS_DIR,
     Scenario,
@@ -15,9 +17,8 @@ from flywheel.scenario.loading import (
     load_scenario,
     parse_scenario_text,
 )
-from flywheel.ui import charts, workers
-from flywheel.ui.summary import KPIS, Summary, summarise
-from flywheel.ui.workshop import BASELINE_STORY, Story, StoryError, load_story, preset_name
+from flywheel.scenario.story import BASELINE_STORY, Story, StoryError, load_story, preset_name
+from flywheel.ui import workers
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from flywheel.ui import figures
+from flywheel.plots import figures
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

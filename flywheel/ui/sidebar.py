@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from flywheel.scenario.lever_groups import LOOP_PATHS, LeverSpec, group_title, lever_groups
 from flywheel.scenario.loading import Scenario
 from flywheel.scenario.schema import LOOP_IDS
 from flywheel.ui import cache, state, workers
-from flywheel.ui.levers import LOOP_PATHS, LeverSpec, group_title, lever_groups
 
 
 def preset_picker() -> tuple[str, Scenario]:

@@ -7,6 +7,8 @@ from typing import Any
 
 import streamlit as st
 
+from flywheel.scenario.lever_groups import lever_specs
+from flywheel.scenario.links import decode_link, differs_beyond_widgets
 from flywheel.scenario.loading import (
     Scenario,
     ScenarioError,
@@ -16,8 +18,6 @@ from flywheel.scenario.loading import (
 )
 from flywheel.scenario.schema import LOOP_IDS
 from flywheel.ui import cache
-from flywheel.ui.levers import lever_specs
-from flywheel.ui.share import decode_link, differs_beyond_widgets
 
 UPLOAD_PREFIX = "upload: "
 TABS = ("Dashboard", "Watch it turn", "Compare", "Why", "Events", "Files", "Workshop")

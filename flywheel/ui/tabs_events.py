@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from flywheel.plots import charts_more
+from flywheel.results.summary import Summary
 from flywheel.scenario.events import EVENT_KINDS
+from flywheel.scenario.lever_groups import lever_specs_by_name
 from flywheel.scenario.loading import Scenario, ScenarioError, scenario_from_dict, scenario_to_dict
-from flywheel.ui import charts_more, state
-from flywheel.ui.levers import lever_specs_by_name
-from flywheel.ui.summary import Summary
+from flywheel.ui import state
 
 EXTRA_FIELDS = {  # kind -> [(field, default, min, max)]
     "demand_shock": [("duration_weeks", 26, 1, 1040), ("size_share", 0.2, -0.9, 5.0)],

@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import streamlit as st
 
+from flywheel.plots import charts, diagram, diagram_png, figures
+from flywheel.results.summary import KPIS, Summary
 from flywheel.scenario.loading import Scenario
 from flywheel.scenario.schema import LOOP_IDS, LOOP_NAMES
-from flywheel.ui import cache, charts, diagram, diagram_png, downloads, figures
-from flywheel.ui.summary import KPIS, Summary
+from flywheel.ui import cache, downloads
 
 if TYPE_CHECKING:
     import pandas as pd

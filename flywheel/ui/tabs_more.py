@@ -7,17 +7,18 @@ import urllib.parse
 
 import streamlit as st
 
+from flywheel.plots import charts_more, figures
+from flywheel.results.summary import results_csv
+from flywheel.scenario.lever_groups import ACRONYMS
+from flywheel.scenario.links import encode_link, link_size_error
 from flywheel.scenario.loading import (
     MAX_SCENARIO_BYTES,
     Scenario,
     ScenarioError,
     scenario_to_toml,
 )
-from flywheel.ui import cache, charts_more, downloads, figures, state
-from flywheel.ui.levers import ACRONYMS
-from flywheel.ui.share import encode_link, link_size_error
-from flywheel.ui.summary import results_csv
-from flywheel.ui.workshop import Step
+from flywheel.scenario.story import Step
+from flywheel.ui import cache, downloads, state
 
 WHY_OUTPUTS = {
     "revenue_usd": "revenue (USD, last year)",

@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING, TypeVar
 
 import streamlit as st
 
+from flywheel.experiments import why
 from flywheel.experiments.executors import ProcessExecutor
 from flywheel.experiments.parallel import PartsRunner, Reduced, warm_worker, worker_pid
 from flywheel.results.simulation import simulate
 from flywheel.results.weekly import Results
 from flywheel.scenario.loading import Scenario
-from flywheel.ui import why
 
 if TYPE_CHECKING:
     import pandas as pd

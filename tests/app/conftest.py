@@ -23,7 +23,7 @@ TIMEOUT_SECONDS = 90
 def open_every_group(at: AppTest) -> AppTest:
     """Open every lever group of the sidebar, as a user's clicks would (a closed group draws
     no widgets), so that a test can reach any lever; unrun."""
-    from flywheel.ui.levers import lever_groups
+    from flywheel.scenario.lever_groups import lever_groups
 
     for group in lever_groups():
         at.session_state[f"open:{group}"] = True

@@ -8,11 +8,11 @@ import math
 import numpy as np
 import pytest
 
+from flywheel.plots.charts import PANELS
+from flywheel.scenario.lever_groups import lever_groups
 from flywheel.scenario.loading import load_scenario, parameter_bounds
 from flywheel.scenario.schema import LOOP_IDS, Levers, field_infos
-from flywheel.ui.charts import PANELS
-from flywheel.ui.levers import lever_groups
-from flywheel.ui.workshop import STORY
+from flywheel.scenario.story import STORY
 
 TABS = ["Dashboard", "Watch it turn", "Compare", "Why", "Events", "Files", "Workshop"]
 
@@ -450,7 +450,7 @@ def test_an_uploaded_scenario_travels_in_a_link(make_app):
 
 
 def test_a_scenario_too_large_for_a_link_says_so(make_app, monkeypatch):
-    monkeypatch.setattr("flywheel.ui.share.MAX_LINK_CHARS", 40)
+    monkeypatch.setattr("flywheel.scenario.links.MAX_LINK_CHARS", 40)
     at = open_tab(make_app(), "Files")
     at.file_uploader(key="upload").upload("own.toml", OWN_START, "application/toml").run()
     at = open_tab(at, "Workshop")

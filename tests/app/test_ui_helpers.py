@@ -14,12 +14,13 @@ import numpy as np
 import pytest
 
 from flywheel import load_scenario, simulate
+from flywheel.plots import charts, charts_more, diagram, figures
+from flywheel.results.summary import quantile_rows, results_csv, summarise
+from flywheel.scenario import links as share
+from flywheel.scenario.lever_groups import lever_groups, lever_specs
 from flywheel.scenario.loading import SHIPPED_SCENARIOS_DIR as SCENARIOS_DIR
 from flywheel.scenario.loading import ScenarioError, with_parameters
 from flywheel.scenario.schema import LOOP_IDS
-from flywheel.ui import charts, charts_more, diagram, figures, share
-from flywheel.ui.levers import lever_groups, lever_specs
-from flywheel.ui.summary import quantile_rows, results_csv, summarise
 
 
 @pytest.fixture(scope="module")
@@ -268,8 +269,8 @@ def test_loop_figure_draws_every_edge_with_its_live_style() -> None:
     from matplotlib.colors import to_hex
     from matplotlib.patches import FancyArrowPatch
 
-    from flywheel.ui.diagram import BALANCING, CUT, EDGES, REINFORCING
-    from flywheel.ui.diagram_png import loop_figure
+    from flywheel.plots.diagram import BALANCING, CUT, EDGES, REINFORCING
+    from flywheel.plots.diagram_png import loop_figure
 
     gains = {"R1": 0.3, "B1": -0.2}
     figure = loop_figure(gains, 0.3, ("R5",), "week 10")
@@ -291,7 +292,7 @@ def test_loop_figure_wraps_a_long_headline_inside_the_figure() -> None:
     is wrapped onto lines that fit the figure, not cut off at both edges."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    from flywheel.ui.diagram_png import loop_figure
+    from flywheel.plots.diagram_png import loop_figure
     from flywheel.ui.tabs_main import loop_headline
 
     gains = dict.fromkeys(LOOP_IDS, 0.1) | {"R2": 5.23, "B4": -3.33}
@@ -435,7 +436,7 @@ def test_the_cache_key_tells_every_scenario_apart(baseline):
 def test_the_amazon_workshop_story_loads_with_app_presets(tmp_path):
     """story.toml becomes a Story whose steps name the app's workshop/ presets, each of them a
     loadable scenario of scenarios/workshop/; a bad story file names the field."""
-    from flywheel.ui.workshop import StoryError, load_story
+    from flywheel.scenario.story import StoryError, load_story
 
     folder = SCENARIOS_DIR / "workshop"
     story = load_story(folder / "story.toml")
@@ -461,7 +462,7 @@ def test_the_workshop_r2_step_says_what_the_model_does(baseline):
     """Step 3 of the baseline story cuts R2 and tells the room what to look for: sellers nearly
     flat, fewer customers, lower operating income, yet more revenue (3P sales count only as
     commission). Those claims are checked here, so the story cannot drift from the model."""
-    from flywheel.ui.workshop import BASELINE_STORY
+    from flywheel.scenario.story import BASELINE_STORY
 
     step = next(step for step in BASELINE_STORY.steps if step.knockouts == ("R2",))
     assert "Revenue goes *up*" in step.look_for
@@ -477,7 +478,7 @@ def test_the_workshop_r2_step_says_what_the_model_does(baseline):
 
 def test_the_workshop_first_step_says_what_the_loops_do(baseline):
     """Step 1's 'look for' describes the loop gains of the first two years; checked here."""
-    from flywheel.ui.workshop import BASELINE_STORY
+    from flywheel.scenario.story import BASELINE_STORY
 
     assert "B4, red) outweighs" in BASELINE_STORY.steps[0].look_for
     gains = tuple(f"gain_{loop}" for loop in ("R1", "R2", "B3", "B4"))
@@ -493,7 +494,7 @@ def test_the_workshop_first_step_says_what_the_loops_do(baseline):
 def test_the_workshop_price_steps_say_what_the_model_does(baseline):
     """Steps 2 (95 % pass-through) and 6 (12 % margin target) against the preset: the claims
     of their 'look for' notes, on the model's own numbers."""
-    from flywheel.ui.workshop import BASELINE_STORY
+    from flywheel.scenario.story import BASELINE_STORY
 
     steps = {step.title[:2]: step for step in BASELINE_STORY.steps}
     assert "less cash for fulfillment centres (B5)" in steps["2."].look_for
@@ -530,7 +531,7 @@ def test_the_workshop_price_steps_say_what_the_model_does(baseline):
 
 def test_the_workshop_fc_and_andon_steps_say_what_the_model_does(baseline):
     """Steps 4 (three-year FC builds) and 5 (andon cord) against the preset."""
-    from flywheel.ui.workshop import BASELINE_STORY
+    from flywheel.scenario.story import BASELINE_STORY
 
     steps = {step.title[:2]: step for step in BASELINE_STORY.steps}
     preset = simulate(baseline, 4, 0)

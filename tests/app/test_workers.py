@@ -11,8 +11,8 @@ import pytest
 import streamlit as st
 
 import flywheel
+from flywheel.results.summary import summarise
 from flywheel.ui import cache, workers
-from flywheel.ui.summary import summarise
 
 REPLICATIONS = workers.SPLIT_MIN_REPLICATIONS  # the smallest fan that is split
 
@@ -88,7 +88,7 @@ def test_the_why_tables_run_side_by_side_with_the_numbers_of_one_process(baselin
 
     import pandas as pd
 
-    from flywheel.ui import why
+    from flywheel.experiments import why
 
     short = dataclasses.replace(baseline, horizon_weeks=156)
     expected = (
@@ -108,8 +108,7 @@ def test_the_why_tables_run_side_by_side_with_the_numbers_of_one_process(baselin
 def test_the_tornado_records_only_its_outcome_output(baseline, monkeypatch) -> None:
     """The tornado's one batch (~3 600 runs at the app's 20) keeps only the output its
     outcome reads; recording all 79 took ~1.1 GB and a third of its time."""
-    from flywheel.experiments import executors
-    from flywheel.ui import why
+    from flywheel.experiments import executors, why
 
     kept: list[frozenset[str] | None] = []
     real = executors.SeriesRecorder

@@ -11,8 +11,8 @@ import textwrap
 from collections.abc import Mapping
 from typing import Any
 
+from flywheel.plots.diagram import EDGES, NODES, edge_style
 from flywheel.scenario.schema import LOOP_NAMES
-from flywheel.ui.diagram import EDGES, NODES, edge_style
 
 # (x, y) of each node on a 10 x 10 canvas: the growth ring (CX -> customers -> traffic ->
 # sellers -> selection) on top, orders and the cost loop below, balancing loops on the left.

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from flywheel.ui.levers import lever_specs_by_name
+from flywheel.scenario.lever_groups import lever_specs_by_name
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from flywheel.results.summary import Summary
     from flywheel.scenario.loading import Scenario
-    from flywheel.ui.summary import Summary
 
 FC_OPENINGS = "FC openings"  # the timeline row of the FCs the simulated runs open
 FC_OUTPUT = "fulfillment_centers"

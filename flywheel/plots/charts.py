@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
-    from flywheel.ui.summary import Summary
+    from flywheel.results.summary import Summary
 
 # (output, title, divisor, unit): the compounding story in the order
 CHART_OUTPUTS = (

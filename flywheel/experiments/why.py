@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from flywheel.ui.levers import lever_specs
+from flywheel.scenario.lever_groups import lever_specs
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from flywheel.scenario.schema import LOOP_IDS, LOOP_NAMES
-from flywheel.ui.charts import (
+from flywheel.plots.charts import (
     CHART_OUTPUTS,
     COMPARE_COLOURS,
     DAYS_PER_YEAR,
@@ -18,7 +17,7 @@ from flywheel.ui.charts import (
     on_one_calendar,
     years_of,
 )
-from flywheel.ui.charts_more import (
+from flywheel.plots.charts_more import (
     FC_OPENINGS,
     FC_OUTPUT,
     event_label,
@@ -27,6 +26,7 @@ from flywheel.ui.charts_more import (
     lever_label,
     timeline_rows,
 )
+from flywheel.scenario.schema import LOOP_IDS, LOOP_NAMES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,8 +34,8 @@ if TYPE_CHECKING:
     from matplotlib.axis import Axis
     from matplotlib.figure import Figure
 
+    from flywheel.results.summary import Summary
     from flywheel.scenario.loading import Scenario
-    from flywheel.ui.summary import Summary
 
 DPI = 100
 # Compact tick labels (20 B, 1.5 M, 300 k) instead of raw values with a "1e10" offset
