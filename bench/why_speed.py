@@ -22,7 +22,8 @@ OUTPUT = "revenue_usd"  # the Why tab's default outcome
 def main() -> None:
     logging.disable(logging.WARNING)  # Streamlit's "no runtime" warnings outside a server
     os.environ["FLYWHEEL_APP_WORKERS"] = "2"
-    from flywheel.experiments import why
+    from flywheel.experiments import attribute, lever_importance
+    from flywheel.experiments.outcomes import Outcome
     from flywheel.scenario.loading import SHIPPED_SCENARIOS_DIR, load_scenario
     from flywheel.ui import workers
 
@@ -34,6 +35,7 @@ def main() -> None:
     if not text.isdigit() or not 2 <= int(text) <= 500:
         sys.exit(f"replications = {text!r}: expected a whole number from 2 to 500 (the app's)")
     scenario, replications = load_scenario(path), int(text)
+    outcome = Outcome.last_year(OUTPUT, scenario.horizon_weeks)
     pool = workers.AppWorkers(2)
     try:
         if not pool.wait_ready(120):
@@ -42,8 +44,8 @@ def main() -> None:
         one, both = [], []
         for _ in range(REPEATS):  # interleaved: the host's load changes by the minute
             start = time.perf_counter()
-            why.attribution_table(scenario, OUTPUT, replications, 0)
-            why.tornado_table(scenario, OUTPUT, replications, 0)
+            attribute(scenario, outcome, replications, 0).waterfall()
+            lever_importance(scenario, outcome, replications, 0, parts=1)
             one.append(time.perf_counter() - start)
             start = time.perf_counter()
             workers.why_tables(scenario, OUTPUT, replications, 0)

@@ -1,4 +1,5 @@
-"""Experiments at speed: Monte Carlo, sweeps, sensitivity (SALib) and loop attribution.
+"""Experiments at speed: Monte Carlo, sweeps, sensitivity (SALib), loop attribution
+and one-at-a-time lever importance.
 
 Every experiment is cut into lockstep batches whose boundaries depend only on the experiment,
 run by an executor (sequential by default, local processes, or Dask distributed), and
@@ -16,6 +17,7 @@ from flywheel.experiments.executors import (
     SequentialExecutor,
     make_executor,
 )
+from flywheel.experiments.importance import ImportancePlan, importance_plan, lever_importance
 from flywheel.experiments.montecarlo import MonteCarlo, monte_carlo
 from flywheel.experiments.outcomes import Outcome
 from flywheel.experiments.sensitivity import (
@@ -33,6 +35,7 @@ __all__ = [
     "Batch",
     "DaskExecutor",
     "Executor",
+    "ImportancePlan",
     "MonteCarlo",
     "Outcome",
     "ProcessExecutor",
@@ -41,6 +44,8 @@ __all__ = [
     "StoreError",
     "attribute",
     "grid_points",
+    "importance_plan",
+    "lever_importance",
     "lever_problem",
     "make_executor",
     "monte_carlo",

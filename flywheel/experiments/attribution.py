@@ -35,11 +35,10 @@ from flywheel.experiments.executors import (
     Batch,
     Executor,
     Progress,
-    Series,
     chunk_ids,
     run_in_order,
 )
-from flywheel.experiments.outcomes import Outcome, output_names
+from flywheel.experiments.outcomes import Outcome, OutcomeValues, output_names
 from flywheel.scenario.loading import Scenario
 from flywheel.scenario.schema import LOOP_IDS, LOOP_NAMES
 
@@ -48,19 +47,6 @@ if TYPE_CHECKING:
 
 Array = npt.NDArray[np.float64]
 MAX_SHAPLEY_RUNS = 2_000_000
-
-
-@dataclass(frozen=True)
-class _OutcomeOnly:
-    outcome: Outcome
-
-    @property
-    def outputs_needed(self) -> tuple[str, ...]:
-        """The one output the outcome reads: the engine records no other."""
-        return (self.outcome.output,)
-
-    def __call__(self, series: Series, batch: Batch) -> Array:
-        return self.outcome.values(series)
 
 
 @dataclass(frozen=True)
@@ -136,6 +122,34 @@ class Attribution:
         )
         return frame
 
+    def waterfall(self) -> pd.DataFrame:
+        """Waterfall rows (the Why tab's chart): label, kind ('total' or 'step'), value (mean
+        over replications), q05 and q95 of the effect: 'all loops cut' (total), then one step
+        per loop ('R1 word of mouth', ...), 'interactions', and 'this scenario' (total).
+        The steps add up from the first total to the last (T = sum of E_l + I)."""
+        import pandas as pd
+
+        table = self.table().set_index("component")
+        blank = {"q05": np.nan, "q95": np.nan}
+        all_cut = float((self.all_on - self.total).mean())
+        rows = [{"label": "all loops cut", "kind": "total", "value": all_cut, **blank}]
+        steps = [(f"{loop} {table.loc[loop, 'loop']}", loop) for loop in self.loops]
+        for label, component in [*steps, ("interactions", "interaction")]:
+            row = table.loc[component]
+            rows.append(
+                {
+                    "label": label,
+                    "kind": "step",
+                    "value": row["mean"],
+                    "q05": row["q05"],
+                    "q95": row["q95"],
+                }
+            )
+        rows.append(
+            {"label": "this scenario", "kind": "total", "value": float(self.all_on.mean()), **blank}
+        )
+        return pd.DataFrame(rows)
+
 
 def _summary(effect: Array) -> dict[str, float]:
     count = effect.size
@@ -193,7 +207,7 @@ def attribute(
         variants = list(
             dict.fromkeys([frozenset(), *(frozenset({x}) for x in chosen), frozenset(chosen)])
         )
-    reducer = _OutcomeOnly(target)
+    reducer = OutcomeValues(target)
     batches, owner = [], []
     for cut in variants:
         order = tuple(x for x in LOOP_IDS if x in already | cut)

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from flywheel.results.weekly import FLOW_OUTPUTS, RATE_OUTPUTS
+
+if TYPE_CHECKING:
+    from flywheel.experiments.executors import Batch
 
 WEEKS_PER_YEAR = 52
 Array = npt.NDArray[np.float64]
@@ -47,6 +51,19 @@ class Outcome:
             return cls(match["output"], year=int(number))
         return cls(match["output"], week=None if number is None else int(number))
 
+    @classmethod
+    def last_year(cls, output: str, weeks: int) -> Outcome:
+        """`output` aggregated over the last model year of a `weeks`-week horizon (the Why
+        tab's outcomes: e.g. revenue_usd@year10 for 520 weeks)."""
+        return cls(output, year=years_in(weeks))
+
+    @property
+    def text(self) -> str:
+        """The form `parse` reads back, e.g. 'revenue_usd@year10' or 'customers'."""
+        if self.year is not None:
+            return f"{self.output}@year{self.year}"
+        return self.output if self.week is None else f"{self.output}@week{self.week}"
+
     @property
     def label(self) -> str:
         """Readable name, e.g. 'revenue_usd, year 10'."""
@@ -75,6 +92,22 @@ class Outcome:
         if self.year is not None:
             return yearly(data, self.output)[:, self.year - 1]
         return np.array(data[:, -1 if self.week is None else self.week], dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class OutcomeValues:
+    """A batch reducer: the (R,) outcome of each run of the batch (picklable, for workers)."""
+
+    outcome: Outcome
+
+    @property
+    def outputs_needed(self) -> tuple[str, ...]:
+        """The one output the outcome reads: the engine records no other (recording all 79
+        outputs of a tornado's ~3 600 runs took ~1.1 GB and a third of its time)."""
+        return (self.outcome.output,)
+
+    def __call__(self, series: dict[str, Array], batch: Batch) -> Array:
+        return self.outcome.values(series)
 
 
 def years_in(weeks: int) -> int:

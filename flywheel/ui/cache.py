@@ -63,8 +63,8 @@ def annual_medians(scenario: Scenario, columns: tuple[str, ...], seed: int) -> p
 def why_tables(
     scenario: Scenario, output: str, replications: int, seed: int
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Waterfall rows of the loop attribution and tornado rows (see `why.attribution_table`,
-    `why.tornado_table`), computed side by side (`workers.why_tables`)."""
+    """Waterfall rows of the loop attribution and tornado rows (`Attribution.waterfall`,
+    `lever_importance`), computed side by side (`workers.why_tables`)."""
     return _why_tables(scenario, scenario_key(scenario), output, replications, seed)
 
 

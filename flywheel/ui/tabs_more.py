@@ -7,6 +7,7 @@ import urllib.parse
 
 import streamlit as st
 
+from flywheel.experiments.importance import DEFAULT_SWING_SHARE, ZERO_LEVER_RANGE_SHARE
 from flywheel.plots import charts_more, figures
 from flywheel.results.summary import results_csv
 from flywheel.scenario.lever_groups import ACRONYMS
@@ -102,10 +103,11 @@ def why(scenario: Scenario, seed: int) -> None:
         width="stretch",
     )
     st.caption(
-        "Each lever moves ±25 % of its current value, clipped to its documented "
-        "range (a lever at 0 moves 10 % of its range); bars = mean change of the "
-        f"outcome against this scenario (base {figures.compact_number(table.attrs['base'])}). "
-        "Top 15 shown."
+        f"Each lever moves ±{DEFAULT_SWING_SHARE * 100:g} % of its current value, clipped to its "
+        f"documented range (a lever at 0 moves {ZERO_LEVER_RANGE_SHARE * 100:g} % of its range; "
+        "flywheel.experiments.lever_importance); bars = mean change of the outcome against "
+        f"this scenario (base {figures.compact_number(table.attrs['base'])}). "
+        f"Top {len(table)} shown."
     )
     downloads.png_button(
         "Download the waterfall (PNG)",

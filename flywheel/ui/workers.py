@@ -22,8 +22,10 @@ from typing import TYPE_CHECKING, TypeVar
 
 import streamlit as st
 
-from flywheel.experiments import why
-from flywheel.experiments.executors import ProcessExecutor
+from flywheel.experiments.attribution import attribute
+from flywheel.experiments.executors import ProcessExecutor, run_in_order, run_one
+from flywheel.experiments.importance import importance_plan
+from flywheel.experiments.outcomes import Outcome
 from flywheel.experiments.parallel import PartsRunner, Reduced, warm_worker, worker_pid
 from flywheel.results.simulation import simulate
 from flywheel.results.weekly import Results
@@ -36,6 +38,7 @@ LOG = logging.getLogger(__name__)
 Done = TypeVar("Done")  # what a task on the worker processes returns
 # Below this many replications the fixed per-week cost dominates and one process is as fast.
 SPLIT_MIN_REPLICATIONS = 100
+TORNADO_SHOWN = 15  # the tornado's bars: the levers with the largest swings
 
 
 def worker_count() -> int:
@@ -127,28 +130,31 @@ def _on_workers(task: Callable[[AppWorkers], Done]) -> Done | None:
 def why_tables(
     scenario: Scenario, output: str, replications: int, seed: int
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(attribution, tornado) of the Why tab. Once the workers are up, the tornado's runs
-    (~3 600 at 20 replications, most of the work) are split over two worker processes while
-    this process runs the attribution (bench/why_speed.py); else one after the other. The
-    same numbers either way (each run depends only on its own id, levers and the seed)."""
+    """(attribution waterfall, tornado) of the Why tab for `output` over the last model year:
+    `Attribution.waterfall()` and the top `TORNADO_SHOWN` rows of `lever_importance`. Once
+    the workers are up, the tornado's runs (~3 600 at 20 replications, most of the work) are
+    split over two worker processes while this process runs the attribution
+    (bench/why_speed.py); else one after the other. The same numbers either way (each run
+    depends only on its own id, levers and the seed)."""
+    outcome = Outcome.last_year(output, scenario.horizon_weeks)
+    plan = importance_plan(scenario, outcome, replications, seed)
+
+    def waterfall() -> pd.DataFrame:
+        return attribute(scenario, outcome, replications, seed).waterfall()
+
+    def tornado(results: list[object]) -> pd.DataFrame:
+        return plan.table(results).head(TORNADO_SHOWN)
 
     def side_by_side(workers: AppWorkers) -> tuple[pd.DataFrame, pd.DataFrame]:
-        from flywheel.experiments.executors import run_one
-
-        halves = why.tornado_batches(scenario, output, replications, seed, parts=2)
-        futures = [workers.executor.submit(run_one, half) for half in halves]
-        attribution = why.attribution_table(scenario, output, replications, seed)
-        results = [future.result() for future in futures]
-        return attribution, why.tornado_rows(scenario, output, replications, results)
+        futures = [workers.executor.submit(run_one, half) for half in plan.batches(parts=2)]
+        attribution = waterfall()
+        return attribution, tornado([future.result() for future in futures])
 
     if worker_count() >= 2 and _in_main_process():
         tables = _on_workers(side_by_side)
         if tables is not None:
             return tables
-    return (
-        why.attribution_table(scenario, output, replications, seed),
-        why.tornado_table(scenario, output, replications, seed),
-    )
+    return waterfall(), tornado(run_in_order(None, plan.batches()))
 
 
 def simulate_fan(

@@ -88,12 +88,12 @@ def test_the_why_tables_run_side_by_side_with_the_numbers_of_one_process(baselin
 
     import pandas as pd
 
-    from flywheel.experiments import why
+    from flywheel.experiments import attribute, lever_importance
 
     short = dataclasses.replace(baseline, horizon_weeks=156)
     expected = (
-        why.attribution_table(short, "revenue_usd", 3, 0),
-        why.tornado_table(short, "revenue_usd", 3, 0),
+        attribute(short, "revenue_usd@year3", 3, 0).waterfall(),
+        lever_importance(short, "revenue_usd@year3", 3, 0).head(workers.TORNADO_SHOWN),
     )
     pool = workers.app_workers()
     assert pool.wait_ready(120)
@@ -108,7 +108,7 @@ def test_the_why_tables_run_side_by_side_with_the_numbers_of_one_process(baselin
 def test_the_tornado_records_only_its_outcome_output(baseline, monkeypatch) -> None:
     """The tornado's one batch (~3 600 runs at the app's 20) keeps only the output its
     outcome reads; recording all 79 took ~1.1 GB and a third of its time."""
-    from flywheel.experiments import executors, why
+    from flywheel.experiments import executors, lever_importance
 
     kept: list[frozenset[str] | None] = []
     real = executors.SeriesRecorder
@@ -119,6 +119,6 @@ def test_the_tornado_records_only_its_outcome_output(baseline, monkeypatch) -> N
 
     monkeypatch.setattr(executors, "SeriesRecorder", recorder)
     short = dataclasses.replace(baseline, horizon_weeks=156)
-    table = why.tornado_table(short, "revenue_usd", 2, 0)
+    table = lever_importance(short, "revenue_usd@year3", 2, 0)
     assert len(table) > 0
     assert kept == [frozenset({"revenue_usd"})]
