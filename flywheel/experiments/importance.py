@@ -221,7 +221,7 @@ def lever_importance(
     levers: Sequence[str] | None = None,
     values: Mapping[str, tuple[float, float]] | None = None,
     share: float = DEFAULT_SWING_SHARE,
-    parts: int | None = None,
+    chunk_size: int = DEFAULT_RUNS_PER_BATCH,
     executor: Executor | None = None,
     progress: Progress | None = None,
 ) -> pd.DataFrame:
@@ -230,12 +230,15 @@ def lever_importance(
     `outcome`: 'OUTPUT', 'OUTPUT@weekN', 'OUTPUT@yearN' or an `Outcome` (default: revenue_usd
     over the last model year). `levers`: which levers (default every lever that can move);
     `values`: explicit lever -> (low, high) instead; `share`: the default move (±25 %).
-    `parts`: batches to cut the runs into (default about `DEFAULT_RUNS_PER_BATCH` runs each),
-    run by `executor` (None = sequentially here). Returns `ImportancePlan.table`: one row per
-    lever, largest swing first (see the module docstring for the definitions).
+    The runs are cut into batches of at most `chunk_size` runs (equal sizes), run by
+    `executor` (None = sequentially here); the numbers do not depend on either. Returns
+    `ImportancePlan.table`: one row per lever, largest swing first (see the module docstring
+    for the definitions).
     """
     plan = importance_plan(
         scenario, outcome, replications, seed, levers=levers, values=values, share=share
     )
-    count = parts if parts is not None else -(-plan.runs // DEFAULT_RUNS_PER_BATCH)
+    if chunk_size < 1:
+        raise ValueError(f"chunk_size = {chunk_size} must be >= 1")
+    count = -(-plan.runs // chunk_size)
     return plan.table(run_in_order(executor, plan.batches(count), progress))

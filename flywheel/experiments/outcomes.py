@@ -121,7 +121,12 @@ def yearly(data: Array, output: str) -> Array:
     years = years_in(weeks)
     out = np.empty((replications, years))
     for year in range(years):
-        block = data[:, year * WEEKS_PER_YEAR : min(weeks, (year + 1) * WEEKS_PER_YEAR)]
+        # A contiguous copy: the engine's (R, weeks) series are strided views of (weeks, R),
+        # and numpy sums a strided row in a different order (last bits) than a contiguous one,
+        # so without it a replication's yearly value would depend on its batch's size.
+        block = np.ascontiguousarray(
+            data[:, year * WEEKS_PER_YEAR : min(weeks, (year + 1) * WEEKS_PER_YEAR)]
+        )
         if output in FLOW_OUTPUTS:
             out[:, year] = block.sum(axis=1)
         elif output in RATE_OUTPUTS:

@@ -38,7 +38,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
         type=_positive_int,
         default=None,
         help="replications (runs) per lockstep batch (default: about 2500 for mc, 2000 for "
-        "mc --keep-all and sensitivity, else 1000)",
+        "mc --keep-all and sensitivity, 4000 for importance, else 1000)",
     )
     parser.add_argument("--json", action="store_true", help="print a JSON summary")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
