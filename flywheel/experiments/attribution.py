@@ -39,6 +39,7 @@ from flywheel.experiments.executors import (
     run_in_order,
 )
 from flywheel.experiments.outcomes import Outcome, OutcomeValues, output_names
+from flywheel.results.quantiles import quantiles_over_replications
 from flywheel.scenario.loading import Scenario
 from flywheel.scenario.schema import LOOP_IDS, LOOP_NAMES
 
@@ -153,7 +154,7 @@ class Attribution:
 
 def _summary(effect: Array) -> dict[str, float]:
     count = effect.size
-    q05, q50, q95 = np.quantile(effect, [0.05, 0.5, 0.95])
+    q05, q50, q95 = quantiles_over_replications(effect, (0.05, 0.5, 0.95))
     se = float(effect.std(ddof=1) / math.sqrt(count)) if count > 1 else float("nan")
     return {
         "mean": float(effect.mean()),

@@ -16,10 +16,13 @@ week-major, stored as float32 (or float64 with `exact=True`).
   hold every series. `keep_all=True` also keeps every series in float64 (and returns Results).
 
 The kept values are week-major, (outputs, weeks, replications): a week's replications are one
-contiguous row, so a chunk lands as row segments and the quantile pass sorts whole rows and
-reads the order statistics off them (about 4x faster than `np.quantile`'s partition of
-unsorted data, and the same numbers). With local worker processes the workers write their
-chunks into the kept file and then share the quantile pass, one output each at a time.
+contiguous row, so a chunk lands as row segments and the quantile pass is the library's one
+quantile function on those rows (`flywheel.results.quantiles.row_quantiles`: it sorts whole
+rows and reads the order statistics off them, about 4x faster than `np.quantile`'s partition
+of unsorted data, and the same numbers). Monte Carlo keeps no streaming estimator of its own:
+its quantiles are exact order statistics of the kept values, as `Results.quantiles()`.
+With local worker processes the workers write their chunks into the kept file and then
+share the quantile pass, one output each at a time.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ from flywheel.experiments.executors import (
     chunk_ids,
 )
 from flywheel.experiments.outcomes import output_names
+from flywheel.results.quantiles import row_quantiles, statistic_label
 from flywheel.results.weekly import QUANTILES, Results
 from flywheel.scenario.loading import Scenario
 
@@ -167,7 +171,7 @@ class MonteCarlo:
         weeks = np.arange(self.scenario.horizon_weeks)
         parts = []
         for name, table in self.quantile_values.items():
-            labels = [f"q{round(q * 100):02d}" for q in self.quantile_levels]
+            labels = [statistic_label(q) for q in self.quantile_levels]
             for label, row in zip(labels, table, strict=True):
                 parts.append(
                     pd.DataFrame({"week": weeks, "output": name, "statistic": label, "value": row})
@@ -266,7 +270,7 @@ def monte_carlo(
                 [(path, shape, dtype, row, levels) for row in range(len(names))],
             )
         else:
-            tables = [_row_quantiles(kept[row], levels) for row in range(len(names))]
+            tables = [row_quantiles(kept[row], levels) for row in range(len(names))]
         table = dict(zip(names, tables, strict=True))
         del kept
     results = None
@@ -295,8 +299,8 @@ def _local_processes(executor: Executor) -> ProcessExecutor | None:
 def _file_row_quantiles(
     path: str, shape: tuple[int, ...], dtype: str, row: int, levels: tuple[float, ...]
 ) -> npt.NDArray[np.float64]:
-    """`_row_quantiles` of output `row` of the kept file (runs in a worker process)."""
-    return _row_quantiles(np.memmap(path, dtype=dtype, mode="r", shape=shape)[row], levels)
+    """`row_quantiles` of output `row` of the kept file (runs in a worker process)."""
+    return row_quantiles(np.memmap(path, dtype=dtype, mode="r", shape=shape)[row], levels)
 
 
 def _in_local_processes(executor: Executor, batches: Sequence[Batch]) -> bool:
@@ -315,50 +319,3 @@ def _allocate(
     if outputs * weeks * replications * dtype.itemsize <= memmap_bytes:
         return np.empty(shape, dtype=dtype)
     return np.memmap(Path(folder) / "kept.bin", dtype=dtype, mode="w+", shape=shape)
-
-
-def _row_quantiles(
-    values: npt.NDArray[Any], levels: tuple[float, ...], block_bytes: int = 64 * 2**20
-) -> npt.NDArray[np.float64]:
-    """(len(levels), weeks) quantiles of each week's row of a (weeks, replications) array,
-    equal to `np.quantile(values, levels, axis=1)` (tested bit for bit).
-
-    A block of weeks at a time (at most `block_bytes`, so a memory-mapped array is never read
-    whole) is copied and sorted along its rows (numpy's vectorised sort), and the quantiles are
-    read off the sorted rows: 520 weeks x 10 000 float32 values took 28 ms here, where
-    `np.quantile`'s partition of the unsorted rows took 120 ms.
-    """
-    weeks, replications = values.shape
-    step = max(1, block_bytes // max(1, replications * values.itemsize))
-    out = np.empty((len(levels), weeks))
-    for start in range(0, weeks, step):
-        block = np.array(values[start : start + step])  # a copy: the kept values stay intact
-        block.sort(axis=1)
-        out[:, start : start + step] = _sorted_quantiles(block, levels)
-    return out
-
-
-def _sorted_quantiles(rows: npt.NDArray[Any], levels: tuple[float, ...]) -> npt.NDArray[Any]:
-    """`np.quantile(rows, levels, axis=1)` (method "linear") of rows already sorted ascending.
-
-    The same arithmetic as numpy's: virtual index (n - 1) q, its floor and the next order
-    statistic (the last one when the index reaches n - 1), and numpy's two-sided lerp in float64
-    (`lower + d t`, or `upper - d (1 - t)` for t >= 0.5, with d = upper - lower in the rows'
-    dtype); a row holding a NaN (sorted last) gives NaN, as in numpy.
-    """
-    n = rows.shape[1]
-    virtual = (n - 1) * np.asarray(levels, dtype=np.float64)
-    previous = np.floor(virtual)
-    following = previous + 1
-    above = virtual >= n - 1  # the largest value (numpy takes index -1 for both neighbours)
-    previous[above] = following[above] = -1
-    gamma = (virtual - previous)[:, None]
-    lower = rows[:, previous.astype(np.intp)].T
-    upper = rows[:, following.astype(np.intp)].T
-    difference = upper - lower
-    out = lower + difference * gamma
-    np.subtract(upper, difference * (1 - gamma), out=out, where=gamma >= 0.5)
-    nan_rows = np.isnan(rows[:, -1])
-    if nan_rows.any():
-        out[:, nan_rows] = np.nan
-    return out

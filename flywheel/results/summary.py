@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from flywheel.results.quantiles import quantiles_over_replications
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -106,20 +108,14 @@ class Summary:
 
 
 def quantile_rows(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """(statistics, weeks) of a (R, weeks) array: sort once, interpolate linearly (numpy's
-    default quantile method), then the mean."""
-    ordered = np.sort(values, axis=0)
-    position = np.asarray(_QUANTILES) * (ordered.shape[0] - 1)
-    below = np.floor(position).astype(int)
-    above = np.minimum(below + 1, ordered.shape[0] - 1)
-    weight = (position - below)[:, None]
-    rows = ordered[below] * (1 - weight) + ordered[above] * weight
-    return np.vstack([rows, values.mean(axis=0)])
+    """(statistics, weeks) of a (R, weeks) array: the 5/25/50/75/95 % quantiles
+    (`quantiles_over_replications`, numpy's default method), then the mean."""
+    return np.vstack([quantiles_over_replications(values, _QUANTILES), values.mean(axis=0)])
 
 
 def kpi_band(samples: npt.NDArray[np.float64]) -> tuple[float, float, float]:
     """(median, 5 %, 95 %) of KPI samples."""
-    low, mid, high = np.quantile(samples, (0.05, 0.5, 0.95))
+    low, mid, high = quantiles_over_replications(samples, (0.05, 0.5, 0.95))
     return float(mid), float(low), float(high)
 
 

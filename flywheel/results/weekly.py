@@ -149,12 +149,14 @@ class Results:
         """Per-week quantiles and mean over replications, long: week, output, statistic, value."""
         import pandas as pd
 
+        from flywheel.results.quantiles import quantiles_over_replications, statistic_label
+
         names = outputs or self.outputs
         parts = []
         for name in names:
             values = self.series[name]
-            table = np.vstack([np.quantile(values, quantiles, axis=0), values.mean(axis=0)])
-            labels = [f"q{round(q * 100):02d}" for q in quantiles] + ["mean"]
+            table = np.vstack([quantiles_over_replications(values, quantiles), values.mean(axis=0)])
+            labels = [statistic_label(q) for q in quantiles] + ["mean"]
             for label, row in zip(labels, table, strict=True):
                 parts.append(
                     pd.DataFrame(

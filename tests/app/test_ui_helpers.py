@@ -70,7 +70,7 @@ def test_quantile_rows_match_numpy():
     values = np.random.default_rng(1).lognormal(size=(37, 11))
     rows = quantile_rows(values)
     expected = np.quantile(values, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
-    np.testing.assert_allclose(rows[:5], expected, rtol=1e-12)
+    np.testing.assert_array_equal(rows[:5], expected)  # the library's one quantile function
     np.testing.assert_allclose(rows[5], values.mean(axis=0), rtol=1e-12)
 
 

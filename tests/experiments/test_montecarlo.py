@@ -63,7 +63,7 @@ def test_bad_input_is_a_clear_error(short):
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_sorted_row_quantiles_equal_numpy_bit_for_bit(dtype):
     """The quantile pass (sort rows, read order statistics) is np.quantile, not an estimate."""
-    from flywheel.experiments.montecarlo import _row_quantiles
+    from flywheel.results.quantiles import row_quantiles
 
     rng = np.random.default_rng(7)
     for trial in range(60):
@@ -76,7 +76,7 @@ def test_sorted_row_quantiles_equal_numpy_bit_for_bit(dtype):
         if trial % 5 == 0:
             values[0, rng.integers(replications)] = np.nan  # NaN in, NaN out (as numpy)
         levels = (0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0, float(rng.random()))
-        got = _row_quantiles(values, levels, block_bytes=int(rng.integers(1, 400)))
+        got = row_quantiles(values, levels, block_bytes=int(rng.integers(1, 400)))
         expected = np.quantile(values, levels, axis=1)
         assert got.dtype == expected.dtype
         np.testing.assert_array_equal(got, expected)
