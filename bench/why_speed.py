@@ -45,7 +45,7 @@ def main() -> None:
         for _ in range(REPEATS):  # interleaved: the host's load changes by the minute
             start = time.perf_counter()
             attribute(scenario, outcome, replications, 0).waterfall()
-            lever_importance(scenario, outcome, replications, 0, parts=1)
+            lever_importance(scenario, outcome, replications, 0)
             one.append(time.perf_counter() - start)
             start = time.perf_counter()
             workers.why_tables(scenario, OUTPUT, replications, 0)
