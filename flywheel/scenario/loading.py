@@ -230,13 +230,11 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
 
 
 def scenario_to_toml(scenario: Scenario) -> str:
-    """The scenario as TOML text; loading it again gives an equal Scenario."""
-    import tomli_w
+    """The scenario as TOML text; loading it again gives an equal Scenario (the canonical
+    form of `flywheel.scenario.writer.canonical_toml`)."""
+    from flywheel.scenario.writer import canonical_toml  # the writer builds on this module
 
-    data = scenario_to_dict(scenario)
-    data["events"] = [dict(event) for event in data["events"]]
-    data["knockouts"] = list(data["knockouts"])
-    return tomli_w.dumps(data)
+    return canonical_toml(scenario)
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -348,6 +346,13 @@ def _merge_base(
     if "events" not in data:
         merged["events"] = events
     return merged, len(events)
+
+
+def find_base(base: str, folder: Path) -> Path:
+    """The file a `base = ...` names, for a scenario in `folder`: looked up there, then among
+    the shipped scenarios; raises ScenarioError if it is not found."""
+    folder = Path(folder)
+    return _resolve_base(base, f"base {base!r}", folder, (folder, SHIPPED_SCENARIOS_DIR))
 
 
 def _resolve_base(base: str, origin: str, folder: Path, roots: tuple[Path, ...]) -> Path:
