@@ -10,22 +10,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from flywheel.scenario.loading import Scenario, ScenarioError, scenario_from_dict, scenario_to_dict
+from flywheel.scenario.writer import scenario_changes
 
 MAX_LINK_CHARS = 8_000  # a URL parameter; refuse anything longer
 MAX_INFLATED_BYTES = 300_000  # decompression bomb guard (a scenario is a few KiB)
 
 
 def encode_link(scenario: Scenario, preset_name: str, preset: Scenario) -> dict[str, str]:
-    """Query parameters reproducing `scenario`: the preset's name and what differs from it."""
-    data, base = scenario_to_dict(scenario), scenario_to_dict(preset)
-    diff: dict[str, Any] = {}
-    for table in ("levers", "initial"):
-        changed = {k: v for k, v in data[table].items() if base[table].get(k) != v}
-        if changed:
-            diff[table] = changed
-    for key in ("knockouts", "events", "horizon_weeks", "start_date", "name", "description"):
-        if data.get(key) != base.get(key):
-            diff[key] = data[key]
+    """Query parameters reproducing `scenario`: the preset's name and what differs from it
+    (the scenario writer's changes; the events, when they differ, in full)."""
+    diff = scenario_changes(scenario, preset)
+    if scenario.events != preset.events:
+        diff["events"] = scenario_to_dict(scenario)["events"]
     params = {"preset": preset_name}
     if diff:
         raw = json.dumps(diff, default=_json_default, separators=(",", ":")).encode()
@@ -43,11 +39,8 @@ def differs_beyond_widgets(scenario: Scenario, preset: Scenario) -> bool:
     """True when `scenario` differs from `preset` in more than the app's widgets hold (levers,
     cuts, events): its initial values, horizon, start date, name or description (a link made
     from an uploaded scenario)."""
-    data, base = scenario_to_dict(scenario), scenario_to_dict(preset)
-    held = ("levers", "knockouts", "events", "sweep")
-    return {k: v for k, v in data.items() if k not in held} != {
-        k: v for k, v in base.items() if k not in held
-    }
+    held = {"levers", "knockouts", "sweep"}  # events are not among the writer's changes
+    return bool(set(scenario_changes(scenario, preset)) - held)
 
 
 def decode_link(params: Mapping[str, str], presets: Mapping[str, Scenario]) -> tuple[str, Scenario]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -100,15 +101,23 @@ def _why_tables(
 
 
 @st.cache_resource
+def preset_paths() -> dict[str, Path]:
+    """The file of every shipped preset by name (baseline first, then the workshop pack's
+    scenarios as workshop/<stem>; story.toml is not a scenario)."""
+    paths = sorted(SHIPPED_SCENARIOS_DIR.glob("*.toml"), key=lambda p: (p.stem != "baseline", p))
+    paths += sorted(p for p in WORKSHOP_DIR.glob("*.toml") if p.name != STORY_FILE)
+    return {
+        path.stem if path.parent == SHIPPED_SCENARIOS_DIR else preset_name(path.name): path
+        for path in paths
+    }
+
+
+@st.cache_resource
 def shipped_presets() -> tuple[dict[str, Scenario], dict[str, str]]:
     """Shipped scenarios by name (baseline first), and files that failed with their error."""
     presets: dict[str, Scenario] = {}
     errors: dict[str, str] = {}
-    paths = sorted(SHIPPED_SCENARIOS_DIR.glob("*.toml"), key=lambda p: (p.stem != "baseline", p))
-    # Then the workshop pack's scenarios, as workshop/<stem> (story.toml is not a scenario).
-    paths += sorted(p for p in WORKSHOP_DIR.glob("*.toml") if p.name != STORY_FILE)
-    for path in paths:
-        name = path.stem if path.parent == SHIPPED_SCENARIOS_DIR else preset_name(path.name)
+    for name, path in preset_paths().items():
         try:
             presets[name] = load_scenario(path)
         except ScenarioError as error:

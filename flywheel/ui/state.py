@@ -3,6 +3,7 @@ built from them. Values are written only in callbacks or before widgets are draw
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -10,13 +11,14 @@ import streamlit as st
 from flywheel.scenario.lever_groups import lever_specs
 from flywheel.scenario.links import decode_link, differs_beyond_widgets
 from flywheel.scenario.loading import (
+    SHIPPED_SCENARIOS_DIR,
     Scenario,
     ScenarioError,
     scenario_from_dict,
     scenario_to_dict,
-    scenario_to_toml,
 )
 from flywheel.scenario.schema import LOOP_IDS
+from flywheel.scenario.writer import diff_toml
 from flywheel.ui import cache
 
 UPLOAD_PREFIX = "upload: "
@@ -43,6 +45,21 @@ def add_upload(name: str, text: str) -> None:
     st.session_state["uploads"] = uploads
 
 
+def preset_source(preset_name: str) -> tuple[str, Path] | None:
+    """(TOML text, folder) of a preset's file, an upload's text included; None if unknown.
+    The TOML download writes the scenario like it (`writer.toml_like_source`)."""
+    uploads = st.session_state.get("uploads", {})
+    if preset_name.startswith(UPLOAD_PREFIX) and preset_name[len(UPLOAD_PREFIX) :] in uploads:
+        return uploads[preset_name[len(UPLOAD_PREFIX) :]], SHIPPED_SCENARIOS_DIR
+    path = cache.preset_paths().get(preset_name)
+    if path is None:
+        return None
+    try:
+        return path.read_text(encoding="utf-8"), path.parent
+    except (OSError, UnicodeDecodeError):
+        return None  # (a preset file changed since it loaded) the download writes everything
+
+
 def load_into_state(preset_name: str, scenario: Scenario) -> None:
     """Set the preset and every lever, cut and event widget value from `scenario`."""
     state = st.session_state
@@ -66,7 +83,8 @@ def ensure_state() -> None:
             name, scenario = decode_link(params, presets)
             if differs_beyond_widgets(scenario, presets[name]):
                 # (made from an upload) its own preset, as an upload of the same file would be
-                add_upload(scenario.name, scenario_to_toml(scenario))
+                # kept as its changes to the link's preset, which a download then shows
+                add_upload(scenario.name, diff_toml(scenario, presets[name], name))
                 load_into_state(UPLOAD_PREFIX + scenario.name, scenario)
                 state["link_message"] = (
                     f"Loaded the shared scenario {scenario.name!r}, in the preset list as "

@@ -12,13 +12,9 @@ from flywheel.plots import charts_more, figures
 from flywheel.results.summary import results_csv
 from flywheel.scenario.lever_groups import ACRONYMS
 from flywheel.scenario.links import encode_link, link_size_error
-from flywheel.scenario.loading import (
-    MAX_SCENARIO_BYTES,
-    Scenario,
-    ScenarioError,
-    scenario_to_toml,
-)
+from flywheel.scenario.loading import MAX_SCENARIO_BYTES, Scenario, ScenarioError
 from flywheel.scenario.story import Step
+from flywheel.scenario.writer import canonical_toml, toml_like_source
 from flywheel.ui import cache, downloads, state
 
 WHY_OUTPUTS = {
@@ -163,10 +159,13 @@ def files(scenario: Scenario, replications: int, seed: int) -> None:
         message = state.pop_message(key)
         if message:
             show(message)
+    # Read now: the download's callable runs outside the script, without session state.
+    source = state.preset_source(st.session_state.get("preset", ""))
     st.download_button(
         "Download this scenario (TOML)",
         key="dl_toml",
-        data=scenario_to_toml(scenario),
+        data=lambda: toml_like_source(scenario, *source) if source else canonical_toml(scenario),
+        help="Its preset's header comment and base, and only what differs from that base.",
         file_name=f"{scenario.name}.toml",
         mime="application/toml",
     )

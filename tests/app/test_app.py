@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import math
+import tomllib
 
 import numpy as np
 import pytest
 
 from flywheel.plots.charts import PANELS
 from flywheel.scenario.lever_groups import lever_groups
-from flywheel.scenario.loading import load_scenario, parameter_bounds
+from flywheel.scenario.loading import load_scenario, parameter_bounds, parse_scenario_text
 from flywheel.scenario.schema import LOOP_IDS, Levers, field_infos
 from flywheel.scenario.story import STORY
 
@@ -339,6 +340,55 @@ def test_downloads_are_offered(make_app):
     } <= keys
     at.download_button(key="dl_toml").click().run()
     assert not at.exception
+
+
+def downloaded(at, key: str, managers: list) -> str:
+    """What a deferred download button hands out (its callable, as a click would run it)."""
+    file_id = at.download_button(key=key).proto.deferred_file_id
+    entry = next(
+        m._deferred_callables[file_id] for m in managers if file_id in m._deferred_callables
+    )
+    data = entry["callable"]()
+    return data.decode() if isinstance(data, bytes) else data
+
+
+@pytest.fixture
+def media_managers(monkeypatch) -> list:
+    """Every media file manager AppTest makes (one per run), to read deferred downloads."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    made: list = []
+
+    class Recording(MediaFileManager):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    monkeypatch.setattr("streamlit.testing.v1.app_test.MediaFileManager", Recording)
+    return made
+
+
+def test_scenario_download_is_its_presets_file_plus_the_change(make_app, media_managers):
+    """The TOML download keeps the preset's header comment and base and writes only what
+    differs from that base (not all ~100 levers); it loads back to the scenario shown."""
+    at = make_app()
+    at.selectbox(key="preset").select("price_war").run()
+    at.slider(key="lever:pass_through_share").set_value(0.9).run()
+    text = downloaded(open_tab(at, "Files"), "dl_toml", media_managers)
+    assert text.startswith("# Question: how badly does a competitor price war hurt")
+    data = tomllib.loads(text)
+    assert data["base"] == "baseline" and data["name"] == "price_war"
+    assert data["levers"] == {"pass_through_share": 0.9}
+    assert [event["kind"] for event in data["events"]] == ["price_war"]
+    loaded = parse_scenario_text(text)
+    assert loaded.levers.pass_through_share == 0.9
+    assert loaded.events == load_scenario("scenarios/price_war.toml").events
+    # a preset without a base: only what differs from the defaults, header kept
+    at.selectbox(key="preset").select("baseline").run()
+    text = downloaded(open_tab(at, "Files"), "dl_toml", media_managers)
+    assert text.startswith("# Question: how does a generic marketplace retailer's")
+    assert "base" not in tomllib.loads(text) and "levers" not in tomllib.loads(text)
+    assert parse_scenario_text(text) == load_scenario("scenarios/baseline.toml")
 
 
 def test_workshop_steps_apply_changes(make_app):
