@@ -18,9 +18,11 @@ from flywheel.scenario.files import write_atomic, write_text_atomic
 from flywheel.scenario.loading import (
     SHIPPED_SCENARIOS_DIR,
     Scenario,
-    scenario_to_toml,
+    find_base,
+    load_scenario,
     with_parameters,
 )
+from flywheel.scenario.writer import canonical_toml, diff_toml
 
 
 def metric_statistics(result: FitResult) -> list[dict[str, Any]]:
@@ -107,17 +109,18 @@ def calibrated_scenario(result: FitResult, name: str, description: str) -> Scena
 def calibrated_toml(
     result: FitResult, scenario_path: Path, out: Path, name: str, command: str
 ) -> str:
-    """TOML of the calibrated scenario: `base` = the input scenario plus the fitted values when
-    the base can be found from `out`'s folder, else the full scenario."""
+    """TOML of the calibrated scenario under a header of how it was made: `base` = the input
+    scenario plus what differs from it (the fitted values, name and description) when the
+    base can be found from `out`'s folder, else the full scenario."""
     stats = metric_statistics(result)
     header = [
-        f"# Question: how well does {result.problem.scenario.name} match the record once",
-        "# its free parameters are fitted? Written by `flywheel calibrate`; do not edit",
-        "# by hand, re-run the command instead:",
-        f"#   {command}",
+        f"Question: how well does {result.problem.scenario.name} match the record once",
+        "its free parameters are fitted? Written by `flywheel calibrate`; do not edit",
+        "by hand, re-run the command instead:",
+        f"  {command}",
     ]
     header += [
-        f"# fit: {s['metric']} MAPE {s['mape_percent']:.1f} %, mean abs error "
+        f"fit: {s['metric']} MAPE {s['mape_percent']:.1f} %, mean abs error "
         f"{s['mean_abs_error']:.3g} ({s['years']}, {s['points']} points)"
         for s in stats
     ]
@@ -126,29 +129,18 @@ def calibrated_toml(
         for p in parameter_table(result)
         if p["bound_hit"]
     ]
-    header.append(f"# bounds hit: {', '.join(hits) if hits else 'none'}")
+    header.append(f"bounds hit: {', '.join(hits) if hits else 'none'}")
     description = (
         f"{result.problem.scenario.name} with {len(result.values)} parameters "
         f"fitted to {', '.join(s['metric'] for s in stats)}."
     )
+    scenario = calibrated_scenario(result, name, description)
     base = _base_reference(scenario_path, out)
     if base is None:
-        scenario = calibrated_scenario(result, name, description)
-        return "\n".join(header) + "\n" + scenario_to_toml(scenario)
-    lines = header + [
-        f'base = "{base}"',
-        f"name = {json.dumps(name)}",
-        f"description = {json.dumps(description)}",
-    ]
-    for group in ("levers", "initial"):
-        values = [
-            (s.name, v)
-            for s, v in zip(result.problem.parameters, result.values, strict=True)
-            if s.group == group
-        ]
-        if values:
-            lines += ["", f"[{group}]"] + [f"{n} = {float(v)!r}" for n, v in values]
-    return "\n".join(lines) + "\n"
+        return canonical_toml(scenario, "\n".join(header))
+    # Against the file `base = ...` will name from out's folder (the loader's lookup).
+    base_scenario = load_scenario(find_base(base, out.resolve().parent))
+    return diff_toml(scenario, base_scenario, base, "\n".join(header))
 
 
 def _base_reference(scenario_path: Path, out: Path) -> str | None:

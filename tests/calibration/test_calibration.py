@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -98,6 +99,19 @@ def test_write_report_files(tmp_path: Path) -> None:
     calibrated = load_scenario(out)
     assert calibrated.levers.visit_rate_per_week == result.values[0]
     assert calibrated.levers.bass_q_per_year == scenario.levers.bass_q_per_year
+    text = out.read_text()
+    assert text.startswith("# Question: how well does small match the record once\n")
+    assert "#   test\n" in text and "# bounds hit: " in text
+    data = tomllib.loads(text)  # the scenario writer's diff: base, name, description, the fit
+    assert data["base"] == "small" and data["name"] == "small_calibrated"
+    assert data["levers"] == {"visit_rate_per_week": result.values[0]}
+    assert set(data) == {"base", "name", "description", "levers"}
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    full = elsewhere / "small_calibrated.toml"  # the base cannot be named from here
+    write_report(result, history, source, full, tmp_path, "test")
+    assert "base" not in tomllib.loads(full.read_text())
+    assert load_scenario(full) == calibrated
     assert paths["png"].read_bytes()[:4] == b"\x89PNG"
     assert "MAPE" in paths["markdown"].read_text()
 
