@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,7 +20,16 @@ import pytest
 import flywheel
 from flywheel.cli.commands import main, parse_overrides
 from flywheel.scenario.catalogue import parameter_table
-from flywheel.scenario.loading import scenario_to_toml
+from flywheel.scenario.loading import (
+    SHIPPED_SCENARIOS_DIR as SCENARIOS_DIR,
+)
+from flywheel.scenario.loading import (
+    load_scenario,
+    parse_scenario_text,
+    scenario_to_toml,
+    with_parameters,
+)
+from flywheel.scenario.schema import Levers, field_infos
 
 Cli = Callable[..., subprocess.CompletedProcess[str]]
 BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "baseline.toml"
@@ -111,6 +121,25 @@ def test_validate(cli: Cli, tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text('name = "bad"\n[levers]\npass_through_share = 1.7\n', encoding="utf-8")
     assert_clean_failure(cli("validate", bad), f"{bad}:3:", "levers.pass_through_share", "1.7")
+
+
+def test_validate_resolved_prints_the_canonical_scenario(cli: Cli) -> None:
+    """`validate --resolved`: the scenario after its base, drop_events and --set, every key
+    written; it loads back to the same scenario."""
+    price_war = SCENARIOS_DIR / "price_war.toml"
+    result = cli("validate", price_war, "--resolved", "--set", "pass_through_share=0.25")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"# {price_war} --set pass_through_share=0.25, resolved")
+    data = tomllib.loads(result.stdout)
+    assert "base" not in data and len(data["levers"]) == len(field_infos(Levers))
+    assert data["levers"]["pass_through_share"] == 0.25
+    assert [event["id"] for event in data["events"]] == ["prime", "price_war"]
+    expected = with_parameters(load_scenario(price_war), {"pass_through_share": 0.25})
+    assert parse_scenario_text(result.stdout) == expected
+    assert_clean_failure(
+        cli("validate", price_war, "--resolved", "--set", "pass_through_share=2"),
+        "pass_through_share",
+    )
 
 
 def test_describe_json_lists_every_parameter(cli: Cli) -> None:

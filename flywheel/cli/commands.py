@@ -57,6 +57,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true", help="print a JSON summary")
     validate = sub.add_parser("validate", help="check a scenario file")
     validate.add_argument("scenario", type=Path)
+    validate.add_argument(
+        "--set", dest="overrides", action="append", default=[], metavar="NAME=VALUE"
+    )
+    validate.add_argument(
+        "--resolved",
+        action="store_true",
+        help="print the resolved scenario (base, drop_events, --set applied) as full TOML",
+    )
     describe = sub.add_parser("describe", help="list every parameter with unit, default, range")
     describe.add_argument("--json", action="store_true")
     plot = sub.add_parser("plot", help="draw a dashboard of the key outputs to a PNG")
@@ -199,7 +207,14 @@ def _run(args: argparse.Namespace) -> int:
 
 @command("validate")
 def _validate(args: argparse.Namespace) -> int:
-    scenario = load_scenario(args.scenario)
+    scenario = scenario_from_args(args)
+    if args.resolved:
+        from flywheel.scenario.writer import canonical_toml
+
+        sets = "".join(f" --set {item}" for item in args.overrides)
+        header = f"{args.scenario}{sets}, resolved by `flywheel validate --resolved`"
+        sys.stdout.write(canonical_toml(scenario, header))
+        return EXIT_OK
     print(
         f"{args.scenario}: ok ({scenario.name}, {scenario.horizon_weeks} weeks, "
         f"{len(scenario.events)} events, knockouts {list(scenario.knockouts) or 'none'})"
