@@ -150,11 +150,21 @@ def _differences(
 def _event_changes(events: Sequence[Any], base_events: Sequence[Any]) -> tuple[list[str], list]:
     """(drop_events, events to add) turning `base_events` into `events`, keeping as many of
     the base's events as the drop rule allows (an id or kind drops every event it names)."""
-    for kept in range(min(len(events), len(base_events)), -1, -1):
+    for kept in range(_longest_kept(events, base_events), -1, -1):
         drops = _drops_leaving(base_events, events[:kept])
         if drops is not None:
             return drops, list(events[kept:])
     raise AssertionError("unreachable: keeping none drops every base event by its id or kind")
+
+
+def _longest_kept(events: Sequence[Any], base_events: Sequence[Any]) -> int:
+    """How many leading `events` appear in order among `base_events` (an upper bound of what
+    a file can keep of its base; earliest matches, which is optimal for a subsequence)."""
+    matched = 0
+    for event in base_events:
+        if matched < len(events) and _same(event, events[matched]):
+            matched += 1
+    return matched
 
 
 def _drops_leaving(base_events: Sequence[Any], kept: Sequence[Any]) -> list[str] | None:
