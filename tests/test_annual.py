@@ -1,5 +1,6 @@
 """Calendar-year aggregation: flows summed over the weeks whose first day falls in the year,
-levels at the year's last week, rates averaged, headline columns consistent."""
+levels and flags at the year's last week, rates and indices averaged (each output's kind in
+the registry), headline columns consistent."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ import pandas as pd
 import pytest
 
 import flywheel
+from flywheel.model.outputs import names_where
 from flywheel.results.annual import HEADLINE
-from flywheel.results.weekly import FLOW_OUTPUTS, RATE_OUTPUTS
 
 WEEKS = 130  # from November 2026: a 9-week first year, two full years, a partial last one
 
@@ -50,7 +51,8 @@ def test_one_row_per_replication_and_year(annual: pd.DataFrame, weekly: pd.DataF
 
 def test_flows_are_summed_over_the_year(annual: pd.DataFrame, weekly: pd.DataFrame) -> None:
     by_year = weekly.groupby(["replication", "year"])
-    flows = sorted(FLOW_OUTPUTS)
+    flows = list(names_where(kind="flow"))
+    assert {"orders", "revenue_usd", "adoption", "capex_usd"} <= set(flows)
     expected = by_year[flows].sum().reset_index(drop=True)
     np.testing.assert_allclose(annual[flows].to_numpy(), expected.to_numpy(), rtol=1e-12)
     assert (annual["orders"] > 0).all()
@@ -59,17 +61,13 @@ def test_flows_are_summed_over_the_year(annual: pd.DataFrame, weekly: pd.DataFra
 def test_levels_are_the_years_last_week(
     annual: pd.DataFrame, weekly: pd.DataFrame, results: flywheel.Results
 ) -> None:
-    levels = [
-        name
-        for name in results.outputs
-        if name not in FLOW_OUTPUTS
-        and name not in RATE_OUTPUTS
-        and not name.startswith("gain_")
-        and name != "operating_margin_share"
-    ]
-    assert {"customers", "sellers", "cash_usd", "fulfillment_centers", "prime_members"} <= set(
+    levels = [*names_where(kind="level"), *names_where(kind="flag")]
+    assert {"customers", "sellers", "cash_usd", "fulfillment_centers", "is_prime_launched"} <= set(
         levels
     )
+    # Prime launches in week 20, during 2027: the flag's year is its last week (1), not a mean
+    assert annual.loc[annual["year"] == 2027, "is_prime_launched"].eq(1.0).all()
+    assert weekly.loc[weekly["year"] == 2027, "is_prime_launched"].mean() < 0.9
     expected = weekly.groupby(["replication", "year"])[levels].last().reset_index(drop=True)
     np.testing.assert_array_equal(annual[levels].to_numpy(), expected.to_numpy())
 
@@ -77,7 +75,12 @@ def test_levels_are_the_years_last_week(
 def test_rates_are_averaged(
     annual: pd.DataFrame, weekly: pd.DataFrame, results: flywheel.Results
 ) -> None:
-    rates = sorted(RATE_OUTPUTS) + [n for n in results.outputs if n.startswith("gain_")]
+    rates = [
+        name
+        for name in (*names_where(kind="rate"), *names_where(kind="index"))
+        if name != "operating_margin_share"  # income over revenue: the next test
+    ]
+    assert {"cx", "delivery_days", "price_index", "gain_R1", "nps_proxy"} <= set(rates)
     expected = weekly.groupby(["replication", "year"])[rates].mean().reset_index(drop=True)
     np.testing.assert_allclose(
         annual[rates].to_numpy(), expected.to_numpy(), rtol=1e-12, atol=1e-300
@@ -85,7 +88,7 @@ def test_rates_are_averaged(
 
 
 def test_headline_columns_are_consistent(annual: pd.DataFrame) -> None:
-    for column, source, _, divisor in HEADLINE:
+    for column, source, divisor in HEADLINE:
         np.testing.assert_allclose(
             annual[column], annual[source] / divisor, rtol=1e-12, err_msg=column
         )

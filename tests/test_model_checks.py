@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import flywheel
 from flywheel.engine.clock import simulate_service_desk
 from flywheel.model import equations as eq
-from flywheel.results.weekly import NON_NEGATIVE_OUTPUTS
+from flywheel.model.outputs import names_where
 from flywheel.scenario.catalogue import parameter_table
 from flywheel.scenario.events import EVENT_KINDS, PolicyChange
 from flywheel.scenario.loading import ScenarioError, scenario_from_dict, with_parameters
@@ -26,7 +26,7 @@ from flywheel.scenario.schema import LOOP_IDS
 Array = npt.NDArray[np.float64]
 
 # Stocks (and stock-like outputs) that must never be negative.
-STOCKS = NON_NEGATIVE_OUTPUTS
+STOCKS = names_where(non_negative=True)
 # Indices that must stay strictly positive (they are divided by or logged).
 POSITIVE = ("price_index", "perceived_cx", "cx", "competitor_price_index", "unit_cost_usd")
 REL_TOL = 1e-9

@@ -1,9 +1,10 @@
 """Outcomes: one number per replication taken from the weekly series (a week, or a model year).
 
 A model year is 52 weeks counted from week 0 (year 1 = weeks 0-51, year 10 = weeks 468-519),
-not a calendar year. Over a year, flows (revenue, orders, ...) are summed, rates (CX,
-utilisation, ...) averaged and levels (customers, sellers, cash, ...) taken at its last week,
-as in `Results.annual()`.
+not a calendar year. Over a year, flows (revenue, orders, ...) are summed, rates and indices
+(CX, utilisation, loop gains, ...) averaged and levels and flags (customers, sellers, cash, ...)
+taken at its last week, as each output's `kind` in `flywheel.model.outputs` says (as in
+`Results.annual()`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from flywheel.results.weekly import FLOW_OUTPUTS, RATE_OUTPUTS
+from flywheel.model.outputs import OUTPUT_NAMES, yearly_how
 
 if TYPE_CHECKING:
     from flywheel.experiments.executors import Batch
@@ -116,9 +117,11 @@ def years_in(weeks: int) -> int:
 
 
 def yearly(data: Array, output: str) -> Array:
-    """(R, years) yearly values of one output: flows summed, rates averaged, levels at year end."""
+    """(R, years) yearly values of one output: flows summed, rates and indices averaged, levels
+    and flags at year end (its `kind`)."""
     replications, weeks = data.shape
     years = years_in(weeks)
+    how = yearly_how(output)
     out = np.empty((replications, years))
     for year in range(years):
         # A contiguous copy: the engine's (R, weeks) series are strided views of (weeks, R),
@@ -127,9 +130,9 @@ def yearly(data: Array, output: str) -> Array:
         block = np.ascontiguousarray(
             data[:, year * WEEKS_PER_YEAR : min(weeks, (year + 1) * WEEKS_PER_YEAR)]
         )
-        if output in FLOW_OUTPUTS:
+        if how == "sum":
             out[:, year] = block.sum(axis=1)
-        elif output in RATE_OUTPUTS:
+        elif how == "mean":
             out[:, year] = block.mean(axis=1)
         else:
             out[:, year] = block[:, -1]
@@ -137,7 +140,5 @@ def yearly(data: Array, output: str) -> Array:
 
 
 def output_names() -> tuple[str, ...]:
-    """Names of every model output (`engine.output_names`)."""
-    from flywheel.engine.clock import output_names as names
-
-    return names()
+    """Names of every model output, in the output registry's (and the recording) order."""
+    return OUTPUT_NAMES

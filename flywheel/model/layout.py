@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from flywheel.model.outputs import OPTIONAL_GROUPS, OUTPUT_TABLE
 from flywheel.model.state import STOCKS
 from flywheel.scenario.parameters import LOOP_IDS
 from flywheel.scenario.schema import Levers, field_infos
@@ -71,82 +72,12 @@ REFERENCES = (  # week-0 values knocked-out links are held at, and index denomin
     "cumulative_orders",
 )
 Ref = IntEnum("Ref", list(REFERENCES), start=0)
-CORE_OUTPUTS = (  # every week; "queue_wait_hours" is filled in after the kernel (Erlang C)
-    "market",
-    "potential",
-    "customers",
-    "lapsed",
-    "prime_members",
-    "adoption",
-    "churn",
-    "winback",
-    "prime_joins",
-    "visits",
-    "conversion",
-    "orders",
-    "gmv_usd",
-    "gmv_3p_usd",
-    "revenue_usd",
-    "prime_fees_usd",
-    "cogs_usd",
-    "fulfillment_cost_usd",
-    "shipping_cost_usd",
-    "service_cost_usd",
-    "marketing_usd",
-    "technology_usd",
-    "operating_income_usd",
-    "operating_margin_share",
-    "capex_usd",
-    "cash_usd",
-    "sellers",
-    "sellers_onboarding",
-    "seller_joins",
-    "seller_exits",
-    "seller_attractiveness",
-    "sales_per_seller_usd",
-    "skus",
-    "share_3p",
-    "selection_index",
-    "price_index",
-    "price_target_index",
-    "competitor_price_index",
-    "unit_cost_usd",
-    "learning_factor",
-    "utilisation",
-    "delivery_days",
-    "perceived_delivery_days",
-    "fulfillment_centers",
-    "fc_under_construction",
-    "fc_out_of_service",
-    "fc_orders",
-    "contacts",
-    "queue_wait_hours",
-    "service_backlog",
-    "agent_occupancy",
-    "agents",
-    "cx",
-    "perceived_cx",
-    "score_price",
-    "score_selection",
-    "score_speed",
-    "score_service",
-    "score_reliability",
-    "reviews",
-    "review_index",
-    "experiment_index",
-    "spend_index",
-    "prime_value_usd_per_year",
-)
+# The outputs' names and row order come from the output registry (`outputs.OUTPUT_TABLE`).
+CORE_OUTPUTS = tuple(row.name for row in OUTPUT_TABLE if not row.optional)  # every week
 # Outputs that no stock and no other output depends on, by group: computed only when recorded.
 EXTRA_OUTPUTS = {
-    "derived": (
-        "fc_sqft",
-        "nps_proxy",
-        "customer_lifetime_value_usd",
-        "is_marketplace_open",
-        "is_prime_launched",
-    ),
-    "gains": tuple(f"gain_{loop}" for loop in LOOP_IDS),
+    group: tuple(row.name for row in OUTPUT_TABLE if row.optional == group)
+    for group in OPTIONAL_GROUPS
 }
 OUTPUTS = CORE_OUTPUTS + EXTRA_OUTPUTS["derived"] + EXTRA_OUTPUTS["gains"]
 Out = IntEnum("Out", list(OUTPUTS), start=0)

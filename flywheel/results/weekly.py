@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from flywheel.results.annual import annual_frame
 from flywheel.scenario.loading import Scenario
 
 if TYPE_CHECKING:
@@ -15,90 +16,6 @@ if TYPE_CHECKING:
 
 AXES = ("replication", "week")
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
-
-# Outputs that are flows per week (summed over a year); every other output is a level
-# (taken at the year's last week) or a rate (averaged over the year).
-FLOW_OUTPUTS = frozenset(
-    {
-        "adoption",
-        "churn",
-        "winback",
-        "prime_joins",
-        "visits",
-        "orders",
-        "gmv_usd",
-        "gmv_3p_usd",
-        "revenue_usd",
-        "prime_fees_usd",
-        "cogs_usd",
-        "fulfillment_cost_usd",
-        "shipping_cost_usd",
-        "service_cost_usd",
-        "marketing_usd",
-        "technology_usd",
-        "operating_income_usd",
-        "capex_usd",
-        "seller_joins",
-        "seller_exits",
-        "contacts",
-        "fc_orders",
-    }
-)
-RATE_OUTPUTS = frozenset(
-    {
-        "conversion",
-        "utilisation",
-        "delivery_days",
-        "queue_wait_hours",
-        "agent_occupancy",
-        "cx",
-        "perceived_cx",
-        "price_index",
-        "competitor_price_index",
-        "unit_cost_usd",
-        "score_price",
-        "score_selection",
-        "score_speed",
-        "score_service",
-        "score_reliability",
-        "seller_attractiveness",
-        "sales_per_seller_usd",
-        "learning_factor",
-        "price_target_index",
-        "perceived_delivery_days",
-        "selection_index",
-        "review_index",
-        "prime_value_usd_per_year",
-    }
-)
-# Outputs that can never be negative (stocks, flows and levels); the model checks test them.
-NON_NEGATIVE_OUTPUTS = (
-    "market",
-    "potential",
-    "customers",
-    "lapsed",
-    "prime_members",
-    "sellers",
-    "sellers_onboarding",
-    "fulfillment_centers",
-    "fc_under_construction",
-    "fc_out_of_service",
-    "agents",
-    "service_backlog",
-    "skus",
-    "reviews",
-    "orders",
-    "visits",
-    "gmv_usd",
-    "contacts",
-    "queue_wait_hours",
-    "utilisation",
-    "delivery_days",
-    "experiment_index",
-    "spend_index",
-    "price_index",
-)
-DERIVED = ("nps_proxy", "customer_lifetime_value_usd", "fc_sqft")
 
 
 @dataclass(frozen=True)
@@ -171,8 +88,7 @@ class Results:
         return pd.concat(parts, ignore_index=True)
 
     def annual(self) -> pd.DataFrame:
-        """Calendar-year aggregates per replication: flows summed, levels at year end, rates
-        averaged; plus the headline columns in millions / thousands."""
-        from flywheel.results.annual import annual_frame
-
-        return annual_frame(self)
+        """Calendar-year aggregates per replication: flows summed, levels and flags at year end,
+        rates and indices averaged (each output's `kind` in `flywheel.model.outputs`); plus the
+        headline columns in millions / thousands."""
+        return annual_frame(self.series, self.dates(), self.replication_ids)

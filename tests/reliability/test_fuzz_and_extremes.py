@@ -16,12 +16,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import flywheel
-from flywheel.results.weekly import NON_NEGATIVE_OUTPUTS
+from flywheel.model.outputs import names_where
 from flywheel.scenario.catalogue import parameter_table
 from flywheel.scenario.loading import Scenario, scenario_from_dict, scenario_to_dict
 
 FUZZ_EXAMPLES = int(os.environ.get("FLYWHEEL_FUZZ_EXAMPLES", "25"))
-STOCKS = NON_NEGATIVE_OUTPUTS
+STOCKS = names_where(non_negative=True)
 LOOPS = ("R1", "R2", "R3", "R4", "R5", "B1", "B2", "B3", "B4", "B5")
 NUMERIC = [row for row in parameter_table() if row["unit"] != "flag"]
 
