@@ -313,3 +313,32 @@ def test_memory_error_is_one_line_not_a_traceback(
     captured = capsys.readouterr()
     assert captured.err.startswith("error: out of memory")
     assert "Traceback" not in captured.err
+
+
+def test_describe_outputs_json_lists_the_registry(cli: Cli) -> None:
+    from flywheel.model.outputs import OUTPUT_NAMES, output
+
+    result = cli("describe", "--outputs", "--json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert [row["name"] for row in rows] == list(OUTPUT_NAMES)
+    for row in rows:
+        assert {"name", "unit", "kind", "description", "label", "group", "non_negative"} <= set(row)
+        assert row["kind"] in {"level", "flow", "rate", "index", "flag"}
+    revenue = next(row for row in rows if row["name"] == "revenue_usd")
+    assert revenue["unit"] == "USD/week" and revenue["kind"] == "flow"
+    assert revenue["description"] == output("revenue_usd").description
+
+
+def test_describe_outputs_text_has_one_line_per_output(cli: Cli) -> None:
+    from flywheel.model.outputs import OUTPUT_NAMES
+
+    result = cli("describe", "--outputs")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert [line.split()[0] for line in lines] == list(OUTPUT_NAMES)
+    customers = next(line for line in lines if line.startswith("customers "))
+    assert customers.split()[1:4] == ["people", "level", ">="]
+    assert "active customers" in customers
+    cash = next(line for line in lines if line.startswith("cash_usd "))
+    assert " any " in cash  # cash may go negative

@@ -65,8 +65,15 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print the resolved scenario (base, drop_events, --set applied) as full TOML",
     )
-    describe = sub.add_parser("describe", help="list every parameter with unit, default, range")
+    describe = sub.add_parser(
+        "describe", help="list every parameter with unit, default, range (or every output)"
+    )
     describe.add_argument("--json", action="store_true")
+    describe.add_argument(
+        "--outputs",
+        action="store_true",
+        help="list every output (name, unit, kind, group, meaning) instead of the parameters",
+    )
     plot = sub.add_parser("plot", help="draw a dashboard of the key outputs to a PNG")
     _scenario_args(plot)
     plot.add_argument("--out", type=Path, required=True, help="output .png")
@@ -226,6 +233,8 @@ def _validate(args: argparse.Namespace) -> int:
 def _describe(args: argparse.Namespace) -> int:
     from flywheel.scenario.catalogue import parameter_table
 
+    if args.outputs:
+        return _describe_outputs(as_json=args.json)
     rows = parameter_table()
     if args.json:
         print(json.dumps(rows, indent=1))
@@ -235,6 +244,25 @@ def _describe(args: argparse.Namespace) -> int:
         print(
             f"{row['name']:<{width}}  {row['group']:<7}  {row['default']!s:>12}  "
             f"[{row['min']}, {row['max']}]  {row['unit']}  {row['description']}"
+        )
+    return EXIT_OK
+
+
+def _describe_outputs(*, as_json: bool) -> int:
+    """Print the output registry: a JSON list of rows, or one aligned line per output."""
+    from flywheel.model.outputs import OUTPUT_TABLE
+
+    rows = [row.as_dict() for row in OUTPUT_TABLE]
+    if as_json:
+        print(json.dumps(rows, indent=1, ensure_ascii=False))
+        return EXIT_OK
+    name_width = max(len(row["name"]) for row in rows)
+    unit_width = max(len(row["unit"]) for row in rows)
+    for row in rows:
+        sign = ">= 0" if row["non_negative"] else "any"
+        print(
+            f"{row['name']:<{name_width}}  {row['unit']:<{unit_width}}  {row['kind']:<5}  "
+            f"{sign:<4}  {row['group']:<16}  {row['description']}"
         )
     return EXIT_OK
 
