@@ -1,4 +1,4 @@
-"""docs/model.md covers every parameter and output, and its generated table is up to date."""
+"""docs/model.md covers every parameter and output, and its generated tables are up to date."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def test_every_loop_is_documented_with_its_knockout() -> None:
         assert f"| {loop} |" in knockouts, f"loop {loop} missing from the knockout table"
 
 
-def test_generated_parameter_table_is_up_to_date() -> None:
+def test_generated_tables_are_up_to_date() -> None:
     generator = _generator()
     text = _text()
     assert generator.updated(text) == text, "run `.venv/bin/python docs/gen_parameters.py`"
@@ -71,3 +71,26 @@ def test_generated_table_has_one_row_per_parameter_with_its_default() -> None:
     assert [row.split("`")[1] for row in rows] == names
     default = generator.format_value(Levers().pass_through_share)
     assert f"| `pass_through_share` | levers | {default} |" in table
+
+
+def test_generated_output_table_has_one_row_per_registry_output() -> None:
+    from flywheel.model.outputs import OUTPUT_NAMES, output
+
+    generator = _generator()
+    table = generator.render_output_table()
+    rows = [line for line in table.splitlines() if line.startswith("| `")]
+    assert [row.split("`")[1] for row in rows] == list(OUTPUT_NAMES)
+    revenue = output("revenue_usd")
+    assert f"| `revenue_usd` | USD/week | flow | yes | finance | {revenue.description} |" in table
+    assert "| `cash_usd` | USD | level | - |" in table
+    text = _text()
+    start = text.index(generator.OUTPUTS_BEGIN)
+    assert table in text[start : text.index(generator.OUTPUTS_END)]
+
+
+def test_a_stale_output_table_is_detected() -> None:
+    generator = _generator()
+    text = _text()
+    stale = text.replace("| `customers` | people | level |", "| `customers` | persons | level |")
+    assert stale != text
+    assert generator.updated(stale) == text
