@@ -125,3 +125,34 @@ def test_annual_aggregation_follows_the_kind(results: flywheel.Results) -> None:
             annual[row.name].to_numpy(), expected.to_numpy(), rtol=1e-12, atol=1e-300,
             err_msg=row.name,
         )  # fmt: skip
+
+
+def test_display_units_and_labels_come_from_the_registry() -> None:
+    from flywheel.model.outputs import display_unit, kpi_label, last_year_label
+
+    assert display_unit("customers", 1e6) == "million"
+    assert display_unit("orders", 1e6) == "million/week"
+    assert display_unit("revenue_usd", 1e6) == "USD million/week"
+    assert display_unit("queue_wait_hours", 1 / 60) == "minutes"
+    assert display_unit("unit_cost_usd") == "USD/order"
+    with pytest.raises(ValueError, match="divisor 7 of customers: allowed 1 or one of"):
+        display_unit("customers", 7)
+    assert kpi_label("revenue_usd") == "Revenue, last year"
+    assert kpi_label("price_index") == "Price index, end"  # what the app's KPI card shows
+    assert last_year_label("gmv_usd") == "GMV (USD, last year)"
+    assert last_year_label("customers") == "Active customers (end of last year)"
+
+
+def test_charts_and_kpi_cards_read_the_registry() -> None:
+    from flywheel.plots.charts import CHART_OUTPUTS, GAIN_OUTPUTS, PANELS
+    from flywheel.plots.dashboard import KEY_OUTPUTS
+    from flywheel.results.summary import KPIS
+
+    for name, title, divisor, unit in (*CHART_OUTPUTS, *KEY_OUTPUTS):
+        assert title == output(name).label
+        assert unit.endswith(output(name).unit) or divisor != 1.0, (name, unit)
+    assert PANELS[0] == "Active customers (million)"
+    assert GAIN_OUTPUTS == tuple(f"gain_{loop}" for loop in LOOP_IDS)
+    for _key, label, name, how, _divisor, _fmt in KPIS:
+        assert label.startswith(output(name).label)
+        assert how == ("sum" if output(name).kind == "flow" else "last")

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from flywheel.model.outputs import output
+
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
@@ -73,7 +75,7 @@ def fan_chart(mc: MonteCarlo, outputs: tuple[str, ...] = FAN_OUTPUTS) -> Figure:
         if 0.5 in levels:
             axis.plot(dates, row(0.5), color="tab:red", linewidth=1.2, label="median")
         axis.plot(dates, mc.means[name], color="black", linewidth=0.8, linestyle="--", label="mean")
-        axis.set_title(name, fontsize=9)
+        axis.set_title(f"{output(name).label} ({output(name).unit})", fontsize=9)
         axis.tick_params(labelsize=7)
         axis.grid(alpha=0.3)
     for axis in axes[len(names) :]:

@@ -256,6 +256,45 @@ def names_where(
     )
 
 
+# Display scales (a divisor) and how a unit reads once divided: "million", "USD million/week".
+SCALES = {1e9: "billion", 1e6: "million", 1e3: "thousand"}
+CONVERSIONS = {("hours", 1 / 60): "minutes"}  # divisors that change the unit itself
+
+
+def display_unit(name: str, divisor: float = 1.0) -> str:
+    """The unit of output `name` once divided by `divisor`, as a chart shows it: people / 1e6
+    -> "million", orders/week / 1e6 -> "million/week", USD/week / 1e6 -> "USD million/week",
+    hours / (1/60) -> "minutes"; ValueError for a divisor with no name."""
+    unit = output(name).unit
+    if divisor == 1.0:
+        return unit
+    if (unit, divisor) in CONVERSIONS:
+        return CONVERSIONS[(unit, divisor)]
+    if divisor not in SCALES:
+        raise ValueError(f"divisor {divisor!r} of {name}: allowed 1 or one of {list(SCALES)}")
+    if unit.startswith("USD"):
+        return f"USD {SCALES[divisor]}{unit.removeprefix('USD')}"
+    _count, slash, per = unit.partition("/")
+    return SCALES[divisor] + slash + per
+
+
+def kpi_label(name: str) -> str:
+    """A KPI card's label over the last simulated year: "Revenue, last year" for a flow (its
+    year summed), "Active customers, end" for anything else (its last week)."""
+    row = output(name)
+    return f"{row.label}, {'last year' if row.kind == 'flow' else 'end'}"
+
+
+def last_year_label(name: str) -> str:
+    """An outcome over the last simulated year as it reads: a flow summed in its unit,
+    "Revenue (USD, last year)", anything else at the year's end, "Active customers (end of
+    last year)"."""
+    row = output(name)
+    if row.kind == "flow":
+        return f"{row.label} ({row.unit.removesuffix('/week')}, last year)"
+    return f"{row.label} (end of last year)"
+
+
 def yearly_how(name: str) -> Literal["sum", "mean", "last"]:
     """How a year of output `name` is aggregated, from its kind: 'sum', 'mean' or 'last'."""
     return output(name).yearly

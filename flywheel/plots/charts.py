@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from flywheel.model.outputs import display_unit, names_where, output
 from flywheel.scenario.schema import LOOP_IDS, LOOP_NAMES
 
 if TYPE_CHECKING:
@@ -19,17 +20,24 @@ if TYPE_CHECKING:
 
     from flywheel.results.summary import Summary
 
+
+def chart_panel(name: str, divisor: float = 1.0) -> tuple[str, str, float, str]:
+    """(output, title, divisor, unit) of one chart panel: the title is the output's label and
+    the unit its unit once divided (`flywheel.model.outputs.display_unit`)."""
+    return name, output(name).label, divisor, display_unit(name, divisor)
+
+
 # (output, title, divisor, unit): the compounding story in the issue's order
 CHART_OUTPUTS = (
-    ("customers", "Active customers", 1e6, "million"),
-    ("visits", "Traffic (visits per week)", 1e6, "million"),
-    ("sellers", "Third-party sellers", 1e3, "thousand"),
-    ("skus", "Selection (SKUs)", 1e6, "million"),
-    ("unit_cost_usd", "Unit cost per order", 1.0, "USD"),
-    ("price_index", "Price index", 1.0, "1 = week 0"),
-    ("perceived_cx", "Perceived customer experience", 1.0, "index"),
-    ("revenue_usd", "Revenue per week", 1e6, "USD million"),
-    ("operating_income_usd", "Operating income per week", 1e6, "USD million"),
+    chart_panel("customers", 1e6),
+    chart_panel("visits", 1e6),
+    chart_panel("sellers", 1e3),
+    chart_panel("skus", 1e6),
+    chart_panel("unit_cost_usd"),
+    chart_panel("price_index"),
+    chart_panel("perceived_cx"),
+    chart_panel("revenue_usd", 1e6),
+    chart_panel("operating_income_usd", 1e6),
 )
 DAYS_PER_YEAR = 365.25
 THIN_EVERY_WEEKS = 2  # the browser needs no more points than this for a 10-year line
@@ -315,7 +323,7 @@ def compare_spec(by_date: bool = True) -> dict[str, Any]:
     }
 
 
-GAIN_OUTPUTS = tuple(f"gain_{loop}" for loop in LOOP_IDS)
+GAIN_OUTPUTS = names_where(group="loop gains")
 LOOP_LABELS = tuple(f"{loop} {LOOP_NAMES[loop]}" for loop in LOOP_IDS)
 
 

@@ -6,24 +6,27 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from flywheel.plots.charts import chart_panel
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from flywheel.results.weekly import Results
 
+# (output, title, divisor, unit) of each panel: titles and units from the output registry
 KEY_OUTPUTS = (
-    ("customers", "Active customers", 1e6, "million"),
-    ("sellers", "Third-party sellers", 1e3, "thousand"),
-    ("skus", "Selection (SKUs)", 1e6, "million"),
-    ("orders", "Orders per week", 1e6, "million"),
-    ("revenue_usd", "Revenue per week", 1e6, "USD million"),
-    ("operating_income_usd", "Operating income per week", 1e6, "USD million"),
-    ("price_index", "Price index", 1.0, "1 = week 0"),
-    ("unit_cost_usd", "Unit cost per order", 1.0, "USD"),
-    ("perceived_cx", "Perceived customer experience", 1.0, "index"),
-    ("delivery_days", "Delivery time", 1.0, "days"),
-    ("fulfillment_centers", "Fulfillment centres", 1.0, "open"),
-    ("queue_wait_hours", "Service queue wait", 1.0 / 60.0, "minutes"),
+    chart_panel("customers", 1e6),
+    chart_panel("sellers", 1e3),
+    chart_panel("skus", 1e6),
+    chart_panel("orders", 1e6),
+    chart_panel("revenue_usd", 1e6),
+    chart_panel("operating_income_usd", 1e6),
+    chart_panel("price_index"),
+    chart_panel("unit_cost_usd"),
+    chart_panel("perceived_cx"),
+    chart_panel("delivery_days"),
+    chart_panel("fulfillment_centers"),
+    chart_panel("queue_wait_hours", 1 / 60),
 )
 
 

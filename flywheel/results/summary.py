@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from flywheel.model.outputs import kpi_label
+from flywheel.model.outputs import output as output_row
 from flywheel.results.quantiles import quantiles_over_replications
 
 if TYPE_CHECKING:
@@ -21,21 +23,24 @@ STATISTICS = ("q05", "q25", "q50", "q75", "q95", "mean")
 _QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 WEEKS_PER_YEAR = 52
 PATH_EVERY_WEEKS = 4  # replication paths kept for paired A/B differences: every 4th week
-# KPI cards: (key, label, output, how over the last year, divisor, format)
+
+
+def _kpi(key: str, name: str, divisor: float, fmt: str) -> tuple[str, str, str, str, float, str]:
+    """A KPI card (key, label, output, how, divisor, format): over the last simulated year a
+    flow is summed and anything else read at the last week; the label says which."""
+    how = "sum" if output_row(name).kind == "flow" else "last"
+    return key, kpi_label(name), name, how, divisor, fmt
+
+
+# KPI cards: (key, label, output, how over the last year, divisor, format); labels and how
+# from the output registry
 KPIS = (
-    ("revenue", "Revenue, last year", "revenue_usd", "sum", 1e9, "${:,.2f} B"),
-    (
-        "operating_income",
-        "Operating income, last year",
-        "operating_income_usd",
-        "sum",
-        1e9,
-        "${:,.2f} B",
-    ),
-    ("customers", "Active customers, end", "customers", "last", 1e6, "{:,.1f} M"),
-    ("sellers", "Sellers, end", "sellers", "last", 1e3, "{:,.1f} k"),
-    ("price_index", "Price index, end", "price_index", "last", 1.0, "{:.3f}"),
-    ("perceived_cx", "Perceived CX, end", "perceived_cx", "last", 1.0, "{:.3f}"),
+    _kpi("revenue", "revenue_usd", 1e9, "${:,.2f} B"),
+    _kpi("operating_income", "operating_income_usd", 1e9, "${:,.2f} B"),
+    _kpi("customers", "customers", 1e6, "{:,.1f} M"),
+    _kpi("sellers", "sellers", 1e3, "{:,.1f} k"),
+    _kpi("price_index", "price_index", 1.0, "{:.3f}"),
+    _kpi("perceived_cx", "perceived_cx", 1.0, "{:.3f}"),
 )
 
 

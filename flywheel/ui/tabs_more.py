@@ -8,6 +8,7 @@ import urllib.parse
 import streamlit as st
 
 from flywheel.experiments.importance import DEFAULT_SWING_SHARE, ZERO_LEVER_RANGE_SHARE
+from flywheel.model.outputs import last_year_label
 from flywheel.plots import charts_more, figures
 from flywheel.results.summary import results_csv
 from flywheel.scenario.lever_groups import ACRONYMS
@@ -17,12 +18,7 @@ from flywheel.scenario.story import Step
 from flywheel.scenario.writer import canonical_toml, toml_like_source
 from flywheel.ui import cache, downloads, state
 
-WHY_OUTPUTS = {
-    "revenue_usd": "revenue (USD, last year)",
-    "gmv_usd": "GMV (USD, last year; sellers' sales at full value)",
-    "operating_income_usd": "operating income (USD, last year)",
-    "customers": "active customers (end of last year)",
-}
+WHY_OUTPUTS = ("revenue_usd", "gmv_usd", "operating_income_usd", "customers")
 WHY_DEFAULT_REPLICATIONS = 20
 
 
@@ -36,7 +32,7 @@ def why(scenario: Scenario, seed: int) -> None:
     output = left.selectbox(
         "Outcome",
         list(WHY_OUTPUTS),
-        format_func=WHY_OUTPUTS.get,
+        format_func=last_year_label,
         key="why_output",
         persist_state="page",
     )
@@ -64,7 +60,7 @@ def why(scenario: Scenario, seed: int) -> None:
             "variants) and every lever ±25 % (about 180 variants)."
         )
         return
-    label = WHY_OUTPUTS[output]
+    label = last_year_label(output)
     waterfall, table = cache.why_tables(scenario, output, replications, seed)
     st.subheader("Attribution by loop")
     st.vega_lite_chart(
