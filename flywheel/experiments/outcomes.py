@@ -77,7 +77,8 @@ class Outcome:
         if self.output not in outputs:
             raise ValueError(
                 f"outcome output {self.output!r} is not a model output "
-                f"(e.g. customers, revenue_usd, operating_income_usd)"
+                "(e.g. customers, revenue_usd, operating_income_usd; "
+                "`flywheel describe --outputs` lists them all)"
             )
         if self.week is not None and not -weeks <= self.week < weeks:
             raise ValueError(f"outcome week {self.week} is outside 0 to {weeks - 1}")
