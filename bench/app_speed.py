@@ -120,7 +120,7 @@ def instrument(timer: PartTimer) -> None:
     import streamlit as st
     from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
 
-    from flywheel.plots import charts, charts_more, diagram, figures
+    from flywheel.plots import charts, charts_more, diagram, export
     from flywheel.ui import cache, sidebar, workers
 
     run_script = ScriptRunner._run_script
@@ -138,9 +138,9 @@ def instrument(timer: PartTimer) -> None:
     cache.summarise = timer.wrap("summary", cache.summarise)
     for name in ("summary", "why_tables"):
         setattr(cache, name, timer.wrap("cache", getattr(cache, name)))
-    for module in (charts, charts_more, figures):
+    for module in (charts, charts_more, export):
         for name in dir(module):
-            if name.endswith(("_frame", "_spec", "_figure")) or name == "png_bytes":
+            if name.endswith(("_frame", "_spec")) or name == "png_bytes":
                 setattr(module, name, timer.wrap("charts", getattr(module, name)))
     diagram.loop_dot = timer.wrap("charts", diagram.loop_dot)
     for name in ("vega_lite_chart", "altair_chart", "graphviz_chart", "pyplot", "image"):

@@ -1,1 +1,2 @@
-"""matplotlib figures of Results (`flywheel plot`)."""
+"""Figures: matplotlib ones of Results (`flywheel plot`), the app's Vega-Lite chart specs and
+their PNG export (`export`), the loop diagram."""

@@ -1,7 +1,7 @@
 """Interactive (Vega-Lite) chart specs built from Summaries: fan bands, compare, loop strength.
 
-The browser draws these, so a rerun costs the server only a small data frame; the matplotlib
-twins in `figures.py` make the PNG downloads.
+The browser draws these, so a rerun costs the server only a small data frame; `export.py`
+turns the same spec and frame into the PNG downloads.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ THIN_EVERY_WEEKS = 2  # the browser needs no more points than this for a 10-year
 PANEL_COLUMNS = 3
 PANEL_TITLE = {"fontSize": 12, "fontWeight": "normal", "color": "#444", "subtitleColor": "#777"}
 PANEL_HEIGHT_PX = 210  # the whole chart: its title, plot and date axis
-COMPARE_COLOURS = ("#3182bd", "#e6550d")  # A, B (as in the comparison PNG)
+COMPARE_COLOURS = ("#3182bd", "#e6550d")  # A, B
 PANELS = tuple(f"{title} ({unit})" for _, title, _, unit in CHART_OUTPUTS)
 PANEL_TITLES = {f"{title} ({unit})": (title, unit) for _, title, _, unit in CHART_OUTPUTS}
 _DIVISORS = np.array([d for _, _, d, _ in CHART_OUTPUTS], dtype=np.float32)[:, None, None]

@@ -1,8 +1,8 @@
 """Interactive (Vega-Lite) chart specs of the Events and Why tabs: the event timeline, the
 loop-attribution waterfall and the sensitivity tornado.
 
-Like `charts.py`, the browser draws these from small data frames; `figures.py` has the
-matplotlib twins for the PNG downloads.
+Like `charts.py`, the browser draws these from small data frames; `export.py` turns the same
+spec and frame into the PNG downloads.
 """
 
 from __future__ import annotations
@@ -196,6 +196,17 @@ def waterfall_frame(table: pd.DataFrame) -> pd.DataFrame:
 
 # Value axes in SI units, with B for billions: "30 B", not Vega's "30G"
 SI_AXIS = {"format": ".3~s", "labelExpr": "replace(datum.label, 'G', ' B')"}
+# The same in text (a caption's number): thousands, millions, billions, trillions
+COMPACT_UNITS = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"))
+
+
+def compact_number(value: float) -> str:
+    """A number in thousands, millions, billions or trillions, as the value axes show it:
+    "-1.25 B", "300 k", "0"."""
+    for size, suffix in COMPACT_UNITS:
+        if abs(value) >= size:
+            return f"{value / size:.3g} {suffix}"
+    return f"{value:.3g}"
 
 
 def waterfall_spec(labels: list[str], outcome_label: str) -> dict[str, Any]:

@@ -1,5 +1,6 @@
-"""Streamlit app helpers. Only app.py imports this package; `import flywheel` never does.
+"""Streamlit app code. Only app.py imports this package; `import flywheel` never does.
 
-Pure helpers (levers, summary, share, diagram, charts, charts_more, figures, why, workshop)
-import no streamlit; the widget and tab modules (cache, state, sidebar, tabs_*) do.
+Widgets, session state, the cache, the worker processes, the download buttons and one module
+per tab group; the charts, their PNG export and everything else they show come from the
+library (`flywheel.plots`, `flywheel.results`, `flywheel.experiments`, `flywheel.scenario`).
 """

@@ -3,6 +3,8 @@ editor that adds, changes or deletes an event (validated before it is kept)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import streamlit as st
 
 from flywheel.plots import charts_more
@@ -11,6 +13,9 @@ from flywheel.scenario.events import EVENT_KINDS
 from flywheel.scenario.lever_groups import lever_specs_by_name
 from flywheel.scenario.loading import Scenario, ScenarioError, scenario_from_dict, scenario_to_dict
 from flywheel.ui import state
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 EXTRA_FIELDS = {  # kind -> [(field, default, min, max)]
     "demand_shock": [("duration_weeks", 26, 1, 1040), ("size_share", 0.2, -0.9, 5.0)],
@@ -104,14 +109,17 @@ def _commit_events(preset: Scenario, events: list[dict], done: str) -> None:
     st.session_state["event_message"] = f"{done}: {len(events)} event(s) in the scenario."
 
 
+def timeline_chart(scenario: Scenario, current: Summary) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The timeline's frame and Vega-Lite spec (`current`: the scenario's Summary), drawn by
+    this tab and exported by the Files tab's PNG download."""
+    frame = charts_more.timeline_frame(scenario, current)
+    return frame, charts_more.timeline_spec(scenario, with_fc_openings=True)
+
+
 def events(scenario: Scenario, preset: Scenario, current: Summary) -> None:
     """Timeline of the scenario's events and of the FCs its runs open (`current`, the
     scenario's Summary), and an editor to add, change or delete an event."""
-    st.vega_lite_chart(
-        charts_more.timeline_frame(scenario, current),
-        charts_more.timeline_spec(scenario, with_fc_openings=True),
-        width="stretch",
-    )
+    st.vega_lite_chart(*timeline_chart(scenario, current), width="stretch")
     st.caption(
         "The scenario's events, and the weeks the median run's count of built fulfilment "
         "centres goes up: the planner's own decisions, which differ from run to run (hover "

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import streamlit as st
 
-from flywheel.plots import charts, diagram, diagram_png, figures
+from flywheel.plots import charts, diagram, diagram_png, export
 from flywheel.results.summary import KPIS, Summary
 from flywheel.scenario.loading import Scenario
 from flywheel.scenario.schema import LOOP_IDS, LOOP_NAMES
@@ -30,6 +30,7 @@ PLAY_STEP_WEEKS = 13  # one quarter per frame
 # A loop "dominates" once its link scales its flow by ~10 % (exp(0.1) = 1.105) or more.
 DOMINANT_GAIN = 0.1
 PLAY_INTERVAL_SECONDS = 0.6
+COMPARE_COLOUR_NAMES = ("blue", "orange")  # of charts.COMPARE_COLOURS, for the PNG's title
 
 
 def shown(fmt: str, value: float) -> str:
@@ -74,22 +75,30 @@ def ab_legend(name_a: str, name_b: str) -> str:
     return " &nbsp; ".join(swatches)
 
 
+def ab_title(name_a: str, name_b: str) -> str:
+    """The A/B grid's title on its PNG, which has no HTML legend: each name and its colour."""
+    return (
+        f"A = {name_a} ({COMPARE_COLOUR_NAMES[0]}) vs B = {name_b} ({COMPARE_COLOUR_NAMES[1]}): "
+        "medians and 5–95 % bands"
+    )
+
+
 def dashboard(current: Summary, reference: Summary) -> None:
     """KPI cards and the compounding charts with Monte Carlo fan bands."""
     kpi_cards(current, reference)
-    panel_grid(
-        charts.band_frame(current, reference=reference),
-        charts.fan_spec(current, has_reference=True),
-    )
-    st.caption(
+    frame = charts.band_frame(current, reference=reference)
+    spec = charts.fan_spec(current, has_reference=True)
+    panel_grid(frame, spec)
+    bands = (
         f"Bands: 5–95 % (light) and 25–75 % (dark) of {current.replications} "
         f"replications, seed {current.seed}. Dashed: the preset's median."
     )
+    st.caption(bands)
     downloads.png_button(
         "Download these charts (PNG)",
         "png_dashboard",
         "flywheel_dashboard.png",
-        lambda: figures.fan_figure(current, reference),
+        lambda: export.grid_spec(frame, spec, f"{current.scenario_name}. {bands}"),
     )
 
 
@@ -197,17 +206,20 @@ def _playback(current: Summary, scenario: Scenario, timer_is_on: bool) -> None:
         "by which the loop's link scales its flow this week against that link held at week "
         "0, i.e. what cutting the loop would take away now (median over replications)."
     )
-    st.vega_lite_chart(
-        charts.gains_frame(current, week), charts.gains_spec(current), width="stretch"
-    )
+    gains_frame, gains_spec = charts.gains_frame(current, week), charts.gains_spec(current)
+    st.vega_lite_chart(gains_frame, gains_spec, width="stretch")
     panel_grid(
         charts.band_frame(current, until_week=week), charts.fan_spec(current, has_reference=False)
     )
     downloads.png_button(
         "Download loop strengths (PNG)",
         "png_gains",
-        "flywheel_loop_strength.png",
-        lambda: figures.gains_figure(current),
+        f"flywheel_loop_strength_week{week}.png",
+        lambda: export.self_contained(
+            gains_spec,
+            gains_frame,
+            title=f"{current.scenario_name}: loop strength (median gain) to week {week}",
+        ),
     )
     downloads.png_button(
         "Download the loop diagram (PNG)",
@@ -279,17 +291,19 @@ def compare(scenario: Scenario, presets: dict[str, Scenario], replications: int,
     if not by_date or a.weeks != b.weeks:
         st.info(charts.horizons_note(a, b))
     st.markdown(ab_legend(name_a, name_b), unsafe_allow_html=True)
-    panel_grid(charts.compare_frame(a, b), charts.compare_spec(by_date=by_date))
+    frame, spec = charts.compare_frame(a, b), charts.compare_spec(by_date=by_date)
+    panel_grid(frame, spec)
     downloads.png_button(
         "Download the comparison (PNG)",
         "png_compare",
         "flywheel_compare.png",
-        lambda: figures.compare_figure(a, b, (name_a, name_b)),
+        lambda: export.grid_spec(frame, spec, ab_title(name_a, name_b)),
     )
     if not charts.can_pair(a, b):  # other periods: weeks do not pair up (the note says so)
         return
     st.markdown("**B − A, run by run**")
-    panel_grid(charts.difference_frame(a, b), charts.difference_spec())
+    difference, difference_spec = charts.difference_frame(a, b), charts.difference_spec()
+    panel_grid(difference, difference_spec)
     st.caption(
         "The paired difference of each replication (same seed, same noise paths): median "
         "and 5–95 % band. Above the dashed zero line B is ahead; a band that straddles it "
@@ -299,5 +313,9 @@ def compare(scenario: Scenario, presets: dict[str, Scenario], replications: int,
         "Download the difference (PNG)",
         "png_difference",
         "flywheel_difference.png",
-        lambda: figures.difference_figure(a, b, (name_a, name_b)),
+        lambda: export.grid_spec(
+            difference,
+            difference_spec,
+            f"B − A, run by run (median and 5–95 % band): B = {name_b}, A = {name_a}",
+        ),
     )

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import urllib.parse
+from typing import Any
 
 import streamlit as st
 
 from flywheel.experiments.importance import DEFAULT_SWING_SHARE, ZERO_LEVER_RANGE_SHARE
 from flywheel.model.outputs import last_year_label
-from flywheel.plots import charts_more, figures
-from flywheel.results.summary import results_csv
+from flywheel.plots import charts_more, export
+from flywheel.results.summary import Summary, results_csv
 from flywheel.scenario.lever_groups import ACRONYMS
 from flywheel.scenario.links import encode_link, link_size_error
 from flywheel.scenario.loading import MAX_SCENARIO_BYTES, Scenario, ScenarioError
 from flywheel.scenario.story import Step
 from flywheel.scenario.writer import canonical_toml, toml_like_source
-from flywheel.ui import cache, downloads, state
+from flywheel.ui import cache, downloads, state, tabs_events
 
 WHY_OUTPUTS = ("revenue_usd", "gmv_usd", "operating_income_usd", "customers")
 WHY_DEFAULT_REPLICATIONS = 20
@@ -63,11 +64,9 @@ def why(scenario: Scenario, seed: int) -> None:
     label = last_year_label(output)
     waterfall, table = cache.why_tables(scenario, output, replications, seed)
     st.subheader("Attribution by loop")
-    st.vega_lite_chart(
-        charts_more.waterfall_frame(waterfall),
-        charts_more.waterfall_spec(list(waterfall["label"]), label),
-        width="stretch",
-    )
+    bars = charts_more.waterfall_frame(waterfall)
+    bars_spec = charts_more.waterfall_spec(list(waterfall["label"]), label)
+    st.vega_lite_chart(bars, bars_spec, width="stretch")
     number_column = st.column_config.NumberColumn
     st.dataframe(
         waterfall,
@@ -89,29 +88,35 @@ def why(scenario: Scenario, seed: int) -> None:
         "GMV or customers as the outcome to see it."
     )
     st.subheader("Sensitivity tornado (one lever at a time)")
-    st.vega_lite_chart(
-        charts_more.tornado_frame(table),
-        charts_more.tornado_spec(list(table["lever"]), label),
-        width="stretch",
-    )
+    tornado = charts_more.tornado_frame(table)
+    tornado_spec = charts_more.tornado_spec(list(table["lever"]), label)
+    st.vega_lite_chart(tornado, tornado_spec, width="stretch")
     st.caption(
         f"Each lever moves ±{DEFAULT_SWING_SHARE * 100:g} % of its current value, clipped to its "
         f"documented range (a lever at 0 moves {ZERO_LEVER_RANGE_SHARE * 100:g} % of its range; "
         "flywheel.experiments.lever_importance); bars = mean change of the outcome against "
-        f"this scenario (base {figures.compact_number(table.attrs['base'])}). "
+        f"this scenario (base {charts_more.compact_number(table.attrs['base'])}). "
         f"Top {len(table)} shown."
     )
     downloads.png_button(
         "Download the waterfall (PNG)",
         "png_waterfall",
         "flywheel_attribution.png",
-        lambda: figures.waterfall_figure(waterfall, label),
+        lambda: export.self_contained(
+            bars_spec,
+            bars,
+            title="What each loop adds (knock-one-loop-out, common random numbers)",
+        ),
     )
     downloads.png_button(
         "Download the tornado (PNG)",
         "png_tornado",
         "flywheel_tornado.png",
-        lambda: figures.tornado_figure(table, label),
+        lambda: export.self_contained(
+            tornado_spec,
+            tornado,
+            title="One lever at a time: each lever ±25 % (common random numbers)",
+        ),
     )
 
 
@@ -176,11 +181,19 @@ def files(scenario: Scenario, replications: int, seed: int) -> None:
         "Download the event timeline (PNG)",
         "png_timeline",
         "flywheel_events.png",
-        lambda: figures.timeline_figure(scenario, cache.summary(scenario, replications, seed)),
+        lambda: timeline_png_spec(scenario, cache.summary(scenario, replications, seed)),
     )
     st.caption(
         "The dashboard, loop-strength, compare, waterfall and tornado PNGs are under their charts."
     )
+
+
+def timeline_png_spec(scenario: Scenario, current: Summary) -> dict[str, Any]:
+    """The Events tab's timeline (`current`: the scenario's Summary), self-contained for its
+    PNG: the same builders and data as the chart that tab shows."""
+    frame, spec = tabs_events.timeline_chart(scenario, current)
+    title = f"{scenario.name}: events and the median run's FC openings"
+    return export.self_contained(spec, frame, title=title)
 
 
 def workshop(scenario: Scenario, preset_name: str, preset: Scenario, seed: int) -> None:

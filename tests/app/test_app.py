@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 import math
 import tomllib
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
+import pyarrow as pa
 import pytest
 
-from flywheel.plots.charts import PANELS
+from flywheel.plots import export
+from flywheel.plots.charts import PANEL_HEIGHT_PX, PANELS
 from flywheel.scenario.lever_groups import lever_groups
 from flywheel.scenario.loading import load_scenario, parameter_bounds, parse_scenario_text
 from flywheel.scenario.schema import LOOP_IDS, Levers, field_infos
@@ -391,6 +395,106 @@ def test_scenario_download_is_its_presets_file_plus_the_change(make_app, media_m
     assert parse_scenario_text(text) == load_scenario("scenarios/baseline.toml")
 
 
+Exports = tuple[dict[str, Callable[[], Any]], list[dict[str, Any]]]
+
+
+@pytest.fixture
+def exports(monkeypatch) -> Exports:
+    """The app's deferred downloads (file name -> the callable a click runs) and every spec
+    the PNG export renders, in order."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    registered: dict[str, Callable[[], Any]] = {}
+    rendered: list[dict[str, Any]] = []
+    add_deferred = MediaFileManager.add_deferred
+    png_bytes = export.png_bytes
+
+    def registering(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        registered[file_name] = data_callable
+        return add_deferred(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    def rendering(spec, scale=export.EXPORT_SCALE):
+        rendered.append(spec)
+        return png_bytes(spec, scale)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", registering)
+    monkeypatch.setattr(export, "png_bytes", rendering)
+    return registered, rendered
+
+
+def shown_charts(at) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """Every Vega-Lite chart on the page: the spec the app passed (without the autosize
+    Streamlit adds) and its data rows, as the export writes rows (from the Arrow table
+    Streamlit sends the browser)."""
+    shown = []
+    for chart in at.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        assert spec.pop("autosize") == export.APP_AUTOSIZE
+        table = pa.ipc.open_stream(chart.proto.data.data).read_all()
+        shown.append((spec, export.data_values(table)))
+    return shown
+
+
+def exported_charts(spec: dict[str, Any]) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """The charts of an exported spec (one, or a grid's panels) and their data rows, without
+    what the export adds: its size, background and (a single chart's) title."""
+    views = spec["concat"] if "concat" in spec else [spec]
+    charts = []
+    for view in views:
+        view = dict(view)
+        rows = view.pop("data")["values"]
+        for key in ("$schema", "width", "autosize", "background"):
+            view.pop(key, None)
+        if "concat" not in spec:  # a single chart: its title, and the room it takes
+            view.pop("title")
+            view["height"] -= export.TITLE_HEIGHT_PX
+        charts.append((view, rows))
+    return charts
+
+
+def download_png(exports: Exports, file_name: str) -> tuple[bytes, dict[str, Any]]:
+    """Click a PNG download (run its deferred callable): the PNG and the spec it rendered."""
+    registered, rendered = exports
+    png = registered[file_name]()
+    return png, rendered[-1]
+
+
+def test_png_downloads_are_the_charts_the_app_shows(make_app, exports):
+    """Each PNG download renders the very specs and data rows the app draws (through the
+    Vega-Lite converter), as a PNG of the size asked for: a grid three panels a row, a
+    single chart `export.CHART_WIDTH_PX` wide at `export.EXPORT_SCALE`."""
+    scale = export.EXPORT_SCALE
+    single_width = export.CHART_WIDTH_PX * scale
+    at = make_app()
+    png, spec = download_png(exports, "flywheel_dashboard.png")
+    assert exported_charts(spec) == shown_charts(at)  # the nine fan panels
+    assert "replications" in spec["title"]["text"]
+    wide, high = export.png_size(png)
+    assert wide > 3 * export.PANEL_WIDTH_PX * scale and high > 3 * PANEL_HEIGHT_PX * scale
+
+    shown = shown_charts(open_tab(at, "Watch it turn"))
+    png, spec = download_png(exports, "flywheel_loop_strength_week0.png")
+    assert exported_charts(spec) == shown[:1]  # the loop strengths, to this week
+    assert export.png_size(png) == (single_width, spec["height"] * scale)
+
+    shown = shown_charts(open_tab(at, "Compare"))
+    assert len(shown) == 2 * len(PANELS)
+    png, spec = download_png(exports, "flywheel_compare.png")
+    assert exported_charts(spec) == shown[: len(PANELS)]
+    assert "A = current levers (blue) vs B = " in spec["title"]["text"]
+    assert export.png_size(png)[0] > 3 * export.PANEL_WIDTH_PX * scale
+    png, spec = download_png(exports, "flywheel_difference.png")
+    assert exported_charts(spec) == shown[len(PANELS) :]
+    assert export.png_size(png)[0] > 3 * export.PANEL_WIDTH_PX * scale
+
+    shown = shown_charts(open_tab(at, "Events"))
+    open_tab(at, "Files")
+    png, spec = download_png(exports, "flywheel_events.png")
+    assert exported_charts(spec) == shown  # the Events tab's timeline, from the Files tab
+    assert export.png_size(png) == (single_width, spec["height"] * scale)
+    assert not at.exception
+
+
 def test_workshop_steps_apply_changes(make_app):
     at = open_tab(make_app(), "Workshop")
     assert "Step 1 of" in at.get("progress")[0].proto.text
@@ -552,7 +656,7 @@ def test_a_scenario_of_a_week_or_two_opens_every_tab(make_app, weeks):
         assert not at.exception and at.session_state["week"] == weeks - 1
 
 
-def test_why_tab_attribution_and_tornado(make_app):
+def test_why_tab_attribution_and_tornado(make_app, exports):
     at = open_tab(make_app(), "Why")
     assert any("Explain this scenario" in i.value for i in at.info)
     # a two-year scenario keeps the 12 knockout runs and the tornado batch quick
@@ -574,6 +678,15 @@ def test_why_tab_attribution_and_tornado(make_app):
     # waterfall and tornado are drawn in the browser (Vega-Lite), their PNGs on request
     assert {"attribution waterfall", "sensitivity tornado"} <= set(charts(at))
     assert {"png_waterfall", "png_tornado"} <= {b.key for b in at.download_button}
+    shown = {spec["description"]: (spec, rows) for spec, rows in shown_charts(at)}
+    for file_name, chart in (
+        ("flywheel_attribution.png", "attribution waterfall"),
+        ("flywheel_tornado.png", "sensitivity tornado"),
+    ):
+        png, spec = download_png(exports, file_name)
+        assert exported_charts(spec) == [shown[chart]]
+        scale = export.EXPORT_SCALE
+        assert export.png_size(png) == (export.CHART_WIDTH_PX * scale, spec["height"] * scale)
     at.selectbox(key="why_output").select("gmv_usd").run()  # GMV counts sellers' sales whole
     gmv = next(d.value for d in at.dataframe if "label" in d.value.columns)
     assert gmv.iloc[-1]["value"] > waterfall.iloc[-1]["value"]  # GMV > revenue (3P)
