@@ -15,7 +15,7 @@ def png_button(
 ) -> None:
     """A download button for the PNG of the self-contained Vega-Lite spec `make_spec()`
     (`export.self_contained` or `export.grid_spec` of a chart the app shows). Streamlit calls
-    it on click, not on every run: a rerun only keeps the closure (an export takes ~0.05-0.6 s,
+    it on click, not on every run: a rerun only keeps the closure (an export takes ~0.1-0.9 s,
     flywheel/plots/export.py)."""
     st.download_button(
         label,
