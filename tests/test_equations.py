@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from flywheel.model import equations as eq
+from flywheel.model import parts as kernel_parts
 
 
 def _bass_via_y(customers: float, potential: float, market: float, p: float, q: float) -> float:
@@ -31,21 +32,20 @@ def _bass_via_y(customers: float, potential: float, market: float, p: float, q: 
 def test_bass_adoption_equals_the_riccati_step(
     customers: float, potential: float, market: float, p: float, q: float
 ) -> None:
-    got = eq.bass_adoption(*(np.array([v]) for v in (customers, potential, market, p, q)))[0]
+    got = kernel_parts.bass_adoption(customers, potential, market, p, q)
     assert got == pytest.approx(_bass_via_y(customers, potential, market, p, q), rel=1e-9)
 
 
 def test_bass_adoption_with_vanishing_drive_is_finite() -> None:
     """p = 0 and a denormal number of customers used to overflow y and return NaN."""
-    adoption = eq.bass_adoption(
-        np.array([4.75e-262, 0.0, 1e-300]),
-        np.array([1000.0, 1000.0, 0.0]),
-        np.array([1000.0, 1000.0, 1000.0]),
-        np.array([0.0, 0.0, 0.0]),
-        np.array([1.4e-45 / 52, 0.0, 1.0]),
+    cases = (
+        (4.75e-262, 1000.0, 1000.0, 0.0, 1.4e-45 / 52),
+        (0.0, 1000.0, 1000.0, 0.0, 0.0),
+        (1e-300, 0.0, 1000.0, 0.0, 1.0),
     )
+    adoption = [kernel_parts.bass_adoption(*case) for case in cases]
     assert np.isfinite(adoption).all()
-    assert adoption.tolist() == [0.0, 0.0, 0.0]
+    assert adoption == [0.0, 0.0, 0.0]
 
 
 @settings(max_examples=200, deadline=None)
@@ -59,9 +59,9 @@ def test_bass_adoption_is_finite_and_bounded(
     customers: float, potential: float, p: float, q: float
 ) -> None:
     market = max(customers + potential, 1e3)
-    adoption = eq.bass_adoption(*(np.array([v]) for v in (customers, potential, market, p, q)))
-    assert np.isfinite(adoption).all()
-    assert 0.0 <= adoption[0] <= potential
+    adoption = kernel_parts.bass_adoption(customers, potential, market, p, q)
+    assert np.isfinite(adoption)
+    assert 0.0 <= adoption <= potential
 
 
 def test_hazard_to_share_is_a_share() -> None:
@@ -83,7 +83,7 @@ def test_lognormal_multiplier_has_mean_one_and_the_given_cv() -> None:
 def test_poisson_counts_match_the_inverse_cdf() -> None:
     uniform = np.linspace(0.001, 0.999, 50)
     for mean in (0.0, 0.1, 1.0, 4.0):
-        counts = eq.poisson_count_from_uniform(uniform, np.full(uniform.size, mean))
+        counts = [kernel_parts.poisson_count_from_uniform(u, mean) for u in uniform]
         np.testing.assert_array_equal(counts, stats.poisson.ppf(uniform, mean))
 
 
@@ -112,25 +112,24 @@ def test_learning_curve_falls_by_the_rate_per_doubling() -> None:
 
 
 def test_customer_experience_is_a_weighted_geometric_mean() -> None:
-    scores = tuple(np.array([v]) for v in (1.0, 2.0, 4.0, 1.0, 1.0))
-    weights = tuple(np.array([w]) for w in (0.0, 1.0, 1.0, 0.0, 0.0))
-    assert eq.customer_experience(scores, weights)[0] == pytest.approx(np.sqrt(8.0))
-    ones = tuple(np.ones(1) for _ in range(5))
-    assert eq.customer_experience(ones, weights)[0] == pytest.approx(1.0)
+    scores = (1.0, 2.0, 4.0, 1.0, 1.0)
+    weights = (0.0, 1.0, 1.0, 0.0, 0.0)
+    cx = kernel_parts.customer_experience(*scores, *weights, sum(weights))
+    assert cx == pytest.approx(np.sqrt(8.0))
+    assert kernel_parts.customer_experience(*[1.0] * 5, *weights, 2.0) == pytest.approx(1.0)
 
 
-def test_service_desk_week_without_agents_builds_a_backlog() -> None:
-    wait, backlog, occupancy = eq.service_desk_week(
-        np.array([100.0]),
-        np.array([0.0]),
-        np.array([0.0]),
-        np.array(112.0),
-        np.array(0.8),
-        np.array(6.0),
+def test_service_desk_without_agents_builds_a_backlog() -> None:
+    """No agents: every contact is carried over and waits the longest wait (the flows plus
+    the Erlang C finish, as `step.LockstepWeek` adds them)."""
+    backlog, occupancy, backlog_wait, arrivals, servers, per_hour = kernel_parts.service_desk_flows(
+        100.0, 0.0, 0.0, 112.0, 0.8, 6.0
     )
-    assert backlog[0] == 100.0
-    assert wait[0] == eq.MAX_QUEUE_WAIT_HOURS
-    assert occupancy[0] == 1.0
+    erlang = eq.erlang_c_wait_hours(np.array([arrivals]), np.array([servers]), np.array([per_hour]))
+    wait = min(erlang[0] + backlog_wait, eq.MAX_QUEUE_WAIT_HOURS)
+    assert backlog == 100.0
+    assert wait == eq.MAX_QUEUE_WAIT_HOURS
+    assert occupancy == 1.0
 
 
 def test_price_target_passes_through_the_cost_change() -> None:

@@ -1,4 +1,5 @@
-"""The week's financials (`kernel._week_financials`): the income statement adds up, week by week."""
+"""The week's financials (`sectors.finance.finance_week`): the income statement adds up, week
+by week."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""The compiled week (flywheel.model.kernel): its scalar twins equal the numpy equations they stand
-for, its row layout matches the schema and the lever-only terms, and a cached kernel built
-from other sources is dropped."""
+"""The compiled week (flywheel.model.kernel): its compiled equations are the interpreted ones
+and keep their properties, its row layout matches the schema and the lever-only terms, and a
+cached kernel built from other sources (equations, sectors) is dropped."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import stats
 
 from flywheel.model import equations as eq
 from flywheel.model import kernel, kernel_cache
@@ -20,41 +21,43 @@ from flywheel.model.terms import lever_terms
 from flywheel.scenario.schema import Levers, field_infos
 
 positive = st.floats(min_value=0.0, max_value=1e9, allow_nan=False)
-share = st.floats(min_value=0.0, max_value=1.0)
 rate = st.floats(min_value=0.0, max_value=5.0)
-
-
-def _same(twin: float, original: np.ndarray) -> None:
-    """The twin's number is the numpy original's, to the last bit or two (libm vs numpy's
-    vectorised exp and log)."""
-    np.testing.assert_allclose(twin, original[0], rtol=1e-13, atol=1e-300)
 
 
 @settings(max_examples=300, deadline=None)
 @given(customers=positive, potential=positive, market=st.floats(1.0, 1e10), p=rate, q=rate)
-def test_bass_adoption_twin(customers, potential, market, p, q) -> None:
+def test_compiled_bass_adoption_is_the_equation_and_stays_within_the_potential(
+    customers, potential, market, p, q
+) -> None:
+    """The compiled equation is the interpreted one (same source, libm vs numpy's exp) and
+    never adopts more people than are left."""
     args = (customers, potential, market, p, q)
-    _same(kernel_parts.bass_adoption(*args), eq.bass_adoption(*(np.array([v]) for v in args)))
+    compiled = kernel_parts.bass_adoption(*args)
+    np.testing.assert_allclose(compiled, eq.bass_adoption(*args), rtol=1e-13, atol=1e-300)
+    assert 0.0 <= compiled <= potential
 
 
 @settings(max_examples=300, deadline=None)
 @given(
-    scores=st.lists(st.floats(0.0, 10.0), min_size=5, max_size=5),
+    scores=st.lists(st.floats(0.01, 10.0), min_size=5, max_size=5),
     weights=st.lists(st.floats(0.01, 5.0), min_size=5, max_size=5),
 )
-def test_customer_experience_twin(scores, weights) -> None:
-    total = sum(weights)
-    original = eq.customer_experience(
-        tuple(np.array([v]) for v in scores), tuple(np.array([v]) for v in weights), total
-    )
-    _same(kernel_parts.customer_experience(*scores, *weights, total), original)
+def test_compiled_customer_experience_is_a_mean_of_the_scores(scores, weights) -> None:
+    """A weighted geometric mean lies between the lowest and the highest score."""
+    cx = kernel_parts.customer_experience(*scores, *weights, sum(weights))
+    np.testing.assert_allclose(cx, eq.customer_experience(*scores, *weights, sum(weights)))
+    assert min(scores) * (1 - 1e-12) <= cx <= max(scores) * (1 + 1e-12)
 
 
 @settings(max_examples=300, deadline=None)
 @given(uniform=st.floats(0.0, 1.0, exclude_max=True), mean=st.floats(-1.0, 30.0))
-def test_poisson_count_twin_is_exact(uniform, mean) -> None:
-    original = eq.poisson_count_from_uniform(np.array([uniform]), np.array([mean]))
-    assert kernel_parts.poisson_count_from_uniform(uniform, mean) == original[0]
+def test_compiled_poisson_count_inverts_the_cdf(uniform, mean) -> None:
+    """The count is the smallest n with cdf(n) >= u (scipy's ppf), capped at the maximum."""
+    count = kernel_parts.poisson_count_from_uniform(uniform, mean)
+    assert count == eq.poisson_count_from_uniform(uniform, mean)
+    expected = min(stats.poisson.ppf(uniform, max(mean, 0.0)), eq.POISSON_MAX_COUNT)
+    if abs(stats.poisson.cdf(expected, max(mean, 0.0)) - uniform) > 1e-9:  # not a tie
+        assert count == expected
 
 
 @settings(max_examples=300, deadline=None)
@@ -66,20 +69,23 @@ def test_poisson_count_twin_is_exact(uniform, mean) -> None:
     productive=st.floats(0.05, 1.0),
     handle_minutes=st.floats(0.5, 60.0),
 )
-def test_service_desk_twin_and_erlang_c_give_the_numpy_desk(
+def test_service_desk_flows_conserve_contacts_and_stay_in_bounds(
     contacts, backlog, agents, open_hours, productive, handle_minutes
 ) -> None:
-    """The kernel's flows plus `step.LockstepWeek`'s Erlang C finish are `service_desk_week`."""
-    args = (contacts, backlog, agents, open_hours, productive, handle_minutes)
-    wait, backlog_next, occupancy = eq.service_desk_week(*(np.array([v]) for v in args))
-    carried, occupied, backlog_wait, arrivals, servers, per_hour = kernel_parts.service_desk_flows(
-        *args
+    """Served plus carried over is the demand; a backlog only above 98 % occupancy; waits
+    and occupancy within their bounds."""
+    carried, occupancy, backlog_wait, arrivals, servers, per_hour = kernel_parts.service_desk_flows(
+        contacts, backlog, agents, open_hours, productive, handle_minutes
     )
-    erlang = eq.erlang_c_wait_hours(np.array([arrivals]), np.array([servers]), np.array([per_hour]))
-    total = min(erlang[0] + backlog_wait, eq.MAX_QUEUE_WAIT_HOURS)
-    _same(carried, backlog_next)
-    _same(occupied, occupancy)
-    _same(total, wait)
+    demand = contacts + backlog
+    np.testing.assert_allclose(arrivals * open_hours + carried, demand, rtol=1e-12, atol=1e-6)
+    assert carried >= 0.0 and 0.0 <= occupancy <= 1.0
+    assert 0.0 <= backlog_wait <= eq.MAX_QUEUE_WAIT_HOURS
+    assert per_hour == 60.0 / handle_minutes
+    if carried > 0 and servers > 1e-12:  # (not a denormal number of agents on duty)
+        assert arrivals / (servers * per_hour) == pytest.approx(eq.MAX_QUEUE_OCCUPANCY)
+    if carried == 0:
+        assert backlog_wait == 0.0
 
 
 def test_row_layout_matches_the_schema_the_terms_and_the_outputs(baseline) -> None:
@@ -121,6 +127,18 @@ def test_model_stamp_follows_the_equations(monkeypatch) -> None:
 
     monkeypatch.setattr(kernel.inspect, "getsource", edited)
     assert kernel.model_stamp() != before
+
+
+def test_model_stamp_hashes_every_sector() -> None:
+    """An edit of any sector's file must drop a cached kernel: each is in the stamp."""
+    from flywheel.model import sectors
+
+    hashed = {module.__name__ for module in kernel.compiled_modules()}
+    files = sorted(Path(sectors.__file__).parent.glob("*.py"))
+    assert len(files) >= 10
+    for path in files:
+        name = "" if path.stem == "__init__" else f".{path.stem}"
+        assert f"flywheel.model.sectors{name}" in hashed, path.name
 
 
 @pytest.mark.parametrize("replications", [1, 7])

@@ -1,5 +1,9 @@
 """The model's equations: pure functions of numpy arrays (axis 0 = replication) and floats.
 
+Each equation is defined once, here. Those the compiled week uses are compiled from this very
+source (`parts`); the four that only the week uses (`bass_adoption`, `service_desk_flows`,
+`customer_experience`, `poisson_count_from_uniform`) are written for one replication's scalars.
+
 No state, no I/O, no randomness, no simpy. Each docstring names the unit, the MODEL.md loop and
 the `docs/model.md` section. A loop knockout is an argument (`is_cut`) that holds the cut link
 at its week-0 value.
@@ -60,18 +64,19 @@ def logistic_increase(level: Array, ceiling: Array, growth_per_week: Array) -> A
 
 
 def bass_adoption(
-    customers: Array,
-    potential: Array,
-    market: Array,
-    innovation_per_week: Array,
-    imitation_per_week: Array,
-) -> Array:
+    customers: float,
+    potential: float,
+    market: float,
+    innovation_per_week: float,
+    imitation_per_week: float,
+) -> float:
     """People adopting this week: the exact one-week solution of the Bass equation.
 
     dC/dt = (p + q C / M)(N - C) with N = potential + customers, p, q, M held for the week, is a
     Riccati equation; with y = (N - C)/(p + q C / M), y(t) = y(0) e^{-(p + q N / M) t}. Using the
     exact solution instead of an Euler step makes the all-loops-cut case match Bass (1969)'s
-    closed form to rounding. Loops R1, B3; model.md#adoption. Unit: people/week.
+    closed form to rounding. Loops R1, B3; model.md#adoption. Unit: people/week. One
+    replication (scalars; compiled into the week as `parts.bass_adoption`).
 
     Solved for the week's adoption C(1) - C(0) = u d (1 - e) / (d + s u e), with u = N - C,
     d = p + s C, s = q / M and e = e^{-(p + s N)}: the same value as going through y, but y
@@ -82,9 +87,7 @@ def bass_adoption(
     drive = innovation_per_week + slope * customers
     remaining = np.exp(-rate)
     denominator = drive + slope * potential * remaining
-    with np.errstate(divide="ignore", invalid="ignore"):
-        adoption = potential * drive * -np.expm1(-rate) / denominator
-    adoption = where(denominator > 0, adoption, 0.0)
+    adoption = potential * drive * -np.expm1(-rate) / denominator if denominator > 0 else 0.0
     return np.minimum(np.maximum(adoption, 0.0), potential)
 
 
@@ -183,20 +186,24 @@ def erlang_c_wait_hours(arrivals_per_hour: Array, servers: Array, service_per_ho
     return wait
 
 
-def service_desk_week(
-    contacts: Array,
-    backlog: Array,
-    agents: Array,
-    open_hours: Array,
-    productive_share: Array,
-    handle_time_minutes: Array,
-) -> tuple[Array, Array, Array]:
-    """One week of the service desk: (mean wait hours, backlog carried over, occupancy).
+def service_desk_flows(
+    contacts: float,
+    backlog: float,
+    agents: float,
+    open_hours: float,
+    productive_share: float,
+    handle_time_minutes: float,
+) -> tuple[float, float, float, float, float, float]:
+    """One week of the service desk but for its Erlang C wait, for one replication: (backlog
+    carried over, occupancy, backlog wait hours, arrivals per hour, agents on duty, contacts
+    per agent-hour). The caller adds `erlang_c_wait_hours(arrivals, servers, per hour)` to the
+    backlog wait and caps the sum at `MAX_QUEUE_WAIT_HOURS` (`step.LockstepWeek`).
 
     Within a week the queue relaxes in minutes, so its mean wait is the stationary M/M/c
     (Erlang C) wait at this week's arrival rate and on-duty agents. Demand above 98 % occupancy
     cannot be served: it is carried to next week as a backlog (a stock), whose contacts wait on
-    average half the time needed to clear it. Loop B2; model.md#service.
+    average half the time needed to clear it. Loop B2; model.md#service. Compiled (division by
+    zero gives inf, as numpy's): call `parts.service_desk_flows`.
     """
     service_per_hour = 60.0 / handle_time_minutes
     servers = agents * productive_share * PAID_HOURS_PER_AGENT_WEEK / open_hours
@@ -205,18 +212,18 @@ def service_desk_week(
     served = np.minimum(demand, capacity)
     backlog_next = demand - served
     arrivals_per_hour = served / open_hours
-    wait = erlang_c_wait_hours(arrivals_per_hour, servers, service_per_hour)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        backlog_wait = where(
-            backlog_next > 0, 0.5 * backlog_next / (servers * service_per_hour), 0.0
-        )
-        occupancy = where(servers > 0, arrivals_per_hour / (servers * service_per_hour), 1.0)
-    # As np.nan_to_num(backlog_wait, posinf=MAX_QUEUE_WAIT_HOURS): NaN -> 0, +inf -> the cap.
-    backlog_wait = where(
-        np.isnan(backlog_wait), 0.0, np.minimum(backlog_wait, MAX_QUEUE_WAIT_HOURS)
+    backlog_wait = 0.5 * backlog_next / (servers * service_per_hour) if backlog_next > 0 else 0.0
+    occupancy = arrivals_per_hour / (servers * service_per_hour) if servers > 0 else 1.0
+    # NaN -> 0, +inf -> the cap (as np.nan_to_num(backlog_wait, posinf=MAX_QUEUE_WAIT_HOURS))
+    backlog_wait = 0.0 if np.isnan(backlog_wait) else np.minimum(backlog_wait, MAX_QUEUE_WAIT_HOURS)
+    return (
+        backlog_next,
+        np.minimum(occupancy, 1.0),
+        backlog_wait,
+        arrivals_per_hour,
+        servers,
+        service_per_hour,
     )
-    total_wait = np.minimum(wait + backlog_wait, MAX_QUEUE_WAIT_HOURS)
-    return total_wait, backlog_next, np.minimum(occupancy, 1.0)
 
 
 def agents_needed(
@@ -249,12 +256,25 @@ def reliability_score(defect_share_effective: Array) -> Array:
 
 
 def customer_experience(
-    scores: tuple[Array, ...], weights: tuple[Array, ...], total: Array | None = None
-) -> Array:
-    """CX index: weighted geometric mean of the five scores (weights normalised to sum 1;
-    `total`, their sum, may be given: a lever-only term)."""
-    total = sum(weights) if total is None else total
-    log_cx = sum(w * np.log(np.maximum(s, 1e-12)) for s, w in zip(scores, weights, strict=True))
+    price: float,
+    selection: float,
+    speed: float,
+    service: float,
+    reliability: float,
+    weight_price: float,
+    weight_selection: float,
+    weight_speed: float,
+    weight_service: float,
+    weight_reliability: float,
+    total: float,
+) -> float:
+    """CX index: weighted geometric mean of the five scores of one replication, weights
+    normalised by `total`, their sum (a lever-only term). model.md#customer-experience."""
+    log_cx = weight_price * np.log(np.maximum(price, 1e-12))
+    log_cx = log_cx + weight_selection * np.log(np.maximum(selection, 1e-12))
+    log_cx = log_cx + weight_speed * np.log(np.maximum(speed, 1e-12))
+    log_cx = log_cx + weight_service * np.log(np.maximum(service, 1e-12))
+    log_cx = log_cx + weight_reliability * np.log(np.maximum(reliability, 1e-12))
     return np.exp(log_cx / total)
 
 
@@ -336,19 +356,17 @@ def lognormal_from_sigma(standard_normal: Array, sigma: Array, drift: Array) -> 
     return np.exp(sigma * standard_normal - drift)
 
 
-def poisson_count_from_uniform(
-    uniform: Array, mean: Array, max_count: int = POISSON_MAX_COUNT
-) -> Array:
-    """Poisson(mean) counts by inverting the cdf at pre-drawn uniforms (vectorised)."""
+def poisson_count_from_uniform(uniform: float, mean: float) -> float:
+    """A Poisson(mean) count by inverting the cdf at a pre-drawn uniform (one replication; at
+    most `POISSON_MAX_COUNT`). model.md#randomness."""
     mean = np.maximum(mean, 0.0)
     term = np.exp(-mean)
     cdf = term
-    count = np.zeros_like(mean)
-    for k in range(1, max_count + 1):
-        beyond = uniform > cdf
-        if not np.count_nonzero(beyond):  # every draw is placed: the other terms add nothing
+    count = 0.0
+    for k in range(1, POISSON_MAX_COUNT + 1):
+        if not uniform > cdf:
             break
-        count += beyond
+        count += 1.0
         term = term * mean / k
         cdf = cdf + term
     return count

@@ -1,0 +1,94 @@
+"""Customers: Bass adoption (R1, B3; model.md#adoption), churn (R4, B3; model.md#churn) and
+win-back (model.md#win-back)."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from flywheel.model.layout import Lever, Loop, Ref, Stock, Term
+from flywheel.model.parts import bass_adoption, churn_hazard, hazard_to_share
+from flywheel.model.sectors import Array, Flags, sector
+from flywheel.model.sectors.exogenous import Exogenous
+from flywheel.model.sectors.experience import Experience
+
+
+class Adoption(NamedTuple):
+    """The week's adoption (people/week) and the potential the Bass step saw (people)."""
+
+    adoption: float
+    potential_for_bass: float  # the potential, or with B3 cut week 0's share of the market
+
+
+class Churn(NamedTuple):
+    """The week's churn and win-back (people/week), and the Prime share they used."""
+
+    prime_share: float  # members / customers at the start of the week
+    prime_share_effect: float  # the share the links see (week 0's with R4 cut)
+    churn: float  # customers lapsing, members included
+    member_churn: float  # members lapsing
+    winback: float  # lapsed customers returning
+
+
+@sector
+def adoption_week(  # type: ignore[no-untyped-def]
+    s: Array,
+    p: Array,
+    k: Array,
+    ref: Array,
+    cut: Flags,
+    experience: Experience,
+    exogenous: Exogenous,
+):
+    """Adoption by the exact weekly Bass step: marketing drives innovation, word of mouth
+    (perceived CX) imitation. Nobody adopts who is not in the market (stocks conserved)."""
+    market, potential, customers = s[Stock.market], s[Stock.potential], s[Stock.customers]
+    marketing_effect = k[Term.marketing_effect_base] * (1.0 - exogenous.recession)
+    innovation = k[Term.bass_p_per_week] * marketing_effect
+    imitation = (
+        k[Term.bass_q_per_week]
+        * (experience.cx_for_wom / ref[Ref.perceived_cx]) ** p[Lever.wom_cx_exponent]
+    )
+    potential_for_bass = potential
+    if cut[Loop.B3]:  # saturation held: adoption as if the untapped share stayed at week 0's
+        potential_for_bass = ref[Ref.potential_share] * market
+    adoption = np.minimum(
+        bass_adoption(customers, potential_for_bass, market, innovation, imitation), potential
+    )
+    return Adoption(adoption, potential_for_bass)
+
+
+@sector
+def churn_week(  # type: ignore[no-untyped-def]
+    s: Array, p: Array, k: Array, ref: Array, cut: Flags, experience: Experience
+):
+    """Churn rises as perceived CX falls below week 0's; Prime members churn less; lapsed
+    customers come back at a rate scaled by perceived CX."""
+    customers, lapsed, prime_members = s[Stock.customers], s[Stock.lapsed], s[Stock.prime_members]
+    perceived_cx = experience.perceived_cx
+    prime_share = prime_members / np.maximum(customers, 1e-9) if customers > 0 else 0.0
+    prime_share_effect = ref[Ref.prime_share] if cut[Loop.R4] else prime_share
+    hazard = churn_hazard(
+        perceived_cx,
+        ref[Ref.perceived_cx],
+        p[Lever.churn_base_per_week],
+        p[Lever.churn_cx_exponent],
+    )
+    member_hazard = hazard * k[Term.member_hazard_factor]
+    member_churn = prime_members * hazard_to_share(member_hazard)
+    if cut[Loop.R4]:
+        churn = customers * hazard_to_share(
+            hazard * (1.0 - prime_share_effect * p[Lever.prime_churn_cut_share])
+        )
+        # Churn uses the week-0 member share, so it can exceed what non-members alone can
+        # supply; the excess leaves from the members, else members outnumber customers.
+        member_churn = np.minimum(
+            np.maximum(member_churn, churn - (customers - prime_members)), churn
+        )
+    else:
+        churn = member_churn + (customers - prime_members) * hazard_to_share(hazard)
+    winback = lapsed * hazard_to_share(
+        p[Lever.winback_rate_per_week] * perceived_cx / ref[Ref.perceived_cx]
+    )
+    return Churn(prime_share, prime_share_effect, churn, member_churn, winback)

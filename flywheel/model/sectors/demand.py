@@ -1,0 +1,66 @@
+"""Demand and conversion (R2, R3, R5, B1; model.md#conversion): visits, orders per visit,
+orders and GMV."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from flywheel.model.layout import Lever, Loop, Stock
+from flywheel.model.parts import conversion_share
+from flywheel.model.sectors import Array, Flags, sector
+from flywheel.model.sectors.exogenous import Exogenous
+from flywheel.model.sectors.experience import Experience
+from flywheel.model.sectors.prices import Prices
+
+
+class Demand(NamedTuple):
+    """The week's traffic and sales."""
+
+    visit_rate: float  # visits per customer per week (before the Prime uplift)
+    visits: float  # visits/week
+    conversion: float  # orders per visit
+    orders: float  # orders/week
+    gmv: float  # USD/week
+    gmv_3p: float  # third-party GMV, USD/week
+
+
+@sector
+def demand_week(  # type: ignore[no-untyped-def]
+    s: Array,
+    p: Array,
+    cut: Flags,
+    prices: Prices,
+    experience: Experience,
+    exogenous: Exogenous,
+    prime_share_effect: float,
+):
+    """This week's `Demand`: members visit more often; selection, price, perceived speed,
+    reviews and experiments (R5), seasonality, shocks and noise move orders per visit."""
+    visit_rate = p[Lever.visit_rate_per_week] * s[Stock.spend_index]
+    visits = (
+        s[Stock.customers]
+        * visit_rate
+        * (1.0 + prime_share_effect * p[Lever.prime_visit_uplift_share])
+    )
+    learning_lift = 1.0 if cut[Loop.R5] else experience.review_index * s[Stock.experiment_index]
+    demand = (
+        exogenous.season
+        * (1.0 + s[Stock.demand_shock_share])
+        * (1.0 - exogenous.recession)
+        * exogenous.demand_noise
+    )
+    conversion = conversion_share(
+        p[Lever.conversion_base_share],
+        experience.selection_index,
+        prices.price_relative,
+        experience.speed_index,
+        learning_lift,
+        demand,
+        p[Lever.selection_elasticity],
+        p[Lever.price_elasticity],
+        p[Lever.speed_elasticity],
+    )
+    orders = visits * conversion
+    gmv = orders * p[Lever.basket_usd] * s[Stock.price_index]
+    gmv_3p = gmv * prices.share_3p
+    return Demand(visit_rate, visits, conversion, orders, gmv, gmv_3p)

@@ -1,0 +1,62 @@
+"""Sellers (R2 traffic, B4 crowding; model.md#sellers): attractiveness, sign-ups with an
+onboarding delay, exits."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from flywheel.model.layout import Lever, Loop, Ref, Stock, Term
+from flywheel.model.parts import (
+    hazard_to_share,
+    seller_attractiveness,
+    seller_sales_usd_per_week,
+)
+from flywheel.model.sectors import Array, Flags, sector
+
+
+class Sellers(NamedTuple):
+    """The week's seller flows."""
+
+    sales_per_seller: float  # net 3P sales one seller can expect, USD/seller/week
+    attractiveness: float  # of selling here (1 at the reference sales)
+    joins: float  # sign-ups, sellers/week (0 while the marketplace is closed)
+    exits: float  # sellers/week
+    onboarded: float  # sign-ups going live, sellers/week
+
+
+@sector
+def sellers_week(  # type: ignore[no-untyped-def]
+    s: Array,
+    p: Array,
+    k: Array,
+    ref: Array,
+    cut: Flags,
+    gmv: float,
+    skus: float,
+    seller_join_noise: float,
+):
+    """This week's `Sellers`: traffic (GMV; week 0's at today's prices with R2 cut) pulls
+    sellers in, crowding (SKUs; week 0's with B4 cut) pushes them out."""
+    gmv_for_sellers = ref[Ref.gmv_usd] * s[Stock.price_index] if cut[Loop.R2] else gmv
+    skus_for_sellers = ref[Ref.skus] if cut[Loop.B4] else skus
+    sales_per_seller = seller_sales_usd_per_week(
+        gmv_for_sellers,
+        p[Lever.skus_per_seller],
+        skus_for_sellers,
+        p[Lever.seller_take_rate_share],
+    )
+    attractiveness = seller_attractiveness(
+        sales_per_seller,
+        p[Lever.sales_per_seller_ref_usd_per_week],
+        p[Lever.seller_attractiveness_elasticity],
+    )
+    seller_joins = 0.0
+    if s[Stock.is_marketplace_open] != 0.0:
+        seller_joins = p[Lever.seller_join_rate_per_week] * attractiveness * seller_join_noise
+    seller_exits = s[Stock.sellers] * hazard_to_share(
+        p[Lever.seller_exit_per_week] / np.maximum(attractiveness, 0.05)
+    )
+    onboarded = s[Stock.sellers_onboarding] * k[Term.onboarded_share]
+    return Sellers(sales_per_seller, attractiveness, seller_joins, seller_exits, onboarded)

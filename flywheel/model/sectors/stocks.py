@@ -1,0 +1,95 @@
+"""The stock updates (model.md#stocks): every stock advanced one Euler week from the flows the
+sectors computed. Stocks are non-negative by construction of the flows."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from flywheel.model.layout import Lever, Ref, Stock, Term
+from flywheel.model.parts import logistic_increase, logistic_market_growth, smooth_over
+from flywheel.model.sectors import Array, Flags, sector
+from flywheel.model.sectors.customers import Adoption, Churn
+from flywheel.model.sectors.demand import Demand
+from flywheel.model.sectors.experience import Experience, cx_target
+from flywheel.model.sectors.finance import Pricing, WeekFinancials
+from flywheel.model.sectors.fulfillment import Fulfillment
+from flywheel.model.sectors.planner import Plans
+from flywheel.model.sectors.prime import Prime
+from flywheel.model.sectors.sellers import Sellers
+from flywheel.model.sectors.service import Desk
+
+
+@sector
+def update_stocks(  # type: ignore[no-untyped-def]
+    s: Array,
+    p: Array,
+    k: Array,
+    ref: Array,
+    cut: Flags,
+    experience: Experience,
+    adoption: Adoption,
+    churn: Churn,
+    demand: Demand,
+    fulfillment: Fulfillment,
+    desk: Desk,
+    sellers: Sellers,
+    money: WeekFinancials,
+    pricing: Pricing,
+    prime: Prime,
+    plans: Plans,
+):
+    """Advance the replication's stocks `s` one week (all but `queue_wait_hours`, which the
+    caller sets with the Erlang C wait). Each stock reads only its own start-of-week value."""
+    market = s[Stock.market]
+    market_growth = logistic_market_growth(
+        market, p[Lever.market_ceiling_people], k[Term.market_growth_per_week]
+    )
+    s[Stock.market] = market + market_growth
+    s[Stock.spend_index] = s[Stock.spend_index] + logistic_increase(
+        s[Stock.spend_index], p[Lever.spend_index_ceiling], k[Term.spend_growth_per_week]
+    )
+    s[Stock.potential] = s[Stock.potential] + market_growth - adoption.adoption
+    s[Stock.customers] = s[Stock.customers] + adoption.adoption + churn.winback - churn.churn
+    s[Stock.lapsed] = s[Stock.lapsed] + churn.churn - churn.winback
+    s[Stock.prime_members] = np.maximum(
+        s[Stock.prime_members] + prime.joins - churn.member_churn - prime.cancels, 0.0
+    )
+    s[Stock.sellers] = s[Stock.sellers] + sellers.onboarded - sellers.exits
+    s[Stock.sellers_onboarding] = s[Stock.sellers_onboarding] + sellers.joins - sellers.onboarded
+    s[Stock.cumulative_orders] = s[Stock.cumulative_orders] + demand.orders
+    s[Stock.price_index] = smooth_over(
+        s[Stock.price_index], pricing.price_target, k[Term.price_adjustment_time_weeks_at_least_1]
+    )
+    s[Stock.agents] = s[Stock.agents] * (1.0 - k[Term.agent_attrition_share])
+    s[Stock.agents_in_hiring] = s[Stock.agents_in_hiring] + plans.hires
+    s[Stock.service_backlog] = desk.backlog_next
+    s[Stock.perceived_cx] = smooth_over(
+        experience.perceived_cx,
+        cx_target(p, k, ref, cut, experience),
+        k[Term.perception_delay_weeks_at_least_1],
+    )
+    s[Stock.perceived_delivery_days] = smooth_over(
+        s[Stock.perceived_delivery_days],
+        fulfillment.days,
+        k[Term.delivery_perception_weeks_at_least_1],
+    )
+    s[Stock.reviews] = s[Stock.reviews] + demand.orders * p[Lever.reviews_per_order]
+    update_experiments(s, k, ref, demand.visits)
+    s[Stock.cash_usd] = s[Stock.cash_usd] + money.operating_income_usd - plans.capex
+    s[Stock.fc_under_construction] = s[Stock.fc_under_construction] + plans.fc_orders
+    s[Stock.fc_orders_placed] = s[Stock.fc_orders_placed] + (1.0 if plans.fc_orders > 0 else 0.0)
+    s[Stock.orders_smoothed] = plans.orders_smoothed
+    s[Stock.orders_growth_per_week] = plans.growth_trend
+
+
+@sector
+def update_experiments(s: Array, k: Array, ref: Array, visits: float):  # type: ignore[no-untyped-def]
+    """The experiment index (R5; model.md#reviews-and-experiments): a weekly gain that grows
+    with traffic and flattens toward its ceiling."""
+    traffic = np.minimum(np.maximum(np.sqrt(visits / np.maximum(ref[Ref.visits], 1e-9)), 0.0), 3.0)
+    room = 0.0
+    if k[Term.has_experiment_room] != 0.0:
+        room = 1.0 - (s[Stock.experiment_index] - 1.0) / k[Term.experiment_room_index]
+    s[Stock.experiment_index] = s[Stock.experiment_index] * (
+        1.0 + k[Term.experiment_uplift_per_week] * traffic * np.minimum(np.maximum(room, 0.0), 1.0)
+    )
