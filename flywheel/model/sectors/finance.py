@@ -7,8 +7,9 @@ from typing import NamedTuple
 
 import numpy as np
 
+from flywheel.model import parts
 from flywheel.model.layout import Lever, Loop, Ref, Stock, Term
-from flywheel.model.parts import WEEKS_PER_YEAR, learning_factor, price_target_index
+from flywheel.model.parts import WEEKS_PER_YEAR, price_target_index
 from flywheel.model.sectors import Array, Flags, sector
 from flywheel.model.sectors.demand import Demand
 
@@ -39,18 +40,18 @@ def finance_week(  # type: ignore[no-untyped-def]
     model.md#costs, model.md#financials)."""
     orders, visits, visit_rate = demand.orders, demand.visits, demand.visit_rate
     gmv, gmv_3p = demand.gmv, demand.gmv_3p
-    learning = learning_factor(
+    learning_factor = parts.learning_factor(
         s[Stock.cumulative_orders] + orders,
         ref[Ref.cumulative_orders],
         p[Lever.learning_rate_share],
     )
     orders_safe = np.maximum(orders, 1.0)
     goods_cost_per_order = k[Term.goods_cost_base_usd] * market_trend
-    variable_ops = k[Term.variable_cost_usd_per_order] * learning
+    variable_ops = k[Term.variable_cost_usd_per_order] * learning_factor
     fc_cost = s[Stock.fulfillment_centers] * p[Lever.fc_fixed_cost_usd_per_week]
-    service_cost = s[Stock.agents] * p[Lever.agent_cost_usd_per_week]
-    fixed = fc_cost + service_cost + p[Lever.overhead_usd_per_week]
-    unit_cost = goods_cost_per_order + variable_ops + fixed / orders_safe
+    service_cost_usd = s[Stock.agents] * p[Lever.agent_cost_usd_per_week]
+    fixed = fc_cost + service_cost_usd + p[Lever.overhead_usd_per_week]
+    unit_cost_usd = goods_cost_per_order + variable_ops + fixed / orders_safe
     gmv_1p = gmv - gmv_3p
     member_share_of_orders = 0.0
     if visits > 0:
@@ -61,44 +62,48 @@ def finance_week(  # type: ignore[no-untyped-def]
             / np.maximum(visits, 1e-9)
         )
     member_orders = orders * member_share_of_orders
-    prime_fees = 0.0
+    prime_fees_usd = 0.0
     if s[Stock.is_prime_launched] != 0.0:
-        prime_fees = s[Stock.prime_members] * p[Lever.prime_fee_usd_per_year] / WEEKS_PER_YEAR
-    revenue = gmv_1p + p[Lever.seller_take_rate_share] * gmv_3p + prime_fees
-    cogs = (
+        prime_fees_usd = s[Stock.prime_members] * p[Lever.prime_fee_usd_per_year] / WEEKS_PER_YEAR
+    revenue_usd = gmv_1p + p[Lever.seller_take_rate_share] * gmv_3p + prime_fees_usd
+    cogs_usd = (
         gmv_1p / np.maximum(s[Stock.price_index], 1e-9) * p[Lever.goods_cost_share] * market_trend
     )
-    fulfillment_cost = orders * p[Lever.fulfillment_cost_usd_per_order] * learning + fc_cost
-    shipping_cost = (
-        orders * p[Lever.shipping_cost_usd_per_order] * learning
+    fulfillment_cost_usd = (
+        orders * p[Lever.fulfillment_cost_usd_per_order] * learning_factor + fc_cost
+    )
+    shipping_cost_usd = (
+        orders * p[Lever.shipping_cost_usd_per_order] * learning_factor
         + member_orders * p[Lever.prime_shipping_cost_usd_per_order]
     )
-    marketing = p[Lever.marketing_share_of_revenue] * revenue
-    technology = p[Lever.technology_share_of_revenue] * revenue
-    operating_income = (
-        revenue
-        - cogs
-        - fulfillment_cost
-        - shipping_cost
-        - service_cost
-        - marketing
-        - technology
+    marketing_usd = p[Lever.marketing_share_of_revenue] * revenue_usd
+    technology_usd = p[Lever.technology_share_of_revenue] * revenue_usd
+    operating_income_usd = (
+        revenue_usd
+        - cogs_usd
+        - fulfillment_cost_usd
+        - shipping_cost_usd
+        - service_cost_usd
+        - marketing_usd
+        - technology_usd
         - p[Lever.overhead_usd_per_week]
     )
-    margin = operating_income / np.maximum(revenue, 1e-9) if revenue > 0 else 0.0
+    operating_margin_share = (
+        operating_income_usd / np.maximum(revenue_usd, 1e-9) if revenue_usd > 0 else 0.0
+    )
     return WeekFinancials(
-        learning,
-        unit_cost,
-        revenue,
-        prime_fees,
-        cogs,
-        fulfillment_cost,
-        shipping_cost,
-        service_cost,
-        marketing,
-        technology,
-        operating_income,
-        margin,
+        learning_factor,
+        unit_cost_usd,
+        revenue_usd,
+        prime_fees_usd,
+        cogs_usd,
+        fulfillment_cost_usd,
+        shipping_cost_usd,
+        service_cost_usd,
+        marketing_usd,
+        technology_usd,
+        operating_income_usd,
+        operating_margin_share,
     )
 
 

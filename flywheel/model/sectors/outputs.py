@@ -45,7 +45,7 @@ def record_outputs(  # type: ignore[no-untyped-def]
     o[Out.adoption] = adoption.adoption
     o[Out.churn] = churn.churn
     o[Out.winback] = churn.winback
-    o[Out.prime_joins] = prime.joins
+    o[Out.prime_joins] = prime.prime_joins
     o[Out.visits] = demand.visits
     o[Out.conversion] = demand.conversion
     o[Out.orders] = demand.orders
@@ -54,8 +54,8 @@ def record_outputs(  # type: ignore[no-untyped-def]
     for field, out_row in enumerate(FINANCIAL_OUTPUTS):  # WeekFinancials' fields
         o[out_row] = money[field]
     o[Out.capex_usd] = plans.capex
-    o[Out.seller_joins] = sellers.joins
-    o[Out.seller_exits] = sellers.exits
+    o[Out.seller_joins] = sellers.seller_joins
+    o[Out.seller_exits] = sellers.seller_exits
     o[Out.seller_attractiveness] = sellers.attractiveness
     o[Out.sales_per_seller_usd] = sellers.sales_per_seller
     o[Out.skus] = prices.skus
@@ -77,7 +77,7 @@ def record_outputs(  # type: ignore[no-untyped-def]
     o[Out.score_service] = experience.service
     o[Out.score_reliability] = experience.score_reliability
     o[Out.review_index] = experience.review_index
-    o[Out.prime_value_usd_per_year] = prime.value
+    o[Out.prime_value_usd_per_year] = prime.prime_value
 
 
 @sector

@@ -16,9 +16,9 @@ from flywheel.model.sectors.demand import Demand
 class Prime(NamedTuple):
     """The week's Prime flows."""
 
-    value: float  # a member's yearly value of fast free shipping, USD/year
-    joins: float  # members/week (0 before the launch)
-    cancels: float  # members/week who cancel but stay customers
+    prime_value: float  # a member's yearly value of fast free shipping, USD/year
+    prime_joins: float  # members/week (0 before the launch)
+    prime_cancels: float  # members/week who cancel but stay customers
 
 
 @sector

@@ -21,8 +21,8 @@ class Sellers(NamedTuple):
 
     sales_per_seller: float  # net 3P sales one seller can expect, USD/seller/week
     attractiveness: float  # of selling here (1 at the reference sales)
-    joins: float  # sign-ups, sellers/week (0 while the marketplace is closed)
-    exits: float  # sellers/week
+    seller_joins: float  # sign-ups, sellers/week (0 while the marketplace is closed)
+    seller_exits: float  # sellers/week
     onboarded: float  # sign-ups going live, sellers/week
 
 

@@ -52,10 +52,12 @@ def update_stocks(  # type: ignore[no-untyped-def]
     s[Stock.customers] = s[Stock.customers] + adoption.adoption + churn.winback - churn.churn
     s[Stock.lapsed] = s[Stock.lapsed] + churn.churn - churn.winback
     s[Stock.prime_members] = np.maximum(
-        s[Stock.prime_members] + prime.joins - churn.member_churn - prime.cancels, 0.0
+        s[Stock.prime_members] + prime.prime_joins - churn.member_churn - prime.prime_cancels, 0.0
     )
-    s[Stock.sellers] = s[Stock.sellers] + sellers.onboarded - sellers.exits
-    s[Stock.sellers_onboarding] = s[Stock.sellers_onboarding] + sellers.joins - sellers.onboarded
+    s[Stock.sellers] = s[Stock.sellers] + sellers.onboarded - sellers.seller_exits
+    s[Stock.sellers_onboarding] = (
+        s[Stock.sellers_onboarding] + sellers.seller_joins - sellers.onboarded
+    )
     s[Stock.cumulative_orders] = s[Stock.cumulative_orders] + demand.orders
     s[Stock.price_index] = smooth_over(
         s[Stock.price_index], pricing.price_target, k[Term.price_adjustment_time_weeks_at_least_1]
