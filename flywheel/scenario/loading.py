@@ -257,6 +257,17 @@ def parse_scenario_text(text: str, origin: str = "<upload>") -> Scenario:
     return scenario_from_dict(data, origin=origin, text=text, event_offset=inherited)
 
 
+def scenario_from_child(data: dict[str, Any], origin: str, folder: str | Path) -> Scenario:
+    """Validate `data` as if it were a scenario file in `folder` (e.g. a reality check's
+    scenario and overrides): its `base` is looked up in `folder`, then among the shipped
+    scenarios, and merged exactly as a file's; errors name `origin`."""
+    folder = Path(folder)
+    merged, inherited = _merge_base(
+        dict(data), origin, folder.resolve(), (folder.resolve(), SHIPPED_SCENARIOS_DIR), ()
+    )
+    return scenario_from_dict(merged, origin=origin, event_offset=inherited)
+
+
 def _read_text(path: Path) -> str:
     try:
         size = path.stat().st_size
