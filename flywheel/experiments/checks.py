@@ -208,15 +208,21 @@ class Check:
 
     @property
     def expectation(self) -> str:
-        """The expectation in words, e.g. 'median end of customers (week 155) < 0.95 x
-        reference'."""
-        measured = f"{self.reduce} {self.statistic} of {self.output} ({self.window.text})"
-        slack = f" ± {self.tolerance:g}" if self.compare == "==" else ""
+        """The expectation in words, e.g. 'median customers at week 155 < 0.95 x reference' or
+        'median mean of orders over weeks 20-97: change <= -5 %'."""
+        if self.statistic == "end":
+            measured = f"{self.reduce} {self.output} at week {self.window.stop - 1}"
+        else:
+            over = self.window.text.replace("week ", "at week ", 1)
+            over = over if over.startswith("at") else f"over {over}"
+            measured = f"{self.reduce} {self.statistic} of {self.output} {over}"
+        slack = f" ± {self.tolerance:.6g}" if self.compare == "==" else ""
         if self.against == "value":
-            return f"{measured} {self.compare} {self.target:g}{slack}"
+            return f"{measured} {self.compare} {self.target:.10g}{slack}"
         if self.against == "factor":
-            return f"{measured} {self.compare} {self.target:g} x reference{slack}"
-        return f"{measured}: change vs reference {self.compare} {self.target:+.4g}{slack}"
+            times = "" if self.target == 1.0 else f"{self.target:.6g} x "
+            return f"{measured} {self.compare} {times}reference{slack}"
+        return f"{measured}: change {self.compare} {self.target * 100:+.6g} %{slack}"
 
 
 @dataclass(frozen=True)
