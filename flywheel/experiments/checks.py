@@ -45,6 +45,7 @@ from flywheel.scenario.loading import (
     MAX_SCENARIO_BYTES,
     Scenario,
     ScenarioError,
+    find_base,
     scenario_from_child,
 )
 
@@ -121,14 +122,14 @@ class CheckSpec(BaseModel):
     @classmethod
     def _ordered(cls, value: tuple[int, int] | None) -> tuple[int, int] | None:
         if value is not None and not 0 <= value[0] < value[1]:
-            raise ValueError(f"{list(value)}: expected [start, stop] with 0 <= start < stop")
+            raise ValueError("expected [start, stop] with 0 <= start < stop")
         return value
 
     @field_validator("change")
     @classmethod
     def _change_words(cls, value: str | None) -> str | None:
         if value is not None and not _CHANGE.match(value):
-            raise ValueError(f"{value!r}: expected {CHANGE_GRAMMAR}")
+            raise ValueError(f"expected {CHANGE_GRAMMAR}")
         return value
 
     @model_validator(mode="after")
@@ -367,7 +368,7 @@ def relative_change(measured: Array, reference: Array) -> Array:
     difference = measured - reference
     with np.errstate(divide="ignore", invalid="ignore"):
         change = difference / np.abs(reference)
-    change = np.where(reference == 0, np.sign(difference) * np.inf, change)
+        change = np.where(reference == 0, np.sign(difference) * np.inf, change)
     return np.where((reference == 0) & (difference == 0), 0.0, change)
 
 
@@ -485,22 +486,25 @@ def _describe(error: ValidationError, origin: str, data: dict[str, Any]) -> str:
             name = raw[loc[1]].get("name")
         where += f": checks[{loc[1]}]" + (f" {name!r}" if isinstance(name, str) else "")
         loc = loc[2:]
-        allowed_keys = CheckSpec.model_fields
+        allowed_keys, what = CheckSpec.model_fields, "a check key"
     else:
-        allowed_keys = CheckFileSpec.model_fields
+        allowed_keys, what = CheckFileSpec.model_fields, "a key of a check file"
     field = ".".join(str(part) for part in loc)
     message = first["msg"].removeprefix("Value error, ")
     more = f" (and {error.error_count() - 1} more problem(s))" if error.error_count() > 1 else ""
     if first["type"] == "extra_forbidden":
         keys = ", ".join(allowed_keys)
-        return f"{where}: {field} is not a check key (allowed: {keys}){more}"
+        return f"{where}: {field} is not {what} (allowed: {keys}){more}"
     if first["type"] == "missing":
         return f"{where}: {field}: missing (required){more}"
     if not field:  # a whole-check rule (_one_expectation): its message starts with the field
         return f"{where}: {message}{more}"
     value = repr(first.get("input"))
     value = value if len(value) <= 80 else value[:77] + "..."
-    return f"{where}: {field} = {value}: {message}{more}"
+    symbols = {"ge": ">=", "le": "<=", "gt": ">", "lt": "<"}
+    bounds = [f"{symbols[k]} {v}" for k, v in (first.get("ctx") or {}).items() if k in symbols]
+    allowed = f" (allowed {' and '.join(bounds)})" if bounds else ""
+    return f"{where}: {field} = {value}: {message}{allowed}{more}"
 
 
 def _build(path: Path, index: int, spec: CheckSpec, default_replications: int) -> Check:
@@ -515,6 +519,13 @@ def _build(path: Path, index: int, spec: CheckSpec, default_replications: int) -
             child[key] = getattr(spec, key)
     if spec.knockouts is not None:
         child["knockouts"] = spec.knockouts
+    try:
+        find_base(spec.scenario, path.parent)
+    except ScenarioError:
+        raise CheckFileError(
+            f"{origin}: scenario = {spec.scenario!r} not found (a file next to the check "
+            "file, or a shipped scenario name such as 'baseline')"
+        ) from None
     try:
         reference = scenario_from_child(common, origin, path.parent)
         scenario = scenario_from_child(child, origin, path.parent)
