@@ -4,7 +4,7 @@ A check file (TOML, never evaluated) lists `[[checks]]`. Each check names a scen
 relative to the check file, or a shipped scenario name, resolved like a scenario's `base`),
 optional overrides (`levers`, `initial`, `knockouts`, `events`, applied on top of it exactly as
 a child scenario file with that `base` would be, so they are validated like any scenario), and
-one expectation on one output:
+one expectation on one output (or on one output less another, `minus`, week by week):
 
     statistic  `end` | `mean` | `max` | `min` | `sum` of the output's weekly values over a
                window: `week = N`, model `year = N` (weeks 52(N-1) to 52N-1) or
@@ -84,6 +84,7 @@ class CheckSpec(BaseModel):
     knockouts: list[str] | None = None
     events: list[dict[str, Any]] = Field(default_factory=list, max_length=1000)
     output: str
+    minus: str | None = None
     statistic: Literal["end", "mean", "max", "min", "sum"] = "end"
     week: int | None = Field(default=None, ge=0)
     year: int | None = Field(default=None, ge=1)
@@ -102,10 +103,10 @@ class CheckSpec(BaseModel):
         # TOML `value = 0` is an int; strict mode would refuse it as a float.
         return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
-    @field_validator("output")
+    @field_validator("output", "minus")
     @classmethod
-    def _known_output(cls, value: str) -> str:
-        if not is_output(value):
+    def _known_output(cls, value: str | None) -> str | None:
+        if value is not None and not is_output(value):
             raise ValueError(
                 f"{value!r} is not a model output (`flywheel describe --outputs` lists the "
                 f"{len(OUTPUT_NAMES)} outputs)"
@@ -193,6 +194,7 @@ class Check:
     scenario: Scenario
     reference: Scenario
     output: str
+    minus: str | None  # another output subtracted week by week (same run), or None
     statistic: str
     window: Window
     reduce: str
@@ -211,12 +213,13 @@ class Check:
     def expectation(self) -> str:
         """The expectation in words, e.g. 'median customers at week 155 < 0.95 x reference' or
         'median mean of orders over weeks 20-97: change <= -5 %'."""
+        series = self.output if self.minus is None else f"{self.output} - {self.minus}"
         if self.statistic == "end":
-            measured = f"{self.reduce} {self.output} at week {self.window.stop - 1}"
+            measured = f"{self.reduce} {series} at week {self.window.stop - 1}"
         else:
             over = self.window.text.replace("week ", "at week ", 1)
             over = over if over.startswith("at") else f"over {over}"
-            measured = f"{self.reduce} {self.statistic} of {self.output} {over}"
+            measured = f"{self.reduce} {self.statistic} of {series} {over}"
         slack = f" ± {self.tolerance:.6g}" if self.compare == "==" else ""
         if self.against == "value":
             return f"{measured} {self.compare} {self.target:.10g}{slack}"
@@ -401,7 +404,7 @@ def _plan(check: Check, seed: int, runs: int) -> list[Batch]:
     """The batches of one check: one lockstep batch of both sides when they differ only in
     lever values (per-replication lever overrides on the reference), else one per side."""
     ids = np.arange(runs, dtype=np.int64)
-    reduce = _OutputSeries(check.output)
+    reduce = _OutputSeries(check.output, check.minus)
     if not check.needs_reference:
         return [Batch(check.scenario, seed, ids, reduce)]
     lever_changes = _lever_only_changes(check)
@@ -440,16 +443,19 @@ def _lever_only_changes(check: Check) -> dict[str, float] | None:
 
 @dataclass(frozen=True)
 class _OutputSeries:
-    """A batch reducer: the (R, weeks) series of one output (picklable, for workers)."""
+    """A batch reducer: the (R, weeks) series of one output, less another one week by week
+    when `minus` names it (picklable, for workers)."""
 
     output: str
+    minus: str | None = None
 
     @property
     def outputs_needed(self) -> tuple[str, ...]:
-        return (self.output,)
+        return (self.output,) if self.minus is None else (self.output, self.minus)
 
     def __call__(self, series: dict[str, Array], batch: Batch) -> Array:
-        return np.array(series[self.output], dtype=np.float64)
+        values = np.array(series[self.output], dtype=np.float64)
+        return values if self.minus is None else values - series[self.minus]
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -540,6 +546,7 @@ def _build(path: Path, index: int, spec: CheckSpec, default_replications: int) -
         scenario=scenario,
         reference=reference,
         output=spec.output,
+        minus=spec.minus,
         statistic=spec.statistic,
         window=window,
         reduce=spec.reduce,

@@ -97,6 +97,30 @@ def test_knockouts_and_events_run_as_two_scenarios(tmp_path: Path) -> None:
     assert result.reference == pytest.approx(theirs.mean(), rel=1e-15)
 
 
+def test_minus_checks_one_output_less_another_week_by_week(tmp_path: Path) -> None:
+    # Prime members never exceed customers, in any week of any replication; the scenario is in
+    # a subfolder of the check file's folder and takes its base from the folder above.
+    sub = tmp_path / "more"
+    sub.mkdir()
+    (sub / "prime_early.toml").write_text(
+        'base = "../tiny_scenario.toml"\n[[events]]\nkind = "prime_launch"\nweek = 5\n'
+    )
+    path = _write(
+        tmp_path,
+        CHECK.replace('"customers"', '"prime_members"').replace(
+            'scenario = "tiny_scenario"', 'scenario = "more/prime_early.toml"'
+        )
+        + 'minus = "customers"\nstatistic = "max"\nreduce = "every"\ncompare = "<="\nvalue = 0\n',
+    )
+    (check,) = load_checks(path)
+    assert check.expectation == "every max of prime_members - customers over weeks 0-59 <= 0"
+    (result,) = run_checks([check], replications=2)
+    runs = flywheel.simulate(check.scenario, 2, seed=0)
+    gap = (runs["prime_members"] - runs["customers"]).max(axis=1)
+    assert result.holds and result.measured == gap[result.replication]
+    assert runs["prime_members"].max() > 0  # the scenario in the subfolder launched Prime
+
+
 def test_statistics_over_a_window() -> None:
     series = np.array([[1.0, 5.0, 2.0, 4.0], [3.0, 0.0, 6.0, 1.0]])
     window = Window(1, 3)
@@ -122,6 +146,7 @@ def _check(**changes: object) -> Check:
         "scenario": scenario,
         "reference": scenario,
         "output": "customers",
+        "minus": None,
         "statistic": "end",
         "window": Window(0, 4),
         "reduce": "median",
@@ -198,6 +223,10 @@ MALFORMED = {
     "unknown output": (
         CHECK.replace('"customers"', '"clients"') + 'compare = ">"\nvalue = 0\n',
         ["output = 'clients'", "describe --outputs"],
+    ),
+    "unknown minus output": (
+        CHECK + 'minus = "capacity"\ncompare = ">"\nvalue = 0\n',
+        ["minus = 'capacity'", "not a model output"],
     ),
     "unknown statistic": (
         CHECK + 'statistic = "median"\ncompare = ">"\nvalue = 0\n',
