@@ -49,16 +49,23 @@ APP_MEDIAN = re.compile(r"server time \(the script run, wall minus harness\): me
 
 def run(tree: Path, arguments: list[str], env: dict[str, str] | None = None) -> str:
     """Standard output of `python ARGUMENTS` with the code of `tree` (raises on failure)."""
-    environment = {**os.environ, "PYTHONPATH": str(tree), **(env or {})}
+    environment = {
+        **os.environ,
+        "PYTHONPATH": str(tree),
+        # the shared references beside this checkout (a temporary worktree has none beside it)
+        "FLYWHEEL_SHARED_BENCH": str(REPO.parent / "shared" / "bench"),
+        **(env or {}),
+    }
     done = subprocess.run(
         [sys.executable, *arguments],
         cwd=tree,
         env=environment,
         capture_output=True,
         text=True,
-        check=True,
         timeout=1800,
     )
+    if done.returncode != 0:
+        raise SystemExit(f"{tree}: python {' '.join(arguments)} failed:\n{done.stderr[-2000:]}")
     return done.stdout
 
 

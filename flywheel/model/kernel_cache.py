@@ -1,9 +1,10 @@
 """Numba's disk cache of the compiled week, guarded against stale builds.
 
 Numba invalidates a cached function when its own file changes, not when a function it calls
-(the sectors, the equations compiled in `parts`) or a global it froze in (the row layouts) does; a stale kernel
-would compute with yesterday's equations. `guard_cache` keeps a marker file beside the cache
-naming the `kernel.model_stamp` the cache was built from, and empties the cache when it differs.
+(the sectors, the equations compiled in `parts`) or a global it froze in (the row layouts)
+does; a stale kernel would compute with yesterday's equations. `guard_cache` keeps a marker
+file beside the cache naming the `kernel.model_stamp` the cache was built from, and empties the
+cache when it differs.
 """
 
 from __future__ import annotations
