@@ -416,7 +416,9 @@ def test_line_of_an_event_after_inherited_events(tmp_path: Path) -> None:
     assert str(caught.value).startswith(f"{child}:6: events[1].depth_share = 2.0")
 
 
-def test_error_in_an_inherited_event_cites_no_child_line(tmp_path: Path) -> None:
+def test_error_in_an_inherited_event_names_the_base_and_its_line(tmp_path: Path) -> None:
+    """A base is validated on its own first (issue 21): the error names the base file and
+    its line, after the child that named it."""
     (tmp_path / "parent.toml").write_text(
         '[[events]]\nkind = "recession"\nweek = 3\ndepth_share = 2.0\n', encoding="utf-8"
     )
@@ -426,4 +428,7 @@ def test_error_in_an_inherited_event_cites_no_child_line(tmp_path: Path) -> None
     )
     with pytest.raises(flywheel.ScenarioError) as caught:
         load_scenario(child)
-    assert str(caught.value).startswith(f"{child}: events[0].depth_share = 2.0")
+    parent = (tmp_path / "parent.toml").resolve()
+    assert str(caught.value).startswith(
+        f"{child}: in base {parent}:4: events[0].depth_share = 2.0"
+    )

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from flywheel.calibration.data import BUNDLED_HISTORY
 from flywheel.cli.commands import EXIT_OK, UsageError, extra_command
+from flywheel.scenario.errors import printable
 
 DATA_HELP = (
     "long-format history CSV (default: the bundled Amazon record, flywheel/data/amazon_history.csv)"
@@ -236,6 +237,7 @@ def _compare_record(args: argparse.Namespace) -> int:
     table = summary_table(bands, (2000, 2010, 2024))
     if args.table is not None:
         write_text_atomic(args.table, table)
-    print(table)
+    # Scenario names head the table's columns: escaped line by line.
+    print("\n".join(printable(line) for line in str(table).splitlines()))
     print(f"wrote {args.out}")
     return EXIT_OK

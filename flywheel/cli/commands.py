@@ -8,14 +8,17 @@ Only this module maps errors to exit codes; the library raises typed errors.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
 import sys
-from collections.abc import Callable, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from flywheel.scenario.errors import ScenarioWarning, printable
 from flywheel.scenario.files import write_atomic
 from flywheel.scenario.loading import Scenario, ScenarioError, load_scenario, with_parameters
 from flywheel.scenario.schema import Initial, Levers, field_infos
@@ -223,8 +226,10 @@ def _validate(args: argparse.Namespace) -> int:
         sys.stdout.write(canonical_toml(scenario, header))
         return EXIT_OK
     print(
-        f"{args.scenario}: ok ({scenario.name}, {scenario.horizon_weeks} weeks, "
-        f"{len(scenario.events)} events, knockouts {list(scenario.knockouts) or 'none'})"
+        printable(
+            f"{args.scenario}: ok ({scenario.name}, {scenario.horizon_weeks} weeks, "
+            f"{len(scenario.events)} events, knockouts {list(scenario.knockouts) or 'none'})"
+        )
     )
     return EXIT_OK
 
@@ -345,21 +350,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `flywheel` console script."""
     _load_extra_commands()
     try:
-        args = build_parser().parse_args(argv)
-        status = COMMANDS[args.command](args)
+        with _scenario_warnings_on_stderr():
+            args = build_parser().parse_args(argv)
+            status = COMMANDS[args.command](args)
         sys.stdout.flush()  # a closed pipe shows up here, not at interpreter exit
         return status
     except BrokenPipeError:  # `flywheel describe | head`: the reader left; not a user error
         _silence_stdout()
         return EXIT_BROKEN_PIPE
     except (UsageError, ScenarioError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print_error(error)
         return EXIT_USAGE
     except ValueError as error:  # library input checks (replications, seed, lever values)
-        print(f"error: {error}", file=sys.stderr)
+        print_error(error)
         return EXIT_USAGE
     except OSError as error:
-        print(f"error: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+        print_error(describe_os_error(error))
         return EXIT_USAGE
     except MemoryError:
         print(
@@ -370,6 +376,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def print_error(error: object) -> None:
+    """`error: MESSAGE` on stderr, one line: control characters in untrusted text (scenario
+    names, keys, `--set` names, notes, paths) are shown as escapes, never sent raw."""
+    print(f"error: {printable(error)}", file=sys.stderr)
+
+
+def describe_os_error(error: OSError) -> str:
+    """'PATH: reason' for an OSError: the file it concerns (a temporary `.NAME.XXXX.tmp` is
+    named as the NAME it stands for), or its reason alone when it names none."""
+    reason = error.strerror or str(error)
+    name = error.filename
+    if name is None:
+        return reason
+    path = Path(os.fsdecode(name))
+    if path.name.startswith(".") and path.name.endswith(".tmp") and path.name.count(".") >= 3:
+        path = path.with_name(path.name[1:].rsplit(".", 2)[0])  # .big.csv.k3j2.tmp -> big.csv
+    return f"{path}: {reason}"
+
+
+@contextlib.contextmanager
+def _scenario_warnings_on_stderr() -> Iterator[None]:
+    """Show each ScenarioWarning as one escaped `warning: ...` line on stderr."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", ScenarioWarning)
+        show = warnings.showwarning
+
+        def show_scenario_warning(message: Any, category: type, *rest: Any, **kw: Any) -> None:
+            if issubclass(category, ScenarioWarning):
+                print(f"warning: {printable(message)}", file=sys.stderr)
+            else:
+                show(message, category, *rest, **kw)
+
+        warnings.showwarning = show_scenario_warning
+        yield
 
 
 def _silence_stdout() -> None:

@@ -1,8 +1,10 @@
-"""Turn pydantic validation errors into one clear line: file, line, field, value, allowed."""
+"""Scenario errors: the one error type, pydantic errors turned into one clear line (file,
+line, field, value, allowed), and untrusted text made safe to print."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from pydantic import ValidationError
@@ -11,12 +13,51 @@ from flywheel.scenario.events import EVENT_KINDS
 from flywheel.scenario.parameters import LOOP_IDS, parameter_bounds
 from flywheel.scenario.schema import Initial, Levers, field_infos
 
+# Characters that move the cursor or change the terminal (ESC sequences, newlines, C1 controls
+# such as U+009B CSI) or reorder text (bidirectional overrides, "Trojan source"): shown as escapes.
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e") | frozenset(
+    "\u2066\u2067\u2068\u2069"
+)
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+class ScenarioError(ValueError):
+    """Invalid scenario input: the message names file, line, field, value and what is allowed."""
+
+
+class ScenarioWarning(UserWarning):
+    """A scenario that loads but probably does not say what its author meant (e.g. an event
+    id that repeats a base event's id, so both events are kept)."""
+
+
+def printable(text: object) -> str:
+    """`text` with control characters (C0 incl. ESC and newlines, DEL, C1, line and paragraph
+    separators, bidirectional overrides) replaced by visible escapes such as `\\n`, `\\x1b`,
+    `\\u202e`: untrusted text (scenario names, keys, notes, `--set` names) printed through it
+    cannot draw a second line or recolour the terminal."""
+    return "".join(_escape(char) for char in str(text))
+
+
+def _escape(char: str) -> str:
+    if char in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[char]
+    if char in _BIDI_CONTROLS or unicodedata.category(char) in ("Cc", "Zl", "Zp"):
+        code = ord(char)
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return char
+
 
 def describe_validation_error(
-    error: ValidationError, origin: str, text: str, event_offset: int = 0
+    error: ValidationError,
+    origin: str,
+    text: str,
+    event_offset: int = 0,
+    loc_prefix: tuple[str, ...] = (),
 ) -> str:
+    """One line for the first problem of `error`: `origin:line: field = value: problem
+    (allowed ...)`. `loc_prefix` places a part's fields in the scenario ("levers",)."""
     first = error.errors(include_url=False)[0]
-    loc = tuple(part for part in first["loc"] if not _is_event_tag(part))
+    loc = loc_prefix + tuple(part for part in first["loc"] if not _is_event_tag(part))
     field = _dotted(loc)
     value = first.get("input")
     allowed = _allowed(loc, first)
@@ -26,10 +67,12 @@ def describe_validation_error(
     if first["type"] in ("missing", "extra_forbidden"):
         value_text = "" if first["type"] == "missing" else f" = {_short(value)}"
         return f"{where}{field}{value_text}: {message}{allowed}{more}"
-    if not loc and first["type"] == "value_error":
-        # A cross-field check (Scenario._consistent) has no loc; its message starts with the
-        # dotted field, e.g. "events[2].date = ...": use that to find the line.
-        where = where_in_file(origin, text, _loc_from_message(message), event_offset)
+    named = _loc_from_message(message) if first["type"] == "value_error" else ()
+    if named and (not loc or named[0] == loc[0]):
+        # A cross-field check (Scenario._consistent, no loc) or one that knows the field
+        # better than pydantic's loc (the sweep check) starts its message with the dotted
+        # field, e.g. "events[2].date = ..." or "sweep.basket_usd = ...": find its line.
+        return f"{where_in_file(origin, text, named, event_offset)}{message}{more}"
     if not loc or first["type"] == "value_error":
         return f"{where}{field + ': ' if field else ''}{message}{more}"
     return f"{where}{field} = {_short(value)}: {message}{allowed}{more}"
@@ -99,7 +142,7 @@ def _find_line(text: str, loc: tuple[Any, ...]) -> int | None:
     """Best-effort line number of the key at `loc` in TOML text (1-based)."""
     lines = text.splitlines()
     table, key, index = "", loc[-1] if loc else None, None
-    if len(loc) >= 2 and isinstance(loc[0], str) and loc[0] in ("levers", "initial"):
+    if len(loc) >= 2 and isinstance(loc[0], str) and loc[0] in ("levers", "initial", "sweep"):
         table = loc[0]
     if len(loc) >= 2 and loc[0] == "events" and isinstance(loc[1], int):
         table, index = "events", loc[1]

@@ -9,28 +9,57 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import math
-import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field, TypeAdapter, ValidationError, field_validator, model_validator
 from pydantic.dataclasses import dataclass
 
-from flywheel.scenario.errors import describe_validation_error, where_in_file
+from flywheel.scenario import events as event_types
+from flywheel.scenario.errors import (
+    ScenarioError,
+    ScenarioWarning,
+    describe_validation_error,
+    printable,
+    where_in_file,
+)
 from flywheel.scenario.events import Event, PolicyChange
 from flywheel.scenario.parameters import parameter_bounds
 from flywheel.scenario.schema import STRICT, Initial, Levers, field_infos
+from flywheel.scenario.sources import (
+    MAX_BASE_DEPTH,
+    MAX_SCENARIO_BYTES,
+    SHIPPED_SCENARIOS_DIR,
+    find_base,
+    load_merged,
+    merge_base,
+    parse_toml,
+)
 
-MAX_SCENARIO_BYTES = 256 * 1024  # a hand-written scenario is a few KiB; refuse anything huge
-MAX_BASE_DEPTH = 8
+__all__ = [
+    "MAX_BASE_DEPTH",
+    "MAX_SCENARIO_BYTES",
+    "SHIPPED_SCENARIOS_DIR",
+    "Scenario",
+    "ScenarioError",
+    "ScenarioWarning",
+    "check_lever_value",
+    "find_base",
+    "load_scenario",
+    "parameter_group",
+    "parse_scenario_text",
+    "scenario_from_dict",
+    "scenario_to_dict",
+    "scenario_to_toml",
+    "sweep_values",
+    "with_parameters",
+]
+
 MAX_EVENTS = 1000
-SHIPPED_SCENARIOS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+LAST_DAY = dt.date.max  # 9999-12-31: the last day Python's calendar (datetime.date) holds
 LoopId = Literal["R1", "R2", "R3", "R4", "R5", "B1", "B2", "B3", "B4", "B5"]
-
-
-class ScenarioError(ValueError):
-    """Invalid scenario input: the message names file, line, field, value and what is allowed."""
 
 
 @dataclass(frozen=True, config=STRICT)
@@ -76,9 +105,42 @@ class Scenario:
             raise ValueError(f"expected a date such as 2026-01-05, got {value!r}")
         return value
 
+    @field_validator("sweep", mode="before")
+    @classmethod
+    def _sweep_specs(cls, value: Any) -> Any:
+        # Checked here so that `[0.5, nan]` is refused as a list with a non-finite number,
+        # not as "not a valid string" (the other member of the union).
+        if not isinstance(value, dict):
+            return value
+        for name, spec in value.items():
+            if isinstance(spec, list | tuple):
+                for item in spec:
+                    is_number = isinstance(item, int | float) and not isinstance(item, bool)
+                    if not is_number or not math.isfinite(item):
+                        raise ValueError(
+                            f"sweep.{printable(name)} = {_short(list(spec))}: "
+                            f"{item!r} is not a finite number (allowed a list of numbers or "
+                            f"'start:stop:count')"
+                        )
+            elif not isinstance(spec, str):
+                raise ValueError(
+                    f"sweep.{printable(name)} = {_short(spec)}: expected a list of numbers "
+                    f"or 'start:stop:count'"
+                )
+        return value
+
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
         initial, levers = self.initial, self.levers
+        # First: every later check (and the engine) computes dates up to the horizon's end.
+        last_ordinal = self.start_date.toordinal() + 7 * self.horizon_weeks - 1
+        if last_ordinal > LAST_DAY.toordinal():
+            most = (LAST_DAY.toordinal() - self.start_date.toordinal() + 1) // 7
+            raise ValueError(
+                f"start_date = {self.start_date} with horizon_weeks = {self.horizon_weeks} "
+                f"ends after {LAST_DAY}, the last date Python's calendar holds (allowed from "
+                f"this start: at most {most} weeks)"
+            )
         # Messages start with the dotted field, which `describe_validation_error` uses to
         # find the line; each names the values involved.
         if initial.customers > initial.market_people:
@@ -143,6 +205,11 @@ class Scenario:
 
 _SCENARIO_ADAPTER = TypeAdapter(Scenario)
 _TOP_LEVEL_KEYS = {f.name for f in dataclasses.fields(Scenario)} | {"base", "drop_events"}
+
+
+def _short(value: Any) -> str:
+    text = printable(repr(value))
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def check_lever_value(name: str, value: float, where: str = "") -> None:
@@ -210,12 +277,15 @@ def scenario_from_dict(
 
     `text` is the TOML of `origin`, used to cite line numbers; `event_offset` is how many of
     `data`'s events come before that file's own (inherited from its base)."""
-    unknown = sorted(set(data) - (_TOP_LEVEL_KEYS - {"base", "drop_events"}))
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{origin}: a scenario is a table of keys, not {type(data).__name__}")
+    allowed = _TOP_LEVEL_KEYS - {"base", "drop_events"}
+    unknown = sorted((key for key in data if key not in allowed), key=str)
     if unknown:
         where = where_in_file(origin, text, (unknown[0],), event_offset)
         raise ScenarioError(
-            f"{where}{unknown[0]} is not a scenario key "
-            f"(allowed: {', '.join(sorted(_TOP_LEVEL_KEYS - {'base', 'drop_events'}))})"
+            f"{where}{printable(unknown[0])} is not a scenario key "
+            f"(allowed: {', '.join(sorted(allowed))})"
         )
     try:
         return _SCENARIO_ADAPTER.validate_python(data)
@@ -238,145 +308,96 @@ def scenario_to_toml(scenario: Scenario) -> str:
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read, merge (with its `base` chain) and validate a scenario TOML file."""
+    """Read, merge (with its `base` chain) and validate a scenario TOML file.
+
+    Raises only ScenarioError for a bad file (never OSError, TypeError or OverflowError)."""
     path = Path(path)
-    data, text, inherited = _load_merged(
-        path, roots=(path.resolve().parent, SHIPPED_SCENARIOS_DIR), seen=()
-    )
-    return scenario_from_dict(data, origin=str(path), text=text, event_offset=inherited)
+    with _only_scenario_errors(str(path)):
+        data, text, inherited = load_merged(
+            path, (path.resolve().parent, SHIPPED_SCENARIOS_DIR), (), _check_base
+        )
+        return scenario_from_dict(data, origin=str(path), text=text, event_offset=inherited)
 
 
 def parse_scenario_text(text: str, origin: str = "<upload>") -> Scenario:
     """Validate scenario TOML text (e.g. an upload); a `base` is looked up among shipped ones."""
     if len(text.encode("utf-8", errors="replace")) > MAX_SCENARIO_BYTES:
         raise ScenarioError(f"{origin}: file is larger than {MAX_SCENARIO_BYTES} bytes")
-    data = _parse_toml(text, origin)
-    data, inherited = _merge_base(
-        data, origin, Path(SHIPPED_SCENARIOS_DIR), (SHIPPED_SCENARIOS_DIR,), ()
-    )
-    return scenario_from_dict(data, origin=origin, text=text, event_offset=inherited)
+    with _only_scenario_errors(origin):
+        data = parse_toml(text, origin)
+        data, inherited = merge_base(
+            data, origin, Path(SHIPPED_SCENARIOS_DIR), (SHIPPED_SCENARIOS_DIR,), (), _check_base
+        )
+        return scenario_from_dict(data, origin=origin, text=text, event_offset=inherited)
 
 
 def scenario_from_child(data: dict[str, Any], origin: str, folder: str | Path) -> Scenario:
     """Validate `data` as if it were a scenario file in `folder` (e.g. a reality check's
     scenario and overrides): its `base` is looked up in `folder`, then among the shipped
     scenarios, and merged exactly as a file's; errors name `origin`."""
-    folder = Path(folder)
-    merged, inherited = _merge_base(
-        dict(data), origin, folder.resolve(), (folder.resolve(), SHIPPED_SCENARIOS_DIR), ()
-    )
-    return scenario_from_dict(merged, origin=origin, event_offset=inherited)
-
-
-def _read_text(path: Path) -> str:
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: file not found") from None
-    except OSError as error:
-        raise ScenarioError(f"{path}: cannot read ({error.strerror})") from None
-    if not path.is_file():
-        raise ScenarioError(f"{path}: not a regular file")
-    if size > MAX_SCENARIO_BYTES:
-        raise ScenarioError(f"{path}: file is {size} bytes; allowed at most {MAX_SCENARIO_BYTES}")
-    try:
-        return path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise ScenarioError(f"{path}: not UTF-8 text (byte {error.start})") from None
-    except OSError as error:
-        raise ScenarioError(f"{path}: cannot read ({error.strerror})") from None
-
-
-def _parse_toml(text: str, origin: str) -> dict[str, Any]:
-    try:
-        # Windows editors (Notepad) may start a UTF-8 file with a byte-order mark, which
-        # tomllib refuses as "Invalid statement (at line 1, column 1)"
-        data = tomllib.loads(text.removeprefix("\ufeff"))
-        if not data:
-            raise ScenarioError(
-                f"{origin}: the file is empty (a scenario needs at least a name "
-                f"or a base; see scenarios/baseline.toml)"
-            )
-        return data
-    except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(f"{origin}: invalid TOML: {error}") from None
-    except RecursionError:
-        raise ScenarioError(f"{origin}: invalid TOML: nested too deeply") from None
-
-
-def _load_merged(
-    path: Path, roots: tuple[Path, ...], seen: tuple[Path, ...]
-) -> tuple[dict[str, Any], str, int]:
-    """(merged data, this file's text, number of events inherited from the base chain)."""
-    text = _read_text(path)
-    data = _parse_toml(text, str(path))
-    merged, inherited = _merge_base(
-        data, str(path), path.resolve().parent, roots, seen + (path.resolve(),)
-    )
-    # Return this file's own text: error messages look up the offending key's line in it
-    # (dropping it, as before, meant no message from a file ever had a line number).
-    return merged, text, inherited
-
-
-def _merge_base(
-    data: dict[str, Any], origin: str, folder: Path, roots: tuple[Path, ...], seen: tuple[Path, ...]
-) -> tuple[dict[str, Any], int]:
-    """(data merged over its base chain, number of events inherited from the base)."""
-    base = data.pop("base", None)
-    drop = data.pop("drop_events", [])
-    if base is None:
-        if drop:
-            raise ScenarioError(f"{origin}: drop_events needs a base scenario")
-        return data, 0
-    if not isinstance(base, str) or not base.strip() or "\x00" in base:
-        raise ScenarioError(f"{origin}: base = {base!r} must be a scenario file name")
-    if len(seen) > MAX_BASE_DEPTH:
-        raise ScenarioError(f"{origin}: base chain deeper than {MAX_BASE_DEPTH} files")
-    base_path = _resolve_base(base, origin, folder, roots)
-    if base_path in seen:
-        chain = " -> ".join(p.name for p in seen + (base_path,))
-        raise ScenarioError(f"{origin}: base = {base!r} is circular ({chain})")
-    base_data, _, _ = _load_merged(base_path, roots, seen)
-    if not isinstance(drop, list) or not all(isinstance(d, str) for d in drop):
-        raise ScenarioError(
-            f"{origin}: drop_events = {drop!r} must be a list of event ids or kinds"
+    root = Path(folder).resolve()
+    with _only_scenario_errors(origin):
+        merged, inherited = merge_base(
+            dict(data), origin, root, (root, SHIPPED_SCENARIOS_DIR), (), _check_base
         )
-    events = [
-        e
-        for e in base_data.get("events", [])
-        if not (isinstance(e, dict) and (e.get("id") in drop or e.get("kind") in drop))
-    ]
-    merged = dict(base_data)
-    for key, value in data.items():
-        if key in ("levers", "initial") and isinstance(value, dict):
-            merged[key] = {**base_data.get(key, {}), **value}
-        elif key == "events":
-            merged[key] = events + (value if isinstance(value, list) else [value])
-        else:
-            merged[key] = value
-    if "events" not in data:
-        merged["events"] = events
-    return merged, len(events)
+        return scenario_from_dict(merged, origin=origin, event_offset=inherited)
 
 
-def find_base(base: str, folder: Path) -> Path:
-    """The file a `base = ...` names, for a scenario in `folder`: looked up there, then among
-    the shipped scenarios; raises ScenarioError if it is not found."""
-    folder = Path(folder)
-    return _resolve_base(base, f"base {base!r}", folder, (folder, SHIPPED_SCENARIOS_DIR))
+def _check_base(data: dict[str, Any], origin: str, text: str, event_offset: int) -> object:
+    """A base is a scenario of its own: validated before a file is merged over it."""
+    return scenario_from_dict(data, origin=origin, text=text, event_offset=event_offset)
 
 
-def _resolve_base(base: str, origin: str, folder: Path, roots: tuple[Path, ...]) -> Path:
-    name = base if base.endswith(".toml") else base + ".toml"
-    for candidate in ((folder / name).resolve(), (SHIPPED_SCENARIOS_DIR / name).resolve()):
-        if not any(candidate.is_relative_to(root.resolve()) for root in roots):
-            continue  # a base may not reach outside the scenario's folder or the shipped ones
-        if candidate.is_file():
-            return candidate
-    raise ScenarioError(
-        f"{origin}: base = {base!r} not found (looked in {folder} and the shipped "
-        f"scenarios; a base must stay inside those folders)"
-    )
+class _only_scenario_errors:  # noqa: N801 (used as a lower-case context manager)
+    """Turn any error a bad file can still cause (a system call refusing a name, a number
+    too big for a C type) into ScenarioError naming `origin`: the loaders' promise is
+    ScenarioError only. The checks above name the field; this is the net under them."""
+
+    def __init__(self, origin: str) -> None:
+        self.origin = origin
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, error: Any, _: Any) -> bool:
+        if kind is None or issubclass(kind, ScenarioError):
+            return False
+        if issubclass(kind, OSError | OverflowError | TypeError | ValueError | RecursionError):
+            detail = getattr(error, "strerror", None) or error
+            raise ScenarioError(f"{printable(self.origin)}: cannot load ({detail})") from None
+        return False
+
+
+def _raise_scenario_errors(cls: type) -> None:
+    """Make `cls(...)` (and so `dataclasses.replace`) raise ScenarioError, not pydantic's
+    ValidationError: one error type whichever way a scenario is built."""
+    pydantic_init = cls.__init__
+
+    @functools.wraps(pydantic_init)
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        try:
+            pydantic_init(self, *args, **kwargs)
+        except ValidationError as error:
+            prefix = {Levers: ("levers",), Initial: ("initial",)}.get(cls, ())
+            message = describe_validation_error(error, f"{cls.__name__}(...)", "", 0, prefix)
+            raise ScenarioError(message) from None
+
+    cls.__init__ = __init__  # type: ignore[misc]
+
+
+for _cls in (
+    Scenario,
+    Levers,
+    Initial,
+    event_types.PolicyChange,
+    event_types.MarketplaceLaunch,
+    event_types.PrimeLaunch,
+    event_types.DemandShock,
+    event_types.Recession,
+    event_types.PriceWar,
+    event_types.FcOutage,
+):
+    _raise_scenario_errors(_cls)
 
 
 def _drop_none(value: Any) -> Any:

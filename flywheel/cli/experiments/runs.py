@@ -25,6 +25,7 @@ from flywheel.cli.experiments.common import (
     _ranges,
     _save_png,
 )
+from flywheel.scenario.errors import printable
 
 
 def _mc_arguments(parser: argparse.ArgumentParser) -> None:
@@ -113,7 +114,7 @@ def _mc(args: argparse.Namespace) -> int:
         )
     else:
         q = mc.quantile_values.get("customers")
-        print(f"{scenario.name}: {args.replications} replications, seed {args.seed}")
+        print(printable(f"{scenario.name}: {args.replications} replications, seed {args.seed}"))
         if q is not None:
             print(
                 f"customers at the last week: median {q[2, -1]:,.0f}, "
