@@ -429,6 +429,4 @@ def test_error_in_an_inherited_event_names_the_base_and_its_line(tmp_path: Path)
     with pytest.raises(flywheel.ScenarioError) as caught:
         load_scenario(child)
     parent = (tmp_path / "parent.toml").resolve()
-    assert str(caught.value).startswith(
-        f"{child}: in base {parent}:4: events[0].depth_share = 2.0"
-    )
+    assert str(caught.value).startswith(f"{child}: in base {parent}:4: events[0].depth_share = 2.0")

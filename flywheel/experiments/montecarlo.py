@@ -52,6 +52,7 @@ from flywheel.experiments.executors import (
 )
 from flywheel.experiments.outcomes import output_names
 from flywheel.results.quantiles import row_quantiles, statistic_label
+from flywheel.results.simulation import check_first_replication
 from flywheel.results.weekly import QUANTILES, Results
 from flywheel.scenario.loading import Scenario
 
@@ -218,6 +219,7 @@ def monte_carlo(
         raise ValueError(f"replications = {replications!r} must be a whole number >= 1")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"seed = {seed!r} must be a whole number >= 0")
+    check_first_replication(first_replication, replications)
     levels = tuple(float(q) for q in quantiles)
     if not all(0.0 <= q <= 1.0 for q in levels):
         raise ValueError(f"quantiles {levels} must lie in [0, 1]")
