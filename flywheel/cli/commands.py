@@ -8,17 +8,22 @@ Only this module maps errors to exit codes; the library raises typed errors.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import math
 import os
 import sys
-import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from flywheel.scenario.errors import ScenarioWarning, printable
+from flywheel.cli.messages import (
+    UsageError,
+    check_out_path,
+    describe_os_error,
+    print_error,
+    printable,
+    scenario_warnings_on_stderr,
+)
 from flywheel.scenario.files import write_atomic
 from flywheel.scenario.loading import Scenario, ScenarioError, load_scenario, with_parameters
 from flywheel.scenario.schema import Initial, Levers, field_infos
@@ -26,10 +31,6 @@ from flywheel.scenario.schema import Initial, Levers, field_infos
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 EXIT_BROKEN_PIPE = 128 + 13  # as if killed by SIGPIPE, like other Unix tools
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
-
-
-class UsageError(Exception):
-    """Invalid command-line input (exit 2)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -290,16 +291,6 @@ def _plot(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def check_out_path(path: Path, suffixes: tuple[str, ...], flag: str = "--out") -> None:
-    """Refuse an output path with the wrong suffix or in a missing folder (exit 2).
-
-    Checked before simulating, so a typo costs no simulation time and writes nothing."""
-    if path.suffix.lower() not in suffixes:
-        raise UsageError(f"{flag} {path}: expected a {' or '.join(suffixes)} file")
-    if not path.parent.is_dir():
-        raise UsageError(f"{flag} {path}: folder {path.parent} does not exist")
-
-
 # Peak memory of `run` per replication-week: ~80 float64 series, the tidy frame built from
 # them and the CSV formatting buffers (measured ~1.9 KB on the baseline, 200 to 800 reps).
 BYTES_PER_REPLICATION_WEEK = 2048
@@ -350,7 +341,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `flywheel` console script."""
     _load_extra_commands()
     try:
-        with _scenario_warnings_on_stderr():
+        with scenario_warnings_on_stderr():
             args = build_parser().parse_args(argv)
             status = COMMANDS[args.command](args)
         sys.stdout.flush()  # a closed pipe shows up here, not at interpreter exit
@@ -376,42 +367,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-
-
-def print_error(error: object) -> None:
-    """`error: MESSAGE` on stderr, one line: control characters in untrusted text (scenario
-    names, keys, `--set` names, notes, paths) are shown as escapes, never sent raw."""
-    print(f"error: {printable(error)}", file=sys.stderr)
-
-
-def describe_os_error(error: OSError) -> str:
-    """'PATH: reason' for an OSError: the file it concerns (a temporary `.NAME.XXXX.tmp` is
-    named as the NAME it stands for), or its reason alone when it names none."""
-    reason = error.strerror or str(error)
-    name = error.filename
-    if name is None:
-        return reason
-    path = Path(os.fsdecode(name))
-    if path.name.startswith(".") and path.name.endswith(".tmp") and path.name.count(".") >= 3:
-        path = path.with_name(path.name[1:].rsplit(".", 2)[0])  # .big.csv.k3j2.tmp -> big.csv
-    return f"{path}: {reason}"
-
-
-@contextlib.contextmanager
-def _scenario_warnings_on_stderr() -> Iterator[None]:
-    """Show each ScenarioWarning as one escaped `warning: ...` line on stderr."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("always", ScenarioWarning)
-        show = warnings.showwarning
-
-        def show_scenario_warning(message: Any, category: type, *rest: Any, **kw: Any) -> None:
-            if issubclass(category, ScenarioWarning):
-                print(f"warning: {printable(message)}", file=sys.stderr)
-            else:
-                show(message, category, *rest, **kw)
-
-        warnings.showwarning = show_scenario_warning
-        yield
 
 
 def _silence_stdout() -> None:

@@ -230,6 +230,11 @@ class AutoExecutor:
             self._processes = None
 
 
+# Waiting longer for a scheduler that does not answer helps nobody: a typo in the address or
+# a cluster that is down should fail in seconds (distributed's default is 30 s, plus retries).
+SCHEDULER_CONNECT_TIMEOUT_S = 5
+
+
 class DaskExecutor:
     """Run batches on Dask distributed: a LocalCluster of `workers` single-threaded workers,
     or an existing cluster at `scheduler` (e.g. "tcp://10.0.0.5:8786")."""
@@ -248,7 +253,19 @@ class DaskExecutor:
             from distributed import Client, LocalCluster
 
             if self.scheduler:
-                self._client = Client(self.scheduler)
+                try:
+                    self._client = Client(self.scheduler, timeout=SCHEDULER_CONNECT_TIMEOUT_S)
+                except (OSError, TimeoutError, ValueError, TypeError, MemoryError) as error:
+                    # distributed's own message starts with ": Timed out..." and, in the
+                    # CLI, named no address; a server that is no Dask scheduler can make
+                    # it read a garbage length (MemoryError). Say which address failed.
+                    detail = str(error).strip(": ")[:200] or type(error).__name__
+                    if isinstance(error, MemoryError):
+                        detail = "the server there does not answer as a Dask scheduler"
+                    raise ConnectionError(
+                        f"--scheduler {self.scheduler}: no Dask scheduler answered within "
+                        f"{SCHEDULER_CONNECT_TIMEOUT_S} s ({detail})"
+                    ) from None
             else:
                 self._cluster = LocalCluster(
                     n_workers=self.workers,

@@ -50,9 +50,13 @@ def write_atomic(
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as error:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
+        if isinstance(error, OSError) and error.filename in (None, temporary):
+            # A write error (disk full) names no file, or the hidden temporary one: name the
+            # file the user asked for ("big.csv: No space left on device").
+            raise OSError(error.errno, error.strerror or str(error), str(path)) from error
         raise
     return path
 
