@@ -58,7 +58,7 @@ def describe_validation_error(
     (allowed ...)`. `loc_prefix` places a part's fields in the scenario ("levers",)."""
     first = error.errors(include_url=False)[0]
     loc = loc_prefix + tuple(part for part in first["loc"] if not _is_event_tag(part))
-    field = _dotted(loc)
+    field = printable(_dotted(loc))  # keys are the user's text: no raw control characters
     value = first.get("input")
     allowed = _allowed(loc, first)
     message = first["msg"].removeprefix("Value error, ")
@@ -157,6 +157,8 @@ def _find_line(text: str, loc: tuple[Any, ...]) -> int | None:
             continue
         if stripped.startswith("[") and stripped.endswith("]"):
             current = stripped[1:-1].strip()
+            if len(loc) == 1 and current == key:  # `[events]` where an array was expected
+                return number
             continue
         if not isinstance(key, str) or "=" not in stripped:
             continue

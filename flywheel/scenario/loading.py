@@ -37,6 +37,7 @@ from flywheel.scenario.sources import (
     merge_base,
     parse_toml,
 )
+from flywheel.scenario.values import check_lever_value, short_repr, sweep_values
 
 __all__ = [
     "MAX_BASE_DEPTH",
@@ -45,9 +46,12 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "ScenarioWarning",
+    "FIRST_DAY",
+    "LAST_DAY",
     "check_lever_value",
     "find_base",
     "load_scenario",
+    "parameter_bounds",
     "parameter_group",
     "parse_scenario_text",
     "scenario_from_dict",
@@ -58,7 +62,11 @@ __all__ = [
 ]
 
 MAX_EVENTS = 1000
-LAST_DAY = dt.date.max  # 9999-12-31: the last day Python's calendar (datetime.date) holds
+# The simulated weeks must lie inside these days. Python's calendar (datetime.date) holds
+# years 1 to 9999; charts (matplotlib dates) pad the axis by up to a few years either side,
+# so a century of margin keeps every command, plot and app tab working.
+FIRST_DAY = dt.date(100, 1, 1)
+LAST_DAY = dt.date(9899, 12, 31)
 LoopId = Literal["R1", "R2", "R3", "R4", "R5", "B1", "B2", "B3", "B4", "B5"]
 
 
@@ -118,13 +126,13 @@ class Scenario:
                     is_number = isinstance(item, int | float) and not isinstance(item, bool)
                     if not is_number or not math.isfinite(item):
                         raise ValueError(
-                            f"sweep.{printable(name)} = {_short(list(spec))}: "
+                            f"sweep.{printable(name)} = {short_repr(list(spec))}: "
                             f"{item!r} is not a finite number (allowed a list of numbers or "
                             f"'start:stop:count')"
                         )
             elif not isinstance(spec, str):
                 raise ValueError(
-                    f"sweep.{printable(name)} = {_short(spec)}: expected a list of numbers "
+                    f"sweep.{printable(name)} = {short_repr(spec)}: expected a list of numbers "
                     f"or 'start:stop:count'"
                 )
         return value
@@ -133,14 +141,7 @@ class Scenario:
     def _consistent(self) -> Scenario:
         initial, levers = self.initial, self.levers
         # First: every later check (and the engine) computes dates up to the horizon's end.
-        last_ordinal = self.start_date.toordinal() + 7 * self.horizon_weeks - 1
-        if last_ordinal > LAST_DAY.toordinal():
-            most = (LAST_DAY.toordinal() - self.start_date.toordinal() + 1) // 7
-            raise ValueError(
-                f"start_date = {self.start_date} with horizon_weeks = {self.horizon_weeks} "
-                f"ends after {LAST_DAY}, the last date Python's calendar holds (allowed from "
-                f"this start: at most {most} weeks)"
-            )
+        self._check_calendar()
         # Messages start with the dotted field, which `describe_validation_error` uses to
         # find the line; each names the values involved.
         if initial.customers > initial.market_people:
@@ -187,10 +188,27 @@ class Scenario:
                 check_lever_value(event.lever, event.value, where=f"events[{index}].value")
         for name, spec in self.sweep.items():
             if name not in field_infos(Levers):
-                raise ValueError(f"sweep.{name}: not a lever (see `flywheel describe`)")
+                raise ValueError(f"sweep.{printable(name)}: not a lever (see `flywheel describe`)")
             for value in sweep_values(spec, where=f"sweep.{name}"):
                 check_lever_value(name, value, where=f"sweep.{name}")
         return self
+
+    def _check_calendar(self) -> None:
+        """ValueError unless every simulated day lies in FIRST_DAY .. LAST_DAY."""
+        if self.start_date < FIRST_DAY:
+            raise ValueError(
+                f"start_date = {self.start_date} is too early (allowed {FIRST_DAY} to "
+                f"{LAST_DAY}: Python's calendar starts at year 1 and charts need a margin)"
+            )
+        last_ordinal = self.start_date.toordinal() + 7 * self.horizon_weeks - 1
+        if last_ordinal > LAST_DAY.toordinal():
+            most = (LAST_DAY.toordinal() - self.start_date.toordinal() + 1) // 7
+            allowed = f"at most {most} weeks from this start" if most >= 1 else "an earlier start"
+            raise ValueError(
+                f"start_date = {self.start_date} with horizon_weeks = {self.horizon_weeks} "
+                f"ends after {LAST_DAY}, the last day flywheel simulates (Python's calendar "
+                f"ends at 9999-12-31 and charts need a margin; allowed: {allowed})"
+            )
 
     def event_week(self, event: Any) -> int:
         """Week index (0-based) at which an event starts."""
@@ -205,49 +223,6 @@ class Scenario:
 
 _SCENARIO_ADAPTER = TypeAdapter(Scenario)
 _TOP_LEVEL_KEYS = {f.name for f in dataclasses.fields(Scenario)} | {"base", "drop_events"}
-
-
-def _short(value: Any) -> str:
-    text = printable(repr(value))
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def check_lever_value(name: str, value: float, where: str = "") -> None:
-    """Raise ValueError unless `value` is allowed for lever `name`."""
-    info = field_infos(Levers)[name]
-    low, high = parameter_bounds(info)
-    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
-        raise ValueError(f"{where or name} = {value!r} is not a finite number")
-    if not low <= value <= high:
-        unit = (info.json_schema_extra or {}).get("unit", "")
-        raise ValueError(
-            f"{where or name} = {value} is out of range for {name} "
-            f"(allowed {low} to {high}, {unit})"
-        )
-
-
-def sweep_values(spec: str | list[float] | tuple[float, ...], where: str = "sweep") -> list[float]:
-    """The values of one swept lever: 'start:stop:count' (evenly spaced, ends included) or a
-    list of numbers."""
-    if isinstance(spec, str):
-        parts = spec.split(":")
-        try:
-            start, stop, count = float(parts[0]), float(parts[1]), int(parts[2])
-        except (ValueError, IndexError):
-            raise ValueError(
-                f"{where} = {spec!r}: expected 'start:stop:count', e.g. '0:1:11'"
-            ) from None
-        if len(parts) != 3 or not 1 <= count <= 10_000:
-            raise ValueError(
-                f"{where} = {spec!r}: expected 'start:stop:count' with count 1 to 10000"
-            )
-        if count == 1:
-            return [start]
-        return [start + (stop - start) * i / (count - 1) for i in range(count)]
-    values = [float(v) for v in spec]
-    if not values:
-        raise ValueError(f"{where}: needs at least one value")
-    return values
 
 
 def parameter_group(name: str) -> str:

@@ -200,6 +200,115 @@ def cases() -> dict[str, tuple[bytes | str, str]]:
         ),
         "cx_weight",
     )
+    c.update(hardening_cases())
+    return c
+
+
+def hardening_cases() -> dict[str, tuple[bytes | str, str]]:
+    """Issue 21: bases of the wrong structure, the calendar's ends, long base names, nan in
+    [sweep], control characters in keys and names, drop_events naming nothing."""
+    c: dict[str, tuple[bytes | str, str]] = {}
+    # A broken base is refused on its own, and a file naming it gets "in base FILE:LINE".
+    parents = {
+        "levers_list": ('name = "p"\nlevers = [1, 2]\n', "levers"),
+        "events_int": ('name = "p"\nevents = 5\n', "events"),
+        "initial_int": ('name = "p"\ninitial = 3\n', "initial"),
+        "levers_string": ('name = "p"\nlevers = "fast"\n', "levers"),
+        "events_table": ('name = "p"\n[events]\nkind = "prime_launch"\n', "events"),
+        "bad_value": ('name = "p"\n[levers]\nbasket_usd = -1.0\n', "levers.basket_usd"),
+        "late_start": ("start_date = 9999-06-07\nhorizon_weeks = 2600\n", "start_date"),
+    }
+    for key, (text, fragment) in parents.items():
+        c[f"base_parent_{key}.toml"] = (text, fragment)
+        line = 3 if key == "bad_value" else 2 if key != "late_start" else 1
+        c[f"base_sibling_{key}.toml"] = (
+            f'base = "base_parent_{key}"\n',
+            f"base_parent_{key}.toml:{line}: {fragment}",
+        )
+    # the original tracebacks: the child has the table the base got wrong
+    c["base_sibling_levers_list_child_table.toml"] = (
+        'base = "base_parent_levers_list"\n[levers]\nbasket_usd = 60.0\n',
+        "base_parent_levers_list.toml:2: levers",
+    )
+    c["base_sibling_initial_int_child_table.toml"] = (
+        'base = "base_parent_initial_int"\n[initial]\ncustomers = 5.0\n',
+        "base_parent_initial_int.toml:2: initial",
+    )
+    c["base_sibling_events_int_child_events.toml"] = (
+        'base = "base_parent_events_int"\n[[events]]\nkind = "prime_launch"\nweek = 1\n',
+        "base_parent_events_int.toml:2: events",
+    )
+    c["base_name_5000_chars.toml"] = ('base = "' + "x" * 5000 + '"\n', "5000 characters")
+    c["base_name_300_chars.toml"] = ('base = "' + "y" * 300 + '"\n', "300 characters")
+    c["base_name_newline.toml"] = ('base = "baseline\\nerror: ok"\n', "not found")
+    # the calendar: Python's dates end at 9999-12-31, flywheel's at 9899-12-31
+    late = "start_date = {start}\nhorizon_weeks = {weeks}\n"
+    c["date_horizon_past_9999.toml"] = (
+        late.format(start="9999-06-07", weeks=2600),
+        "start_date = 9999-06-07 with horizon_weeks = 2600",
+    )
+    c["date_start_9999_12_31.toml"] = (late.format(start="9999-12-31", weeks=1), "start_date")
+    c["date_horizon_past_9899.toml"] = (late.format(start="9899-12-25", weeks=2), "9899-12-31")
+    c["date_default_horizon_late.toml"] = ("start_date = 9890-06-01\n", "at most 500 weeks")
+    c["date_start_year_1.toml"] = ("start_date = 0001-01-01\n", "too early")
+    c["date_start_year_99.toml"] = ("start_date = 0099-12-31\nhorizon_weeks = 1\n", "too early")
+    c["date_late_start_event_outside.toml"] = (
+        late.format(start="9999-06-07", weeks=20)
+        + '[[events]]\nkind = "prime_launch"\ndate = 9999-12-30\n',
+        "start_date",
+    )
+    c["date_event_year_9999.toml"] = (
+        '[[events]]\nkind = "prime_launch"\ndate = 9999-12-31\n',
+        "events[0].date = 9999-12-31",
+    )
+    c["date_event_year_1.toml"] = (
+        '[[events]]\nkind = "recession"\ndate = 0001-01-01\n',
+        "events[0].date = 0001-01-01",
+    )
+    # [sweep]: every value a finite number, named by its lever
+    sweeps = {
+        "nan_in_list": ("pass_through_share = [0.5, nan]", "sweep.pass_through_share = [0.5, nan]"),
+        "inf_in_list": ("basket_usd = [inf]", "sweep.basket_usd"),
+        "string_in_list": ('basket_usd = [50.0, "60"]', "sweep.basket_usd"),
+        "bool_in_list": ("basket_usd = [true]", "sweep.basket_usd"),
+        "table_value": ("basket_usd = { start = 1 }", "sweep.basket_usd"),
+        "number_value": ("basket_usd = 50.0", "sweep.basket_usd"),
+        "nan_in_range": ('basket_usd = "10:nan:3"', "sweep.basket_usd"),
+        "count_huge": ('basket_usd = "10:20:100001"', "count 1 to 10000"),
+        "unknown_lever": ("warp_drive = [1.0]", "sweep.warp_drive"),
+        "out_of_range": ("pass_through_share = [0.5, 1.5]", "sweep.pass_through_share"),
+        "empty_list": ("basket_usd = []", "sweep.basket_usd"),
+    }
+    for key, (body, fragment) in sweeps.items():
+        c[f"sweep_{key}.toml"] = (f"[sweep]\n{body}\n", fragment)
+    # control characters: refused files whose message repeats the user's text
+    c["control_key_newline.toml"] = ('"bogus\\nerror: all good, exit 0" = 1\n', "bogus\\n")
+    c["control_key_escape.toml"] = ('"\\u001b[2Jcolour" = 1\n', "\\x1b[2Jcolour")
+    c["control_lever_key_escape.toml"] = (
+        '[levers]\n"pass\\u001b[31m" = 1.0\n',
+        "levers.pass\\x1b[31m",
+    )
+    c["control_sweep_key_c1.toml"] = ('[sweep]\n"x\\u009b2J" = [1.0]\n', "sweep.x\\x9b2J")
+    c["control_name_too_long.toml"] = (
+        'name = "\\u001b[31m' + "r" * 300 + '"\n',
+        "\\x1b[31m",
+    )
+    c["control_bidi_key.toml"] = ('"abc\\u202edef" = 1\n', "abc\\u202edef")
+    c["control_event_kind_escape.toml"] = (
+        '[[events]]\nkind = "boom\\u001b[0m"\nweek = 1\n',
+        "kind",
+    )
+    # drop_events: each entry must name a base event (an id or a kind)
+    c["drop_events_names_nothing.toml"] = (
+        'base = "baseline"\ndrop_events = ["prim"]\n',
+        "drop_events names 'prim'",
+    )
+    c["drop_events_empty_name.toml"] = ('base = "baseline"\ndrop_events = [""]\n', "drop_events")
+    c["drop_events_number.toml"] = ('base = "baseline"\ndrop_events = [1]\n', "drop_events")
+    c["drop_events_kind_absent.toml"] = (
+        'base = "baseline"\ndrop_events = ["recession"]\n',
+        "drop_events names 'recession'",
+    )
     return c
 
 
@@ -211,6 +320,9 @@ def main() -> None:
         data = content if isinstance(content, bytes) else content.encode("utf-8")
         (CORPUS / name).write_bytes(data)
         expected[name] = fragment
+    for stale in CORPUS.glob("*.toml"):  # e.g. range files of parameters no longer picked
+        if stale.name not in expected:
+            stale.unlink()
     (CORPUS / "expected.json").write_text(json.dumps(expected, indent=1) + "\n")
     print(f"wrote {len(expected)} files to {CORPUS}")
 

@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,8 @@ def test_api_refuses_with_field(name: str) -> None:
         flywheel.load_scenario(CORPUS / name)
     message = str(caught.value)
     assert name in message or "base" in message  # the message names the file
+    if name.startswith("base_sibling"):  # the error is in the base: it names the base
+        assert message.startswith(f"{CORPUS / name}: in base {CORPUS.resolve()}/"), message
     assert EXPECTED[name].lower() in message.lower(), message
     assert "Traceback" not in message
 
@@ -47,7 +50,14 @@ def test_cli_exits_2_and_writes_nothing(
     assert captured.err.startswith("error: ")
     assert EXPECTED[name].lower() in captured.err.lower()
     assert "Traceback" not in captured.err
+    # one line, and no raw control character of the file's text reaches the terminal
+    assert captured.err.count("\n") == 1 and captured.err.endswith("\n")
+    assert not any(_is_control(char) for char in captured.err[:-1]), repr(captured.err)
     assert list(tmp_path.iterdir()) == []  # no output, no temporary file
+
+
+def _is_control(char: str) -> bool:
+    return unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in "\u202a\u202b\u202d\u202e"
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -58,7 +68,7 @@ def test_upload_parser_refuses(name: str) -> None:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return  # the app refuses undecodable uploads before parsing (tested in tests/app)
-    if name.startswith(("base_circular", "base_self")):
+    if name.startswith(("base_circular", "base_self", "base_sibling")):
         # an upload's base is looked up among the shipped scenarios only, so these are
         # "not found" there rather than circular
         with pytest.raises(ScenarioError, match="base"):
