@@ -115,10 +115,10 @@ def merge_base(
     if base_path in seen:
         chain = " -> ".join(p.name for p in seen + (base_path,))
         raise ScenarioError(f"{origin}: base = {base!r} is circular ({chain})")
-    base_data, base_text, base_inherited = load_merged(base_path, roots, seen, check_base)
     try:
+        base_data, base_text, base_inherited = load_merged(base_path, roots, seen, check_base)
         check_base(dict(base_data), str(base_path), base_text, base_inherited)
-    except ScenarioError as error:
+    except ScenarioError as error:  # its message starts with the base's own path
         raise ScenarioError(f"{origin}: in base {error}") from None
     base_events = base_data.get("events", [])
     _check_drops(drop, base_events, origin, base)
