@@ -35,6 +35,15 @@ def replication_rng(seed: int, replication: int, source: Noise) -> np.random.Gen
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(replication, source)))
 
 
+def analysis_rng(seed: int) -> np.random.Generator:
+    """A fresh generator seeded with `seed` for an analysis's own resampling (SALib's Sobol
+    bootstrap). SALib 1.6's `sobol.analyze` tests `if seed:`, so an int seed 0 means "no
+    seed" (global numpy state: irreproducible S1_conf / ST_conf); a Generator is always taken
+    as given. `default_rng(default_rng(s))` is `default_rng(s)`, so every seed but 0 draws
+    exactly what the int did."""
+    return np.random.default_rng(seed)
+
+
 def standard_normals(
     seed: int, replications: npt.ArrayLike, source: Noise, count: int
 ) -> npt.NDArray[np.float64]:

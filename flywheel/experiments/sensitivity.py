@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from flywheel.engine.streams import analysis_rng
 from flywheel.experiments.executors import (
     Batch,
     Executor,
@@ -110,19 +111,10 @@ def sobol_indices(
             calc_second_order=second_order,
             num_resamples=num_resamples,
             conf_level=conf_level,
-            seed=bootstrap_rng(seed),
+            seed=analysis_rng(seed),
         )
         rows += _index_rows(target, problem["names"], result, ("S1", "S1_conf", "ST", "ST_conf"))
     return _frame(rows)
-
-
-def bootstrap_rng(seed: int) -> np.random.Generator:
-    """A fresh generator for SALib's Sobol bootstrap (the confidence intervals), seeded with
-    `seed`. SALib 1.6's `sobol.analyze` tests `if seed:`, so an int seed 0 means "no seed"
-    (global numpy state: irreproducible S1_conf / ST_conf); a Generator is always taken as
-    given. `default_rng(default_rng(s))` is `default_rng(s)`, so every seed but 0 draws
-    exactly what the int did."""
-    return np.random.default_rng(seed)
 
 
 def morris_indices(
