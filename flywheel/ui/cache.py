@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from flywheel.scenario.loading import (
     SHIPPED_SCENARIOS_DIR,
     Scenario,
     ScenarioError,
+    ScenarioWarning,
     load_scenario,
     parse_scenario_text,
 )
@@ -140,5 +142,8 @@ def stories() -> tuple[tuple[Story, ...], dict[str, str]]:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def parsed_upload(text: str, origin: str) -> Scenario:
-    """Validate uploaded TOML text (raises ScenarioError with a clear message)."""
-    return parse_scenario_text(text, origin=origin)
+    """Validate uploaded TOML text (raises ScenarioError with a clear message). Its
+    ScenarioWarnings were shown when it was uploaded (`tabs_more._on_upload`), not again."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ScenarioWarning)
+        return parse_scenario_text(text, origin=origin)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import urllib.parse
+import warnings
 from typing import Any
 
 import streamlit as st
@@ -14,7 +15,13 @@ from flywheel.plots import charts_more, export
 from flywheel.results.summary import Summary, results_csv
 from flywheel.scenario.lever_groups import ACRONYMS
 from flywheel.scenario.links import encode_link, link_size_error
-from flywheel.scenario.loading import MAX_SCENARIO_BYTES, Scenario, ScenarioError
+from flywheel.scenario.loading import (
+    MAX_SCENARIO_BYTES,
+    Scenario,
+    ScenarioError,
+    ScenarioWarning,
+    parse_scenario_text,
+)
 from flywheel.scenario.story import Step
 from flywheel.scenario.writer import canonical_toml, toml_like_source
 from flywheel.ui import cache, downloads, state, tabs_events
@@ -133,7 +140,11 @@ def _on_upload() -> None:
         return
     try:
         text = data.decode("utf-8")
-        scenario = cache.parsed_upload(text, upload.name)
+        # Parsed here uncached, once per upload, to catch its warnings (a cached parse warns
+        # only the first time); reruns use the cached `parsed_upload`.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ScenarioWarning)
+            scenario = parse_scenario_text(text, origin=upload.name)
     except UnicodeDecodeError as error:
         st.session_state["upload_error"] = f"{upload.name}: not UTF-8 text (byte {error.start})"
         return
@@ -145,6 +156,9 @@ def _on_upload() -> None:
     st.session_state["upload_message"] = (
         f"Loaded {upload.name} as preset '{state.UPLOAD_PREFIX}{scenario.name}'."
     )
+    notes = [str(w.message) for w in caught if issubclass(w.category, ScenarioWarning)]
+    if notes:
+        st.session_state["upload_warning"] = " ".join(f"Warning: {note}" for note in notes)
 
 
 def files(scenario: Scenario, replications: int, seed: int) -> None:
@@ -156,7 +170,8 @@ def files(scenario: Scenario, replications: int, seed: int) -> None:
         on_change=_on_upload,
         help="Validated like `flywheel validate`; it is parsed, never executed.",
     )
-    for key, show in (("upload_error", st.error), ("upload_message", st.success)):
+    shown = (("upload_error", st.error), ("upload_message", st.success))
+    for key, show in (*shown, ("upload_warning", st.warning)):
         message = state.pop_message(key)
         if message:
             show(message)

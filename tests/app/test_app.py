@@ -754,3 +754,22 @@ def test_a_workshop_step_whose_preset_is_missing_cannot_be_applied(make_app, mon
     assert any("workshop/01_the_record" in w.value for w in at.warning)
     assert at.button(key="workshop_apply").disabled
     assert not at.exception
+
+
+def test_an_upload_repeating_a_base_event_id_loads_with_a_warning(make_app):
+    """Issue 21: an event id that repeats a kept base event's id is a warning, shown with the
+    upload (both events are kept); drop_events naming nothing is an error."""
+    again = (
+        b'base = "baseline"\nname = "again"\n'
+        b'[[events]]\nid = "prime"\nkind = "prime_launch"\nweek = 3\n'
+    )
+    at = open_tab(make_app(), "Files")
+    at.file_uploader(key="upload").upload("again.toml", again, "application/toml").run()
+    assert not at.exception
+    assert at.session_state["preset"] == "upload: again"
+    assert any("both are kept" in warning.value for warning in at.warning)
+    typo = b'base = "baseline"\nname = "typo"\ndrop_events = ["prim"]\n'
+    at.file_uploader(key="upload").upload("typo.toml", typo, "application/toml").run()
+    assert not at.exception
+    assert any("drop_events names 'prim'" in error.value for error in at.error)
+    assert at.session_state["preset"] == "upload: again"
