@@ -299,3 +299,24 @@ def test_no_temporary_scenario_files_left(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError):
         load_scenario(path)
     assert os.listdir(tmp_path) == ["bad.toml"]
+
+
+@pytest.mark.parametrize(
+    "raised", [OverflowError("int too large"), TypeError("bad"), OSError(5, "I/O error")]
+)
+def test_any_other_error_while_loading_becomes_a_scenario_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, raised: Exception
+) -> None:
+    """The net under the checks: whatever a future parser or system call raises for a bad
+    file, load_scenario still raises ScenarioError naming the file."""
+    import flywheel.scenario.sources as sources
+
+    def broken(text: str, origin: str) -> dict:
+        raise raised
+
+    monkeypatch.setattr(sources, "parse_toml", broken)
+    path = tmp_path / "any.toml"
+    path.write_text('name = "x"\n', encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    assert str(caught.value).startswith(f"{path}: cannot load (")

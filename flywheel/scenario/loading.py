@@ -7,10 +7,12 @@ file, the line when it can be found, the field, the value and what is allowed.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
 import math
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -323,24 +325,18 @@ def _check_base(data: dict[str, Any], origin: str, text: str, event_offset: int)
     return scenario_from_dict(data, origin=origin, text=text, event_offset=event_offset)
 
 
-class _only_scenario_errors:  # noqa: N801 (used as a lower-case context manager)
+@contextlib.contextmanager
+def _only_scenario_errors(origin: str) -> Iterator[None]:
     """Turn any error a bad file can still cause (a system call refusing a name, a number
     too big for a C type) into ScenarioError naming `origin`: the loaders' promise is
     ScenarioError only. The checks above name the field; this is the net under them."""
-
-    def __init__(self, origin: str) -> None:
-        self.origin = origin
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: type[BaseException] | None, error: Any, _: Any) -> bool:
-        if kind is None or issubclass(kind, ScenarioError):
-            return False
-        if issubclass(kind, OSError | OverflowError | TypeError | ValueError | RecursionError):
-            detail = getattr(error, "strerror", None) or error
-            raise ScenarioError(f"{printable(self.origin)}: cannot load ({detail})") from None
-        return False
+    try:
+        yield
+    except ScenarioError:
+        raise
+    except (OSError, OverflowError, TypeError, ValueError, RecursionError) as error:
+        detail = getattr(error, "strerror", None) or error
+        raise ScenarioError(f"{printable(origin)}: cannot load ({detail})") from None
 
 
 def _raise_scenario_errors(cls: type) -> None:
