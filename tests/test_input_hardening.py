@@ -7,11 +7,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import unicodedata
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import flywheel
 from flywheel.scenario.errors import ScenarioWarning, printable
@@ -320,3 +323,26 @@ def test_any_other_error_while_loading_becomes_a_scenario_error(
     with pytest.raises(ScenarioError) as caught:
         load_scenario(path)
     assert str(caught.value).startswith(f"{path}: cannot load (")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_printable_never_lets_a_control_character_through(text: str) -> None:
+    shown = printable(text)
+    assert not any(
+        unicodedata.category(c) in ("Cc", "Zl", "Zp") or c in "\u202a\u202b\u202d\u202e"
+        for c in shown
+    )
+    if text.isprintable():  # ordinary text is left as it is
+        assert shown == text
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.text(max_size=40), st.text(max_size=40))
+def test_any_key_or_name_gives_one_scenario_error_or_a_scenario(key: str, name: str) -> None:
+    """Fuzzing the text a file carries: a random top-level key and name either load or raise
+    ScenarioError, never anything else."""
+    try:
+        scenario_from_dict({"name": name, key: 1})
+    except ScenarioError as error:
+        assert "\n" not in printable(error)
