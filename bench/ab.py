@@ -31,6 +31,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_REVISION = "9e851dd"
+SHARED_BENCH = Path(os.environ.get("FLYWHEEL_SHARED_BENCH", REPO.parent / "shared" / "bench"))
 COMPILE_PROBE = r"""
 import time
 start = time.perf_counter()
@@ -53,7 +54,7 @@ def run(tree: Path, arguments: list[str], env: dict[str, str] | None = None) -> 
         **os.environ,
         "PYTHONPATH": str(tree),
         # the shared references beside this checkout (a temporary worktree has none beside it)
-        "FLYWHEEL_SHARED_BENCH": str(REPO.parent / "shared" / "bench"),
+        "FLYWHEEL_SHARED_BENCH": str(SHARED_BENCH),
         **(env or {}),
     }
     done = subprocess.run(
