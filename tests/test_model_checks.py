@@ -158,27 +158,41 @@ def test_any_in_range_scenario_keeps_every_invariant(
 # --- limit case: Bass (1969) closed form ------------------------------------------------------
 
 
-def test_customers_follow_the_bass_closed_form_when_every_other_loop_is_cut(
+BASS_MARKET = 1e8
+# CX constant with every loop but R1 and B3 cut: no competitor price drift (the price stays at
+# the competitors'), no seller joining or leaving (selection stays); speed (B1), service (B2)
+# and the price target (R3) are held by their cuts, reliability is a lever.
+CONSTANT_CX_LEVERS = {
+    "competitor_price_trend_per_year": 0.0,
+    "seller_join_rate_per_week": 0.0,
+    "seller_exit_per_week": 0.0,
+}
+BASS_LEVERS = {
+    "churn_base_per_week": 0.0,
+    "winback_rate_per_week": 0.0,
+    "market_growth_per_year": 0.0,
+    "market_ceiling_people": BASS_MARKET,
+    # marketing at its reference share: innovation effect exactly 1
+    "marketing_share_of_revenue": eq.MARKETING_SHARE_REFERENCE,
+}
+
+
+def test_customers_follow_the_bass_closed_form_with_r1_and_b3_on(
     scenario_factory: Callable[..., flywheel.Scenario],
 ) -> None:
-    """With churn, win-back and market growth off and every loop but B3 cut (B3 *is* the
-    Bass saturation term (M - C); cutting it would remove that factor), customers from zero
-    follow C(t) = M (1 - e^{-(p+q)t}) / (1 + (q/p) e^{-(p+q)t})."""
-    market = 1e8
+    """With churn, win-back and market growth off, CX held constant and every loop cut but
+    R1 (word of mouth, the imitation q C / M) and B3 (saturation, the Bass term (M - C)),
+    customers from zero follow C(t) = M (1 - e^{-(p+q)t}) / (1 + (q/p) e^{-(p+q)t})."""
+    market = BASS_MARKET
     scenario = scenario_factory(
-        levers={
-            "churn_base_per_week": 0.0,
-            "winback_rate_per_week": 0.0,
-            "market_growth_per_year": 0.0,
-            "market_ceiling_people": market,
-            # marketing at its reference share: innovation effect exactly 1
-            "marketing_share_of_revenue": eq.MARKETING_SHARE_REFERENCE,
-        },
+        levers={**BASS_LEVERS, **CONSTANT_CX_LEVERS},
         initial={"customers": 0.0, "market_people": market, "prime_members": 0.0},
-        knockouts=[loop for loop in LOOP_IDS if loop != "B3"],
+        knockouts=[loop for loop in LOOP_IDS if loop not in ("R1", "B3")],
         horizon_weeks=520,
     )
+    assert scenario.levers.wom_cx_exponent > 0  # the CX multiplier is there, held at 1
     results = flywheel.simulate(scenario, replications=2, seed=11)  # noise must not matter
+    np.testing.assert_allclose(results["perceived_cx"], results["perceived_cx"][0, 0], rtol=1e-12)
     p = scenario.levers.bass_p_per_year / eq.WEEKS_PER_YEAR
     q = scenario.levers.bass_q_per_year / eq.WEEKS_PER_YEAR
     t = np.arange(scenario.horizon_weeks, dtype=float)
@@ -191,6 +205,40 @@ def test_customers_follow_the_bass_closed_form_when_every_other_loop_is_cut(
     # the curve is the whole S: it passes half the market within the horizon
     assert customers[0, -1] > 0.5 * market
     np.testing.assert_allclose(results["lapsed"], 0.0, atol=0.0)
+    # word of mouth is the imitation pressure q C / M (CX multiplier 1)
+    np.testing.assert_allclose(
+        results["word_of_mouth_per_week"], q * customers / market, rtol=1e-12, atol=1e-300
+    )
+
+
+@pytest.mark.parametrize("customer_share", [0.0, 0.05])
+def test_with_r1_cut_adoption_is_bass_with_a_constant_imitation_rate(
+    scenario_factory: Callable[..., flywheel.Scenario], customer_share: float
+) -> None:
+    """R1 cut holds the whole word-of-mouth pressure at week 0's, w0 = q C0 / M: adoption is
+    dC/dt = (p + w0)(M - C), so C(t) = M - (M - C0) e^{-(p + w0) t} (B3 on, every other loop
+    cut, no churn, a constant market), whatever CX does."""
+    market = BASS_MARKET
+    customers0 = customer_share * market
+    scenario = scenario_factory(
+        levers=BASS_LEVERS,  # CX free to move: with R1 cut it must not matter
+        initial={"customers": customers0, "market_people": market, "prime_members": 0.0},
+        knockouts=[loop for loop in LOOP_IDS if loop != "B3"],
+        horizon_weeks=520,
+    )
+    results = flywheel.simulate(scenario, replications=2, seed=3)
+    p = scenario.levers.bass_p_per_year / eq.WEEKS_PER_YEAR
+    q = scenario.levers.bass_q_per_year / eq.WEEKS_PER_YEAR
+    w0 = q * customers0 / market
+    np.testing.assert_allclose(results["word_of_mouth_per_week"], w0, rtol=1e-12, atol=0.0)
+    t = np.arange(scenario.horizon_weeks, dtype=float)
+    closed_form = market - (market - customers0) * np.exp(-(p + w0) * t)
+    customers = results["customers"]
+    relative = np.abs(customers[:, 1:] - closed_form[1:]) / closed_form[1:]
+    assert relative.max() <= 1e-6, f"max relative error {relative.max():.3g}"
+    # no S: the adoption flow only falls (Bass with R1 on rises first from a small base)
+    assert np.all(np.diff(results["adoption"][0]) <= 0.0)
+    np.testing.assert_array_equal(results["gain_R1"], 0.0)
 
 
 # --- limit case: Erlang C ---------------------------------------------------------------------

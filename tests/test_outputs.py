@@ -58,7 +58,8 @@ def test_every_row_has_valid_facts() -> None:
 
 def test_kinds_match_units() -> None:
     """A flow is per week; a flag is 0/1; money levels and flows are in USD."""
-    per_week_rates = {"sales_per_seller_usd"}  # USD/seller/week: a ratio, not an amount
+    # USD/seller/week and a hazard (1/week): ratios, not amounts
+    per_week_rates = {"sales_per_seller_usd", "word_of_mouth_per_week"}
     for row in OUTPUT_TABLE:
         if row.name not in per_week_rates:
             assert (row.kind == "flow") == row.unit.endswith("/week"), row

@@ -129,14 +129,14 @@ def replication_week(  # type: ignore[no-untyped-def]
     adoption = adoption_week(s, p, k, ref, cut, experience, ex)
     churn = churn_week(s, p, k, ref, cut, experience)
     demand = demand_week(s, p, cut, prices, experience, ex, churn.prime_share_effect)
-    fulfillment = fulfillment_week(s, p, cut, demand.orders)
+    fulfillment = fulfillment_week(t, s, p, ref, cut, demand.orders)
     desk = service_week(s, p, k, demand.orders, w)
     sellers = sellers_week(s, p, k, ref, cut, demand.gmv, prices.skus, ex.seller_join_noise)
     money = finance_week(s, p, k, ref, demand, prices.market_trend)
     pricing = pricing_week(t, p, ref, cut, money, prices.market_trend)
     prime = prime_week(s, p, k, demand, experience.speed_index, churn)
     plans = planner_week(
-        t, s, p, k, cut, demand.orders, ex, desk, fulfillment.open_centers, lead_normals,
+        t, s, p, k, ref, cut, demand.orders, ex, desk, fulfillment.open_centers, lead_normals,
         outage_uniform, d,
     )  # fmt: skip
     record_outputs(
@@ -147,8 +147,8 @@ def replication_week(  # type: ignore[no-untyped-def]
         record_derived(o, s, p, ref, experience, churn, money)
     if want_gains:
         loop_gains(
-            o, p, ref, cut, experience.cx_for_wom, pricing.unit_cost_ratio, churn.prime_share,
-            adoption.potential_for_bass, prices.skus, s[layout.Stock.is_marketplace_open] != 0.0,
+            o, p, k, ref, cut, adoption, demand, fulfillment, sellers, pricing,
+            churn.prime_share_effect, s[layout.Stock.is_marketplace_open] != 0.0,
         )  # fmt: skip
     update_stocks(
         s, p, k, ref, cut, experience, adoption, churn, demand, fulfillment, desk, sellers,

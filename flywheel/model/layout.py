@@ -70,6 +70,9 @@ REFERENCES = (  # week-0 values knocked-out links are held at, and index denomin
     "delivery_days",
     "prime_share",
     "cumulative_orders",
+    "customer_share",
+    "congestion_factor",
+    "cash_usd",
 )
 Ref = IntEnum("Ref", list(REFERENCES), start=0)
 # The outputs' names and row order come from the output registry (`outputs.OUTPUT_TABLE`).

@@ -15,10 +15,13 @@ from flywheel.model.sectors.experience import Experience
 
 
 class Adoption(NamedTuple):
-    """The week's adoption (people/week) and the potential the Bass step saw (people)."""
+    """The week's adoption (people/week), the potential the Bass step saw (people), and the
+    two pressures driving it (1/week)."""
 
     adoption: float
     potential_for_bass: float  # the potential, or with B3 cut week 0's share of the market
+    innovation: float  # Bass innovation p (marketing), 1/week
+    word_of_mouth: float  # imitation pressure q C/M (CX), 1/week; week 0's with R1 cut
 
 
 class Churn(NamedTuple):
@@ -42,7 +45,9 @@ def adoption_week(  # type: ignore[no-untyped-def]
     exogenous: Exogenous,
 ):
     """Adoption by the exact weekly Bass step: marketing drives innovation, word of mouth
-    (perceived CX) imitation. Nobody adopts who is not in the market (stocks conserved)."""
+    (customers' share of the market, scaled by perceived CX) imitation. With R1 cut the whole
+    word-of-mouth pressure is held at week 0's, so adoption is Bass with a constant imitation
+    rate. Nobody adopts who is not in the market (stocks conserved)."""
     market, potential, customers = s[Stock.market], s[Stock.potential], s[Stock.customers]
     marketing_effect = k[Term.marketing_effect_base] * (1.0 - exogenous.recession)
     innovation = k[Term.bass_p_per_week] * marketing_effect
@@ -53,10 +58,14 @@ def adoption_week(  # type: ignore[no-untyped-def]
     potential_for_bass = potential
     if cut[Loop.B3]:  # saturation held: adoption as if the untapped share stayed at week 0's
         potential_for_bass = ref[Ref.potential_share] * market
-    adoption = np.minimum(
-        bass_adoption(customers, potential_for_bass, market, innovation, imitation), potential
-    )
-    return Adoption(adoption, potential_for_bass)
+    if cut[Loop.R1]:  # a constant imitation rate: it adds to innovation, q C / M held
+        word_of_mouth = k[Term.bass_q_per_week] * ref[Ref.customer_share]
+        bass = bass_adoption(customers, potential_for_bass, market, innovation + word_of_mouth, 0.0)
+    else:
+        word_of_mouth = imitation * (customers / market) if market > 0 else 0.0
+        bass = bass_adoption(customers, potential_for_bass, market, innovation, imitation)
+    adoption = np.minimum(bass, potential)
+    return Adoption(adoption, potential_for_bass, innovation, word_of_mouth)
 
 
 @sector

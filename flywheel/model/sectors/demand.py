@@ -22,6 +22,7 @@ class Demand(NamedTuple):
     orders: float  # orders/week
     gmv: float  # USD/week
     gmv_3p: float  # third-party GMV, USD/week
+    learning_lift: float  # conversion lift from reviews and experiments (1 with R5 cut)
 
 
 @sector
@@ -63,4 +64,4 @@ def demand_week(  # type: ignore[no-untyped-def]
     orders = visits * conversion
     gmv = orders * p[Lever.basket_usd] * s[Stock.price_index]
     gmv_3p = gmv * prices.share_3p
-    return Demand(visit_rate, visits, conversion, orders, gmv, gmv_3p)
+    return Demand(visit_rate, visits, conversion, orders, gmv, gmv_3p, learning_lift)

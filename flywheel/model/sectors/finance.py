@@ -112,6 +112,7 @@ class Pricing(NamedTuple):
 
     unit_cost_ratio: float  # unit cost relative to the market, / week 0's (1 at week 0)
     price_target: float  # the price index the policy aims for
+    ratio_for_price: float  # the cost ratio the price target sees (week 0's with R3 cut)
 
 
 @sector
@@ -133,4 +134,4 @@ def pricing_week(  # type: ignore[no-untyped-def]
         p[Lever.target_operating_margin_share],
         market_trend,
     )
-    return Pricing(unit_cost_ratio, price_target)
+    return Pricing(unit_cost_ratio, price_target, ratio_for_price)

@@ -43,6 +43,7 @@ def record_outputs(  # type: ignore[no-untyped-def]
     for out_row, stock_row in STOCK_OUTPUTS:  # outputs that are a stock at the week's start
         o[out_row] = s[stock_row]
     o[Out.adoption] = adoption.adoption
+    o[Out.word_of_mouth_per_week] = adoption.word_of_mouth
     o[Out.churn] = churn.churn
     o[Out.winback] = churn.winback
     o[Out.prime_joins] = prime.prime_joins

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from flywheel.model.layout import Decision, Lever, Loop, Stock, Term
+from flywheel.model.layout import Decision, Lever, Loop, Ref, Stock, Term
 from flywheel.model.parts import (
     agents_needed,
     lognormal_from_sigma,
@@ -32,10 +32,11 @@ class Plans(NamedTuple):
 
 
 @sector
-def plan_fulfillment(s, p, k, t, orders, season, lead_normals, cut_b5):  # type: ignore[no-untyped-def]
+def plan_fulfillment(s, p, k, t, orders, season, lead_normals, cash):  # type: ignore[no-untyped-def]
     """One replication's FC planning (B1, B5): (smoothed orders/week, growth trend 1/week,
     FCs ordered, their build weeks, capex USD). The planner looks through seasonality, plans
-    for the Q4 peak over the lead time, and (B5) orders no more than cash plus credit pays."""
+    for the Q4 peak over the lead time, and (B5) orders no more than `cash` (USD, week 0's
+    with B5 cut) plus credit pays."""
     orders_trend = orders / season
     smoothed_before = s[Stock.orders_smoothed]
     orders_smoothed = orders_trend if t == 0 else smooth_over(smoothed_before, orders_trend, 13.0)
@@ -53,11 +54,9 @@ def plan_fulfillment(s, p, k, t, orders, season, lead_normals, cut_b5):  # type:
         centers_needed - s[Stock.fulfillment_centers] - s[Stock.fc_under_construction] - 1e-9
     )
     fc_orders = np.minimum(np.maximum(gap, 0.0), 50.0)
-    if not cut_b5:  # margin squeeze: no capex beyond cash plus credit
-        affordable = np.floor(
-            np.maximum(s[Stock.cash_usd] + p[Lever.credit_limit_usd], 0.0) / p[Lever.fc_capex_usd]
-        )
-        fc_orders = np.minimum(fc_orders, affordable)
+    # margin squeeze: no capex beyond cash plus credit
+    affordable = np.floor(np.maximum(cash + p[Lever.credit_limit_usd], 0.0) / p[Lever.fc_capex_usd])
+    fc_orders = np.minimum(fc_orders, affordable)
     capex = fc_orders * p[Lever.fc_capex_usd]
     lead_weeks = p[Lever.fc_lead_time_weeks]
     if fc_orders > 0:  # each order's build time is its own draw
@@ -77,9 +76,10 @@ def plan_fulfillment(s, p, k, t, orders, season, lead_normals, cut_b5):  # type:
 
 
 @sector
-def plan_staffing(s, p, k, contacts, backlog_next, season_ratio, cut_b5):  # type: ignore[no-untyped-def]
+def plan_staffing(s, p, k, contacts, backlog_next, season_ratio, cash):  # type: ignore[no-untyped-def]
     """One replication's hires this week (B2): toward the agents the contacts forecast for the
-    busiest month ahead need; (B5) out of cash and credit, only this week's leavers replaced."""
+    busiest month ahead need; (B5) out of `cash` (USD, week 0's with B5 cut) and credit, only
+    this week's leavers replaced."""
     contacts_ahead = contacts * season_ratio + backlog_next
     agents_target = (
         agents_needed(
@@ -92,7 +92,7 @@ def plan_staffing(s, p, k, contacts, backlog_next, season_ratio, cut_b5):  # typ
         * p[Lever.service_staffing_share]
     )
     hires = np.maximum(agents_target - s[Stock.agents] - s[Stock.agents_in_hiring], 0.0)
-    if not cut_b5 and not s[Stock.cash_usd] + p[Lever.credit_limit_usd] > 0:
+    if not cash + p[Lever.credit_limit_usd] > 0:
         hires = np.minimum(hires, s[Stock.agents] * k[Term.agent_attrition_share])
     return hires
 
@@ -103,6 +103,7 @@ def planner_week(  # type: ignore[no-untyped-def]
     s: Array,
     p: Array,
     k: Array,
+    ref: Array,
     cut: Flags,
     orders: float,
     exogenous: Exogenous,
@@ -112,9 +113,11 @@ def planner_week(  # type: ignore[no-untyped-def]
     outage_uniform: float,
     d: Array,
 ):
-    """This week's `Plans`, also written into `d`, the replication's decision column."""
+    """This week's `Plans`, also written into `d`, the replication's decision column. With B5
+    cut the planner sees week 0's cash: the margin no longer limits FCs or hiring."""
+    cash = ref[Ref.cash_usd] if cut[Loop.B5] else s[Stock.cash_usd]
     orders_smoothed, growth_trend, fc_orders, lead_weeks, capex = plan_fulfillment(
-        s, p, k, t, orders, exogenous.season, lead_normals, cut[Loop.B5]
+        s, p, k, t, orders, exogenous.season, lead_normals, cash
     )
     hires = plan_staffing(
         s,
@@ -123,7 +126,7 @@ def planner_week(  # type: ignore[no-untyped-def]
         desk.contacts,
         desk.backlog_next,
         exogenous.season_ahead / exogenous.season,
-        cut[Loop.B5],
+        cash,
     )
     outages = poisson_count_from_uniform(
         outage_uniform, open_centers * k[Term.fc_outage_rate_per_week]

@@ -17,7 +17,8 @@ def week0_references(  # type: ignore[no-untyped-def]
     """Fill the replication's `ref` column at week 0 from its starting stocks, its prices and
     selection, its service score and its review effect. `perceived_cx` is a placeholder until
     the week's CX is known (`experience.experience_week`), `unit_cost_usd` until its costs
-    (`finance.pricing_week`)."""
+    (`finance.pricing_week`), `congestion_factor` until its delivery days
+    (`fulfillment.fulfillment_week`)."""
     customers, prime_members = s[Stock.customers], s[Stock.prime_members]
     visits0 = customers * p[Lever.visit_rate_per_week]
     orders0 = visits0 * p[Lever.conversion_base_share]
@@ -34,3 +35,7 @@ def week0_references(  # type: ignore[no-untyped-def]
     ref[Ref.delivery_days] = s[Stock.perceived_delivery_days]
     ref[Ref.prime_share] = prime_members / np.maximum(customers, 1e-9) if customers > 0 else 0.0
     ref[Ref.cumulative_orders] = s[Stock.cumulative_orders]
+    # word of mouth (R1): customers as a share of the market, as imitation sees them
+    ref[Ref.customer_share] = customers / s[Stock.market] if s[Stock.market] > 0 else 0.0
+    ref[Ref.congestion_factor] = 1.0  # placeholder until the week's delivery days are known
+    ref[Ref.cash_usd] = s[Stock.cash_usd]

@@ -24,6 +24,8 @@ class Sellers(NamedTuple):
     seller_joins: float  # sign-ups, sellers/week (0 while the marketplace is closed)
     seller_exits: float  # sellers/week
     onboarded: float  # sign-ups going live, sellers/week
+    gmv_for_sellers: float  # the traffic sellers see, USD/week (week 0's at today's prices, R2 cut)
+    skus_for_sellers: float  # the SKUs they share it with (week 0's with B4 cut)
 
 
 @sector
@@ -59,4 +61,12 @@ def sellers_week(  # type: ignore[no-untyped-def]
         p[Lever.seller_exit_per_week] / np.maximum(attractiveness, 0.05)
     )
     onboarded = s[Stock.sellers_onboarding] * k[Term.onboarded_share]
-    return Sellers(sales_per_seller, attractiveness, seller_joins, seller_exits, onboarded)
+    return Sellers(
+        sales_per_seller,
+        attractiveness,
+        seller_joins,
+        seller_exits,
+        onboarded,
+        gmv_for_sellers,
+        skus_for_sellers,
+    )
