@@ -112,10 +112,10 @@ STORY = (
         "which loop do you expect to drive it?",
         "baseline",
         look_for="Customers follow an S-curve. In *Watch it turn*, play the first two years: "
-        "at first seller crowding (B4, red) outweighs the marketplace's pull (R2, green), "
-        "which takes over within the first year. Word of mouth (R1) is green from the start "
-        "and keeps growing: every new customer recruits more, even while CX dips. Saturation "
-        "(B3) deepens as the market fills.",
+        "at first seller crowding (B4, red) outweighs the marketplace's pull (R2, green); in "
+        "year 2 R2 takes over for good. Word of mouth (R1) is green from the start and keeps "
+        "growing: every new customer recruits more, even while CX dips. Saturation (B3) "
+        "deepens as the market fills.",
     ),
     Step(
         "2. Give the savings back",
