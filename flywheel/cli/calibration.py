@@ -17,8 +17,16 @@ import sys
 from pathlib import Path
 
 from flywheel.calibration.data import BUNDLED_HISTORY
-from flywheel.cli.commands import EXIT_OK, UsageError, extra_command
+from flywheel.cli.commands import (
+    BYTES_PER_REPLICATION_WEEK,
+    EXIT_OK,
+    UsageError,
+    check_memory,
+    extra_command,
+)
+from flywheel.cli.experiments.common import add_force_argument
 from flywheel.scenario.errors import printable
+from flywheel.scenario.limits import check_memory_bytes, check_points, check_replication_weeks
 
 DATA_HELP = (
     "long-format history CSV (default: the bundled Amazon record, flywheel/data/amazon_history.csv)"
@@ -88,6 +96,7 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_force_argument(parser)
 
 
 def _years(text: str | None) -> tuple[int, int] | None:
@@ -151,6 +160,7 @@ def _calibrate(args: argparse.Namespace) -> int:
         )
     except CalibrationError as error:
         raise UsageError(str(error)) from None
+    _check_limits(args, scenario.horizon_weeks)
     problem = Problem(scenario, specs, targets, replications=args.replications, seed=args.seed)
     command = "flywheel calibrate " + shlex.join(
         sys.argv[2:] if sys.argv[1:2] == ["calibrate"] else [str(args.scenario), "..."]
@@ -167,6 +177,21 @@ def _calibrate(args: argparse.Namespace) -> int:
         print(f"{row['name']:<36} {row['fitted']:<12.5g} [{row['low']:g}, {row['high']:g}]{flag}")
     print("wrote " + ", ".join(str(p) for p in paths.values()))
     return EXIT_OK
+
+
+def _check_limits(args: argparse.Namespace, weeks: int) -> None:
+    """The declared limits (exit 2 before any run): start points and runs (--force lifts
+    them), and the memory of the start points' batch, which records every series."""
+    per_candidate = max(1, args.replications)
+    what = f"--starts {args.starts} --max-evaluations {args.max_evaluations}"
+    check_points(args.starts, f"--starts {args.starts}", force=args.force)
+    check_replication_weeks(
+        (args.starts + 1 + args.max_evaluations) * per_candidate, weeks, what, force=args.force
+    )
+    check_memory_bytes(
+        (args.starts + 1) * per_candidate * weeks * BYTES_PER_REPLICATION_WEEK,
+        f"--starts {args.starts} x --replications {args.replications}",
+    )
 
 
 def _run_fit(problem, args: argparse.Namespace, fit):  # noqa: ANN001, ANN202 - thin wrapper
@@ -229,6 +254,7 @@ def _compare_record(args: argparse.Namespace) -> int:
     bands = {}
     for path in args.scenarios:
         scenario = load_scenario(path)
+        check_memory(scenario, args.replications)
         bands[scenario.name] = annual_bands(scenario, args.replications, args.seed)
     figure = record_figure(bands, history)
     write_atomic(

@@ -1,7 +1,9 @@
 """Command line: `flywheel run | validate | describe | plot` (also `python -m flywheel`).
 
 Exit codes: 0 success, 2 invalid input (one clear message, no traceback), 1 unexpected error,
-141 when the reader of stdout went away (`flywheel describe | head`), silently.
+141 when the reader of stdout went away (`flywheel describe | head`), silently; 130 after
+Ctrl-C (SIGINT), 143 after SIGTERM, 129 after SIGHUP, each once temporary files are removed
+and worker processes stopped (docs/reliability.md, "Signals").
 Only this module maps errors to exit codes; the library raises typed errors.
 """
 
@@ -24,12 +26,15 @@ from flywheel.cli.messages import (
     printable,
     scenario_warnings_on_stderr,
 )
+from flywheel.cli.signals import Terminated, handle_termination
 from flywheel.scenario.files import write_atomic
+from flywheel.scenario.limits import available_memory_bytes
 from flywheel.scenario.loading import Scenario, ScenarioError, load_scenario, with_parameters
 from flywheel.scenario.schema import Initial, Levers, field_infos
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 EXIT_BROKEN_PIPE = 128 + 13  # as if killed by SIGPIPE, like other Unix tools
+EXIT_INTERRUPTED = 128 + 2  # SIGINT; SIGTERM gives 143 and SIGHUP 129 (cli.signals)
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 
 
@@ -312,20 +317,6 @@ def check_memory(scenario: Scenario, replications: int) -> None:
         )
 
 
-def available_memory_bytes() -> int | None:
-    """MemAvailable from /proc/meminfo (Linux), else free physical pages, else None."""
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemAvailable:"):
-                return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (AttributeError, OSError, ValueError):
-        return None
-
-
 def write_table(table: Any, path: Path) -> None:
     """Write a DataFrame to .csv or .parquet atomically."""
     suffix = path.suffix.lower()
@@ -341,10 +332,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `flywheel` console script."""
     _load_extra_commands()
     try:
-        with scenario_warnings_on_stderr():
+        with handle_termination(), scenario_warnings_on_stderr():
             args = build_parser().parse_args(argv)
             status = COMMANDS[args.command](args)
-        sys.stdout.flush()  # a closed pipe shows up here, not at interpreter exit
+            sys.stdout.flush()  # a closed pipe shows up here, not at interpreter exit
         return status
     except BrokenPipeError:  # `flywheel describe | head`: the reader left; not a user error
         _silence_stdout()
@@ -366,7 +357,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    except Terminated as error:  # SIGTERM, SIGHUP: unwound like Ctrl-C (flywheel.cli.signals)
+        print(f"stopped by {error}", file=sys.stderr)
+        return error.exit_status
 
 
 def _silence_stdout() -> None:

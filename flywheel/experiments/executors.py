@@ -14,6 +14,8 @@ sequentially; `DaskExecutor` uses a Dask distributed cluster (a local one, or
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 import sys
 import threading
@@ -26,6 +28,7 @@ import numpy.typing as npt
 
 from flywheel.engine.clock import stream_batch
 from flywheel.engine.recording import SeriesRecorder
+from flywheel.experiments.lifeline import start_worker, terminate_processes
 from flywheel.scenario.loading import Scenario
 
 Progress = Callable[[int, int], None]
@@ -95,6 +98,9 @@ class SequentialExecutor:
     def close(self) -> None:
         """Nothing to release."""
 
+    def abort(self) -> None:
+        """Nothing runs elsewhere: nothing to stop."""
+
 
 def default_start_method() -> str:
     """How `ProcessExecutor` starts workers: "fork" on Linux in a single-threaded process,
@@ -113,7 +119,12 @@ def default_start_method() -> str:
 
 class ProcessExecutor:
     """Run batches in `workers` local processes, started by `start_method` ("fork" or
-    "spawn"; default `default_start_method()` when the first batch is submitted)."""
+    "spawn"; default `default_start_method()` when the first batch is submitted).
+
+    Each worker starts through `lifeline.start_worker`: it ignores SIGINT (the parent stops it)
+    and dies with the parent, even when the parent is killed with SIGKILL. `abort()` stops the
+    workers at once (interrupted work); `close()` lets running tasks finish.
+    """
 
     def __init__(
         self,
@@ -133,10 +144,15 @@ class ProcessExecutor:
             from concurrent.futures import ProcessPoolExecutor
 
             method = self.start_method or default_start_method()
+            # The kernel's parent-death signal fires when the forking *thread* ends: only a
+            # pool started (and so forked or spawned, at submit) from the main thread uses it.
+            from_main_thread = threading.current_thread() is threading.main_thread()
             self._pool = ProcessPoolExecutor(
                 self.workers,
                 mp_context=multiprocessing.get_context(method),
-                initializer=self.initializer,
+                initializer=functools.partial(
+                    start_worker, os.getpid(), from_main_thread, self.initializer
+                ),
             )
         return self._pool
 
@@ -181,6 +197,17 @@ class ProcessExecutor:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
+
+    def abort(self) -> None:
+        """Stop the worker processes now, mid-task (SIGTERM, then SIGKILL after 2 s)."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        # The pool keeps its processes in a private dict (CPython 3.8+); without it the
+        # shutdown below still ends them, once their current task is done.
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        terminate_processes(processes)
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 # Below this many runs the second core saves little (a few seconds of engine time at most) and
@@ -229,6 +256,12 @@ class AutoExecutor:
             self._processes.close()
             self._processes = None
 
+    def abort(self) -> None:
+        """Stop the worker processes now, if any were started."""
+        if self._processes is not None:
+            self._processes.abort()
+            self._processes = None
+
 
 # Waiting longer for a scheduler that does not answer helps nobody: a typo in the address or
 # a cluster that is down should fail in seconds (distributed's default is 30 s, plus retries).
@@ -247,6 +280,7 @@ class DaskExecutor:
         self.processes = processes
         self._client: Any = None
         self._cluster: Any = None
+        self._futures: list[Any] = []  # of the map running now (cancelled by abort)
 
     def _connect(self) -> Any:
         if self._client is None:
@@ -284,6 +318,7 @@ class DaskExecutor:
         client = self._connect()
         total, done = sum(b.size for b in batches), 0
         futures = client.map(run_one, list(batches), pure=False)
+        self._futures = futures
         index_of = {future.key: index for index, future in enumerate(futures)}
         try:
             for future in as_completed(futures):
@@ -296,6 +331,7 @@ class DaskExecutor:
                 yield index, result
         finally:
             client.cancel(futures)
+            self._futures = []
 
     def close(self) -> None:
         """Close the client and a cluster this executor started."""
@@ -306,8 +342,23 @@ class DaskExecutor:
             self._cluster.close()
             self._cluster = None
 
+    def abort(self) -> None:
+        """Cancel the running map's tasks on the scheduler (a remote one keeps running other
+        clients' work), then close."""
+        futures, self._futures = self._futures, []
+        if self._client is not None and futures:
+            with contextlib.suppress(Exception):  # a lost scheduler: nothing left to cancel
+                self._client.cancel(futures)
+        self.close()
+
 
 EXECUTORS = ("auto", "local", "processes", "dask")
+
+
+def abort_executor(executor: Executor) -> None:
+    """Stop `executor`'s work now (interrupted: Ctrl-C, SIGTERM): its `abort()` where it has
+    one (every executor here), else its `close()`."""
+    getattr(executor, "abort", executor.close)()
 
 
 def make_executor(

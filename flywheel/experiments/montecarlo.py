@@ -286,6 +286,59 @@ def monte_carlo(
     return MonteCarlo(scenario, seed, replications, means, table, levels, results)
 
 
+# Memory of a chunk as it runs, per replication-week: engine state, event and noise schedules,
+# the week's outputs and the chunk's kept values (measured 2026-12-07: ~190 B on the baseline,
+# 5 000 replications in one chunk); a chunk that records its whole series (`keep_all`) holds
+# every output in float64 and builds a frame from them (`run`'s 2 KB).
+STREAMED_BYTES_PER_REPLICATION_WEEK = 256
+RECORDED_BYTES_PER_REPLICATION_WEEK = 2048
+PROCESS_BYTES = 300 * 2**20  # a worker's interpreter, numpy, numba and the compiled engine
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """What a Monte Carlo run will hold at its peak, estimated before it starts (bytes)."""
+
+    memory_bytes: int  # this process and its local workers together
+    kept_file_bytes: int  # the temporary kept-values file (0 when they stay in memory)
+    chunk_bytes: int  # one running chunk
+
+
+def footprint(
+    weeks: int,
+    replications: int,
+    kept_outputs: int,
+    *,
+    all_outputs: int,
+    keep_all: bool = False,
+    exact: bool = False,
+    chunk_size: int | None = None,
+    workers: int = 1,
+    memmap_bytes: int = MEMMAP_BYTES,
+) -> Footprint:
+    """Peak memory and temporary disk of `monte_carlo` with these sizes (`workers` local
+    processes; 1 for this process alone): the checks `flywheel mc` runs before starting."""
+    chunk = min(replications, chunk_size or _default_chunk(replications, keep_all))
+    per_week = (
+        RECORDED_BYTES_PER_REPLICATION_WEEK if keep_all else STREAMED_BYTES_PER_REPLICATION_WEEK
+    )
+    chunk_bytes = chunk * weeks * per_week
+    itemsize = 8 if exact else 4
+    kept = replications * kept_outputs * weeks * itemsize
+    in_file = kept > memmap_bytes or workers > 1
+    chunks = -(-replications // chunk)
+    parent = (
+        replications * 8  # replication ids of every chunk
+        + chunks * all_outputs * weeks * 8  # each chunk's per-week sums, added at the end
+        + (0 if in_file else kept)
+        + (replications * weeks * RECORDED_BYTES_PER_REPLICATION_WEEK if keep_all else 0)
+    )
+    # quantile pass: whole rows (one week of one output, every replication) copied and sorted
+    sort_bytes = max(64 * 2**20, 2 * replications * itemsize)
+    memory = parent + workers * (chunk_bytes + sort_bytes + (PROCESS_BYTES if workers > 1 else 0))
+    return Footprint(int(memory), int(kept if in_file else 0), int(chunk_bytes))
+
+
 def _default_chunk(replications: int, keep_all: bool) -> int:
     """Streamed chunks hold no series, so they can be larger; `keep_all` holds every series."""
     return auto_chunk_size(replications, TARGET_CHUNK if keep_all else STREAMED_CHUNK)

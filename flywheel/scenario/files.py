@@ -1,12 +1,17 @@
-"""Atomic file writes: a reader sees the old file or the new one, never half of one."""
+"""Atomic file and folder writes: a reader sees the old file (folder) or the new one, never
+half of one or a mix of both."""
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
 import os
+import shutil
 import stat
+import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -83,3 +88,144 @@ def _umask() -> int:
 def write_text_atomic(path: str | Path, text: str) -> Path:
     """Write text atomically (UTF-8)."""
     return write_atomic(path, lambda handle: handle.write(text))
+
+
+# Folder outputs (`flywheel mc --out DIR`) are written whole into `.DIR.PID.XXXX.tmp` beside
+# DIR and swapped in; the fallback swap parks the old folder at `.DIR.backup` for a moment.
+BACKUP_SUFFIX = ".backup"
+AT_FDCWD = -100  # <fcntl.h>: paths relative to the working folder
+RENAME_EXCHANGE = 2  # <linux/fs.h>: swap two existing paths atomically
+
+
+@contextlib.contextmanager
+def replaced_folder(path: str | Path) -> Iterator[Path]:
+    """Yield a new empty folder beside `path` to write into; on success it replaces `path` as
+    a unit (a reader sees the whole old folder or the whole new one, never a mix); on any
+    exception (Ctrl-C, SIGTERM through the CLI's handler) it is removed and `path` is intact.
+
+    The swap is `renameat2(RENAME_EXCHANGE)` where the platform has it (Linux 3.15+, glibc
+    2.28+); elsewhere `path` is renamed to `.NAME.backup`, the new folder renamed to `path`,
+    and the backup removed: a crash between the two renames leaves no `path`, and the next
+    call (`recover_folder`) puts the backup back. Leftovers of killed writers (their process
+    gone) are removed at the next call.
+    """
+    path = Path(path)
+    if path.is_symlink():
+        path = path.resolve()
+    recover_folder(path)
+    temporary = Path(
+        tempfile.mkdtemp(
+            prefix=f"{TEMPORARY_PREFIX}{path.name}.{os.getpid()}.",
+            suffix=TEMPORARY_SUFFIX,
+            dir=path.parent,
+        )
+    )
+    try:
+        os.chmod(temporary, _folder_mode(path))
+        yield temporary
+        _fsync_folder(temporary)
+        swap_folder(temporary, path)
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)  # the new folder on failure, else the old
+    _fsync_folder(path.parent)
+
+
+def swap_folder(new: Path, path: Path) -> None:
+    """Put folder `new` at `path`; the old `path` (if any) ends up at `new`, to be removed."""
+    for _ in range(3):  # `path` may appear or vanish between the check and the rename
+        if not path.exists():
+            try:
+                os.rename(new, path)  # replaces an empty folder too
+                return
+            except OSError as error:
+                if error.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                    raise
+                continue
+        if _exchange(new, path):
+            return
+        backup = _backup_of(path)
+        os.rename(path, backup)  # window: from here to the next rename, `path` is missing
+        os.rename(new, path)
+        os.rename(backup, new)
+        return
+    raise OSError(errno.EBUSY, "folder keeps changing while being replaced", str(path))
+
+
+def recover_folder(path: str | Path) -> None:
+    """Undo what a killed `replaced_folder` left beside `path`: put a backup back when `path`
+    is missing (else remove it), and remove temporary folders of processes that are gone."""
+    path = Path(path)
+    backup = _backup_of(path)
+    if backup.is_dir() and not backup.is_symlink():
+        if not path.exists():
+            os.rename(backup, path)
+        else:
+            shutil.rmtree(backup, ignore_errors=True)
+    prefix = f"{TEMPORARY_PREFIX}{path.name}."
+    with contextlib.suppress(OSError):
+        for entry in path.parent.iterdir():
+            if not (entry.name.startswith(prefix) and entry.name.endswith(TEMPORARY_SUFFIX)):
+                continue
+            pid = entry.name[len(prefix) :].split(".", 1)[0]
+            if entry.is_dir() and not entry.is_symlink() and pid.isdigit():
+                if not _process_alive(int(pid)):
+                    shutil.rmtree(entry, ignore_errors=True)
+
+
+def _backup_of(path: Path) -> Path:
+    return path.with_name(f"{TEMPORARY_PREFIX}{path.name}{BACKUP_SUFFIX}")
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two existing paths atomically with renameat2(RENAME_EXCHANGE); False where the
+    platform or file system has no such call (the caller falls back)."""
+    if sys.platform != "linux":
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):  # glibc before 2.28, musl
+        return False
+    renameat2.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
+    result = renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):  # kernel or file system lacks it
+        return False
+    raise OSError(code, os.strerror(code), str(second))
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def _folder_mode(path: Path) -> int:
+    """Permission bits for the new folder: the replaced folder's, else 0777 less the umask."""
+    with contextlib.suppress(OSError):
+        return stat.S_IMODE(path.stat().st_mode)
+    return 0o777 & ~_umask()
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a folder's entries durable (best effort: not every platform can open a folder)."""
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)

@@ -28,6 +28,7 @@ from flywheel.scenario.errors import (
     where_in_file,
 )
 from flywheel.scenario.events import Event, PolicyChange
+from flywheel.scenario.limits import MAX_POINTS
 from flywheel.scenario.parameters import parameter_bounds
 from flywheel.scenario.schema import STRICT, Initial, Levers, field_infos
 from flywheel.scenario.sources import (
@@ -188,11 +189,20 @@ class Scenario:
                 )
             if isinstance(event, PolicyChange):
                 check_lever_value(event.lever, event.value, where=f"events[{index}].value")
+        counts = []
         for name, spec in self.sweep.items():
             if name not in field_infos(Levers):
                 raise ValueError(f"sweep.{printable(name)}: not a lever (see `flywheel describe`)")
-            for value in sweep_values(spec, where=f"sweep.{name}"):
+            values = sweep_values(spec, where=f"sweep.{name}")
+            for value in values:
                 check_lever_value(name, value, where=f"sweep.{name}")
+            counts.append(len(values))
+        points = math.prod(counts)
+        if points > MAX_POINTS:  # a grid that big is a typo; --grid ... --force runs one
+            raise ValueError(
+                f"sweep: {' x '.join(map(str, counts))} = {points:,} grid points, more than "
+                f"the {MAX_POINTS:,} a [sweep] table may hold"
+            )
         return self
 
     def _check_calendar(self) -> None:

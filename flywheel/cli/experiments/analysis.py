@@ -20,8 +20,10 @@ from flywheel.cli.experiments.common import (
     _progress,
     _ranges,
     _save_png,
+    check_runs,
 )
 from flywheel.experiments.sensitivity import DEFAULT_SENSITIVITY_LEVERS
+from flywheel.scenario.schema import LOOP_IDS
 
 
 def _sensitivity_arguments(parser: argparse.ArgumentParser) -> None:
@@ -70,6 +72,22 @@ def _sensitivity(args: argparse.Namespace) -> int:
 
     scenario = scenario_from_args(args)
     levers = [name.strip() for name in args.levers.split(",") if name.strip()]
+    per_sample = (
+        len(levers) + 1
+        if args.method == "morris"
+        else 2 * len(levers) + 2
+        if args.second_order
+        else len(levers) + 2
+    )
+    points = args.samples * per_sample
+    check_runs(
+        args,
+        points * args.replications,
+        scenario.horizon_weeks,
+        f"-N {args.samples} ({points:,} sample points x {args.replications} replications)",
+        points,
+        len(levers),
+    )
     with _executor(args) as executor, _progress(args, "runs") as progress:
         frame = sensitivity(
             scenario,
@@ -136,6 +154,14 @@ def _attribute(args: argparse.Namespace) -> int:
     from flywheel.experiments import attribute
 
     scenario = scenario_from_args(args)
+    loops = len(LOOP_IDS) - len(scenario.knockouts)  # variants: all on, each cut, all cut
+    variants = 2**loops if args.shapley else loops + 2
+    check_runs(
+        args,
+        variants * args.replications,
+        scenario.horizon_weeks,
+        f"-n {args.replications} ({variants} knockout variants)",
+    )
     with _executor(args) as executor, _progress(args, "runs") as progress:
         result = attribute(
             scenario,

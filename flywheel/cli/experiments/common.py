@@ -10,6 +10,14 @@ from typing import Any
 
 from flywheel.cli.commands import UsageError, _positive_int, add_scenario_arguments
 from flywheel.scenario.files import write_atomic
+from flywheel.scenario.limits import (
+    MAX_POINTS,
+    MAX_REPLICATION_WEEKS,
+    check_points,
+    check_replication_weeks,
+    check_workers,
+    usable_cores,
+)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -42,20 +50,57 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--json", action="store_true", help="print a JSON summary")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_force_argument(parser)
+
+
+def add_force_argument(parser: argparse.ArgumentParser) -> None:
+    """--force: lift the count limits (points, replication-weeks; docs/reliability.md)."""
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help=f"run beyond the declared limits of {MAX_POINTS:,} points and "
+        f"{MAX_REPLICATION_WEEKS:.0e} replication-weeks (memory, disk and workers stay checked)",
+    )
 
 
 @contextlib.contextmanager
 def _executor(args: argparse.Namespace) -> Iterator[Any]:
+    """The executor the arguments ask for; interrupted (Ctrl-C, SIGTERM) or failed, its
+    workers are stopped at once and a Dask scheduler's tasks cancelled, else closed."""
     from flywheel.experiments import make_executor
+    from flywheel.experiments.executors import abort_executor
 
     if args.scheduler and args.executor in ("local", "processes"):
         raise UsageError("--scheduler needs --executor dask (or no --executor)")
+    check_workers(args.workers)
     kind = "dask" if args.scheduler else args.executor
     executor = make_executor(kind, args.workers, args.scheduler)
     try:
         yield executor
-    finally:
-        executor.close()
+    except BaseException:
+        abort_executor(executor)
+        raise
+    executor.close()
+
+
+def local_workers(args: argparse.Namespace, large: bool = True) -> int:
+    """Worker processes this command will run on this machine (for memory estimates): 1 in
+    this process (`local`, or `auto` below its threshold, `large` False) or on a remote Dask
+    scheduler, else --workers or one per core. Refuses too many --workers (exit 2)."""
+    check_workers(args.workers)
+    if args.scheduler or args.executor == "local" or (args.executor == "auto" and not large):
+        return 1
+    return max(1, args.workers or usable_cores())
+
+
+def check_runs(
+    args: argparse.Namespace, runs: int, weeks: int, what: str, points: int = 0, levers: int = 1
+) -> None:
+    """The declared limits of an experiment of `runs` runs of `weeks` weeks over `points`
+    lever settings (exit 2 before any work; --force lifts the count limits)."""
+    if points:
+        check_points(points, what, levers, force=args.force)
+    check_replication_weeks(runs, weeks, what, workers=local_workers(args), force=args.force)
 
 
 @contextlib.contextmanager

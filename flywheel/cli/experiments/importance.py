@@ -17,7 +17,8 @@ from flywheel.cli.commands import (
     scenario_from_args,
     write_table,
 )
-from flywheel.cli.experiments.common import _common, _executor, _progress
+from flywheel.cli.experiments.common import _common, _executor, _progress, check_runs
+from flywheel.scenario.schema import Levers, field_infos
 
 
 def _importance_arguments(parser: argparse.ArgumentParser) -> None:
@@ -68,6 +69,13 @@ def _importance(args: argparse.Namespace) -> int:
     if not (math.isfinite(share) and 0.0 < share <= 1.0):
         raise UsageError(f"--share {share:g}: expected a number above 0 and at most 1")
     scenario = scenario_from_args(args)
+    count = len(levers) if levers is not None else len(field_infos(Levers))
+    check_runs(
+        args,
+        (1 + 2 * count) * args.replications,
+        scenario.horizon_weeks,
+        f"-n {args.replications} ({count} levers low and high, and the base)",
+    )
     if args.year is None:
         outcome = Outcome.last_year(args.output, scenario.horizon_weeks)
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,17 @@ from flywheel.cli.experiments.common import (
     _progress,
     _ranges,
     _save_png,
+    local_workers,
 )
 from flywheel.scenario.errors import printable
+from flywheel.scenario.files import is_leftover_temporary, replaced_folder
+from flywheel.scenario.limits import (
+    check_disk_bytes,
+    check_memory_bytes,
+    check_points,
+    check_replication_weeks,
+)
+from flywheel.scenario.loading import Scenario, sweep_values
 
 
 def _mc_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,18 +55,67 @@ def _mc_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--plot", type=Path, help="fan chart PNG")
 
 
+MC_FILES = ("quantiles.parquet", "means.parquet", "series.parquet")
+
+
 def _check_mc_paths(out: Path | None, plot: Path | None) -> None:
     """Refuse bad --out / --plot paths before simulating (exit 2), like `run --out`: a typo
     must not cost a long Monte Carlo run. `--out` folders (and their parents) are created
-    after the run, so `--plot` may go into one of them."""
+    after the run, so `--plot` may go into one of them. An existing `--out` folder is replaced
+    as a whole, so it may hold only what `mc` writes there (its files and PNG charts)."""
     if out is not None and out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: exists and is not a folder")
+    if out is not None and out.is_dir():
+        foreign = sorted(
+            entry.name
+            for entry in out.iterdir()
+            if not (
+                entry.is_file()
+                and (
+                    entry.name in MC_FILES
+                    or entry.suffix.lower() == ".png"
+                    or is_leftover_temporary(entry)
+                )
+            )
+        )
+        if foreign:
+            raise UsageError(
+                f"--out {out}: the folder is replaced as a whole and holds {len(foreign)} "
+                f"file(s) mc did not write (e.g. {foreign[0]!r}); choose a new or empty folder"
+            )
     if plot is not None:
         made = out is not None and (plot.parent == out or plot.parent in out.parents)
         if not made:
             check_out_path(plot, (".png",), flag="--plot")
         elif plot.suffix.lower() != ".png":
             raise UsageError(f"--plot {plot}: expected a .png file")
+
+
+def _check_mc_limits(args: argparse.Namespace, scenario: Scenario, outputs: Any) -> None:
+    """Refuse (exit 2, before any work) a Monte Carlo run past the declared limits: too many
+    replication-weeks (unless --force), or more memory or temporary disk than there is."""
+    import tempfile
+
+    from flywheel.experiments.executors import AUTO_MIN_RUNS
+    from flywheel.experiments.montecarlo import DEFAULT_OUTPUTS, footprint
+    from flywheel.experiments.outcomes import output_names
+
+    n, weeks = args.replications, scenario.horizon_weeks
+    workers = local_workers(args, n >= AUTO_MIN_RUNS)
+    check_replication_weeks(n, weeks, f"-n {n}", workers=workers, force=args.force)
+    kept = len(output_names()) if outputs == "all" else len(outputs or DEFAULT_OUTPUTS)
+    estimate = footprint(
+        weeks,
+        n,
+        kept,
+        all_outputs=len(output_names()),
+        keep_all=args.keep_all,
+        chunk_size=args.chunk_size,
+        workers=workers,
+    )
+    what = f"-n {n}" + (" --keep-all" if args.keep_all else "")
+    check_memory_bytes(estimate.memory_bytes, what)
+    check_disk_bytes(estimate.kept_file_bytes, tempfile.gettempdir(), f"{what} (kept values)")
 
 
 @extra_command(
@@ -70,6 +129,7 @@ def _mc(args: argparse.Namespace) -> int:
     outputs: Any = None
     if args.outputs:
         outputs = "all" if args.outputs == "all" else [o.strip() for o in args.outputs.split(",")]
+    _check_mc_limits(args, scenario, outputs)
     with _executor(args) as executor, _progress(args, "replications") as progress:
         mc = monte_carlo(
             scenario,
@@ -83,13 +143,15 @@ def _mc(args: argparse.Namespace) -> int:
         )
     written = []
     if args.out is not None:
-        args.out.mkdir(parents=True, exist_ok=True)
-        write_table(mc.quantiles(), args.out / "quantiles.parquet")
-        write_table(mc.mean_frame(), args.out / "means.parquet")
-        written += ["quantiles.parquet", "means.parquet"]
-        if mc.results is not None:
-            write_table(mc.results.frame(), args.out / "series.parquet")
-            written.append("series.parquet")
+        # written whole beside --out, then swapped in: never old and new files mixed
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        with replaced_folder(args.out) as folder:
+            write_table(mc.quantiles(), folder / "quantiles.parquet")
+            write_table(mc.mean_frame(), folder / "means.parquet")
+            written += ["quantiles.parquet", "means.parquet"]
+            if mc.results is not None:
+                write_table(mc.results.frame(), folder / "series.parquet")
+                written.append("series.parquet")
     if args.plot is not None:
         from flywheel.experiments import plots
 
@@ -152,6 +214,21 @@ def _sweep_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--resume", action="store_true", help="continue a killed sweep")
 
 
+def _check_sweep_limits(
+    args: argparse.Namespace, scenario: Scenario, points: int, levers: int, what: str
+) -> None:
+    """Refuse (exit 2) a sweep of more points or replication-weeks than declared (unless
+    --force), or whose points would not fit in memory, before building a single point."""
+    check_points(points, what, levers, force=args.force)
+    check_replication_weeks(
+        points * args.replications,
+        scenario.horizon_weeks,
+        f"{what} x --replications {args.replications}",
+        workers=local_workers(args),
+        force=args.force,
+    )
+
+
 @extra_command(
     "sweep", "sweep levers (grid or sample) x replications into a results store", _sweep_arguments
 )
@@ -162,7 +239,9 @@ def _sweep(args: argparse.Namespace) -> int:
     if args.sample is not None:
         if args.grid or not args.range:
             raise UsageError("--sample needs --range LEVER=LOW:HIGH (and no --grid)")
-        names, points = sample_points(_ranges(args.range), args.sample, args.seed)
+        ranges = _ranges(args.range)
+        _check_sweep_limits(args, scenario, args.sample, len(ranges), f"--sample {args.sample}")
+        names, points = sample_points(ranges, args.sample, args.seed)
     else:
         if args.range:
             raise UsageError("--range needs --sample N")
@@ -172,6 +251,11 @@ def _sweep(args: argparse.Namespace) -> int:
                 "nothing to sweep: give --grid LEVER=START:STOP:COUNT, --sample, "
                 "or a [sweep] table in the scenario"
             )
+        counts = [len(sweep_values(spec, where=f"--grid {name}")) for name, spec in axes.items()]
+        what = "--grid" if args.grid else "[sweep]"
+        _check_sweep_limits(
+            args, scenario, math.prod(counts), len(axes), f"{what} {' x '.join(map(str, counts))}"
+        )
         names, points = grid_points(axes)
     with _executor(args) as executor, _progress(args, "runs") as progress:
         store = run_sweep(
