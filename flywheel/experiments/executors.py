@@ -206,6 +206,13 @@ class ProcessExecutor:
         # The pool keeps its processes in a private dict (CPython 3.8+); without it the
         # shutdown below still ends them, once their current task is done.
         processes = list((getattr(pool, "_processes", None) or {}).values())
+        # CPython 3.11 marks every queued task broken once a worker is gone and raises
+        # InvalidStateError (a traceback on stderr) for those already cancelled: drop them.
+        queued = getattr(pool, "_pending_work_items", None)
+        if isinstance(queued, dict):
+            for key, item in list(queued.items()):
+                if item.future.done():
+                    queued.pop(key, None)
         terminate_processes(processes)
         pool.shutdown(wait=True, cancel_futures=True)
 
