@@ -22,9 +22,17 @@ CAUGHT = (signal.SIGTERM, signal.SIGHUP) if hasattr(signal, "SIGHUP") else (sign
 class Terminated(BaseException):  # noqa: N818 - named like KeyboardInterrupt, its sibling
     """The process was asked to stop by a signal (SIGTERM or SIGHUP)."""
 
-    def __init__(self, signum: int) -> None:
-        super().__init__(signal.Signals(signum).name)
-        self.signum = signum
+    def __init__(self, signum: int = signal.SIGTERM) -> None:
+        # args stay (signum,): code that copies an exception as type(error)(*error.args)
+        # gets an equal one back (seen while matplotlib drew a figure)
+        super().__init__(signum)
+        try:
+            self.signum = int(signal.Signals(signum))
+        except (TypeError, ValueError):
+            self.signum = int(signal.SIGTERM)
+
+    def __str__(self) -> str:
+        return signal.Signals(self.signum).name
 
     @property
     def exit_status(self) -> int:

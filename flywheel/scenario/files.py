@@ -8,6 +8,7 @@ import ctypes
 import errno
 import os
 import shutil
+import signal
 import stat
 import sys
 import tempfile
@@ -39,10 +40,15 @@ def write_atomic(
     path = Path(path)
     if path.parent and not path.parent.exists():
         raise FileNotFoundError(2, "folder does not exist", str(path.parent))
-    descriptor, temporary = tempfile.mkstemp(
-        prefix=f"{TEMPORARY_PREFIX}{path.name}.", suffix=TEMPORARY_SUFFIX, dir=path.parent or "."
-    )
+    temporary = None
+    mask = _block_stop_signals()  # a signal between creating the file and naming it would leak it
     try:
+        descriptor, temporary = tempfile.mkstemp(
+            prefix=f"{TEMPORARY_PREFIX}{path.name}.",
+            suffix=TEMPORARY_SUFFIX,
+            dir=path.parent or ".",
+        )
+        _restore_signals(mask)  # a signal from here on unwinds through the cleanup below
         with os.fdopen(
             descriptor,
             "wb" if binary else "w",
@@ -56,14 +62,35 @@ def write_atomic(
             os.fsync(handle.fileno())
         os.replace(temporary, path)
     except BaseException as error:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
+        if temporary is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
         if isinstance(error, OSError) and error.filename in (None, temporary):
             # A write error (disk full) names no file, or the hidden temporary one: name the
             # file the user asked for ("big.csv: No space left on device").
             raise OSError(error.errno, error.strerror or str(error), str(path)) from error
         raise
+    finally:
+        _restore_signals(mask)
     return path
+
+
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM} | (
+    {signal.SIGHUP} if hasattr(signal, "SIGHUP") else set()
+)
+
+
+def _block_stop_signals() -> set[signal.Signals] | None:
+    """Hold SIGINT, SIGTERM and SIGHUP pending in this thread (POSIX); the previous mask."""
+    if not hasattr(signal, "pthread_sigmask"):
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+
+
+def _restore_signals(mask: set[signal.Signals] | None) -> None:
+    """Put the signal mask back (a pending signal is then handled); idempotent."""
+    if mask is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 def _target_mode(path: Path) -> int:
@@ -113,20 +140,25 @@ def replaced_folder(path: str | Path) -> Iterator[Path]:
     if path.is_symlink():
         path = path.resolve()
     recover_folder(path)
-    temporary = Path(
-        tempfile.mkdtemp(
-            prefix=f"{TEMPORARY_PREFIX}{path.name}.{os.getpid()}.",
-            suffix=TEMPORARY_SUFFIX,
-            dir=path.parent,
-        )
-    )
+    temporary: Path | None = None
+    mask = _block_stop_signals()  # as in write_atomic: the folder is named before a signal
     try:
+        temporary = Path(
+            tempfile.mkdtemp(
+                prefix=f"{TEMPORARY_PREFIX}{path.name}.{os.getpid()}.",
+                suffix=TEMPORARY_SUFFIX,
+                dir=path.parent,
+            )
+        )
+        _restore_signals(mask)
         os.chmod(temporary, _folder_mode(path))
         yield temporary
         _fsync_folder(temporary)
         swap_folder(temporary, path)
     finally:
-        shutil.rmtree(temporary, ignore_errors=True)  # the new folder on failure, else the old
+        _restore_signals(mask)
+        if temporary is not None:  # the new folder on failure, else the old one
+            shutil.rmtree(temporary, ignore_errors=True)
     _fsync_folder(path.parent)
 
 

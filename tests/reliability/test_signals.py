@@ -63,6 +63,17 @@ def _alive(processes: list[psutil.Process]) -> list[psutil.Process]:
     return alive
 
 
+def _catches_sigterm(pid: int) -> bool:
+    """True once the process handles SIGTERM itself (Linux: its SigCgt mask in /proc), i.e.
+    `main` runs; before that a SIGTERM ends it at once, with nothing yet to clean up."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    caught = next(line for line in status.splitlines() if line.startswith("SigCgt:"))
+    return bool(int(caught.split()[1], 16) & (1 << (signal.SIGTERM - 1)))
+
+
 def _leftovers(folder: Path) -> list[str]:
     """Temporary files and folders anywhere below `folder` (atomic writes, mc's kept file)."""
     return sorted(
@@ -104,7 +115,8 @@ def test_plot_sigterm_mid_run_keeps_the_old_png(tmp_path: Path) -> None:
     process = _start(
         tmp_path, "plot", "short.toml", "--mc", "--replications", "20000", "--out", out
     )
-    time.sleep(2.5)  # inside the simulation or the drawing
+    _wait_for(lambda: _catches_sigterm(process.pid), process)  # past start-up: in main()
+    time.sleep(1.0)  # inside the simulation or the drawing
     assert process.poll() is None
     message = _stop(process, signal.SIGTERM)
     assert process.returncode == 143, message
