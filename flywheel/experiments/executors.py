@@ -337,7 +337,8 @@ class DaskExecutor:
                     progress(done, total)
                 yield index, result
         finally:
-            client.cancel(futures)
+            if self._client is client:  # else abort() has cancelled them and closed it
+                client.cancel(futures)
             self._futures = []
 
     def close(self) -> None:
