@@ -136,9 +136,9 @@ def replaced_folder(path: str | Path) -> Iterator[Path]:
     call (`recover_folder`) puts the backup back. Leftovers of killed writers (their process
     gone) are removed at the next call.
     """
-    path = Path(path)
+    path = Path(os.path.abspath(path))  # `.` and `x/..` have no name to put beside
     if path.is_symlink():
-        path = path.resolve()
+        path = path.resolve()  # replace the folder the link points to, keep the link
     recover_folder(path)
     temporary: Path | None = None
     mask = _block_stop_signals()  # as in write_atomic: the folder is named before a signal

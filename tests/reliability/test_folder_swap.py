@@ -153,3 +153,15 @@ def test_failed_write_inside_leaves_no_temporary(tmp_path: Path) -> None:
         (folder / "a").write_text("half")
         raise KeyboardInterrupt
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_current_folder_is_never_replaced(
+    short: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    for out in (".", "..", str(here)):
+        assert _mc(short, Path(out)) == 2
+        assert "cannot be the current folder" in capsys.readouterr().err
+    assert here.is_dir() and list(here.iterdir()) == []

@@ -66,6 +66,12 @@ def _check_mc_paths(out: Path | None, plot: Path | None) -> None:
     if out is not None and out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: exists and is not a folder")
     if out is not None and out.is_dir():
+        here = Path.cwd().resolve()
+        if out.resolve() == here or out.resolve() in here.parents:
+            raise UsageError(
+                f"--out {out}: the folder is replaced as a whole, so it cannot be the current "
+                f"folder or one holding it; choose a new folder"
+            )
         foreign = sorted(
             entry.name
             for entry in out.iterdir()
