@@ -3,6 +3,7 @@ seconds (the cases of issue 21 ran out of memory or forked thousands of processe
 
 from __future__ import annotations
 
+import resource
 import subprocess
 import sys
 import time
@@ -72,7 +73,7 @@ def test_limit_refused_fast_with_one_line(tmp_path: Path, case: str) -> None:
     (tmp_path / "big.toml").write_text(BIG_SWEEP)
     if arguments[0] == "sweep":
         arguments = [*arguments, "--out", "store"]
-    started = time.monotonic()
+    started, before = time.monotonic(), resource.getrusage(resource.RUSAGE_CHILDREN)
     result = subprocess.run(
         [sys.executable, "-m", "flywheel", *arguments],
         capture_output=True,
@@ -82,11 +83,16 @@ def test_limit_refused_fast_with_one_line(tmp_path: Path, case: str) -> None:
         check=False,
     )
     elapsed = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU seconds of the command (start-up included): the wall time on a shared 2-core
+    # machine under a parallel test run is up to 3x the ~1.5 s it takes when quiet
+    cpu_seconds = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
     assert fragment in lines[0]
-    assert elapsed < 5.0, f"refused only after {elapsed:.1f} s"
+    assert cpu_seconds < 5.0, f"refused only after {cpu_seconds:.1f} s of CPU"
+    assert elapsed < 30.0, f"refused only after {elapsed:.1f} s"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.toml", "short.toml"]
 
 
