@@ -21,7 +21,7 @@ WEEKS_PER_YEAR = 52.0
 PAID_HOURS_PER_AGENT_WEEK = 40.0  # assumption: full-time week (BLS OEWS basis)
 MARKETING_SHARE_REFERENCE = 0.04  # marketing effect = 1 at this share (FY2012 10-K level)
 TARGET_MARGIN_REFERENCE = 0.04  # price policy factor = 1 at this margin (the default lever)
-SERVICE_SCORE_SLOPE = 0.25  # service score = 1.25 with no wait, 1 at the reference wait
+SERVICE_SCORE_SLOPE = 0.25  # how fast the service score falls beyond the market's wait
 RELIABILITY_SENSITIVITY = 5.0  # score = exp(-5 * (defect share - 5 %)): assumption
 DEFECT_RATE_REFERENCE = 0.05  # reliability score = 1 at a 5 % order defect rate
 MAX_QUEUE_OCCUPANCY = 0.98  # above this the desk is overloaded and a backlog builds
@@ -97,10 +97,11 @@ def hazard_to_share(hazard_per_week: Array) -> Array:
 
 
 def churn_hazard(
-    perceived_cx: Array, cx_initial: Array, churn_base: Array, cx_exponent: Array
+    perceived_cx: Array, expected_cx: Array, churn_base: Array, cx_exponent: Array
 ) -> Array:
-    """Non-member churn hazard per week: rises as perceived CX falls. Loop R4/B3, model.md#churn."""
-    return churn_base * (cx_initial / np.maximum(perceived_cx, 1e-9)) ** cx_exponent
+    """Non-member churn hazard per week: rises as perceived CX falls below the expected CX.
+    Loop R4/B3, model.md#churn."""
+    return churn_base * (expected_cx / np.maximum(perceived_cx, 1e-9)) ** cx_exponent
 
 
 def selection_level(skus: Array, saturation_skus: Array) -> Array:
@@ -244,10 +245,10 @@ def agents_needed(
 
 
 def service_score(wait_hours: Array, reference_seconds: Array) -> Array:
-    """Service score: 1.25 with no wait, 1 at the reference wait, falling beyond. Loop B2."""
-    return (1.0 + SERVICE_SCORE_SLOPE) / (
-        1.0 + SERVICE_SCORE_SLOPE * wait_hours * 3600.0 / reference_seconds
-    )
+    """Service score: 1 (the market's, the benchmark) at or below the market's mean wait
+    `reference_seconds`, falling beyond it; an idle desk does not beat the market. Loop B2."""
+    wait_ratio = np.maximum(wait_hours * 3600.0 / reference_seconds, 1.0)
+    return (1.0 + SERVICE_SCORE_SLOPE) / (1.0 + SERVICE_SCORE_SLOPE * wait_ratio)
 
 
 def reliability_score(defect_share_effective: Array) -> Array:
@@ -276,6 +277,13 @@ def customer_experience(
     log_cx = log_cx + weight_service * np.log(np.maximum(service, 1e-12))
     log_cx = log_cx + weight_reliability * np.log(np.maximum(reliability, 1e-12))
     return np.exp(log_cx / total)
+
+
+def expectation_target(perceived_cx: Array, market_cx: Array, anchor_share: Array) -> Array:
+    """The CX customers come to expect (index): the market benchmark's CX with weight
+    `anchor_share`, the CX they perceive with the rest ("divine discontent": expectations rise
+    with experience, but stay anchored to the market). model.md#expectations."""
+    return anchor_share * market_cx + (1.0 - anchor_share) * perceived_cx
 
 
 def learning_factor(
@@ -383,10 +391,11 @@ NPS_POINTS_PER_LOG_CX = 100.0
 ANNUAL_DISCOUNT_RATE = 0.10  # assumption: cost of capital for customer lifetime value
 
 
-def nps_proxy(perceived_cx: Array, cx_initial: Array) -> Array:
-    """Net-promoter proxy in points (-100..100): 30 at week-0 CX, +/-100 per unit of log CX."""
+def nps_proxy(perceived_cx: Array, expected_cx: Array) -> Array:
+    """Net-promoter proxy in points (-100..100): 30 at the expected CX, +/-100 per unit of log
+    CX above or below it (model.md#expectations)."""
     points = NPS_AT_REFERENCE_POINTS + NPS_POINTS_PER_LOG_CX * np.log(
-        np.maximum(perceived_cx, 1e-12) / cx_initial
+        np.maximum(perceived_cx, 1e-12) / np.maximum(expected_cx, 1e-12)
     )
     return np.minimum(np.maximum(points, -100.0), 100.0)
 

@@ -134,7 +134,7 @@ def replication_week(  # type: ignore[no-untyped-def]
     sellers = sellers_week(s, p, k, ref, cut, demand.gmv, prices.skus, ex.seller_join_noise)
     money = finance_week(s, p, k, ref, demand, prices.market_trend)
     pricing = pricing_week(t, p, ref, cut, money, prices.market_trend)
-    prime = prime_week(s, p, k, demand, experience.speed_index, churn)
+    prime = prime_week(s, p, k, demand, experience.speed_relative, churn)
     plans = planner_week(
         t, s, p, k, ref, cut, demand.orders, ex, desk, fulfillment.open_centers, lead_normals,
         outage_uniform, d,

@@ -31,9 +31,11 @@ TERMS = (  # lever-only terms (`terms.lever_terms`), one row each
     "price_adjustment_time_weeks_at_least_1",
     "perception_delay_weeks_at_least_1",
     "delivery_perception_weeks_at_least_1",
+    "expectation_adaptation_weeks_at_least_1",
     "defect_effective_share",
     "listings_kept_share",
     "score_reliability",
+    "market_score_reliability",
     "marketing_effect_base",
     "bass_p_per_week",
     "bass_q_per_week",
@@ -73,6 +75,7 @@ REFERENCES = (  # week-0 values knocked-out links are held at, and index denomin
     "customer_share",
     "congestion_factor",
     "cash_usd",
+    "cx_relative",
 )
 Ref = IntEnum("Ref", list(REFERENCES), start=0)
 # The outputs' names and row order come from the output registry (`outputs.OUTPUT_TABLE`).
@@ -94,5 +97,6 @@ Scratch = IntEnum("Scratch", list(SCRATCH), start=0)
 STOCK_OUTPUTS = tuple(
     (int(Out[name]), int(Stock[name]))
     for name in CORE_OUTPUTS
-    if name in STOCKS and name not in ("perceived_cx", "service_backlog", "queue_wait_hours")
+    if name in STOCKS
+    and name not in ("perceived_cx", "expected_cx", "service_backlog", "queue_wait_hours")
 )

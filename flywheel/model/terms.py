@@ -28,6 +28,7 @@ SMOOTHING_LEVERS = (
     "price_adjustment_time_weeks",
     "perception_delay_weeks",
     "delivery_perception_weeks",
+    "expectation_adaptation_weeks",
 )
 
 
@@ -60,6 +61,8 @@ def lever_terms(p: dict[str, Array]) -> dict[str, Array]:
         "defect_effective_share": defect_effective,
         "listings_kept_share": 1.0 - p["andon_cord_share"] * p["defect_rate_share"],
         "score_reliability": eq.reliability_score(defect_effective),
+        # the market's reliability score (the benchmark's; model.md#expectations)
+        "market_score_reliability": eq.reliability_score(p["market_defect_rate_share"]),
         # adoption (R1): marketing effect before the recession, Bass rates per week
         "marketing_effect_base": (p["marketing_share_of_revenue"] / eq.MARKETING_SHARE_REFERENCE)
         ** p["marketing_elasticity"],

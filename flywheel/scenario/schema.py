@@ -165,6 +165,68 @@ class Levers(ServiceLevers, FulfillmentLevers, CostLevers, TrafficLevers, Market
         "weight of the reliability score in CX",
         source="assumption (parameters.md §11)",
     )
+    # --- what customers compare CX with (model.md#expectations) ---
+    expectation_adaptation_weeks: float = lever(
+        104.0,
+        4.0,
+        520.0,
+        "weeks",
+        "time for expected CX to move toward its target (the benchmark and experienced CX)",
+        source="assumption: expectations drift over years (Sterman 2000, ch. 13 floating goals)",
+    )
+    expectation_anchor_share: float = lever(
+        0.7,
+        0.0,
+        1.0,
+        "share",
+        "weight of the market benchmark in expected CX (1: experience never raises it)",
+        source="assumption: plausible 0.3-1; a lasting advantage keeps this share of its effect",
+    )
+    market_delivery_days: float = lever(
+        3.0,
+        0.25,
+        14.0,
+        "days",
+        "the market's delivery time at week 0 (the speed benchmark)",
+        loop="B1",
+        source="secondary: 5-8 days non-Prime (2017), 1-2 days Prime (2019-); parameters.md §7",
+    )
+    market_delivery_trend_per_year: float = lever(
+        -0.01,
+        -0.15,
+        0.05,
+        "1/year",
+        "log change per year of the market's delivery time (negative: faster)",
+        loop="B1",
+        source="derived: 5-7 days (1996), 5-8 business days free shipping (2017): ~-1 %/yr",
+    )
+    market_defect_rate_share: float = lever(
+        0.05,
+        0.0,
+        0.5,
+        "share of orders",
+        "the market's order defect rate (the reliability benchmark)",
+        loop="B2",
+        source="assumption: as defect_rate_share; no public industry order defect rate",
+    )
+    market_selection_index: float = lever(
+        1.0,
+        0.01,
+        100.0,
+        "ratio to week 0",
+        "the market's selection level relative to the retailer's at week 0 (benchmark)",
+        loop="R2",
+        source="assumption: parity at week 0; no public selection benchmark",
+    )
+    market_selection_growth_per_year: float = lever(
+        0.0,
+        0.0,
+        0.5,
+        "1/year",
+        "log growth per year of the market's selection benchmark",
+        loop="R2",
+        source="assumption: constant unless a scenario sets it",
+    )
 
 
 @dataclass(frozen=True, config=STRICT)

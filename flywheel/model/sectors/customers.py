@@ -45,21 +45,20 @@ def adoption_week(  # type: ignore[no-untyped-def]
     exogenous: Exogenous,
 ):
     """Adoption by the exact weekly Bass step: marketing drives innovation, word of mouth
-    (customers' share of the market, scaled by perceived CX) imitation. With R1 cut the whole
-    word-of-mouth pressure is held at week 0's, so adoption is Bass with a constant imitation
-    rate. Nobody adopts who is not in the market (stocks conserved)."""
+    (customers' share of the market, scaled by perceived CX against the expected CX) imitation.
+    With R1 cut the whole word-of-mouth pressure is held at week 0's (its CX multiplier too), so
+    adoption is Bass with a constant imitation rate. Nobody adopts who is not in the market
+    (stocks conserved)."""
     market, potential, customers = s[Stock.market], s[Stock.potential], s[Stock.customers]
     marketing_effect = k[Term.marketing_effect_base] * (1.0 - exogenous.recession)
     innovation = k[Term.bass_p_per_week] * marketing_effect
-    imitation = (
-        k[Term.bass_q_per_week]
-        * (experience.cx_for_wom / ref[Ref.perceived_cx]) ** p[Lever.wom_cx_exponent]
-    )
+    imitation = k[Term.bass_q_per_week] * experience.cx_relative_for_wom ** p[Lever.wom_cx_exponent]
     potential_for_bass = potential
     if cut[Loop.B3]:  # saturation held: adoption as if the untapped share stayed at week 0's
         potential_for_bass = ref[Ref.potential_share] * market
     if cut[Loop.R1]:  # a constant imitation rate: it adds to innovation, q C / M held
-        word_of_mouth = k[Term.bass_q_per_week] * ref[Ref.customer_share]
+        # (with R1 cut, imitation's CX multiplier is week 0's: experience holds it)
+        word_of_mouth = imitation * ref[Ref.customer_share]
         bass = bass_adoption(customers, potential_for_bass, market, innovation + word_of_mouth, 0.0)
     else:
         word_of_mouth = imitation * (customers / market) if market > 0 else 0.0
@@ -72,15 +71,15 @@ def adoption_week(  # type: ignore[no-untyped-def]
 def churn_week(  # type: ignore[no-untyped-def]
     s: Array, p: Array, k: Array, ref: Array, cut: Flags, experience: Experience
 ):
-    """Churn rises as perceived CX falls below week 0's; Prime members churn less; lapsed
-    customers come back at a rate scaled by perceived CX."""
+    """Churn rises as perceived CX falls below the expected CX; Prime members churn less;
+    lapsed customers come back at a rate scaled by perceived over expected CX."""
     customers, lapsed, prime_members = s[Stock.customers], s[Stock.lapsed], s[Stock.prime_members]
     perceived_cx = experience.perceived_cx
     prime_share = prime_members / np.maximum(customers, 1e-9) if customers > 0 else 0.0
     prime_share_effect = ref[Ref.prime_share] if cut[Loop.R4] else prime_share
     hazard = churn_hazard(
         perceived_cx,
-        ref[Ref.perceived_cx],
+        experience.expected_cx,
         p[Lever.churn_base_per_week],
         p[Lever.churn_cx_exponent],
     )
@@ -97,7 +96,5 @@ def churn_week(  # type: ignore[no-untyped-def]
         )
     else:
         churn = member_churn + (customers - prime_members) * hazard_to_share(hazard)
-    winback = lapsed * hazard_to_share(
-        p[Lever.winback_rate_per_week] * perceived_cx / ref[Ref.perceived_cx]
-    )
+    winback = lapsed * hazard_to_share(p[Lever.winback_rate_per_week] * experience.cx_relative)
     return Churn(prime_share, prime_share_effect, churn, member_churn, winback)

@@ -52,9 +52,9 @@ def demand_week(  # type: ignore[no-untyped-def]
     )
     conversion = conversion_share(
         p[Lever.conversion_base_share],
-        experience.selection_index,
+        experience.selection_relative,
         prices.price_relative,
-        experience.speed_index,
+        experience.speed_relative,
         learning_lift,
         demand,
         p[Lever.selection_elasticity],

@@ -1,29 +1,44 @@
-"""Customer experience (cross-cutting; model.md#customer-experience): the five scores, each 1
-at week 0, and CX, their weighted geometric mean."""
+"""Customer experience (cross-cutting; model.md#customer-experience): the five scores, CX (their
+weighted geometric mean), the market benchmark's CX and the CX customers expect
+(model.md#expectations), which every CX-driven flow compares perceived CX with."""
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
+import numpy as np
+
 from flywheel.model.layout import Lever, Loop, Ref, Stock, Term
-from flywheel.model.parts import customer_experience, review_effect, service_score
+from flywheel.model.parts import (
+    WEEKS_PER_YEAR,
+    customer_experience,
+    expectation_target,
+    review_effect,
+    service_score,
+)
 from flywheel.model.sectors import Array, Flags, sector
 from flywheel.model.sectors.prices import Prices
 from flywheel.model.sectors.references import week0_references
 
 
 class Experience(NamedTuple):
-    """The week's scores (indices, 1 at week 0) and CX."""
+    """The week's scores (indices, 1 at week 0 but service and reliability), CX, the market
+    benchmark and the expected CX."""
 
     selection_index: float  # selection / week 0's (the selection score)
     speed_index: float  # week 0's delivery days / perceived delivery days (the speed score)
     review_index: float  # review effect / week 0's
     score_price: float  # 1 / relative price
-    service: float  # service score from last week's wait
+    service: float  # service score from last week's wait (at most 1, the market's)
     score_reliability: float  # from the effective defect rate (a lever-only term)
     cx: float  # this week's CX index
     perceived_cx: float  # the perceived-CX stock (week 0: this week's CX)
-    cx_for_wom: float  # the CX word of mouth sees (week 0's with R1 cut)
+    selection_relative: float  # selection score / the market's (conversion sees it)
+    speed_relative: float  # market delivery days / perceived delivery days
+    market_cx: float  # the market benchmark's CX on the same scale
+    expected_cx: float  # the expected-CX stock (week 0: its target)
+    cx_relative: float  # perceived CX / expected CX (what CX-driven flows see)
+    cx_relative_for_wom: float  # the relative CX word of mouth sees (week 0's with R1 cut)
 
 
 @sector
@@ -57,8 +72,9 @@ def weighted_cx(  # type: ignore[no-untyped-def]
 def experience_week(  # type: ignore[no-untyped-def]
     t: int, s: Array, p: Array, k: Array, ref: Array, cut: Flags, prices: Prices
 ):
-    """This week's `Experience`. Week 0 fills the references (`week0_references`) first, and
-    sets the perceived CX and its reference to this week's CX."""
+    """This week's `Experience`. Week 0 fills the references (`week0_references`) first, sets
+    the perceived CX to this week's CX and the expected CX to its target (as if the retailer
+    had been trading at this CX for long)."""
     reviews_lift = review_effect(
         s[Stock.reviews],
         prices.skus,
@@ -74,11 +90,28 @@ def experience_week(  # type: ignore[no-untyped-def]
     score_price = 1.0 / prices.price_relative
     score_reliability = k[Term.score_reliability]
     cx = weighted_cx(p, k, score_price, selection_index, speed_index, service, score_reliability)
+    years = t / WEEKS_PER_YEAR
+    market_selection = p[Lever.market_selection_index] * np.exp(
+        p[Lever.market_selection_growth_per_year] * years
+    )
+    market_days = p[Lever.market_delivery_days] * np.exp(
+        p[Lever.market_delivery_trend_per_year] * years
+    )
+    market_speed = ref[Ref.delivery_days] / market_days
+    # The market's price score is 1 (its price is the competitors'), its service score 1 (its
+    # wait is the reference wait).
+    market_cx = weighted_cx(
+        p, k, 1.0, market_selection, market_speed, 1.0, k[Term.market_score_reliability]
+    )
     perceived_cx = s[Stock.perceived_cx]
+    expected_cx = s[Stock.expected_cx]
     if t == 0:
         perceived_cx = cx
+        expected_cx = expectation_target(cx, market_cx, p[Lever.expectation_anchor_share])
         ref[Ref.perceived_cx] = cx
-    cx_for_wom = ref[Ref.perceived_cx] if cut[Loop.R1] else perceived_cx
+        ref[Ref.cx_relative] = perceived_cx / expected_cx
+    cx_relative = perceived_cx / expected_cx
+    cx_relative_for_wom = ref[Ref.cx_relative] if cut[Loop.R1] else cx_relative
     return Experience(
         selection_index,
         speed_index,
@@ -88,7 +121,12 @@ def experience_week(  # type: ignore[no-untyped-def]
         score_reliability,
         cx,
         perceived_cx,
-        cx_for_wom,
+        selection_index / market_selection,
+        speed_index / market_speed,
+        market_cx,
+        expected_cx,
+        cx_relative,
+        cx_relative_for_wom,
     )
 
 

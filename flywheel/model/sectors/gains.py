@@ -37,7 +37,11 @@ def loop_gains(  # type: ignore[no-untyped-def]
     pass_through = p[Lever.pass_through_share]
     uplift = p[Lever.prime_visit_uplift_share]
     elasticity = p[Lever.seller_attractiveness_elasticity]
-    word_of_mouth_week0 = k[Term.bass_q_per_week] * ref[Ref.customer_share]
+    word_of_mouth_week0 = (  # q C/M with its CX multiplier, at week 0
+        k[Term.bass_q_per_week]
+        * ref[Ref.customer_share]
+        * ref[Ref.cx_relative] ** p[Lever.wom_cx_exponent]
+    )
     service_for_cx = ref[Ref.service_score] if cut[Loop.B2] else o[Out.score_service]
     gains = (
         # R1: the adoption rate p + q C/M (CX) against the same with week 0's word of mouth

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from flywheel.model.layout import STOCK_OUTPUTS, Lever, Out, Ref, Stock
+from flywheel.model.layout import STOCK_OUTPUTS, Lever, Out, Stock
 from flywheel.model.parts import customer_lifetime_value_usd, nps_proxy
 from flywheel.model.sectors import Array, sector
 from flywheel.model.sectors.customers import Adoption, Churn
@@ -72,6 +72,8 @@ def record_outputs(  # type: ignore[no-untyped-def]
     o[Out.agent_occupancy] = desk.occupancy
     o[Out.cx] = experience.cx
     o[Out.perceived_cx] = experience.perceived_cx
+    o[Out.expected_cx] = experience.expected_cx
+    o[Out.market_cx] = experience.market_cx
     o[Out.score_price] = experience.score_price
     o[Out.score_selection] = experience.selection_index
     o[Out.score_speed] = experience.speed_index
@@ -94,7 +96,7 @@ def record_derived(  # type: ignore[no-untyped-def]
     """Write the derived outputs, which nothing else reads (computed only when recorded)."""
     customers = s[Stock.customers]
     o[Out.fc_sqft] = s[Stock.fulfillment_centers] * p[Lever.fc_size_sqft]
-    o[Out.nps_proxy] = nps_proxy(experience.perceived_cx, ref[Ref.perceived_cx])
+    o[Out.nps_proxy] = nps_proxy(experience.perceived_cx, experience.expected_cx)
     o[Out.customer_lifetime_value_usd] = customer_lifetime_value_usd(
         money.revenue_usd
         - money.cogs_usd

@@ -23,7 +23,7 @@ class Prime(NamedTuple):
 
 @sector
 def prime_week(  # type: ignore[no-untyped-def]
-    s: Array, p: Array, k: Array, demand: Demand, speed_index: float, churn: Churn
+    s: Array, p: Array, k: Array, demand: Demand, speed_relative: float, churn: Churn
 ):
     """This week's `Prime`: members value fast free shipping on the orders they would place;
     non-members who did not churn join at a hazard that rises with value over fee."""
@@ -31,7 +31,9 @@ def prime_week(  # type: ignore[no-untyped-def]
     member_orders_per_year = (
         demand.visit_rate * k[Term.prime_visit_factor] * demand.conversion * WEEKS_PER_YEAR
     )
-    prime_value = member_orders_per_year * p[Lever.prime_shipping_value_usd_per_order] * speed_index
+    prime_value = (
+        member_orders_per_year * p[Lever.prime_shipping_value_usd_per_order] * speed_relative
+    )
     join_hazard = prime_join_hazard(
         prime_value,
         p[Lever.prime_fee_usd_per_year],

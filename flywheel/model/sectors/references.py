@@ -15,9 +15,9 @@ def week0_references(  # type: ignore[no-untyped-def]
     s: Array, p: Array, ref: Array, prices: Prices, service: float, review_effect: float
 ):
     """Fill the replication's `ref` column at week 0 from its starting stocks, its prices and
-    selection, its service score and its review effect. `perceived_cx` is a placeholder until
-    the week's CX is known (`experience.experience_week`), `unit_cost_usd` until its costs
-    (`finance.pricing_week`), `congestion_factor` until its delivery days
+    selection, its service score and its review effect. `perceived_cx` and `cx_relative` are
+    placeholders until the week's CX is known (`experience.experience_week`), `unit_cost_usd`
+    until its costs (`finance.pricing_week`), `congestion_factor` until its delivery days
     (`fulfillment.fulfillment_week`)."""
     customers, prime_members = s[Stock.customers], s[Stock.prime_members]
     visits0 = customers * p[Lever.visit_rate_per_week]
@@ -39,3 +39,4 @@ def week0_references(  # type: ignore[no-untyped-def]
     ref[Ref.customer_share] = customers / s[Stock.market] if s[Stock.market] > 0 else 0.0
     ref[Ref.congestion_factor] = 1.0  # placeholder until the week's delivery days are known
     ref[Ref.cash_usd] = s[Stock.cash_usd]
+    ref[Ref.cx_relative] = 1.0

@@ -6,7 +6,12 @@ from __future__ import annotations
 import numpy as np
 
 from flywheel.model.layout import Lever, Ref, Stock, Term
-from flywheel.model.parts import logistic_increase, logistic_market_growth, smooth_over
+from flywheel.model.parts import (
+    expectation_target,
+    logistic_increase,
+    logistic_market_growth,
+    smooth_over,
+)
 from flywheel.model.sectors import Array, Flags, sector
 from flywheel.model.sectors.customers import Adoption, Churn
 from flywheel.model.sectors.demand import Demand
@@ -69,6 +74,13 @@ def update_stocks(  # type: ignore[no-untyped-def]
         experience.perceived_cx,
         cx_target(p, k, ref, cut, experience),
         k[Term.perception_delay_weeks_at_least_1],
+    )
+    s[Stock.expected_cx] = smooth_over(
+        experience.expected_cx,
+        expectation_target(
+            experience.perceived_cx, experience.market_cx, p[Lever.expectation_anchor_share]
+        ),
+        k[Term.expectation_adaptation_weeks_at_least_1],
     )
     s[Stock.perceived_delivery_days] = smooth_over(
         s[Stock.perceived_delivery_days],
