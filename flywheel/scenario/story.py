@@ -162,8 +162,8 @@ STORY = (
         levers={"target_operating_margin_share": 0.12},
         look_for="Prices stay high, so CX grows more slowly in the first years and fewer "
         "customers join (R3's price link weakens): higher income early, a smaller business "
-        "later. The extra cash builds more fulfillment centres, so late in the run delivery is "
-        "faster and CX catches up. Compare with step 2.",
+        "later. The smaller business needs fewer fulfillment centres and loads them less, so "
+        "late in the run delivery is faster and CX partly catches up. Compare with step 2.",
     ),
 )
 
