@@ -386,7 +386,7 @@ def seasonality_multiplier(month: npt.NDArray[np.int64], q4_multiplier: Array) -
     return np.where(month >= 10, q4_multiplier, off_season)
 
 
-NPS_AT_REFERENCE_POINTS = 30.0  # assumption: a well-liked retailer's NPS at week-0 CX
+NPS_AT_REFERENCE_POINTS = 30.0  # assumption: a well-liked retailer's NPS at the expected CX
 NPS_POINTS_PER_LOG_CX = 100.0
 ANNUAL_DISCOUNT_RATE = 0.10  # assumption: cost of capital for customer lifetime value
 
