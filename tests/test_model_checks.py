@@ -161,9 +161,11 @@ def test_any_in_range_scenario_keeps_every_invariant(
 BASS_MARKET = 1e8
 # CX constant with every loop but R1 and B3 cut: no competitor price drift (the price stays at
 # the competitors'), no seller joining or leaving (selection stays); speed (B1), service (B2)
-# and the price target (R3) are held by their cuts, reliability is a lever.
+# and the price target (R3) are held by their cuts, reliability is a lever; the market's
+# benchmark stands still (no delivery trend), so the expected CX stays put too.
 CONSTANT_CX_LEVERS = {
     "competitor_price_trend_per_year": 0.0,
+    "market_delivery_trend_per_year": 0.0,
     "seller_join_rate_per_week": 0.0,
     "seller_exit_per_week": 0.0,
 }
@@ -193,6 +195,7 @@ def test_customers_follow_the_bass_closed_form_with_r1_and_b3_on(
     assert scenario.levers.wom_cx_exponent > 0  # the CX multiplier is there, held at 1
     results = flywheel.simulate(scenario, replications=2, seed=11)  # noise must not matter
     np.testing.assert_allclose(results["perceived_cx"], results["perceived_cx"][0, 0], rtol=1e-12)
+    np.testing.assert_allclose(results["expected_cx"], results["expected_cx"][0, 0], rtol=1e-12)
     p = scenario.levers.bass_p_per_year / eq.WEEKS_PER_YEAR
     q = scenario.levers.bass_q_per_year / eq.WEEKS_PER_YEAR
     t = np.arange(scenario.horizon_weeks, dtype=float)
