@@ -28,6 +28,10 @@ MAX_QUEUE_OCCUPANCY = 0.98  # above this the desk is overloaded and a backlog bu
 MAX_QUEUE_WAIT_HOURS = 24.0 * 28  # a month: waits are capped there (zero agents)
 ERLANG_NEGLIGIBLE_SPARE = 10.0  # Halfin-Whitt beta above which P(wait) < 1e-22 (wait ~ 0)
 MAX_OVERLOAD_MULTIPLE = 1.0  # congestion saturates when utilisation reaches 100 %
+# Utilisation is capped here, so it is finite with no FC open; delivery congestion saturates at
+# 100 % anyway, so the cap changes no delivery time.
+MAX_UTILISATION = 10.0
+DAYS_PER_WEEK = 7.0  # a back-ordered order ships at least a week late
 POISSON_MAX_COUNT = 20  # outages a week per replication at most (P(more) < 1e-12 at mean 2)
 
 
@@ -146,6 +150,34 @@ def delivery_days(
         np.maximum((utilisation - comfortable) / (1.0 - comfortable), 0.0), MAX_OVERLOAD_MULTIPLE
     )
     return base_days * (1.0 + scale * overload**exponent)
+
+
+def fc_utilisation(load_orders: Array, capacity_orders: Array) -> Array:
+    """FC utilisation: orders waiting for FC shipping this week (back-orders plus new FC
+    orders, orders/week) over what the open FCs can ship (orders/week), capped at
+    `MAX_UTILISATION` (also its value with orders and no FC open; 0 with no orders). Loop B1."""
+    return np.minimum(load_orders / np.maximum(capacity_orders, 1e-9), MAX_UTILISATION)
+
+
+def fc_shipping(
+    backlog_orders: Array, new_orders: Array, capacity_orders: Array, cancel_share: Array
+) -> tuple[Array, Array, Array, Array]:
+    """One week of FC shipping (orders/week; loop B1): back-orders ship first, then this
+    week's FC orders, up to the capacity; of the orders left waiting, `cancel_share` are
+    cancelled (lost sales) and the rest are back-ordered to next week. Returns (shipped,
+    shipped from the back-orders, cancelled, back-orders carried to next week)."""
+    load = backlog_orders + new_orders
+    shipped = np.minimum(load, capacity_orders)
+    from_backlog = np.minimum(backlog_orders, shipped)
+    waiting = load - shipped
+    cancelled = waiting * cancel_share
+    return shipped, from_backlog, cancelled, waiting - cancelled
+
+
+def late_delivery_days(days: Array, from_backlog: Array, shipped: Array) -> Array:
+    """Mean delivery days of the orders shipped this week: the congestion curve's `days` plus
+    a week for the share that waited as back-orders. Loop B1."""
+    return days + DAYS_PER_WEEK * from_backlog / np.maximum(shipped, 1e-9)
 
 
 def erlang_c_wait_hours(arrivals_per_hour: Array, servers: Array, service_per_hour: Array) -> Array:

@@ -36,7 +36,7 @@ from flywheel.model.sectors.demand import demand_week
 from flywheel.model.sectors.exogenous import exogenous_week
 from flywheel.model.sectors.experience import experience_week
 from flywheel.model.sectors.finance import finance_week, pricing_week
-from flywheel.model.sectors.fulfillment import fulfillment_week
+from flywheel.model.sectors.fulfillment import delivered_sales, fulfillment_week
 from flywheel.model.sectors.gains import loop_gains
 from flywheel.model.sectors.outputs import record_derived, record_outputs
 from flywheel.model.sectors.planner import planner_week
@@ -129,19 +129,20 @@ def replication_week(  # type: ignore[no-untyped-def]
     adoption = adoption_week(s, p, k, ref, cut, experience, ex)
     churn = churn_week(s, p, k, ref, cut, experience)
     demand = demand_week(s, p, cut, prices, experience, ex, churn.prime_share_effect)
-    fulfillment = fulfillment_week(t, s, p, ref, cut, demand.orders)
+    fulfillment = fulfillment_week(t, s, p, ref, cut, demand.orders, prices.share_3p)
+    sales = delivered_sales(demand, fulfillment, prices.share_3p)  # what was delivered
     desk = service_week(s, p, k, demand.orders, w)
-    sellers = sellers_week(s, p, k, ref, cut, demand.gmv, prices.skus, ex.seller_join_noise)
-    money = finance_week(s, p, k, ref, demand, prices.market_trend)
+    sellers = sellers_week(s, p, k, ref, cut, sales.gmv, prices.skus, ex.seller_join_noise)
+    money = finance_week(s, p, k, ref, sales, prices.market_trend)
     pricing = pricing_week(t, p, ref, cut, money, prices.market_trend)
     prime = prime_week(s, p, k, demand, experience.speed_relative, churn)
     plans = planner_week(
-        t, s, p, k, ref, cut, demand.orders, ex, desk, fulfillment.open_centers, lead_normals,
-        outage_uniform, d,
+        t, s, p, k, ref, cut, fulfillment.fc_demand, ex, desk, fulfillment.open_centers,
+        lead_normals, outage_uniform, d,
     )  # fmt: skip
     record_outputs(
-        o, s, prices, experience, adoption, churn, demand, fulfillment, desk, sellers, money,
-        pricing, prime, plans,
+        o, s, prices, experience, adoption, churn, demand, sales, fulfillment, desk, sellers,
+        money, pricing, prime, plans,
     )  # fmt: skip
     if want_derived:  # outputs nothing else reads
         record_derived(o, s, p, ref, experience, churn, money)
@@ -151,7 +152,7 @@ def replication_week(  # type: ignore[no-untyped-def]
             churn.prime_share_effect, s[layout.Stock.is_marketplace_open] != 0.0,
         )  # fmt: skip
     update_stocks(
-        s, p, k, ref, cut, experience, adoption, churn, demand, fulfillment, desk, sellers,
+        s, p, k, ref, cut, experience, adoption, churn, sales, fulfillment, desk, sellers,
         money, pricing, prime, plans,
     )  # fmt: skip
 

@@ -127,6 +127,38 @@ class FulfillmentLevers:
         loop="B1",
         source="derived/assumption: ~1/3 of a record peak week (parameters.md §7)",
     )
+    fc_surge_allowance_share: float = lever(
+        0.15,
+        0.0,
+        1.0,
+        "share of capacity",
+        "extra orders open FCs can ship in a week above their capacity (overtime, extra shifts)",
+        loop="B1",
+        source="assumption: a record peak week (2.09M items, ~1.4M orders) is ~1.4x a busy "
+        "FC-week of ~1M parcels (parameters.md §7); sustained weekly surge 15%, range 0-0.5",
+    )
+    fba_share_of_3p_orders: float = lever(
+        0.7,
+        0.0,
+        1.0,
+        "share of 3P orders",
+        "third-party orders shipped through the platform's FCs (FBA); sellers ship the rest",
+        loop="B1",
+        source="assumption: surveys report ~9 in 10 Amazon sellers use FBA (Jungle Scout, "
+        "State of the Amazon Seller 2023, not verified here) but many only for part of their "
+        "units; range 0.4-0.9 (0 before FBA's 2006 launch)",
+    )
+    backorder_cancel_share: float = lever(
+        0.4,
+        0.0,
+        1.0,
+        "share per week waited",
+        "back-ordered orders cancelled (lost sales) for each week they wait",
+        loop="B1",
+        source="secondary/recalled: on a stock-out 31% of shoppers buy elsewhere and 9% do not "
+        "buy (Gruen, Corsten & Bharadwaj 2002, worldwide study; not verified here); "
+        "range 0.1-0.6",
+    )
     fc_fixed_cost_usd_per_week: float = lever(
         1.2e6,
         0.0,

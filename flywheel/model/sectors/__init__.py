@@ -8,7 +8,9 @@
    the week-0 references, `references.week0_references`);
 4. `customers.adoption_week` (R1, B3) and `customers.churn_week` (churn, win-back; R4);
 5. `demand.demand_week`: visits, conversion, orders, GMV (R2, R3, R5, B1);
-6. `fulfillment.fulfillment_week`: utilisation, delivery days (B1);
+6. `fulfillment.fulfillment_week`: FC capacity, shipping, back-orders and cancellations,
+   utilisation, delivery days (B1); `fulfillment.delivered_sales`: the sales delivered,
+   which the later sectors use (service, Prime and the planner see the orders placed);
 7. `service.service_week`: contacts and the service desk's flows (B2);
 8. `sellers.sellers_week`: attractiveness, joins, exits, onboarding (R2, B4);
 9. `finance.finance_week` (costs, revenue, operating income; R3, B5) and

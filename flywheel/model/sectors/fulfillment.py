@@ -1,4 +1,5 @@
-"""Fulfillment (B1; model.md#fulfillment): the open centres' utilisation and delivery days."""
+"""Fulfillment (B1; model.md#fulfillment): what the open centres can ship, back-orders and
+cancellations, utilisation and delivery days, and the sales actually delivered."""
 
 from __future__ import annotations
 
@@ -7,41 +8,89 @@ from typing import NamedTuple
 import numpy as np
 
 from flywheel.model.layout import Lever, Loop, Ref, Stock
-from flywheel.model.parts import delivery_days
+from flywheel.model.parts import delivery_days, fc_shipping, fc_utilisation, late_delivery_days
 from flywheel.model.sectors import Array, Flags, sector
+from flywheel.model.sectors.demand import Demand
 
 
 class Fulfillment(NamedTuple):
-    """The week's fulfillment network load."""
+    """The week's fulfillment network: orders/week unless named otherwise."""
 
     open_centers: float  # built centres not out of service (count)
-    utilisation: float  # orders / capacity (10 with orders but no open centre)
-    days: float  # delivery days (week 0's congestion with B1 cut)
+    capacity: float  # what the open centres can ship, surge allowance included
+    fc_demand: float  # orders placed this week that need FC shipping (1P + FBA share of 3P)
+    shipped: float  # orders shipped through the FCs (back-orders first), <= capacity
+    cancelled: float  # back-orders cancelled this week (lost sales)
+    backlog_next: float  # back-orders carried to next week (orders)
+    utilisation: float  # (back-orders + fc_demand) / rated capacity, capped (finite, no FC)
+    days: float  # delivery days of the orders shipped (week 0's congestion with B1 cut)
     congestion: float  # delivery days / their base (week 0's with B1 cut)
 
 
 @sector
-def fulfillment_week(t: int, s: Array, p: Array, ref: Array, cut: Flags, orders: float):  # type: ignore[no-untyped-def]
-    """This week's `Fulfillment`: delivery is flat up to the comfortable utilisation, then
-    slows; customers see it through the perceived-delivery stock (`stocks.update_stocks`).
-    Week 0 sets the congestion reference (delivery days / their base), which B1 cut holds."""
+def fulfillment_week(  # type: ignore[no-untyped-def]
+    t: int, s: Array, p: Array, ref: Array, cut: Flags, orders: float, share_3p: float
+):
+    """This week's `Fulfillment`: 1P orders and the FBA share of 3P orders need the FCs;
+    back-orders ship first, up to capacity; a share of what is left is cancelled, the rest
+    waits a week. Delivery is flat up to the comfortable utilisation, then slows, and a
+    back-order arrives a week late; customers see it through the perceived-delivery stock.
+    Week 0 sets the congestion reference (delivery days / their base), which B1 cut holds;
+    capacity itself is physical and limits shipping whatever the cut."""
     open_centers = np.maximum(s[Stock.fulfillment_centers] - s[Stock.fc_out_of_service], 0.0)
-    capacity = open_centers * p[Lever.fc_capacity_orders_per_week]
-    if capacity > 0:
-        utilisation = orders / np.maximum(capacity, 1e-9)
-    else:  # no centre open: overloaded
-        utilisation = 10.0 if orders > 0 else 0.0
-    days = delivery_days(
+    rated_capacity = open_centers * p[Lever.fc_capacity_orders_per_week]
+    capacity = rated_capacity * (1.0 + p[Lever.fc_surge_allowance_share])
+    fc_demand = orders * (1.0 - share_3p * (1.0 - p[Lever.fba_share_of_3p_orders]))
+    backlog = s[Stock.fc_backlog_orders]
+    shipped, from_backlog, cancelled, backlog_next = fc_shipping(
+        backlog, fc_demand, capacity, p[Lever.backorder_cancel_share]
+    )
+    utilisation = fc_utilisation(backlog + fc_demand, rated_capacity)  # surging is congested
+    congestion_days = delivery_days(
         utilisation,
         p[Lever.delivery_days_base],
         p[Lever.comfortable_utilisation_share],
         p[Lever.delivery_congestion_scale],
         p[Lever.delivery_congestion_exponent],
     )
+    days = late_delivery_days(congestion_days, from_backlog, shipped)
     congestion = days / p[Lever.delivery_days_base]
     if t == 0:
         ref[Ref.congestion_factor] = congestion
-    if cut[Loop.B1]:  # congestion held at week 0's: the load no longer slows delivery
+    if cut[Loop.B1]:  # congestion (and lateness) held at week 0's: load no longer slows delivery
         congestion = ref[Ref.congestion_factor]
         days = p[Lever.delivery_days_base] * congestion
-    return Fulfillment(open_centers, utilisation, days, congestion)
+    return Fulfillment(
+        open_centers,
+        capacity,
+        fc_demand,
+        shipped,
+        cancelled,
+        backlog_next,
+        utilisation,
+        days,
+        congestion,
+    )
+
+
+@sector
+def delivered_sales(demand: Demand, fulfillment: Fulfillment, share_3p: float):  # type: ignore[no-untyped-def]
+    """The week's sales as delivered (a `Demand` whose orders and GMV count the orders shipped
+    through the FCs plus those sellers ship themselves; visits and conversion as placed).
+    Back-orders shipped are valued at this week's basket and 3P share of FC orders. Without
+    back-orders or cancellations the sales are exactly the orders placed."""
+    if fulfillment.shipped == fulfillment.fc_demand and fulfillment.backlog_next == 0.0:
+        if fulfillment.cancelled == 0.0:
+            return demand
+    orders = demand.orders
+    seller_shipped = orders - fulfillment.fc_demand  # 3P orders sellers ship themselves
+    delivered_orders = seller_shipped + fulfillment.shipped
+    fc_share_3p = 0.0  # FBA orders' share of the FC orders
+    if fulfillment.fc_demand > 0:
+        fc_share_3p = (fulfillment.fc_demand - orders * (1.0 - share_3p)) / fulfillment.fc_demand
+    value_per_order = demand.gmv / np.maximum(orders, 1e-9)  # USD/order
+    gmv = value_per_order * delivered_orders
+    gmv_3p = value_per_order * (seller_shipped + fulfillment.shipped * fc_share_3p)
+    return Demand(
+        demand.visit_rate, demand.visits, demand.conversion, delivered_orders, gmv, gmv_3p
+    )

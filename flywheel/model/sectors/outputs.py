@@ -31,6 +31,7 @@ def record_outputs(  # type: ignore[no-untyped-def]
     adoption: Adoption,
     churn: Churn,
     demand: Demand,
+    sales: Demand,
     fulfillment: Fulfillment,
     desk: Desk,
     sellers: Sellers,
@@ -39,7 +40,8 @@ def record_outputs(  # type: ignore[no-untyped-def]
     prime: Prime,
     plans: Plans,
 ):
-    """Write the week's outputs (all but the derived ones, the gains and the queue wait)."""
+    """Write the week's outputs (all but the derived ones, the gains and the queue wait):
+    `orders` as placed (`demand`), GMV as delivered (`sales`)."""
     for out_row, stock_row in STOCK_OUTPUTS:  # outputs that are a stock at the week's start
         o[out_row] = s[stock_row]
     o[Out.adoption] = adoption.adoption
@@ -50,8 +52,10 @@ def record_outputs(  # type: ignore[no-untyped-def]
     o[Out.visits] = demand.visits
     o[Out.conversion] = demand.conversion
     o[Out.orders] = demand.orders
-    o[Out.gmv_usd] = demand.gmv
-    o[Out.gmv_3p_usd] = demand.gmv_3p
+    o[Out.orders_delivered] = sales.orders
+    o[Out.orders_unfilled] = fulfillment.cancelled
+    o[Out.gmv_usd] = sales.gmv
+    o[Out.gmv_3p_usd] = sales.gmv_3p
     for field, out_row in enumerate(FINANCIAL_OUTPUTS):  # WeekFinancials' fields
         o[out_row] = money[field]
     o[Out.capex_usd] = plans.capex
@@ -64,6 +68,8 @@ def record_outputs(  # type: ignore[no-untyped-def]
     o[Out.selection_index] = experience.selection_index
     o[Out.price_target_index] = pricing.price_target
     o[Out.competitor_price_index] = prices.competitor_price
+    o[Out.fc_capacity_orders] = fulfillment.capacity
+    o[Out.fc_orders_shipped] = fulfillment.shipped
     o[Out.utilisation] = fulfillment.utilisation
     o[Out.delivery_days] = fulfillment.days
     o[Out.fc_orders] = plans.fc_orders

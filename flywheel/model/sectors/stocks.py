@@ -94,6 +94,7 @@ def update_stocks(  # type: ignore[no-untyped-def]
     s[Stock.fc_orders_placed] = s[Stock.fc_orders_placed] + (1.0 if plans.fc_orders > 0 else 0.0)
     s[Stock.orders_smoothed] = plans.orders_smoothed
     s[Stock.orders_growth_per_week] = plans.growth_trend
+    s[Stock.fc_backlog_orders] = fulfillment.backlog_next
 
 
 @sector
