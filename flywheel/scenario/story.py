@@ -123,10 +123,11 @@ STORY = (
         "prices instead of 60 %?",
         "baseline",
         levers={"pass_through_share": 0.95},
-        look_for="The price index falls further and perceived CX rises for the first years. "
-        "Then the thinner margin leaves less cash for fulfillment centres (B5): fewer get "
-        "built, delivery slows, and by year ten CX, customers, revenue and operating income "
-        "end below the dashed preset line. Lower prices pay only while capacity keeps up.",
+        look_for="The price index falls further and perceived CX rises. By year ten customers "
+        "and revenue end above the dashed preset line and operating income below: the thinner "
+        "margin is paid for in cash, and the run ends about $4 B in debt, near its $5 B credit "
+        "limit (B5), where the preset is nearly even. Lower prices pay while capacity keeps "
+        "up and the credit lasts.",
     ),
     Step(
         "3. Cut the marketplace loop",
@@ -134,8 +135,10 @@ STORY = (
         "baseline",
         knockouts=("R2",),
         look_for="Sellers and selection stay nearly flat, and customers and operating income "
-        "fall well short. Revenue goes *up*: a third-party sale counts only as its commission, "
-        "so without sellers more of the same demand is booked as first-party sales. The *Why* "
+        "fall well short. GMV ends about two thirds lower but revenue barely moves: a "
+        "third-party sale counts only as its commission, so without sellers more of the same "
+        "demand is booked as first-party sales (all of it through the platform's own "
+        "fulfillment centres). The *Why* "
         "tab's waterfall (outcome GMV or customers) shows what R2 is worth next to the other "
         "loops.",
     ),
@@ -162,8 +165,9 @@ STORY = (
         levers={"target_operating_margin_share": 0.12},
         look_for="Prices stay high, so CX grows more slowly in the first years and fewer "
         "customers join (R3's price link weakens): higher income early, a smaller business "
-        "later. The smaller business needs fewer fulfillment centres and loads them less, so "
-        "late in the run delivery is faster and CX partly catches up. Compare with step 2.",
+        "later. The extra cash piles up (about $4.7 B at year ten against $0.9 B) instead of "
+        "buying speed: the preset already builds the fulfillment centres its orders need, and "
+        "the smaller business needs fewer. Compare with step 2.",
     ),
 )
 
