@@ -125,7 +125,7 @@ STORY = (
         levers={"pass_through_share": 0.95},
         look_for="The price index falls further and perceived CX rises. By year ten customers "
         "and revenue end above the dashed preset line and operating income below: the thinner "
-        "margin is paid for in cash, and the run ends about $4 B in debt, near its $5 B credit "
+        "margin is paid for in cash, and the run ends about $3 B in debt, toward its $5 B credit "
         "limit (B5), where the preset is nearly even. Lower prices pay while capacity keeps "
         "up and the credit lasts.",
     ),

@@ -92,5 +92,11 @@ def delivered_sales(demand: Demand, fulfillment: Fulfillment, share_3p: float): 
     gmv = value_per_order * delivered_orders
     gmv_3p = value_per_order * (seller_shipped + fulfillment.shipped * fc_share_3p)
     return Demand(
-        demand.visit_rate, demand.visits, demand.conversion, delivered_orders, gmv, gmv_3p
+        demand.visit_rate,
+        demand.visits,
+        demand.conversion,
+        delivered_orders,
+        gmv,
+        gmv_3p,
+        demand.learning_lift,
     )
