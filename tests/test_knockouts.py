@@ -202,7 +202,10 @@ def test_b5_cut_makes_capacity_deaf_to_cash(five_years: flywheel.Scenario) -> No
     drain = {"overhead_usd_per_week": 1e8}  # past the credit limit within a year
     lean = _run(five_years, "B5", "R3")
     drained = _run(five_years, "B5", "R3", **drain)
-    assert (drained["cash_usd"][:, -1] < -five_years.levers.credit_limit_usd).all()
+    # the drain passes the limit: insolvent, cash held at the limit, the rest unfunded
+    assert (drained["insolvent"][:, -1] == 1.0).all()
+    assert (drained["cash_usd"][:, -1] == -five_years.levers.credit_limit_usd).all()
+    assert (drained["unfunded_loss_usd"].sum(axis=1) > 0).all()
     for output in ("fulfillment_centers", "agents"):
         np.testing.assert_array_equal(drained[output], lean[output], err_msg=output)
     on = _run(five_years, "R3", **drain)

@@ -44,6 +44,7 @@ from flywheel.model.sectors.prices import prices_week
 from flywheel.model.sectors.prime import prime_week
 from flywheel.model.sectors.sellers import sellers_week
 from flywheel.model.sectors.service import service_week
+from flywheel.model.sectors.solvency import funding_week
 from flywheel.model.sectors.stocks import update_stocks
 
 JIT_OPTIONS = {"cache": True, "error_model": "numpy", "nogil": True}
@@ -133,16 +134,17 @@ def replication_week(  # type: ignore[no-untyped-def]
     sales = delivered_sales(demand, fulfillment, prices.share_3p)  # what was delivered
     desk = service_week(s, p, k, demand.orders, w)
     sellers = sellers_week(s, p, k, ref, cut, sales.gmv, prices.skus, ex.seller_join_noise)
-    money = finance_week(s, p, k, ref, sales, prices.market_trend)
+    money = finance_week(s, p, k, ref, cut, sales, prices.market_trend)
     pricing = pricing_week(t, p, ref, cut, money, prices.market_trend)
     prime = prime_week(s, p, k, demand, experience.speed_relative, churn)
     plans = planner_week(
         t, s, p, k, ref, cut, fulfillment.fc_demand, ex, desk, fulfillment.open_centers,
         lead_normals, outage_uniform, d,
     )  # fmt: skip
+    funding = funding_week(s, p, money.operating_income_usd, plans.capex)
     record_outputs(
         o, s, prices, experience, adoption, churn, demand, sales, fulfillment, desk, sellers,
-        money, pricing, prime, plans,
+        money, pricing, prime, plans, funding,
     )  # fmt: skip
     if want_derived:  # outputs nothing else reads
         record_derived(o, s, p, ref, experience, churn, money)
@@ -153,7 +155,7 @@ def replication_week(  # type: ignore[no-untyped-def]
         )  # fmt: skip
     update_stocks(
         s, p, k, ref, cut, experience, adoption, churn, sales, fulfillment, desk, sellers,
-        money, pricing, prime, plans,
+        money, pricing, prime, plans, funding,
     )  # fmt: skip
 
 

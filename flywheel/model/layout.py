@@ -93,10 +93,12 @@ SCRATCH = ("arrivals_per_hour", "servers", "service_per_hour", "backlog_wait_hou
 Scratch = IntEnum("Scratch", list(SCRATCH), start=0)
 # Outputs that are a stock's value at the start of the week, as (output row, stock row).
 # Not perceived_cx (week 0 sets it to that week's CX first), service_backlog and
-# queue_wait_hours (this week's), nor the flags (derived outputs, written only when recorded).
+# queue_wait_hours and insolvent (this week's), nor the flags (derived outputs, written only
+# when recorded).
 STOCK_OUTPUTS = tuple(
     (int(Out[name]), int(Stock[name]))
     for name in CORE_OUTPUTS
     if name in STOCKS
-    and name not in ("perceived_cx", "expected_cx", "service_backlog", "queue_wait_hours")
+    and name
+    not in ("perceived_cx", "expected_cx", "service_backlog", "queue_wait_hours", "insolvent")
 )

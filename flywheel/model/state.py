@@ -48,6 +48,7 @@ STOCKS = {
     "demand_shock_share": "sum of active demand shocks",
     "recession_depth_share": "sum of active recessions",
     "price_war_depth_share": "sum of active price wars",
+    "insolvent": "1 once cash would have passed the credit limit (stays 1), else 0",
 }
 
 
@@ -139,6 +140,7 @@ def initial_state(scenario: Scenario, replications: int) -> State:
         demand_shock_share=full(0.0),
         recession_depth_share=full(0.0),
         price_war_depth_share=full(0.0),
+        insolvent=full(0.0),
     )
     return State(np.stack([values[name] for name in STOCKS]))
 

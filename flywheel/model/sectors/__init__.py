@@ -16,7 +16,8 @@
 9. `finance.finance_week` (costs, revenue, operating income; R3, B5) and
    `finance.pricing_week` (the price target; R3);
 10. `prime.prime_week`: Prime value, joins and cancellations (R4);
-11. `planner.planner_week`: FC orders and lead times, hires, outages (B1, B2, B5);
+11. `planner.planner_week`: FC orders and lead times, hires, outages (B1, B2, B5), and
+    `solvency.funding_week`: cash held at minus the credit limit, insolvency (B5);
 12. `outputs.record_outputs` / `outputs.record_derived`, `gains.loop_gains`;
 13. `stocks.update_stocks`: every stock, one Euler week.
 

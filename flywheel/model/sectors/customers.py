@@ -12,6 +12,7 @@ from flywheel.model.parts import bass_adoption, churn_hazard, hazard_to_share
 from flywheel.model.sectors import Array, Flags, sector
 from flywheel.model.sectors.exogenous import Exogenous
 from flywheel.model.sectors.experience import Experience
+from flywheel.model.sectors.solvency import spending_stopped
 
 
 class Adoption(NamedTuple):
@@ -51,6 +52,8 @@ def adoption_week(  # type: ignore[no-untyped-def]
     (stocks conserved)."""
     market, potential, customers = s[Stock.market], s[Stock.potential], s[Stock.customers]
     marketing_effect = k[Term.marketing_effect_base] * (1.0 - exogenous.recession)
+    if spending_stopped(s, cut):  # insolvent: marketing stopped, so no innovation
+        marketing_effect = 0.0
     innovation = k[Term.bass_p_per_week] * marketing_effect
     imitation = k[Term.bass_q_per_week] * experience.cx_relative_for_wom ** p[Lever.wom_cx_exponent]
     potential_for_bass = potential

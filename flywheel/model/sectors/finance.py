@@ -12,6 +12,7 @@ from flywheel.model.layout import Lever, Loop, Ref, Stock, Term
 from flywheel.model.parts import WEEKS_PER_YEAR, price_target_index
 from flywheel.model.sectors import Array, Flags, sector
 from flywheel.model.sectors.demand import Demand
+from flywheel.model.sectors.solvency import spending_stopped
 
 
 class WeekFinancials(NamedTuple):
@@ -34,7 +35,13 @@ class WeekFinancials(NamedTuple):
 
 @sector
 def finance_week(  # type: ignore[no-untyped-def]
-    s: Array, p: Array, k: Array, ref: Array, demand: Demand, market_trend: float
+    s: Array,
+    p: Array,
+    k: Array,
+    ref: Array,
+    cut: Flags,
+    demand: Demand,
+    market_trend: float,
 ):
     """One replication's costs and financials this week (`WeekFinancials`; loops R3, B5;
     model.md#costs, model.md#financials)."""
@@ -77,6 +84,8 @@ def finance_week(  # type: ignore[no-untyped-def]
         + member_orders * p[Lever.prime_shipping_cost_usd_per_order]
     )
     marketing_usd = p[Lever.marketing_share_of_revenue] * revenue_usd
+    if spending_stopped(s, cut):  # insolvent: no more marketing (model.md#insolvency)
+        marketing_usd = 0.0
     technology_usd = p[Lever.technology_share_of_revenue] * revenue_usd
     operating_income_usd = (
         revenue_usd

@@ -18,6 +18,7 @@ from flywheel.model.sectors.prices import Prices
 from flywheel.model.sectors.prime import Prime
 from flywheel.model.sectors.sellers import Sellers
 from flywheel.model.sectors.service import Desk
+from flywheel.model.sectors.solvency import Funding
 
 FINANCIAL_OUTPUTS = tuple(int(Out[name]) for name in WeekFinancials._fields)  # output rows
 
@@ -39,6 +40,7 @@ def record_outputs(  # type: ignore[no-untyped-def]
     pricing: Pricing,
     prime: Prime,
     plans: Plans,
+    funding: Funding,
 ):
     """Write the week's outputs (all but the derived ones, the gains and the queue wait):
     `orders` as placed (`demand`), GMV as delivered (`sales`)."""
@@ -59,6 +61,8 @@ def record_outputs(  # type: ignore[no-untyped-def]
     for field, out_row in enumerate(FINANCIAL_OUTPUTS):  # WeekFinancials' fields
         o[out_row] = money[field]
     o[Out.capex_usd] = plans.capex
+    o[Out.insolvent] = funding.insolvent
+    o[Out.unfunded_loss_usd] = funding.unfunded_loss_usd
     o[Out.seller_joins] = sellers.seller_joins
     o[Out.seller_exits] = sellers.seller_exits
     o[Out.seller_attractiveness] = sellers.attractiveness

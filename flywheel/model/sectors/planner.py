@@ -17,6 +17,7 @@ from flywheel.model.parts import (
 from flywheel.model.sectors import Array, Flags, sector
 from flywheel.model.sectors.exogenous import Exogenous
 from flywheel.model.sectors.service import Desk
+from flywheel.model.sectors.solvency import spending_stopped
 
 
 class Plans(NamedTuple):
@@ -114,8 +115,10 @@ def planner_week(  # type: ignore[no-untyped-def]
     d: Array,
 ):
     """This week's `Plans`, also written into `d`, the replication's decision column. With B5
-    cut the planner sees week 0's cash: the margin no longer limits FCs or hiring."""
+    cut the planner sees week 0's cash: the margin no longer limits FCs or hiring. An insolvent
+    replication orders no FCs and hires nobody (`finance.spending_stopped`)."""
     cash = ref[Ref.cash_usd] if cut[Loop.B5] else s[Stock.cash_usd]
+    stopped = spending_stopped(s, cut)  # insolvent: no more capex or hiring
     orders_smoothed, growth_trend, fc_orders, lead_weeks, capex = plan_fulfillment(
         s, p, k, t, orders, exogenous.season, lead_normals, cash
     )
@@ -128,6 +131,8 @@ def planner_week(  # type: ignore[no-untyped-def]
         exogenous.season_ahead / exogenous.season,
         cash,
     )
+    if stopped:
+        fc_orders, capex, hires = 0.0, 0.0, 0.0
     outages = poisson_count_from_uniform(
         outage_uniform, open_centers * k[Term.fc_outage_rate_per_week]
     )

@@ -22,6 +22,7 @@ from flywheel.model.sectors.planner import Plans
 from flywheel.model.sectors.prime import Prime
 from flywheel.model.sectors.sellers import Sellers
 from flywheel.model.sectors.service import Desk
+from flywheel.model.sectors.solvency import Funding
 
 
 @sector
@@ -42,6 +43,7 @@ def update_stocks(  # type: ignore[no-untyped-def]
     pricing: Pricing,
     prime: Prime,
     plans: Plans,
+    funding: Funding,
 ):
     """Advance the replication's stocks `s` one week (all but `queue_wait_hours`, which the
     caller sets with the Erlang C wait). Each stock reads only its own start-of-week value."""
@@ -89,7 +91,8 @@ def update_stocks(  # type: ignore[no-untyped-def]
     )
     s[Stock.reviews] = s[Stock.reviews] + demand.orders * p[Lever.reviews_per_order]
     update_experiments(s, k, ref, demand.visits)
-    s[Stock.cash_usd] = s[Stock.cash_usd] + money.operating_income_usd - plans.capex
+    s[Stock.cash_usd] = funding.cash_next_usd  # held at minus the credit limit
+    s[Stock.insolvent] = funding.insolvent
     s[Stock.fc_under_construction] = s[Stock.fc_under_construction] + plans.fc_orders
     s[Stock.fc_orders_placed] = s[Stock.fc_orders_placed] + (1.0 if plans.fc_orders > 0 else 0.0)
     s[Stock.orders_smoothed] = plans.orders_smoothed
