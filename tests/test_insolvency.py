@@ -68,3 +68,32 @@ def test_cash_never_passes_the_credit_limit_in_a_shipped_scenario(path: Path) ->
     results = flywheel.simulate(scenario, replications=2, seed=3, outputs=("cash_usd", "insolvent"))
     assert results["cash_usd"].min() >= -scenario.levers.credit_limit_usd
     assert set(np.unique(results["insolvent"])) <= {0.0, 1.0}
+
+
+def test_monte_carlo_sweep_and_dashboard_report_the_insolvent_share(baseline, tmp_path) -> None:
+    from flywheel.experiments import insolvent_share, monte_carlo, run_sweep
+    from flywheel.results.summary import summarise
+    from flywheel.ui.tabs_main import insolvency_line
+
+    scenario = dataclasses.replace(baseline, horizon_weeks=110)
+    # half of the replications drained past the limit, half not
+    overhead = np.array([1e8, 1e5, 1e8, 1e5])
+    results = flywheel.simulate(
+        scenario, 4, seed=2, lever_overrides={"overhead_usd_per_week": overhead}
+    )
+    assert results["insolvent"][:, -1].tolist() == [1.0, 0.0, 1.0, 0.0]
+    summary = summarise(results)
+    assert summary.insolvent_share == 0.5
+    assert "Insolvent: 50% of 4 runs" in insolvency_line(summary, summary)
+
+    drained = with_parameters(scenario, DRAIN)
+    assert monte_carlo(drained, 3, seed=2).insolvent_share == 1.0
+    assert monte_carlo(scenario, 3, seed=2).insolvent_share == 0.0
+
+    store = run_sweep(
+        scenario, ["overhead_usd_per_week"], [[1e5], [1e8]], 2, seed=2, out=tmp_path / "s"
+    )
+    table = insolvent_share(store.frame())
+    assert table["overhead_usd_per_week"].tolist() == [1e5, 1e8]
+    assert table["insolvent_share"].tolist() == [0.0, 1.0]
+    assert table["runs"].tolist() == [2, 2]

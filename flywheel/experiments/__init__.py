@@ -27,7 +27,7 @@ from flywheel.experiments.sensitivity import (
     sobol_indices,
 )
 from flywheel.experiments.store import ResultsStore, StoreError
-from flywheel.experiments.sweep import grid_points, run_sweep, sample_points
+from flywheel.experiments.sweep import grid_points, insolvent_share, run_sweep, sample_points
 
 __all__ = [
     "Attribution",
@@ -45,6 +45,7 @@ __all__ = [
     "attribute",
     "grid_points",
     "importance_plan",
+    "insolvent_share",
     "lever_importance",
     "lever_problem",
     "make_executor",

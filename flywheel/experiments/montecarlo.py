@@ -74,6 +74,7 @@ DEFAULT_OUTPUTS = (
     "fulfillment_centers",
     "queue_wait_hours",
     "prime_members",
+    "insolvent",
 )
 MEMMAP_BYTES = 512 * 2**20  # above this the kept values go to a temporary file
 
@@ -183,6 +184,12 @@ class MonteCarlo:
                 )
             )
         return pd.concat(parts, ignore_index=True)
+
+    @property
+    def insolvent_share(self) -> float:
+        """Share of the replications that became insolvent (model.md#insolvency): the mean of
+        the 0/1 flag at the last week, as a flag once set stays set."""
+        return float(self.means["insolvent"][-1])
 
     def mean_frame(self) -> pd.DataFrame:
         """Wide frame of the per-week mean of every output (one column per output)."""

@@ -35,6 +35,7 @@ SWEEP_OUTPUTS = (
     "price_index",
     "cash_usd",
     "fulfillment_centers",
+    "insolvent",
 )
 DEFAULT_CHUNK = 1000
 
@@ -113,6 +114,21 @@ class _YearlyReducer:
         for name in self.outputs:
             columns[name] = yearly(series[name], name).reshape(-1)
         return pd.DataFrame(columns)
+
+
+def insolvent_share(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per sweep point: the share of its runs that became insolvent (model.md#insolvency),
+    from a store's frame (`ResultsStore.frame()`, which needs the `insolvent` output): one row
+    per point with its lever values, `runs` and `insolvent_share`."""
+    if "insolvent" not in frame.columns:
+        raise ValueError("the sweep store has no 'insolvent' output: run the sweep with it")
+    last = frame[frame["year"] == frame["year"].max()]
+    levers = [name for name in field_infos(Levers) if name in frame.columns]
+    grouped = last.groupby("point")
+    table = grouped[levers].first()
+    table["runs"] = grouped["insolvent"].size()
+    table["insolvent_share"] = grouped["insolvent"].mean()
+    return table.reset_index()
 
 
 def run_sweep(

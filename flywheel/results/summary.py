@@ -43,6 +43,10 @@ KPIS = (
     _kpi("perceived_cx", "perceived_cx", 1.0, "{:.3f}"),
 )
 
+# Outputs read as a share of the runs at the last week (a 0/1 flag that stays set): the
+# Dashboard's line under the KPI cards (model.md#insolvency)
+SHARE_OUTPUTS = ("insolvent",)
+
 
 @dataclass(frozen=True)
 class Summary:
@@ -80,6 +84,11 @@ class Summary:
         if key in self.kpi_bands:
             return self.kpi_bands[key]
         return kpi_band(self.kpi_samples[key])
+
+    @property
+    def insolvent_share(self) -> float:
+        """Share of the replications insolvent at the last week (once insolvent, always)."""
+        return float(self.kpi_samples["insolvent"].mean())
 
     def path_weeks(self) -> npt.NDArray[np.int_]:
         """The weeks `paths` holds (every `PATH_EVERY_WEEKS`-th, from week 0)."""
@@ -133,6 +142,8 @@ def kpi_samples(results: Results) -> dict[str, npt.NDArray[np.float64]]:
             samples[key] = values[:, -WEEKS_PER_YEAR:].sum(axis=1) / divisor
         else:
             samples[key] = values[:, -1] / divisor
+    for name in SHARE_OUTPUTS:  # each replication's flag at the last week
+        samples[name] = results[name][:, -1].astype(np.float64)
     return samples
 
 
@@ -160,7 +171,7 @@ def summarise(
         outputs=outputs,
         bands=bands,
         kpi_samples=samples,
-        kpi_bands={key: kpi_band(values) for key, values in samples.items()},
+        kpi_bands={key: kpi_band(samples[key]) for key, *_ in KPIS},
         path_outputs=tuple(path_outputs),
         paths=paths,
     )

@@ -11,7 +11,7 @@ import streamlit as st
 
 from flywheel.plots import charts
 from flywheel.results.simulation import simulate
-from flywheel.results.summary import KPIS, Summary, summarise
+from flywheel.results.summary import KPIS, SHARE_OUTPUTS, Summary, summarise
 from flywheel.scenario.loading import (
     SHIPPED_SCENARIOS_DIR,
     Scenario,
@@ -40,7 +40,7 @@ DRAWN_OUTPUTS = (
 )
 # What a Summary reads: the drawn outputs and the KPIs' outputs. Only these are recorded by
 # the engine for the app (recording all ~80 outputs cost ~10 % of a 200-replication run).
-SUMMARY_OUTPUTS = tuple(dict.fromkeys((*DRAWN_OUTPUTS, *(kpi[2] for kpi in KPIS))))
+SUMMARY_OUTPUTS = tuple(dict.fromkeys((*DRAWN_OUTPUTS, *(kpi[2] for kpi in KPIS), *SHARE_OUTPUTS)))
 WORKSHOP_DIR = SHIPPED_SCENARIOS_DIR / "workshop"
 STORY_FILE = "story.toml"
 # Replications behind a workshop step's annual table (medians: a small run is enough).

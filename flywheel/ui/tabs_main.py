@@ -57,6 +57,16 @@ def kpi_cards(current: Summary, reference: Summary) -> None:
         )
 
 
+def insolvency_line(current: Summary, reference: Summary) -> str:
+    """The Dashboard's line on insolvency: the share of runs whose cash would have passed the
+    credit limit (docs/model.md, "Spending cuts and insolvency"), and the preset's."""
+    return (
+        f"Insolvent: {current.insolvent_share:.0%} of {current.replications} runs "
+        f"(cash would have passed the credit limit; then no capex, hiring or marketing); "
+        f"preset {reference.insolvent_share:.0%}."
+    )
+
+
 def panel_grid(frame: pd.DataFrame, spec: dict[str, Any]) -> None:
     """A grid's panels as charts, `charts.PANEL_COLUMNS` a row, each its column's width."""
     frames = charts.panel_frames(frame)
@@ -86,6 +96,7 @@ def ab_title(name_a: str, name_b: str) -> str:
 def dashboard(current: Summary, reference: Summary) -> None:
     """KPI cards and the compounding charts with Monte Carlo fan bands."""
     kpi_cards(current, reference)
+    st.caption(insolvency_line(current, reference))
     frame = charts.band_frame(current, reference=reference)
     spec = charts.fan_spec(current, has_reference=True)
     panel_grid(frame, spec)

@@ -167,3 +167,15 @@ def test_mc_plot_may_go_into_the_folder_out_creates(scenario, tmp_path):
     plot = tmp_path / "out" / "fan.png"
     assert main(["mc", str(scenario), "-n", "2", "--out", str(out), "--plot", str(plot)]) == 0
     assert (out / "quantiles.parquet").is_file() and plot.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_mc_and_sweep_report_the_share_of_insolvent_runs(scenario, tmp_path, capsys):
+    assert main(["mc", str(scenario), "-n", "3", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["insolvent_share"] == 0.0
+    assert main(["mc", str(scenario), "-n", "3"]) == 0
+    assert "insolvent (cash would have passed the credit limit): 0.0% of runs" in (
+        capsys.readouterr().out
+    )
+    out = str(tmp_path / "store")
+    assert main(["sweep", str(scenario), "--out", out, "--replications", "2"]) == 0
+    assert "0 of 4 runs became insolvent" in capsys.readouterr().out

@@ -175,6 +175,7 @@ def _mc(args: argparse.Namespace) -> int:
                     "replications": args.replications,
                     "seed": args.seed,
                     "final_week_mean": last,
+                    "insolvent_share": mc.insolvent_share,
                     "out": str(args.out) if args.out else None,
                     "files": written,
                 }
@@ -188,6 +189,9 @@ def _mc(args: argparse.Namespace) -> int:
                 f"customers at the last week: median {q[2, -1]:,.0f}, "
                 f"5-95 % {q[0, -1]:,.0f} to {q[-1, -1]:,.0f}"
             )
+        print(
+            f"insolvent (cash would have passed the credit limit): {mc.insolvent_share:.1%} of runs"
+        )
         if written:
             print(f"wrote {', '.join(written)} to {args.out}")
     return EXIT_OK
@@ -277,6 +281,10 @@ def _sweep(args: argparse.Namespace) -> int:
             progress=progress,
         )
     runs = len(points) * args.replications
+    frame = store.frame()
+    insolvent_runs = 0
+    if "insolvent" in frame.columns:  # each run's flag in its last year
+        insolvent_runs = int(frame.loc[frame["year"] == frame["year"].max(), "insolvent"].sum())
     if args.json:
         print(
             json.dumps(
@@ -287,6 +295,7 @@ def _sweep(args: argparse.Namespace) -> int:
                     "replications": args.replications,
                     "runs": runs,
                     "chunks": len(store.done),
+                    "insolvent_share": insolvent_runs / runs,
                     "out": str(args.out),
                 }
             )
@@ -294,6 +303,7 @@ def _sweep(args: argparse.Namespace) -> int:
     else:
         print(
             f"{runs} runs ({len(points)} points x {args.replications} replications) "
-            f"in {args.out} ({len(store.done)} chunks, manifest.json)"
+            f"in {args.out} ({len(store.done)} chunks, manifest.json); "
+            f"{insolvent_runs} of {runs} runs became insolvent"
         )
     return EXIT_OK
