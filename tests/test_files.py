@@ -47,3 +47,35 @@ def test_failed_write_leaves_old_file_and_no_temporary(tmp_path: Path) -> None:
         write_atomic(target, explode)
     assert target.read_text() == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+HELD_SIGNAL_PROBE = """
+import signal, threading
+from flywheel.cli.signals import Terminated, handle_termination
+from flywheel.scenario.files import stop_signals_held
+reached = False
+try:
+    with handle_termination():
+        with stop_signals_held():
+            # from another thread, as a progress bar's thread could receive it
+            thread = threading.Thread(target=signal.raise_signal, args=(signal.SIGTERM,))
+            thread.start()
+            thread.join()
+            signal.raise_signal(signal.SIGTERM)  # and in this (blocked) thread
+            reached = True
+except Terminated:
+    print("terminated after the block" if reached else "terminated inside the block")
+"""
+
+
+def test_a_stop_signal_while_a_temporary_is_named_is_raised_after_it() -> None:
+    """SIGTERM inside `stop_signals_held` (from this thread or another) waits for the block to
+    close, then unwinds: the temporary is named by then, so the caller's cleanup removes it."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", HELD_SIGNAL_PROBE], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "terminated after the block"

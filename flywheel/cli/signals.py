@@ -16,6 +16,8 @@ import threading
 from collections.abc import Iterator
 from types import FrameType
 
+from flywheel.scenario.files import defer_stop_signal
+
 CAUGHT = (signal.SIGTERM, signal.SIGHUP) if hasattr(signal, "SIGHUP") else (signal.SIGTERM,)
 
 
@@ -53,6 +55,8 @@ def handle_termination() -> Iterator[None]:
     def stop(signum: int, frame: FrameType | None) -> None:
         nonlocal raised
         if raised:  # already unwinding: let the cleanup finish
+            return
+        if defer_stop_signal(signum):  # a temporary file is being named: raised again after
             return
         raised = True
         if signum == signal.SIGINT:

@@ -41,14 +41,14 @@ def write_atomic(
     if path.parent and not path.parent.exists():
         raise FileNotFoundError(2, "folder does not exist", str(path.parent))
     temporary = None
-    mask = _block_stop_signals()  # a signal between creating the file and naming it would leak it
     try:
-        descriptor, temporary = tempfile.mkstemp(
-            prefix=f"{TEMPORARY_PREFIX}{path.name}.",
-            suffix=TEMPORARY_SUFFIX,
-            dir=path.parent or ".",
-        )
-        _restore_signals(mask)  # a signal from here on unwinds through the cleanup below
+        with stop_signals_held():  # a signal between creating the file and naming it would leak it
+            descriptor, temporary = tempfile.mkstemp(
+                prefix=f"{TEMPORARY_PREFIX}{path.name}.",
+                suffix=TEMPORARY_SUFFIX,
+                dir=path.parent or ".",
+            )
+        # a signal from here on unwinds through the cleanup below
         with os.fdopen(
             descriptor,
             "wb" if binary else "w",
@@ -70,14 +70,47 @@ def write_atomic(
             # file the user asked for ("big.csv: No space left on device").
             raise OSError(error.errno, error.strerror or str(error), str(path)) from error
         raise
-    finally:
-        _restore_signals(mask)
     return path
 
 
 STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM} | (
     {signal.SIGHUP} if hasattr(signal, "SIGHUP") else set()
 )
+
+
+_held = 0  # how many `stop_signals_held` blocks are open (in this process)
+_pending: list[int] = []  # stop signals that arrived while one was open
+
+
+def defer_stop_signal(signum: int) -> bool:
+    """For a stop-signal handler (the CLI's): True while a temporary file or folder is being
+    created and named (`stop_signals_held`), the signal then being kept and raised again when
+    the block closes. A signal can reach the handler whatever the blocked mask of the main
+    thread, through another thread (a progress bar's, a library's), so the mask alone does not
+    close that window."""
+    if _held:
+        _pending.append(signum)
+        return True
+    return False
+
+
+@contextlib.contextmanager
+def stop_signals_held() -> Iterator[None]:
+    """SIGINT, SIGTERM and SIGHUP wait until the block closes: blocked in this thread (POSIX)
+    and deferred by the CLI's handler (`defer_stop_signal`); then raised again, so they unwind
+    through the caller's cleanup with its temporary already named."""
+    global _held
+    mask = _block_stop_signals()
+    _held += 1
+    try:
+        yield
+    finally:
+        _held -= 1
+        _restore_signals(mask)
+        if not _held and _pending:
+            signum = _pending[0]
+            _pending.clear()
+            signal.raise_signal(signum)
 
 
 def _block_stop_signals() -> set[signal.Signals] | None:
@@ -141,22 +174,20 @@ def replaced_folder(path: str | Path) -> Iterator[Path]:
         path = path.resolve()  # replace the folder the link points to, keep the link
     recover_folder(path)
     temporary: Path | None = None
-    mask = _block_stop_signals()  # as in write_atomic: the folder is named before a signal
     try:
-        temporary = Path(
-            tempfile.mkdtemp(
-                prefix=f"{TEMPORARY_PREFIX}{path.name}.{os.getpid()}.",
-                suffix=TEMPORARY_SUFFIX,
-                dir=path.parent,
+        with stop_signals_held():  # as in write_atomic: the folder is named before a signal
+            temporary = Path(
+                tempfile.mkdtemp(
+                    prefix=f"{TEMPORARY_PREFIX}{path.name}.{os.getpid()}.",
+                    suffix=TEMPORARY_SUFFIX,
+                    dir=path.parent,
+                )
             )
-        )
-        _restore_signals(mask)
         os.chmod(temporary, _folder_mode(path))
         yield temporary
         _fsync_folder(temporary)
         swap_folder(temporary, path)
     finally:
-        _restore_signals(mask)
         if temporary is not None:  # the new folder on failure, else the old one
             shutil.rmtree(temporary, ignore_errors=True)
     _fsync_folder(path.parent)
