@@ -74,7 +74,16 @@ def test_moving_a_lever_changes_a_kpi(chromium_path, tmp_path):
         sidebar.get_by_text(re.compile(r"^R3 · scale economics")).click()
         expect(sidebar.get_by_text("R3 · scale economics · 1 changed")).to_be_visible()
         expect(slider).to_have_count(0, timeout=TIMEOUT_MS)
-        sidebar.get_by_text("R3 · scale economics · 1 changed").click()
+        # A click that lands while the closing rerun still redraws the sidebar can be lost
+        # (the group's label changed, so Streamlit replaces its expander): a person clicks
+        # again, and so does this test, a few times at most.
+        for _ in range(5):
+            sidebar.get_by_text("R3 · scale economics · 1 changed").click()
+            try:
+                expect(slider).to_have_count(1, timeout=15_000)
+                break
+            except AssertionError:
+                continue
         expect(slider).to_have_attribute("aria-valuetext", "0", timeout=TIMEOUT_MS)
         expect(page.get_by_test_id("stException")).to_have_count(0)
         page.screenshot(path=str(tmp_path / "lever_moved.png"), full_page=True)
