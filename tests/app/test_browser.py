@@ -77,8 +77,11 @@ def test_moving_a_lever_changes_a_kpi(chromium_path, tmp_path):
         # A click that lands while the closing rerun still redraws the sidebar can be lost
         # (the group's label changed, so Streamlit replaces its expander): a person clicks
         # again, and so does this test, a few times at most.
+        closed = sidebar.get_by_text("R3 · scale economics · 1 changed")
         for _ in range(5):
-            sidebar.get_by_text("R3 · scale economics · 1 changed").click()
+            if not closed.count():  # opened (its closed-state label is gone): no more clicks
+                break
+            closed.click()
             try:
                 expect(slider).to_have_count(1, timeout=15_000)
                 break
