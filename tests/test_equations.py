@@ -132,8 +132,28 @@ def test_service_desk_without_agents_builds_a_backlog() -> None:
     assert occupancy == 1.0
 
 
-def test_price_target_passes_through_the_cost_change() -> None:
-    target = eq.price_target_index(np.array([0.8]), np.array([0.5]), np.array(0.04), np.array(1.0))
-    assert target[0] == pytest.approx(0.9)
-    none = eq.price_target_index(np.array([0.8]), np.array([0.0]), np.array(0.04), np.array(1.0))
-    assert none[0] == pytest.approx(1.0)
+def test_price_goal_closes_the_passed_share_now_and_the_rest_over_the_margin_time() -> None:
+    # from 1.0 toward 0.8: pass-through 0.5, price time 8, margin time 52 weeks
+    goal = eq.price_goal_index(1.0, 0.8, 0.5, 8.0, 52.0)
+    assert goal == pytest.approx(1.0 - (0.5 + 0.5 * 8.0 / 52.0) * 0.2)
+    assert eq.price_goal_index(1.0, 0.8, 1.0, 8.0, 52.0) == pytest.approx(0.8)
+    # no pass-through: only the margin-adjustment share, never nothing
+    assert eq.price_goal_index(1.0, 0.8, 0.0, 8.0, 52.0) == pytest.approx(1.0 - 0.2 * 8 / 52)
+    # a margin time shorter than the price time closes the whole gap
+    assert eq.price_goal_index(1.0, 0.8, 0.0, 8.0, 4.0) == pytest.approx(0.8)
+
+
+@pytest.mark.parametrize("margin", [-0.05, 0.0, 0.04, 0.15])
+def test_costplus_price_earns_the_target_margin_on_this_weeks_volumes(margin: float) -> None:
+    price, covered, shares, prime_fees = 0.9, 700.0, 0.14, 20.0
+    revenue = 800.0  # at the current price index 0.9; Prime fees do not move with the price
+    aimed = eq.costplus_price_index(price, covered, shares, margin, revenue, prime_fees)
+    revenue_at_aim = (revenue - prime_fees) * aimed / price + prime_fees
+    income = revenue_at_aim * (1 - shares) - covered
+    assert income / revenue_at_aim == pytest.approx(margin, abs=1e-12)
+
+
+def test_costplus_price_is_bounded_and_kept_without_priced_revenue() -> None:
+    assert eq.costplus_price_index(1.0, 1e12, 0.1, 0.04, 100.0, 0.0) == 5.0
+    assert eq.costplus_price_index(1.0, 0.0, 0.1, 0.04, 100.0, 0.0) == 0.2
+    assert eq.costplus_price_index(0.7, 100.0, 0.1, 0.04, 0.0, 0.0) == 0.7

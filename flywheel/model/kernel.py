@@ -135,7 +135,7 @@ def replication_week(  # type: ignore[no-untyped-def]
     desk = service_week(s, p, k, demand.orders, w)
     sellers = sellers_week(s, p, k, ref, cut, sales.gmv, prices.skus, ex.seller_join_noise)
     money = finance_week(s, p, k, ref, cut, sales, prices.market_trend)
-    pricing = pricing_week(t, p, ref, cut, money, prices.market_trend)
+    pricing = pricing_week(t, s, p, ref, cut, money, prices.market_trend)
     prime = prime_week(s, p, k, demand, experience.speed_relative, churn)
     plans = planner_week(
         t, s, p, k, ref, cut, fulfillment.fc_demand, ex, desk, fulfillment.open_centers,

@@ -65,7 +65,7 @@ REFERENCES = (  # week-0 values knocked-out links are held at, and index denomin
     "gmv_usd",
     "visits",
     "unit_cost_ratio",
-    "unit_cost_usd",
+    "costplus_price_index",
     "service_score",
     "review_effect",
     "potential_share",

@@ -83,6 +83,16 @@ class CostLevers:
         loop="B5",
         source="filed: 1.6-6.4% in 2002-2023 (amazon_history.csv)",
     )
+    margin_adjustment_time_weeks: float = lever(
+        52.0,
+        1.0,
+        520.0,
+        "weeks",
+        "time for the price to close the part of a cost change not passed through at once",
+        loop="R3",
+        source="assumption: prices are reviewed against the margin target once a year "
+        "(annual budget; plausible 13-104 weeks)",
+    )
     price_adjustment_time_weeks: float = lever(
         8.0,
         1.0,

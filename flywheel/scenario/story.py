@@ -123,22 +123,23 @@ STORY = (
         "prices instead of 60 %?",
         "baseline",
         levers={"pass_through_share": 0.95},
-        look_for="The price index falls further and perceived CX rises. By year ten customers "
-        "and revenue end above the dashed preset line and operating income below: the thinner "
-        "margin is paid for in cash, and the run ends about $3 B in debt, toward its $5 B credit "
-        "limit (B5), where the preset is nearly even. Lower prices pay while capacity keeps "
-        "up and the credit lasts.",
+        look_for="Almost nothing changes: pass-through says how fast cost savings reach "
+        "prices, not where the margin ends up. The price policy aims for the target margin "
+        "either way (the rest of a saving reaches prices within a year), so prices, customers "
+        "and revenue end within about 2 % of the dashed preset line. To give savings back for "
+        "good, lower the target margin instead.",
     ),
     Step(
         "3. Cut the marketplace loop",
         "How much of the growth comes from third-party sellers adding selection?",
         "baseline",
         knockouts=("R2",),
-        look_for="Sellers and selection stay nearly flat, and customers and operating income "
-        "fall well short. GMV ends about two thirds lower but revenue barely moves: a "
-        "third-party sale counts only as its commission, so without sellers more of the same "
-        "demand is booked as first-party sales (all of it through the platform's own "
-        "fulfillment centres). The *Why* "
+        look_for="Sellers and selection stay nearly flat, and customers fall well short. GMV "
+        "ends about two thirds lower but revenue barely moves: a third-party sale counts only "
+        "as its commission, so without sellers more of the same demand is booked as "
+        "first-party sales (all of it through the platform's own fulfillment centres), and "
+        "the price policy earns its margin on it: operating income ends only a little lower. "
+        "The *Why* "
         "tab's waterfall (outcome GMV or customers) shows what R2 is worth next to the other "
         "loops.",
     ),
@@ -163,11 +164,11 @@ STORY = (
         "A board asks for a 12 % operating margin now. What does it cost in ten years?",
         "baseline",
         levers={"target_operating_margin_share": 0.12},
-        look_for="Prices stay high, so CX grows more slowly in the first years and fewer "
-        "customers join (R3's price link weakens): higher income early, a smaller business "
-        "later. The extra cash piles up (about $4.7 B at year ten against $0.9 B) instead of "
-        "buying speed: the preset already builds the fulfillment centres its orders need, and "
-        "the smaller business needs fewer. Compare with step 2.",
+        look_for="Prices stay high, so CX grows more slowly in the first years (R3's price "
+        "link weakens) and income is far higher. The extra cash builds more fulfillment "
+        "centres: the 4 % preset runs near its credit limit and under-builds (B5), so late in "
+        "the run delivery is faster and CX higher, with only about 5 % fewer customers. A thin "
+        "margin pays only if capacity is funded. Compare with step 2.",
     ),
 )
 

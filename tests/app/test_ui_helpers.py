@@ -410,7 +410,8 @@ def test_the_workshop_r2_step_says_what_the_model_does(baseline):
     cut = summarise(cut_results, ("customers",))
     assert cut.kpi("sellers")[0] < 0.1 * on.kpi("sellers")[0]
     assert cut.kpi("customers")[0] < 0.8 * on.kpi("customers")[0]
-    assert cut.kpi("operating_income")[0] < on.kpi("operating_income")[0]
+    assert "the price policy earns its margin on it" in step.look_for
+    assert 0.85 < cut.kpi("operating_income")[0] / on.kpi("operating_income")[0] < 1.0
     assert 0.9 < cut.kpi("revenue")[0] / on.kpi("revenue")[0] < 1.1
 
     def last_year_gmv(results):
@@ -443,8 +444,9 @@ def test_the_workshop_price_steps_say_what_the_model_does(baseline):
     from flywheel.scenario.story import BASELINE_STORY
 
     steps = {step.title[:2]: step for step in BASELINE_STORY.steps}
-    assert "toward its $5 B credit limit (B5)" in steps["2."].look_for
-    assert "The extra cash piles up" in steps["6."].look_for
+    assert "within about 2 % of the dashed preset line" in steps["2."].look_for
+    assert "builds more fulfillment centres" in steps["6."].look_for
+    assert "about 5 % fewer customers" in steps["6."].look_for
 
     def run(levers):
         results = simulate(with_parameters(baseline, levers), 4, 0)
@@ -457,23 +459,21 @@ def test_the_workshop_price_steps_say_what_the_model_does(baseline):
     first_years, last_year, end = slice(0, 260), slice(-52, None), slice(-1, None)
     preset = run({})
     give_back = run(steps["2."].levers)
-    assert give_back("price_index", end) < preset("price_index", end)
-    assert give_back("perceived_cx", first_years) > preset("perceived_cx", first_years)
-    for output in ("perceived_cx", "customers", "revenue_usd"):
-        assert give_back(output, last_year) > preset(output, last_year), output
-    assert give_back("operating_income_usd", last_year) < preset("operating_income_usd", last_year)
-    assert -5e9 < give_back("cash_usd", end) < -2.5e9 < -1e9 < preset("cash_usd", end)
+    # pass-through is a speed now: the margin returns to its target either way
+    for output in ("price_index", "customers", "revenue_usd"):
+        assert abs(give_back(output, last_year) / preset(output, last_year) - 1) < 0.02, output
     harvest = run(steps["6."].levers)
     assert harvest("price_index", end) > preset("price_index", end)
     assert harvest("perceived_cx", first_years) < preset("perceived_cx", first_years)
-    assert harvest("customers", end) < preset("customers", end)
+    assert harvest("revenue_usd", first_years) < preset("revenue_usd", first_years)
     assert harvest("operating_income_usd", slice(0, 104)) > preset(
         "operating_income_usd", slice(0, 104)
     )
-    assert harvest("revenue_usd", last_year) < preset("revenue_usd", last_year)
-    assert harvest("fulfillment_centers", end) < preset("fulfillment_centers", end)
-    assert 3.5e9 < harvest("cash_usd", end) < 6e9
-    assert 0.5e9 < preset("cash_usd", end) < 1.5e9
+    assert harvest("fulfillment_centers", end) > preset("fulfillment_centers", end)
+    assert harvest("delivery_days", last_year) < preset("delivery_days", last_year)
+    assert harvest("perceived_cx", last_year) > preset("perceived_cx", last_year)
+    assert 0.9 < harvest("customers", last_year) / preset("customers", last_year) < 1.0
+    assert preset("cash_usd", end) < -4e9 < harvest("cash_usd", end)  # near its $5 B limit
 
 
 def test_the_workshop_fc_and_andon_steps_say_what_the_model_does(baseline):

@@ -129,33 +129,46 @@ def test_workshop_story_numbers_hold() -> None:
             output: float(np.median(results[output][:, -52:].sum(axis=1)))
             for output in ("gmv_usd", "revenue_usd", "operating_income_usd")
         }
-        return last_year | {"customers": float(np.median(results["customers"][:, -1]))}
+        return last_year | {
+            name: float(np.median(results[name][:, -1])) for name in ("customers", "price_index")
+        }
 
     record = year_2024("01_the_record.toml")
 
     assert "GMV ends about 40 % smaller" in story["02_no_marketplace.toml"]
+    assert "Operating income ends about the same" in story["02_no_marketplace.toml"]
     no_market = year_2024("02_no_marketplace.toml")
     assert 0.5 < no_market["gmv_usd"] / record["gmv_usd"] < 0.7
-    assert no_market["operating_income_usd"] < 0 < record["operating_income_usd"]
+    assert 0 < record["operating_income_usd"]
+    assert 0.9 < no_market["operating_income_usd"] / record["operating_income_usd"] < 1.1
     assert no_market["revenue_usd"] > record["revenue_usd"]
+    assert 1.12 < no_market["price_index"] / record["price_index"] < 1.28  # "about 20 %"
+    assert 0.9 < no_market["customers"] / record["customers"] < 0.97  # "about 6 % fewer"
     assert "about half of step 1" in story["03_no_prime.toml"]
     no_prime = year_2024("03_no_prime.toml")
     assert 0.4 < no_prime["revenue_usd"] / record["revenue_usd"] < 0.65
     assert "about a third fewer customers" in story["03_no_prime.toml"]
     assert 0.55 < no_prime["customers"] / record["customers"] < 0.75
-    assert "falls by almost half, less than sales" in story["03_no_prime.toml"]
-    assert 0.45 < no_prime["operating_income_usd"] / record["operating_income_usd"] < 0.65
+    assert "falls by about half, as sales do" in story["03_no_prime.toml"]
+    assert 0.4 < no_prime["operating_income_usd"] / record["operating_income_usd"] < 0.6
     assert (
-        no_prime["operating_income_usd"] / record["operating_income_usd"]
-        > no_prime["revenue_usd"] / record["revenue_usd"]
+        abs(
+            no_prime["operating_income_usd"] / record["operating_income_usd"]
+            - no_prime["revenue_usd"] / record["revenue_usd"]
+        )
+        < 0.05
     )
-    assert "operating income doubles" in story["04_half_pass_through.toml"]
+    assert "operating income only about 10 % higher" in story["04_half_pass_through.toml"]
     keep = year_2024("04_half_pass_through.toml")
-    assert 0.9 < keep["revenue_usd"] / record["revenue_usd"] < 1.0
-    assert 1.6 < keep["operating_income_usd"] / record["operating_income_usd"] < 2.4
-    assert "2024 operating income below zero" in story["05_fc_delayed.toml"]
-    assert year_2024("05_fc_delayed.toml")["operating_income_usd"] < 0
-    assert "about half of step 1 (47 % fewer)" in story["06_no_word_of_mouth.toml"]
+    assert 0.97 < keep["revenue_usd"] / record["revenue_usd"] < 1.01
+    assert 1.03 < keep["operating_income_usd"] / record["operating_income_usd"] < 1.2
+    assert "prices end about a third above step 1's" in story["05_fc_delayed.toml"]
+    assert "operating income ends about the same" in story["05_fc_delayed.toml"]
+    late = year_2024("05_fc_delayed.toml")
+    assert 1.25 < late["price_index"] / record["price_index"] < 1.42
+    assert 0.85 < late["revenue_usd"] / record["revenue_usd"] < 0.95  # "about 10 % lower"
+    assert 0.92 < late["operating_income_usd"] / record["operating_income_usd"] < 1.1
+    assert "about half of step 1 (46 % fewer)" in story["06_no_word_of_mouth.toml"]
     no_wom = year_2024("06_no_word_of_mouth.toml")
     assert 0.45 < no_wom["customers"] / record["customers"] < 0.6
     assert 0.4 < no_wom["gmv_usd"] / record["gmv_usd"] < 0.6
@@ -241,8 +254,9 @@ def test_calibrated_amazon_meets_the_issue_targets() -> None:
     assert len(errors) == 28 and np.mean(errors) <= 0.15, np.mean(errors)
     income = annual["operating_income_usd_million"]
     assert (income.loc[1997:2001] < 0).all(), income.loc[1997:2001]
-    # the record turns profitable in 2002; the fitted model in 2005 (docs/calibration.md)
-    assert (income.loc[2005:2024] > 0).all(), income.loc[2005:2024]
+    # the record turns profitable in 2002, and so does the model: its price policy aims for
+    # the record's margins (docs/calibration.md)
+    assert (income.loc[2002:2024] > 0).all(), income.loc[2002:2024]
     anchors = history.series("share_3p_percent", (1999, 2018))
     misses = {o.year: annual.loc[o.year, "share_3p_percent"] - o.value for o in anchors}
     assert len(misses) == 20 and all(abs(m) <= 10.0 for m in misses.values()), misses

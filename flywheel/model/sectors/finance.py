@@ -8,8 +8,9 @@ from typing import NamedTuple
 import numpy as np
 
 from flywheel.model import parts
+from flywheel.model.equations import CASH_SQUEEZE_WEEKS
 from flywheel.model.layout import Lever, Loop, Ref, Stock, Term
-from flywheel.model.parts import WEEKS_PER_YEAR, price_target_index
+from flywheel.model.parts import WEEKS_PER_YEAR, costplus_price_index, price_goal_index
 from flywheel.model.sectors import Array, Flags, sector
 from flywheel.model.sectors.demand import Demand
 from flywheel.model.sectors.solvency import spending_stopped
@@ -119,28 +120,71 @@ def finance_week(  # type: ignore[no-untyped-def]
 class Pricing(NamedTuple):
     """The week's price policy."""
 
-    unit_cost_ratio: float  # unit cost relative to the market, / week 0's (1 at week 0)
-    price_target: float  # the price index the policy aims for
-    ratio_for_price: float  # the cost ratio the price target sees (week 0's with R3 cut)
+    unit_cost_ratio: float  # the target-margin price relative to the market, / week 0's
+    price_target: float  # the price index the policy aims for (competitors' drift with R3 cut)
+    ratio_for_price: float  # the ratio the price target sees (week 0's, 1, with R3 cut)
+    costplus_price: float  # the target-margin price index (break-even or better when squeezed)
+    is_squeezed: bool  # cash plus credit below a quarter's costs
+    price_goal: float  # what the price index smooths toward this week (part of the gap)
 
 
 @sector
 def pricing_week(  # type: ignore[no-untyped-def]
-    t: int, p: Array, ref: Array, cut: Flags, money: WeekFinancials, market_trend: float
+    t: int,
+    s: Array,
+    p: Array,
+    ref: Array,
+    cut: Flags,
+    money: WeekFinancials,
+    market_trend: float,
 ):
-    """This week's `Pricing`: pass cost savings through (week 0's cost ratio with R3 cut);
-    prices follow with an adjustment delay (`stocks.update_stocks`). Week 0 sets the unit-cost
-    reference."""
-    unit_cost_ratio = (money.unit_cost_usd / market_trend) / ref[Ref.unit_cost_usd]
-    if t == 0:
-        ref[Ref.unit_cost_usd] = money.unit_cost_usd / market_trend
-        ref[Ref.unit_cost_ratio] = 1.0
-        unit_cost_ratio = 1.0
-    ratio_for_price = ref[Ref.unit_cost_ratio] if cut[Loop.R3] else unit_cost_ratio
-    price_target = price_target_index(
-        ratio_for_price,
-        p[Lever.pass_through_share],
-        p[Lever.target_operating_margin_share],
-        market_trend,
+    """This week's `Pricing` (model.md#price): the target-margin price from this week's costs
+    (with R3 cut week 0's price, 1, following the competitors' drift); the price closes the share
+    `pass_through_share` of the gap to it within the price-adjustment time, the rest over the
+    margin-adjustment time. Near the credit limit the price aims at least at break-even,
+    within the price-adjustment time (model.md#insolvency). Week 0 sets the reference."""
+    covered_costs_usd = (
+        money.cogs_usd
+        + money.fulfillment_cost_usd
+        + money.shipping_cost_usd
+        + money.service_cost_usd
+        + p[Lever.overhead_usd_per_week]
     )
-    return Pricing(unit_cost_ratio, price_target, ratio_for_price)
+    revenue_share_costs = 0.0
+    if money.revenue_usd > 0:
+        revenue_share_costs = (money.marketing_usd + money.technology_usd) / money.revenue_usd
+    cash_usd = ref[Ref.cash_usd] if cut[Loop.B5] else s[Stock.cash_usd]  # as the planner sees
+    cash_headroom_usd = cash_usd + p[Lever.credit_limit_usd]
+    is_squeezed = cash_headroom_usd < CASH_SQUEEZE_WEEKS * covered_costs_usd
+    margin_for_price = p[Lever.target_operating_margin_share]
+    if is_squeezed:
+        margin_for_price = np.maximum(margin_for_price, 0.0)
+    costplus_price = costplus_price_index(
+        s[Stock.price_index],
+        covered_costs_usd,
+        revenue_share_costs,
+        margin_for_price,
+        money.revenue_usd,
+        money.prime_fees_usd,
+    )
+    if t == 0:
+        ref[Ref.costplus_price_index] = costplus_price / market_trend
+    unit_cost_ratio = (costplus_price / market_trend) / ref[Ref.costplus_price_index]
+    ratio_for_price = unit_cost_ratio
+    price_target = costplus_price
+    if cut[Loop.R3]:  # costs no longer reach the price: week 0's price (1) x competitors' drift
+        ratio_for_price = ref[Ref.unit_cost_ratio]
+        price_target = market_trend * ratio_for_price
+    pass_through = p[Lever.pass_through_share]
+    if is_squeezed:
+        pass_through = 1.0
+    price_goal = price_goal_index(
+        s[Stock.price_index],
+        price_target,
+        pass_through,
+        p[Lever.price_adjustment_time_weeks],
+        p[Lever.margin_adjustment_time_weeks],
+    )
+    return Pricing(
+        unit_cost_ratio, price_target, ratio_for_price, costplus_price, is_squeezed, price_goal
+    )

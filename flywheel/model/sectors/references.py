@@ -16,8 +16,9 @@ def week0_references(  # type: ignore[no-untyped-def]
 ):
     """Fill the replication's `ref` column at week 0 from its starting stocks, its prices and
     selection, its service score and its review effect. `perceived_cx` and `cx_relative` are
-    placeholders until the week's CX is known (`experience.experience_week`), `unit_cost_usd`
-    until its costs (`finance.pricing_week`), `congestion_factor` until its delivery days
+    placeholders until the week's CX is known (`experience.experience_week`),
+    `costplus_price_index` until its costs (`finance.pricing_week`), `congestion_factor` until
+    its delivery days
     (`fulfillment.fulfillment_week`)."""
     customers, prime_members = s[Stock.customers], s[Stock.prime_members]
     visits0 = customers * p[Lever.visit_rate_per_week]
@@ -28,7 +29,7 @@ def week0_references(  # type: ignore[no-untyped-def]
     ref[Ref.gmv_usd] = orders0 * p[Lever.basket_usd]
     ref[Ref.visits] = np.maximum(visits0, 1e-9)
     ref[Ref.unit_cost_ratio] = 1.0
-    ref[Ref.unit_cost_usd] = 1.0
+    ref[Ref.costplus_price_index] = 1.0
     ref[Ref.service_score] = service
     ref[Ref.review_effect] = review_effect
     ref[Ref.potential_share] = s[Stock.potential] / s[Stock.market]

@@ -67,7 +67,7 @@ def update_stocks(  # type: ignore[no-untyped-def]
     )
     s[Stock.cumulative_orders] = s[Stock.cumulative_orders] + demand.orders
     s[Stock.price_index] = smooth_over(
-        s[Stock.price_index], pricing.price_target, k[Term.price_adjustment_time_weeks_at_least_1]
+        s[Stock.price_index], pricing.price_goal, k[Term.price_adjustment_time_weeks_at_least_1]
     )
     s[Stock.agents] = s[Stock.agents] * (1.0 - k[Term.agent_attrition_share])
     s[Stock.agents_in_hiring] = s[Stock.agents_in_hiring] + plans.hires
