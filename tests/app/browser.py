@@ -67,9 +67,26 @@ def streamlit_server(log_path: Path, replications: int = 20) -> Iterator[str]:
                 process.wait()
 
 
+def margin_target_slider(page: Any) -> Any:
+    """The sidebar's target-margin slider, once its group (B5) is open and drawn: a closed group
+    has no widgets, and opening one reruns the app to draw them (a Playwright page). A higher
+    target margin means higher prices (issue 18: pass-through only sets how fast savings reach
+    prices, so it barely moves the price at the end)."""
+    from playwright.sync_api import expect
+
+    page.get_by_test_id("stSidebar").get_by_text("B5 · margin squeeze").click()
+    slider = (
+        page.get_by_test_id("stSlider")
+        .filter(has_text="target operating margin share")
+        .get_by_role("slider")
+    )
+    expect(slider).to_be_visible(timeout=90_000)
+    return slider
+
+
 def pass_through_slider(page: Any) -> Any:
-    """The sidebar's pass-through slider, once its group (R3) is open and drawn: a closed group
-    has no widgets, and opening one reruns the app to draw them (a Playwright page)."""
+    """The sidebar's pass-through slider, once its group (R3) is open and drawn (screenshots
+    show R3 open; the lever tests move `margin_target_slider`, which moves the price more)."""
     from playwright.sync_api import expect
 
     page.get_by_test_id("stSidebar").get_by_text("R3 · scale economics").click()

@@ -91,22 +91,24 @@ def test_closed_lever_groups_draw_no_widgets_and_keep_their_values(make_app):
 
     at = make_app(groups_open=False)
     assert lever_widgets() == []
-    at.session_state["open:R3"] = True
+    # B5 holds the target margin, which moves the price at the end (pass-through barely
+    # does since issue 18: it only sets how fast savings reach prices)
+    at.session_state["open:B5"] = True
     at.run()
-    r3 = [spec.key for spec in lever_groups()["R3"]]
-    assert sorted(lever_widgets()) == sorted([*r3, "cut:R3"])
-    at.slider(key="lever:pass_through_share").set_value(0.9).run()
-    assert at.slider(key="lever:pass_through_share").value == 0.9  # still open
-    assert "R3 · scale economics" in [e.label for e in at.sidebar.expander]  # no mark yet
+    b5 = [spec.key for spec in lever_groups()["B5"]]
+    assert sorted(lever_widgets()) == sorted([*b5, "cut:B5"])
+    at.slider(key="lever:target_operating_margin_share").set_value(0.12).run()
+    assert at.slider(key="lever:target_operating_margin_share").value == 0.12  # still open
+    assert "B5 · margin squeeze" in [e.label for e in at.sidebar.expander]  # no mark yet
     moved = kpis(at)["Price index, end"]
-    at.session_state["open:R3"] = False
+    at.session_state["open:B5"] = False
     at.run()
     assert lever_widgets() == []
-    assert "R3 · scale economics · 1 changed" in [e.label for e in at.sidebar.expander]
-    assert at.session_state["lever:pass_through_share"] == 0.9
+    assert "B5 · margin squeeze · 1 changed" in [e.label for e in at.sidebar.expander]
+    assert at.session_state["lever:target_operating_margin_share"] == 0.12
     assert kpis(at)["Price index, end"] == moved  # the closed group's lever still counts
     at.button(key="reset").click().run()
-    assert at.session_state["lever:pass_through_share"] == 0.6
+    assert at.session_state["lever:target_operating_margin_share"] == 0.04
     assert kpis(at)["Price index, end"] != moved
 
 
@@ -114,14 +116,14 @@ def test_lever_change_moves_kpis_against_the_preset(make_app):
     at = make_app()
     before = kpis(at)["Price index, end"]
     assert at.metric[4].delta in ("", None)  # no delta while the levers equal the preset
-    at.slider(key="lever:pass_through_share").set_value(1.0).run()
+    at.slider(key="lever:target_operating_margin_share").set_value(0.15).run()
     assert not at.exception
     after = kpis(at)["Price index, end"]
-    assert float(after) < float(before)  # more pass-through -> lower prices (MODEL.md)
-    assert at.metric[4].delta.startswith("-")
-    at.session_state["open:R3"] = False  # a closed group's title says what changed in it
+    assert float(after) > float(before)  # a higher target margin -> higher prices (model.md)
+    assert not at.metric[4].delta.startswith("-")
+    at.session_state["open:B5"] = False  # a closed group's title says what changed in it
     at.run()
-    assert any("1 changed" in e.label for e in at.sidebar.expander if e.label.startswith("R3"))
+    assert any("1 changed" in e.label for e in at.sidebar.expander if e.label.startswith("B5"))
 
 
 def test_cutting_a_loop_changes_the_outcome(make_app):
@@ -150,8 +152,11 @@ def test_compare_two_scenarios_side_by_side(make_app):
     at = open_tab(make_app(), "Compare")
     assert at.selectbox(key="compare_b").value == "no_marketplace"  # same period, a story
     table = at.dataframe[0].value.set_index("KPI")
-    loss = table.loc["Operating income, last year", "B − A (median)"]
-    assert loss.startswith("-$")  # a 1P-only retailer earns less; the sign before the dollar
+    gain = table.loc["Operating income, last year", "B − A (median)"]
+    # a 1P-only retailer books every sale as revenue and its price policy earns the target
+    # margin on all of it (issue 18): more operating income, fewer customers
+    assert gain.startswith("$")
+    assert table.loc["Active customers, end", "B − A (median)"].startswith("-")
     at.selectbox(key="compare_b").select("andon_cord").run()
     assert not at.exception
     table = at.dataframe[0].value

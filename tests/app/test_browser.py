@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import CHROMIUM, CHROMIUM_ARGS, pass_through_slider, streamlit_server
+from browser import CHROMIUM, CHROMIUM_ARGS, margin_target_slider, streamlit_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 TIMEOUT_MS = 90_000
@@ -57,27 +57,27 @@ def test_moving_a_lever_changes_a_kpi(chromium_path, tmp_path):
         value = price.get_by_test_id("stMetricValue")
         expect(value).to_have_text(re.compile(r"^\d\.\d{3}$"), timeout=TIMEOUT_MS)
         before = value.inner_text()
-        slider = pass_through_slider(page)
+        slider = margin_target_slider(page)
         slider.focus()
-        slider.press("End")  # to the top of its range: 1.0 (all savings to prices)
+        slider.press("End")  # to the top of its range: a 30 % target margin
         expect(value).not_to_have_text(before, timeout=TIMEOUT_MS)
         after = value.inner_text()
-        assert float(after) < float(before)  # more pass-through -> lower prices
+        assert float(after) > float(before)  # a higher target margin -> higher prices
         # The group stays open (it once collapsed on the first change, when a rename made
         # it a new expander) and the same slider moves again without reopening it.
         expect(slider).to_be_visible()
         slider.press("Home")
         expect(value).not_to_have_text(after, timeout=TIMEOUT_MS)
         # Closed, the group draws no widgets and its title says what changed in it; opened
-        # again, its slider shows the value it was left at (0, the bottom of its range).
+        # again, its slider shows the value it was left at (-0.1, the bottom of its range).
         sidebar = page.get_by_test_id("stSidebar")
-        sidebar.get_by_text(re.compile(r"^R3 · scale economics")).click()
-        expect(sidebar.get_by_text("R3 · scale economics · 1 changed")).to_be_visible()
+        sidebar.get_by_text(re.compile(r"^B5 · margin squeeze")).click()
+        expect(sidebar.get_by_text("B5 · margin squeeze · 1 changed")).to_be_visible()
         expect(slider).to_have_count(0, timeout=TIMEOUT_MS)
         # A click that lands while the closing rerun still redraws the sidebar can be lost
         # (the group's label changed, so Streamlit replaces its expander): a person clicks
         # again, and so does this test, a few times at most.
-        closed = sidebar.get_by_text("R3 · scale economics · 1 changed")
+        closed = sidebar.get_by_text("B5 · margin squeeze · 1 changed")
         for _ in range(5):
             if not closed.count():  # opened (its closed-state label is gone): no more clicks
                 break
@@ -87,7 +87,9 @@ def test_moving_a_lever_changes_a_kpi(chromium_path, tmp_path):
                 break
             except AssertionError:
                 continue
-        expect(slider).to_have_attribute("aria-valuetext", "0", timeout=TIMEOUT_MS)
+        expect(slider).to_have_attribute(
+            "aria-valuetext", re.compile(r"^-0\.10*$"), timeout=TIMEOUT_MS
+        )
         expect(page.get_by_test_id("stException")).to_have_count(0)
         page.screenshot(path=str(tmp_path / "lever_moved.png"), full_page=True)
         assert (tmp_path / "lever_moved.png").stat().st_size > 10_000
@@ -111,15 +113,20 @@ def test_a_large_fan_runs_on_the_worker_processes_of_a_real_server(
         expect(value).to_have_text(re.compile(r"^\d\.\d{3}$"), timeout=TIMEOUT_MS)
         sidebar = page.get_by_test_id("stSidebar")
         sidebar.get_by_text("Monte Carlo settings").click()
-        slider = pass_through_slider(page)
+        slider = margin_target_slider(page)
         on_workers = sidebar.get_by_text("Runs on 2 worker processes")
 
+        moves = [0]
+
         def move() -> None:  # the group stays open: moving a lever renames nothing
-            # five steps (+0.05): one step moves the price index by ~0.0015, which the
-            # three-decimal KPI can round away
+            # five steps up, then five down, and so on: the target margin moves between the
+            # preset and 5 points above it, never into the end of its range (where a press
+            # would change nothing), and each move shifts the price index by a few percent
             slider.focus()
+            key = "ArrowRight" if moves[0] % 2 == 0 else "ArrowLeft"
+            moves[0] += 1
             for _ in range(5):
-                slider.press("ArrowRight")
+                slider.press(key)
 
         for _ in range(30):  # each move reruns the app, which reports where fans run
             before = value.inner_text()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "app"))
-from browser import CHROMIUM, CHROMIUM_ARGS, pass_through_slider, streamlit_server  # noqa: E402
+from browser import CHROMIUM, CHROMIUM_ARGS, margin_target_slider, streamlit_server  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 SESSIONS = 3
@@ -47,9 +47,10 @@ def test_concurrent_sessions_keep_their_own_state(tmp_path: Path) -> None:
                 values.append(value)
             start = [float(v.inner_text()) for v in values]
             assert len(set(start)) == 1  # same preset, same seed: same number everywhere
-            # session 0 pushes pass-through to 1, session 1 to 0, session 2 leaves it alone
+            # session 0 pushes the target margin to its top, session 1 to its bottom, session 2
+            # leaves it alone
             for page, key in ((pages[0], "End"), (pages[1], "Home")):
-                slider = pass_through_slider(page)
+                slider = margin_target_slider(page)
                 slider.focus()
                 slider.press(key)
             expect(values[0]).not_to_have_text(f"{start[0]:.3f}", timeout=TIMEOUT_MS)
@@ -59,8 +60,8 @@ def test_concurrent_sessions_keep_their_own_state(tmp_path: Path) -> None:
             expect(kpi.get_by_test_id("stMetricValue")).to_have_text(
                 f"{start[2]:.3f}", timeout=TIMEOUT_MS
             )
-            high_pass, low_pass = float(values[0].inner_text()), float(values[1].inner_text())
-            assert high_pass < start[2] < low_pass
+            high_margin, low_margin = float(values[0].inner_text()), float(values[1].inner_text())
+            assert low_margin < start[2] < high_margin
             for page in pages:
                 expect(page.get_by_test_id("stException")).to_have_count(0)
         finally:
