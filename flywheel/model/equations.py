@@ -1,6 +1,8 @@
 """The model's equations: pure functions of numpy arrays (axis 0 = replication) and floats.
 
-Each equation is defined once, here. Those the compiled week uses are compiled from this very
+Each equation is defined once, here or, for the price policy, in `equations_price.py`
+(re-exported here, so `equations.costplus_price_index` is the same function). Those the
+compiled week uses are compiled from this very
 source (`parts`); the four that only the week uses (`bass_adoption`, `service_desk_flows`,
 `customer_experience`, `poisson_count_from_uniform`) are written for one replication's scalars.
 
@@ -15,14 +17,19 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import gammaincc, gammaln
 
+from flywheel.model.equations_price import (  # noqa: F401  (re-exported: one namespace)
+    CASH_SQUEEZE_WEEKS,
+    COSTPLUS_PRICE_BOUNDS,
+    MARGIN_HEADROOM_MIN,
+    costplus_price_index,
+    price_goal_index,
+)
+
 Array = npt.NDArray[np.float64]
 
 WEEKS_PER_YEAR = 52.0
 PAID_HOURS_PER_AGENT_WEEK = 40.0  # assumption: full-time week (BLS OEWS basis)
 MARKETING_SHARE_REFERENCE = 0.04  # marketing effect = 1 at this share (FY2012 10-K level)
-CASH_SQUEEZE_WEEKS = 13.0  # cash plus credit below a quarter's costs: prices aim at break-even
-COSTPLUS_PRICE_BOUNDS = (0.2, 5.0)  # the target-margin price index is kept within these
-MARGIN_HEADROOM_MIN = 0.05  # 1 - revenue-share costs - margin floored here (no division by 0)
 SERVICE_SCORE_SLOPE = 0.25  # how fast the service score falls beyond the market's wait
 RELIABILITY_SENSITIVITY = 5.0  # score = exp(-5 * (defect share - 5 %)): assumption
 DEFECT_RATE_REFERENCE = 0.05  # reliability score = 1 at a 5 % order defect rate
@@ -326,60 +333,6 @@ def learning_factor(
     """Wright's learning curve: (Q / Q0)^(-b), b = -log2(1 - rate). Loop R3; model.md#costs."""
     exponent = -np.log2(1.0 - learning_rate)
     return (cumulative_orders / cumulative_initial) ** (-exponent)
-
-
-def costplus_price_index(
-    price_index: Array,
-    covered_costs_usd: Array,
-    revenue_share_costs_share: Array,
-    margin_share: Array,
-    revenue_usd: Array,
-    prime_fees_usd: Array,
-) -> Array:
-    """The target-margin price index: the price at which this week's orders would earn
-    `margin_share` of revenue. Loop R3 (price arm), B5; model.md#price.
-
-    Costs that do not move with the price (`covered_costs_usd`: goods, fulfillment, shipping,
-    service, overhead) are marked up so that, after the costs charged as a share of revenue
-    (marketing, technology), the margin is left: revenue* = covered / (1 - shares - margin),
-    i.e. unit cost x (1 + margin / (1 - shares - margin)). 1P sales and 3P commissions scale
-    with the price index, Prime fees do not; volumes are taken as they are (the policy does not
-    anticipate the demand response). Kept within `COSTPLUS_PRICE_BOUNDS`; the current index
-    without priced revenue.
-    """
-    headroom = np.maximum(1.0 - revenue_share_costs_share - margin_share, MARGIN_HEADROOM_MIN)
-    priced_revenue_usd = revenue_usd - prime_fees_usd
-    low, high = COSTPLUS_PRICE_BOUNDS
-    aimed = (
-        price_index
-        * (covered_costs_usd / headroom - prime_fees_usd)
-        / np.maximum(priced_revenue_usd, 1e-9)
-    )
-    has_priced_revenue = priced_revenue_usd > 0
-    return (
-        has_priced_revenue * np.minimum(np.maximum(aimed, low), high)
-        + (1.0 - has_priced_revenue) * price_index
-    )
-
-
-def price_goal_index(
-    price_index: Array,
-    price_target: Array,
-    pass_through: Array,
-    price_adjustment_weeks: Array,
-    margin_adjustment_weeks: Array,
-) -> Array:
-    """Price index the policy aims for this week. Loop R3 (price arm); model.md#price.
-
-    Of the gap to the target-margin price `price_target`, the share `pass_through` is closed
-    within the price-adjustment time (the price smooths toward this target over it); the rest
-    over the margin-adjustment time, so the margin returns to its target whatever the
-    pass-through.
-    """
-    closure = pass_through + (1.0 - pass_through) * np.minimum(
-        price_adjustment_weeks / np.maximum(margin_adjustment_weeks, 1.0), 1.0
-    )
-    return price_index + closure * (price_target - price_index)
 
 
 def seller_sales_usd_per_week(

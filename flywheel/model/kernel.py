@@ -28,6 +28,7 @@ from types import ModuleType
 import numba
 
 from flywheel.model import equations as eq
+from flywheel.model import equations_price as eq_price
 from flywheel.model import layout, parts, sectors
 from flywheel.model.kernel_cache import guard_cache
 from flywheel.model.layout import DECISIONS, OUTPUTS, REFERENCES, SCRATCH, STOCKS, TERMS, Lever
@@ -168,7 +169,7 @@ def compiled_modules() -> tuple[ModuleType, ...]:
     )
     own = inspect.getmodule(compiled_modules)
     assert own is not None
-    return (eq, layout, parts, sectors, *sector_modules, own)
+    return (eq, eq_price, layout, parts, sectors, *sector_modules, own)
 
 
 def model_stamp() -> str:
