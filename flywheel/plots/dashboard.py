@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from flywheel.plots.charts import chart_panel
+from flywheel.results.quantiles import quantiles_over_replications
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -47,7 +48,7 @@ def dashboard(results: Results, outputs: tuple = KEY_OUTPUTS) -> Figure:
     for axis, (name, title, scale, unit) in zip(axes, outputs, strict=False):
         values = results[name] / scale
         if values.shape[0] > 1:
-            low, median, high = np.quantile(values, [0.05, 0.5, 0.95], axis=0)
+            low, median, high = quantiles_over_replications(values, (0.05, 0.5, 0.95))
             axis.fill_between(dates, low, high, alpha=0.25, color="tab:blue", linewidth=0)
             axis.plot(dates, median, color="tab:blue", linewidth=1.4)
         else:
@@ -73,8 +74,8 @@ def fan_chart(results: Results, outputs: tuple = KEY_OUTPUTS[:6]) -> Figure:
     axes = figure.subplots(rows, columns, squeeze=False).ravel()
     dates = results.dates()
     for axis, (name, title, scale, unit) in zip(axes, outputs, strict=False):
-        q05, q25, q50, q75, q95 = np.quantile(
-            results[name] / scale, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0
+        q05, q25, q50, q75, q95 = quantiles_over_replications(
+            results[name] / scale, (0.05, 0.25, 0.5, 0.75, 0.95)
         )
         axis.fill_between(
             dates, q05, q95, alpha=0.2, color="tab:orange", linewidth=0, label="5-95 %"

@@ -10,6 +10,7 @@ import numpy as np
 import streamlit as st
 
 from flywheel.plots import charts, diagram, diagram_png, export
+from flywheel.results.quantiles import quantiles_over_replications
 from flywheel.results.summary import KPIS, Summary
 from flywheel.scenario.loading import Scenario
 from flywheel.scenario.schema import LOOP_IDS, LOOP_NAMES
@@ -283,7 +284,7 @@ def compare(scenario: Scenario, presets: dict[str, Scenario], replications: int,
     rows = []
     for key, label, _output, _how, _divisor, fmt in KPIS:
         difference = b.kpi_samples[key] - a.kpi_samples[key]  # same seed and ids: paired
-        low, mid, high = np.quantile(difference, (0.05, 0.5, 0.95))
+        low, mid, high = quantiles_over_replications(difference, (0.05, 0.5, 0.95))
         rows.append(
             {
                 "KPI": label,
