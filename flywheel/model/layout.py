@@ -59,7 +59,6 @@ TERMS = (  # lever-only terms (`terms.lever_terms`), one row each
 )
 Term = IntEnum("Term", list(TERMS), start=0)
 REFERENCES = (  # week-0 values knocked-out links are held at, and index denominators
-    "perceived_cx",
     "selection_level",
     "skus",
     "gmv_usd",

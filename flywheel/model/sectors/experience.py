@@ -108,7 +108,6 @@ def experience_week(  # type: ignore[no-untyped-def]
     if t == 0:
         perceived_cx = cx
         expected_cx = expectation_target(cx, market_cx, p[Lever.expectation_anchor_share])
-        ref[Ref.perceived_cx] = cx
         ref[Ref.cx_relative] = perceived_cx / expected_cx
     cx_relative = perceived_cx / expected_cx
     cx_relative_for_wom = ref[Ref.cx_relative] if cut[Loop.R1] else cx_relative

@@ -15,15 +15,14 @@ def week0_references(  # type: ignore[no-untyped-def]
     s: Array, p: Array, ref: Array, prices: Prices, service: float, review_effect: float
 ):
     """Fill the replication's `ref` column at week 0 from its starting stocks, its prices and
-    selection, its service score and its review effect. `perceived_cx` and `cx_relative` are
-    placeholders until the week's CX is known (`experience.experience_week`),
+    selection, its service score and its review effect. `cx_relative` is a
+    placeholder until the week's CX is known (`experience.experience_week`),
     `costplus_price_index` until its costs (`finance.pricing_week`), `congestion_factor` until
     its delivery days
     (`fulfillment.fulfillment_week`)."""
     customers, prime_members = s[Stock.customers], s[Stock.prime_members]
     visits0 = customers * p[Lever.visit_rate_per_week]
     orders0 = visits0 * p[Lever.conversion_base_share]
-    ref[Ref.perceived_cx] = 1.0
     ref[Ref.selection_level] = np.maximum(prices.selection, 1e-12)
     ref[Ref.skus] = prices.skus
     ref[Ref.gmv_usd] = orders0 * p[Lever.basket_usd]
