@@ -41,13 +41,13 @@ def finance_week(  # type: ignore[no-untyped-def]
     k: Array,
     ref: Array,
     cut: Flags,
-    demand: Demand,
+    sales: Demand,  # the week's sales as delivered (`fulfillment.delivered_sales`)
     market_trend: float,
 ):
     """One replication's costs and financials this week (`WeekFinancials`; loops R3, B5;
     model.md#costs, model.md#financials)."""
-    orders, visits, visit_rate = demand.orders, demand.visits, demand.visit_rate
-    gmv, gmv_3p = demand.gmv, demand.gmv_3p
+    orders, visits, visit_rate = sales.orders, sales.visits, sales.visit_rate
+    gmv, gmv_3p = sales.gmv, sales.gmv_3p
     learning_factor = parts.learning_factor(
         s[Stock.cumulative_orders] + orders,
         ref[Ref.cumulative_orders],

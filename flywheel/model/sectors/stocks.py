@@ -35,7 +35,7 @@ def update_stocks(  # type: ignore[no-untyped-def]
     experience: Experience,
     adoption: Adoption,
     churn: Churn,
-    demand: Demand,
+    sales: Demand,  # the week's sales as delivered (`fulfillment.delivered_sales`)
     fulfillment: Fulfillment,
     desk: Desk,
     sellers: Sellers,
@@ -65,7 +65,7 @@ def update_stocks(  # type: ignore[no-untyped-def]
     s[Stock.sellers_onboarding] = (
         s[Stock.sellers_onboarding] + sellers.seller_joins - sellers.onboarded
     )
-    s[Stock.cumulative_orders] = s[Stock.cumulative_orders] + demand.orders
+    s[Stock.cumulative_orders] = s[Stock.cumulative_orders] + sales.orders
     s[Stock.price_index] = smooth_over(
         s[Stock.price_index], pricing.price_goal, k[Term.price_adjustment_time_weeks_at_least_1]
     )
@@ -89,8 +89,8 @@ def update_stocks(  # type: ignore[no-untyped-def]
         fulfillment.days,
         k[Term.delivery_perception_weeks_at_least_1],
     )
-    s[Stock.reviews] = s[Stock.reviews] + demand.orders * p[Lever.reviews_per_order]
-    update_experiments(s, k, ref, demand.visits)
+    s[Stock.reviews] = s[Stock.reviews] + sales.orders * p[Lever.reviews_per_order]
+    update_experiments(s, k, ref, sales.visits)
     s[Stock.cash_usd] = funding.cash_next_usd  # held at minus the credit limit
     s[Stock.insolvent] = funding.insolvent
     s[Stock.fc_under_construction] = s[Stock.fc_under_construction] + plans.fc_orders
