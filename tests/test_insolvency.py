@@ -38,7 +38,7 @@ def test_cash_is_held_at_the_limit_and_the_excess_recorded_apart(
     assert cash.min() == -limit
     assert (unfunded >= 0).all() and (unfunded[drained["insolvent"] == 0] == 0).all()
     # cash + every unfunded loss so far = the cash the run would have had without the floor
-    flows = drained["operating_income_usd"] - drained["capex_usd"]
+    flows = drained["operating_income_usd"] + drained["depreciation_usd"] - drained["capex_usd"]
     unfloored = cash[:, :1] + np.cumsum(flows, axis=1)
     np.testing.assert_allclose(
         cash[:, 1:], unfloored[:, :-1] + np.cumsum(unfunded, axis=1)[:, :-1], rtol=1e-9

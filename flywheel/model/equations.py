@@ -1,7 +1,8 @@
 """The model's equations: pure functions of numpy arrays (axis 0 = replication) and floats.
 
-Each equation is defined once, here or, for the price policy, in `equations_price.py`
-(re-exported here, so `equations.costplus_price_index` is the same function). Those the
+Each equation is defined once, here or, for the price policy and the FC depreciation, in
+`equations_price.py` and `equations_finance.py` (re-exported here, so
+`equations.costplus_price_index` is the same function). Those the
 compiled week uses are compiled from this very
 source (`parts`); the four that only the week uses (`bass_adoption`, `service_desk_flows`,
 `customer_experience`, `poisson_count_from_uniform`) are written for one replication's scalars.
@@ -17,6 +18,9 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import gammaincc, gammaln
 
+from flywheel.model.equations_finance import (  # noqa: F401  (re-exported: one namespace)
+    fc_depreciation_usd,
+)
 from flywheel.model.equations_price import (  # noqa: F401  (re-exported: one namespace)
     CASH_SQUEEZE_WEEKS,
     COSTPLUS_PRICE_BOUNDS,

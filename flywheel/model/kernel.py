@@ -28,6 +28,7 @@ from types import ModuleType
 import numba
 
 from flywheel.model import equations as eq
+from flywheel.model import equations_finance as eq_finance
 from flywheel.model import equations_price as eq_price
 from flywheel.model import layout, parts, sectors
 from flywheel.model.kernel_cache import guard_cache
@@ -142,7 +143,7 @@ def replication_week(  # type: ignore[no-untyped-def]
         t, s, p, k, ref, cut, fulfillment.fc_demand, ex, desk, fulfillment.open_centers,
         lead_normals, outage_uniform, d,
     )  # fmt: skip
-    funding = funding_week(s, p, money.operating_income_usd, plans.capex)
+    funding = funding_week(s, p, money.operating_income_usd, money.depreciation_usd, plans.capex)
     record_outputs(
         o, s, prices, experience, adoption, churn, demand, sales, fulfillment, desk, sellers,
         money, pricing, prime, plans, funding,
@@ -169,7 +170,7 @@ def compiled_modules() -> tuple[ModuleType, ...]:
     )
     own = inspect.getmodule(compiled_modules)
     assert own is not None
-    return (eq, eq_price, layout, parts, sectors, *sector_modules, own)
+    return (eq, eq_finance, eq_price, layout, parts, sectors, *sector_modules, own)
 
 
 def model_stamp() -> str:

@@ -147,6 +147,8 @@ OUTPUT_TABLE: tuple[Output, ...] = (
          "operating income / revenue", non_negative=False),
     _row("capex_usd", "USD/week", "flow", "Capital spending", F,
          "FC capital spending (paid at order)"),
+    _row("depreciation_usd", "USD/week", "flow", "FC depreciation", F,
+         "FC capex charged over its life (in fulfillment cost; non-cash)"),
     _row("cash_usd", "USD", "level", "Cash", F,
          "cash (never below minus the credit limit)", non_negative=False),
     _row("insolvent", "0/1", "flag", "Insolvent", F,

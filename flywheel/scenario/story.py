@@ -164,11 +164,12 @@ STORY = (
         "A board asks for a 12 % operating margin now. What does it cost in ten years?",
         "baseline",
         levers={"target_operating_margin_share": 0.12},
-        look_for="Prices stay high, so CX grows more slowly in the first years (R3's price "
-        "link weakens) and income is far higher. The extra cash builds more fulfillment "
-        "centres: the 4 % preset runs near its credit limit and under-builds (B5), so late in "
-        "the run delivery is faster and CX higher, with only about 5 % fewer customers. A thin "
-        "margin pays only if capacity is funded. Compare with step 2.",
+        look_for="Prices end about 20 % higher, so CX stays below the preset's (R3's price "
+        "link weakens): about 6 % fewer customers and 14 % less revenue in the last year, for "
+        "about twice the operating income. Fewer orders need fewer fulfillment centres, and "
+        "delivery is faster; the 4 % preset spends up to its $5 B credit limit on centres "
+        "(B5), so a margin much thinner than 4 % would under-build them. A thin margin buys "
+        "growth while capital lasts. Compare with step 2.",
     ),
 )
 

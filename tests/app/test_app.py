@@ -154,8 +154,8 @@ def test_compare_two_scenarios_side_by_side(make_app):
     table = at.dataframe[0].value.set_index("KPI")
     gain = table.loc["Operating income, last year", "B − A (median)"]
     # a 1P-only retailer books every sale as revenue and its price policy earns the target
-    # margin on all of it (issue 18): more operating income, fewer customers
-    assert gain.startswith("$")
+    # margin on all of it (issue 18): about the same operating income, far fewer customers
+    assert gain.endswith(" B") and abs(float(gain.replace("$", "")[:-2])) < 0.1, gain
     assert table.loc["Active customers, end", "B − A (median)"].startswith("-")
     at.selectbox(key="compare_b").select("andon_cord").run()
     assert not at.exception

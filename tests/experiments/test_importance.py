@@ -16,7 +16,7 @@ from flywheel.experiments.importance import lever_moves
 from flywheel.experiments.outcomes import Outcome
 from flywheel.scenario.lever_groups import lever_specs_by_name
 
-LEVERS = ("basket_usd", "fc_capex_usd", "pass_through_share", "churn_base_per_week")
+LEVERS = ("basket_usd", "fc_size_sqft", "pass_through_share", "churn_base_per_week")
 OUTCOME = "revenue_usd@year2"
 
 
@@ -26,12 +26,12 @@ def table(short) -> pd.DataFrame:
 
 
 def test_a_lever_that_does_not_enter_the_outcome_has_zero_swing_exactly(table):
-    # the FC's capital cost is cash and capex, never revenue: with the same noise paths
+    # an FC's floor area is reported (fc_sqft), never used: with the same noise paths
     # (common random numbers) its runs give the base's revenue to the last bit
-    row = table.set_index("lever").loc["fc_capex_usd"]
+    row = table.set_index("lever").loc["fc_size_sqft"]
     assert row["low_change"] == 0.0 and row["high_change"] == 0.0 and row["swing"] == 0.0
     assert row["low_change_se"] == 0.0  # every replication's change is 0, not only the mean
-    assert table["lever"].iloc[-1] == "fc_capex_usd"  # sorted by swing, largest first
+    assert table["lever"].iloc[-1] == "fc_size_sqft"  # sorted by swing, largest first
     assert table["swing"].is_monotonic_decreasing
 
 

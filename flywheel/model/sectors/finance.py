@@ -25,7 +25,8 @@ class WeekFinancials(NamedTuple):
     revenue_usd: float
     prime_fees_usd: float
     cogs_usd: float
-    fulfillment_cost_usd: float
+    fulfillment_cost_usd: float  # variable, FC running cost and FC depreciation
+    depreciation_usd: float  # FC capex charged over its life (non-cash)
     shipping_cost_usd: float
     service_cost_usd: float
     marketing_usd: float
@@ -56,7 +57,10 @@ def finance_week(  # type: ignore[no-untyped-def]
     orders_safe = np.maximum(orders, 1.0)
     goods_cost_per_order = k[Term.goods_cost_base_usd] * market_trend
     variable_ops = k[Term.variable_cost_usd_per_order] * learning_factor
-    fc_cost = s[Stock.fulfillment_centers] * p[Lever.fc_fixed_cost_usd_per_week]
+    depreciation_usd = parts.fc_depreciation_usd(
+        s[Stock.fulfillment_centers], p[Lever.fc_capex_usd], p[Lever.fc_depreciation_years]
+    )
+    fc_cost = s[Stock.fulfillment_centers] * p[Lever.fc_fixed_cost_usd_per_week] + depreciation_usd
     service_cost_usd = s[Stock.agents] * p[Lever.agent_cost_usd_per_week]
     fixed = fc_cost + service_cost_usd + p[Lever.overhead_usd_per_week]
     unit_cost_usd = goods_cost_per_order + variable_ops + fixed / orders_safe
@@ -108,6 +112,7 @@ def finance_week(  # type: ignore[no-untyped-def]
         prime_fees_usd,
         cogs_usd,
         fulfillment_cost_usd,
+        depreciation_usd,
         shipping_cost_usd,
         service_cost_usd,
         marketing_usd,

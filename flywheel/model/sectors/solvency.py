@@ -26,12 +26,15 @@ class Funding(NamedTuple):
 
 
 @sector
-def funding_week(s: Array, p: Array, operating_income_usd: float, capex_usd: float):  # type: ignore[no-untyped-def]
-    """This week's `Funding`: cash after operating income and capex, held at minus the credit
+def funding_week(  # type: ignore[no-untyped-def]
+    s: Array, p: Array, operating_income_usd: float, depreciation_usd: float, capex_usd: float
+):
+    """This week's `Funding`: cash after operating income with the (non-cash) depreciation
+    added back, and capex, held at minus the credit
     limit; a run whose cash would pass it becomes insolvent from this week (and stays so),
     the excess recorded apart as an unfunded loss."""
     floor_usd = -p[Lever.credit_limit_usd]
-    cash_usd = s[Stock.cash_usd] + operating_income_usd - capex_usd
+    cash_usd = s[Stock.cash_usd] + operating_income_usd + depreciation_usd - capex_usd
     unfunded_loss_usd = 0.0
     insolvent = 1.0 if s[Stock.insolvent] != 0.0 else 0.0
     if cash_usd < floor_usd:
