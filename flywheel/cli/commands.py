@@ -27,7 +27,8 @@ from flywheel.cli.messages import (
     scenario_warnings_on_stderr,
 )
 from flywheel.cli.signals import Terminated, handle_termination
-from flywheel.scenario.files import write_atomic
+from flywheel.results.provenance import recorded_command, with_fields
+from flywheel.results.provenance_files import TABLE_SUFFIXES, require_netcdf, write_png
 from flywheel.scenario.limits import available_memory_bytes
 from flywheel.scenario.loading import Scenario, ScenarioError, load_scenario, with_parameters
 from flywheel.scenario.schema import Initial, Levers, field_infos
@@ -61,7 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     run = sub.add_parser("run", help="simulate a scenario and print or write the results")
     _scenario_args(run)
-    run.add_argument("--out", type=Path, help="write Results.frame() to .csv or .parquet")
+    run.add_argument(
+        "--out",
+        type=Path,
+        help="write Results.frame() to .csv, .parquet or .nc (netCDF: the netcdf extra), "
+        "with its provenance",
+    )
     run.add_argument("--annual", action="store_true", help="write one row per calendar year")
     run.add_argument("--json", action="store_true", help="print a JSON summary")
     validate = sub.add_parser("validate", help="check a scenario file")
@@ -185,12 +191,14 @@ def _run(args: argparse.Namespace) -> int:
 
     scenario = scenario_from_args(args)
     if args.out is not None:
-        check_out_path(args.out, (".csv", ".parquet"))
+        check_out_path(args.out, TABLE_SUFFIXES)
+        if args.out.suffix.lower() == ".nc":
+            require_netcdf()
     check_memory(scenario, args.replications)
     results = flywheel.simulate(scenario, replications=args.replications, seed=args.seed)
     table = results.annual() if args.annual else results.frame()
     if args.out is not None:
-        write_table(table, args.out)
+        results.write(args.out, annual=args.annual)
     if args.json:
         last = results.series
         summary = {
@@ -289,9 +297,8 @@ def _plot(args: argparse.Namespace) -> int:
     check_memory(scenario, replications)
     results = flywheel.simulate(scenario, replications=replications, seed=args.seed)
     figure = plots.fan_chart(results) if args.mc else plots.dashboard(results)
-    write_atomic(
-        args.out, lambda handle: figure.savefig(handle, format="png", dpi=110), binary=True
-    )
+    made = with_fields(results.provenance, kind="plot", settings={"mc": bool(args.mc)})
+    write_png(figure, args.out, made, dpi=110)
     print(f"wrote {args.out}")
     return EXIT_OK
 
@@ -317,22 +324,22 @@ def check_memory(scenario: Scenario, replications: int) -> None:
         )
 
 
-def write_table(table: Any, path: Path) -> None:
-    """Write a DataFrame to .csv or .parquet atomically."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        write_atomic(path, lambda handle: table.to_csv(handle, index=False))
-    elif suffix == ".parquet":
-        write_atomic(path, lambda handle: table.to_parquet(handle, index=False), binary=True)
-    else:
+def write_table(table: Any, path: Path, provenance: dict[str, Any]) -> None:
+    """Write a DataFrame to .csv (with a `NAME.csv.provenance.json` sidecar) or .parquet
+    (provenance in its metadata) atomically."""
+    from flywheel.results.provenance_files import write_table as write_with_provenance
+
+    if path.suffix.lower() not in (".csv", ".parquet"):
         raise UsageError(f"--out {path}: expected a .csv or .parquet file")
+    write_with_provenance(table, path, provenance)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `flywheel` console script."""
     _load_extra_commands()
+    command = ["flywheel", *(sys.argv[1:] if argv is None else argv)]
     try:
-        with handle_termination(), scenario_warnings_on_stderr():
+        with handle_termination(), scenario_warnings_on_stderr(), recorded_command(command):
             args = build_parser().parse_args(argv)
             status = COMMANDS[args.command](args)
             sys.stdout.flush()  # a closed pipe shows up here, not at interpreter exit
@@ -374,7 +381,11 @@ def _load_extra_commands() -> None:
     """Import modules that register more sub-commands (they stay optional)."""
     import importlib
 
-    for module in ("flywheel.cli.experiments", "flywheel.cli.calibration"):
+    for module in (
+        "flywheel.cli.experiments",
+        "flywheel.cli.calibration",
+        "flywheel.cli.provenance",
+    ):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as error:

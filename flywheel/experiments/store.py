@@ -2,7 +2,8 @@
 
 ```
 out/
-  manifest.json          {"format", "kind", "spec", "fingerprint", "chunks": {"0": {...}}, ...}
+  manifest.json          {"format", "kind", "spec", "fingerprint", "chunks": {"0": {...}}, ...,
+                          "provenance": {...} once complete}
   chunk-000000.parquet   rows of chunk 0
   chunk-000001.parquet
 ```
@@ -138,6 +139,17 @@ class ResultsStore:
         if not parts:
             raise StoreError(f"{self.folder}: no chunk stored yet")
         return pd.concat(parts, ignore_index=True)
+
+    def seal_provenance(self, provenance: dict[str, Any]) -> dict[str, Any]:
+        """Record how the complete store was made (`flywheel.results.provenance`), sealed over
+        its rows (`frame_sha256` of `frame()`), in the manifest; returns it sealed."""
+        from flywheel.results.provenance import seal
+        from flywheel.results.provenance_files import frame_sha256
+
+        sealed = seal(provenance, frame_sha256(self.frame()))
+        self.manifest["provenance"] = sealed
+        self._save()
+        return sealed
 
     def _save(self) -> None:
         write_text_atomic(self.folder / MANIFEST, json.dumps(self.manifest, indent=1))

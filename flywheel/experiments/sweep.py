@@ -148,7 +148,9 @@ def run_sweep(
     """Run every point x replication into the store at `out`; `resume` continues a killed run.
 
     Returns the store (`store.frame()` reads every row). Interrupted (Ctrl-C, kill) at any
-    moment, the store stays consistent and `resume=True` runs only what is missing.
+    moment, the store stays consistent and `resume=True` runs only what is missing. Once
+    complete, the manifest records its provenance (`sweep_provenance`), sealed over the
+    store's rows.
     """
     names = tuple(resolve_lever(name) for name in levers)
     grid = np.asarray(points, dtype=np.float64).reshape(-1, len(names))
@@ -187,4 +189,20 @@ def run_sweep(
     for position, frame in (executor or SequentialExecutor()).map(batches, report):
         runs = batches[position].tag
         store.write_chunk(chunk_of[position], frame, (int(runs[0]), int(runs[-1]) + 1))
+    if store.is_complete:
+        store.seal_provenance(sweep_provenance(scenario, spec))
     return store
+
+
+def sweep_provenance(scenario: Scenario, spec: dict[str, Any]) -> dict[str, Any]:
+    """The provenance of a sweep store (`run_sweep`'s spec: levers, points, sizes)."""
+    from flywheel.results.provenance import describe
+
+    return describe(
+        scenario,
+        "sweep",
+        seed=spec["seed"],
+        replications=spec["replications"],
+        outputs=spec["outputs"],
+        settings={key: spec[key] for key in ("levers", "points", "chunk_size")},
+    )

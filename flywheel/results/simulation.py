@@ -66,7 +66,26 @@ def simulate(
             raise ValueError("outputs = []: name at least one output (or None for all)")
         recorder = SeriesRecorder(scenario.horizon_weeks, keep)
         series = stream_batch(scenario, ids, int(seed), recorder, lever_overrides, progress)
-    return Results(scenario=scenario, seed=int(seed), replication_ids=ids, series=series)
+    made = None
+    if lever_overrides is not None:  # the scenario alone does not say how these were made
+        from flywheel.results.provenance import describe
+
+        made = describe(
+            scenario,
+            "run",
+            seed=int(seed),
+            replications=replications,
+            first_replication=first_replication,
+            outputs=None if outputs is None else list(series),
+            settings={"lever_overrides": {k: v.tolist() for k, v in lever_overrides.items()}},
+        )
+    return Results(
+        scenario=scenario,
+        seed=int(seed),
+        replication_ids=ids,
+        series=series,
+        provenance=made or {},
+    )
 
 
 def check_first_replication(first_replication: int, replications: int) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -26,6 +27,25 @@ class Results:
     seed: int
     replication_ids: npt.NDArray[np.int64]
     series: dict[str, npt.NDArray[np.float64]] = field(repr=False)
+    # How these results were made (flywheel.results.provenance): filled in when not given,
+    # written with every export, read back by `flywheel.load_results`.
+    provenance: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.provenance:
+            from flywheel.results.provenance import describe
+
+            recorded = self.outputs if len(self.series) < _all_outputs() else None
+            ids = self.replication_ids
+            made = describe(
+                self.scenario,
+                "run",
+                seed=self.seed,
+                replications=len(ids),
+                first_replication=int(ids[0]) if len(ids) else 0,
+                outputs=recorded,
+            )
+            object.__setattr__(self, "provenance", made)
 
     @property
     def weeks(self) -> int:
@@ -92,3 +112,20 @@ class Results:
         rates and indices averaged (each output's `kind` in `flywheel.model.outputs`); plus the
         headline columns in millions / thousands."""
         return annual_frame(self.series, self.dates(), self.replication_ids)
+
+    def write(self, path: str | Path, *, annual: bool = False) -> dict[str, Any]:
+        """Write `frame()` (or `annual()`) to .csv, .parquet or .nc (netCDF: the `netcdf`
+        extra) atomically, with the provenance (Parquet metadata, netCDF attributes, a
+        `NAME.csv.provenance.json` sidecar); returns the provenance as written, sealed."""
+        from flywheel.results.provenance import with_fields
+        from flywheel.results.provenance_files import write_table
+
+        fields = with_fields(self.provenance, settings={"annual": bool(annual)})
+        return write_table(self.annual() if annual else self.frame(), path, fields)
+
+
+def _all_outputs() -> int:
+    """How many outputs the model has (a Results with fewer recorded only some)."""
+    from flywheel.model.outputs import OUTPUT_TABLE
+
+    return len(OUTPUT_TABLE)

@@ -11,7 +11,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from flywheel.cli import commands
 from flywheel.cli.commands import main
 from flywheel.scenario import files
 from flywheel.scenario.files import recover_folder, replaced_folder
@@ -39,7 +38,11 @@ def test_keep_all_then_without_leaves_no_old_series(short: Path, tmp_path: Path)
     assert _mc(short, out, "--seed", "1", "--keep-all") == 0
     assert (out / "series.parquet").is_file()
     assert _mc(short, out, "--seed", "2") == 0
-    assert sorted(p.name for p in out.iterdir()) == ["means.parquet", "quantiles.parquet"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "means.parquet",
+        "provenance.json",
+        "quantiles.parquet",
+    ]
     assert _siblings(out) == []
 
 
@@ -49,16 +52,16 @@ def test_failure_while_writing_means_keeps_the_old_folder(
     out = tmp_path / "X"
     assert _mc(short, out, "--seed", "1") == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    real_write = commands.write_table
+    import flywheel.experiments.output_files as output_files
+
+    real_write = output_files.write_parquet
 
     def failing(table: pd.DataFrame, path: Path) -> None:
         if path.name == "means.parquet":
             raise OSError(28, "No space left on device", str(path))
         real_write(table, path)
 
-    import flywheel.cli.experiments.runs as runs
-
-    monkeypatch.setattr(runs, "write_table", failing)
+    monkeypatch.setattr(output_files, "write_parquet", failing)
     assert _mc(short, out, "--seed", "2") == 2
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert _siblings(out) == []
@@ -83,6 +86,7 @@ def test_plot_inside_the_out_folder_survives_the_swap(short: Path, tmp_path: Pat
     assert sorted(p.name for p in out.iterdir()) == [
         "fan.png",
         "means.parquet",
+        "provenance.json",
         "quantiles.parquet",
     ]
 

@@ -22,7 +22,9 @@ from flywheel.cli.experiments.common import (
     _save_png,
     check_runs,
 )
+from flywheel.experiments.reruns import sensitivity_provenance
 from flywheel.experiments.sensitivity import DEFAULT_SENSITIVITY_LEVERS
+from flywheel.results.provenance import describe
 from flywheel.scenario.schema import LOOP_IDS
 
 
@@ -103,14 +105,27 @@ def _sensitivity(args: argparse.Namespace) -> int:
             executor=executor,
             progress=progress,
         )
+    made = sensitivity_provenance(
+        scenario,
+        frame,
+        levers=levers,
+        outcome=args.outcome,
+        method=args.method,
+        n=args.samples,
+        ranges=_ranges(args.range),
+        second_order=args.second_order,
+        chunk_size=args.chunk_size,
+    )
     if args.out is not None:
-        write_table(frame, args.out)
+        write_table(frame, args.out, made)
     if args.plot is not None:
         from flywheel.experiments import plots
 
-        _save_png(plots.tornado(frame), args.plot)
+        _save_png(plots.tornado(frame), args.plot, made)
         _save_png(
-            plots.index_over_time(frame), args.plot.with_name(args.plot.stem + "_over_time.png")
+            plots.index_over_time(frame),
+            args.plot.with_name(args.plot.stem + "_over_time.png"),
+            made,
         )
     main = frame[frame["year"].isna()].drop(columns=["year"])
     if args.json:
@@ -174,12 +189,19 @@ def _attribute(args: argparse.Namespace) -> int:
             progress=progress,
         )
     table = result.table()
+    made = describe(
+        scenario,
+        "attribution",
+        seed=args.seed,
+        replications=args.replications,
+        settings={"outcome": args.outcome, "shapley": args.shapley, "chunk_size": args.chunk_size},
+    )
     if args.out is not None:
-        write_table(table, args.out)
+        write_table(table, args.out, made)
     if args.plot is not None:
         from flywheel.experiments import plots
 
-        _save_png(plots.waterfall(table), args.plot)
+        _save_png(plots.waterfall(table), args.plot, made)
     if args.json:
         print(
             json.dumps(

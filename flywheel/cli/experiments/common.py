@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from flywheel.cli.commands import UsageError, _positive_int, add_scenario_arguments
-from flywheel.scenario.files import write_atomic
 from flywheel.scenario.limits import (
     MAX_POINTS,
     MAX_REPLICATION_WEEKS,
@@ -137,10 +136,16 @@ def _chunk_size(args: argparse.Namespace) -> int:
     return int(args.chunk_size or 1000)
 
 
-def _save_png(figure: Any, path: Path) -> None:
+def _save_png(figure: Any, path: Path, provenance: dict[str, Any]) -> None:
+    """Write a chart atomically, its provenance in a PNG text chunk (kind `plot`, `settings`
+    naming the chart and the result it draws)."""
+    from flywheel.results.provenance import with_fields
+    from flywheel.results.provenance_files import write_png
+
     if path.suffix.lower() != ".png":
         raise UsageError(f"--plot {path}: expected a .png file")
-    write_atomic(path, lambda handle: figure.savefig(handle, format="png", dpi=110), binary=True)
+    settings = {"chart_of": provenance["kind"], **provenance["settings"]}
+    write_png(figure, path, with_fields(provenance, kind="plot", settings=settings), dpi=110)
 
 
 def _pairs(items: list[str], flag: str) -> dict[str, str]:

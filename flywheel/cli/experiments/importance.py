@@ -93,7 +93,17 @@ def _importance(args: argparse.Namespace) -> int:
             progress=progress,
         )
     if args.out is not None:
-        write_table(frame, args.out)
+        from flywheel.results.provenance import describe
+
+        settings = {"outcome": outcome.text, "levers": levers, "share": share}
+        made = describe(
+            scenario,
+            "importance",
+            seed=args.seed,
+            replications=args.replications,
+            settings={**settings, "chunk_size": args.chunk_size},
+        )
+        write_table(frame, args.out, made)
     if args.json:
         print(
             json.dumps(

@@ -15,7 +15,6 @@ from flywheel.cli.commands import (
     check_out_path,
     extra_command,
     scenario_from_args,
-    write_table,
 )
 from flywheel.cli.experiments.common import (
     _chunk_size,
@@ -27,8 +26,10 @@ from flywheel.cli.experiments.common import (
     _save_png,
     local_workers,
 )
+from flywheel.experiments.output_files import MC_FILES as OUTPUT_MC_FILES
+from flywheel.results.provenance_files import FOLDER_MANIFEST
 from flywheel.scenario.errors import printable
-from flywheel.scenario.files import is_leftover_temporary, replaced_folder
+from flywheel.scenario.files import is_leftover_temporary
 from flywheel.scenario.limits import (
     check_disk_bytes,
     check_memory_bytes,
@@ -55,7 +56,7 @@ def _mc_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--plot", type=Path, help="fan chart PNG")
 
 
-MC_FILES = ("quantiles.parquet", "means.parquet", "series.parquet")
+MC_FILES = (*OUTPUT_MC_FILES, FOLDER_MANIFEST)
 
 
 def _check_mc_paths(out: Path | None, plot: Path | None) -> None:
@@ -147,21 +148,15 @@ def _mc(args: argparse.Namespace) -> int:
             keep_all=args.keep_all,
             progress=progress,
         )
-    written = []
-    if args.out is not None:
-        # written whole beside --out, then swapped in: never old and new files mixed
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        with replaced_folder(args.out) as folder:
-            write_table(mc.quantiles(), folder / "quantiles.parquet")
-            write_table(mc.mean_frame(), folder / "means.parquet")
-            written += ["quantiles.parquet", "means.parquet"]
-            if mc.results is not None:
-                write_table(mc.results.frame(), folder / "series.parquet")
-                written.append("series.parquet")
+    from flywheel.experiments.output_files import write_mc_folder
+    from flywheel.experiments.reruns import mc_provenance
+
+    made = mc_provenance(mc, args.chunk_size, args.keep_all)
+    written = write_mc_folder(mc, args.out, made) if args.out is not None else []
     if args.plot is not None:
         from flywheel.experiments import plots
 
-        _save_png(plots.fan_chart(mc), args.plot)
+        _save_png(plots.fan_chart(mc), args.plot, made)
     last = {
         name: float(values[-1])
         for name, values in mc.means.items()
