@@ -14,7 +14,7 @@ import numpy as np
 from flywheel.calibration.data import History
 from flywheel.calibration.fit import FitResult
 from flywheel.calibration.reference import REFERENCE_POINTS, ReferencePoint
-from flywheel.scenario.files import write_atomic, write_text_atomic
+from flywheel.scenario.files import write_text_atomic
 from flywheel.scenario.loading import (
     SHIPPED_SCENARIOS_DIR,
     Scenario,
@@ -269,14 +269,21 @@ def write_report(
     command: str,
 ) -> dict[str, Path]:
     """Write the calibrated TOML, the fit PNG, the Markdown and JSON reports (atomically)."""
+    from flywheel.results.provenance import seal, with_fields
+    from flywheel.results.provenance_files import bytes_sha256, sidecar_path, write_png
+
     name = out.stem
     text = calibrated_toml(result, scenario_path, out, name, command)
     write_text_atomic(out, text)
+    made = calibration_provenance(result, history)
+    sealed = seal(made, bytes_sha256(text.encode("utf-8")))
+    write_text_atomic(sidecar_path(out), json.dumps(sealed, indent=1) + "\n")
     annual = _annual_at_fit(result)
     comparison = reference_comparison(annual)
     png = report_dir / f"{name}_fit.png"
     figure = fit_figure(result, history, annual)
-    write_atomic(png, lambda handle: figure.savefig(handle, format="png", dpi=100), binary=True)
+    chart = with_fields(made, kind="plot", settings={"chart_of": "calibration", **made["settings"]})
+    write_png(figure, png, chart, dpi=100)
     markdown = report_dir / f"{name}_report.md"
     write_text_atomic(markdown, report_markdown(result, comparison, png.name, command))
     payload = {
@@ -289,10 +296,38 @@ def write_report(
         "parameters": parameter_table(result),
         "not_fitted": comparison,
         "written": dt.date.today().isoformat(),
+        "provenance": sealed,  # of the calibrated TOML (also beside it: NAME.toml.provenance.json)
     }
     report_json = report_dir / f"{name}_report.json"
     write_text_atomic(report_json, json.dumps(payload, indent=1) + "\n")
     return {"scenario": out, "png": png, "markdown": markdown, "json": report_json}
+
+
+def calibration_provenance(result: FitResult, history: History) -> dict[str, Any]:
+    """How a calibrated scenario was made (`flywheel.results.provenance`): the input scenario
+    resolved, the seed and replications of each evaluation, and as settings the fitted
+    parameters with their bounds, the metrics, the record's file and its SHA-256, the fit."""
+    from flywheel.results.provenance import describe
+    from flywheel.results.provenance_files import file_sha256
+
+    problem = result.problem
+    record = Path(history.path)
+    settings = {
+        "parameters": {p.name: [p.low, p.high] for p in problem.parameters},
+        "metrics": [target.spec.data_metric for target in problem.targets],
+        "history": record.name,
+        "history_sha256": file_sha256(record) if record.is_file() else None,
+        "fitted": result.fitted_parameters(),
+        "cost": result.cost,
+        "evaluations": result.evaluations,
+    }
+    return describe(
+        problem.scenario,
+        "calibration",
+        seed=problem.seed,
+        replications=problem.replications,
+        settings=settings,
+    )
 
 
 def _annual_at_fit(result: FitResult) -> Any:

@@ -242,8 +242,11 @@ def _add_record_arguments(parser: argparse.ArgumentParser) -> None:
 def _compare_record(args: argparse.Namespace) -> int:
     from flywheel.calibration import CalibrationError, load_history
     from flywheel.calibration.record import annual_bands, record_figure, summary_table
-    from flywheel.scenario.files import write_atomic, write_text_atomic
+    from flywheel.results.provenance import describe
+    from flywheel.results.provenance_files import write_png
+    from flywheel.scenario.files import write_text_atomic
     from flywheel.scenario.loading import load_scenario
+    from flywheel.scenario.writer import canonical_toml
 
     if args.out.suffix.lower() != ".png" or args.replications < 1:
         raise UsageError("--out must be a .png and --replications >= 1")
@@ -251,15 +254,27 @@ def _compare_record(args: argparse.Namespace) -> int:
         history = load_history(args.data)
     except CalibrationError as error:
         raise UsageError(str(error)) from None
-    bands = {}
+    bands, drawn = {}, {}
     for path in args.scenarios:
         scenario = load_scenario(path)
         check_memory(scenario, args.replications)
         bands[scenario.name] = annual_bands(scenario, args.replications, args.seed)
+        drawn[scenario.name] = canonical_toml(scenario)
     figure = record_figure(bands, history)
-    write_atomic(
-        args.out, lambda handle: figure.savefig(handle, format="png", dpi=100), binary=True
+    made = describe(
+        scenario,
+        "plot",
+        seed=args.seed,
+        replications=args.replications,
+        # the figure draws every scenario: each one's resolved TOML (the first field holds
+        # the last one's)
+        settings={
+            "chart_of": "compare-record",
+            "scenarios_toml": drawn,
+            "history": Path(history.path).name,
+        },
     )
+    write_png(figure, args.out, made, dpi=100)
     table = summary_table(bands, (2000, 2010, 2024))
     if args.table is not None:
         write_text_atomic(args.table, table)

@@ -14,10 +14,13 @@ from flywheel.results.provenance import Provenance, ProvenanceError, problems
 from flywheel.results.provenance_files import (
     FOLDER_MANIFEST,
     TABLE_SUFFIXES,
+    file_sha256,
     frame_sha256,
     read_folder,
+    read_json,
     read_png,
     read_table,
+    sidecar_path,
     write_folder_provenance,
 )
 from flywheel.scenario.files import replaced_folder, write_atomic
@@ -74,6 +77,8 @@ def read_output(path: str | Path) -> Output:
     if suffix == ".png":
         found, sha = read_png(path)
         return Output(path, {}, found, sha)
+    if sidecar_path(path).is_file():  # a calibrated scenario's TOML
+        return Output(path, {}, read_json(sidecar_path(path)), file_sha256(path))
     raise ValueError(
         f"{path}: expected a .csv, .parquet, .nc or .png file, an mc folder or a sweep store"
     )

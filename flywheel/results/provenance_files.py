@@ -159,7 +159,7 @@ def read_table(path: str | Path) -> tuple[pd.DataFrame, Provenance | None, str]:
     if suffix == ".csv":
         frame = pd.read_csv(path)
         sidecar = sidecar_path(path)
-        found = _read_json(sidecar) if sidecar.is_file() else None
+        found = read_json(sidecar) if sidecar.is_file() else None
         return frame, found, file_sha256(path)
     if suffix == ".parquet":
         import pyarrow.parquet as pq
@@ -268,7 +268,7 @@ def read_folder(folder: str | Path) -> tuple[dict[str, pd.DataFrame], Provenance
 
     folder = Path(folder)
     manifest = folder / FOLDER_MANIFEST
-    found = _read_json(manifest) if manifest.is_file() else None
+    found = read_json(manifest) if manifest.is_file() else None
     names = sorted(entry.name for entry in folder.glob("*.parquet"))
     if isinstance(found, dict) and isinstance(found.get("files"), dict):
         names = sorted(set(names) | {str(name) for name in found["files"]})
@@ -280,7 +280,7 @@ def read_folder(folder: str | Path) -> tuple[dict[str, pd.DataFrame], Provenance
     return frames, found, combined
 
 
-def _read_json(path: Path) -> Any:
+def read_json(path: Path) -> Any:
     try:
         return _parse_json(path.read_bytes(), path)
     except OSError as error:
