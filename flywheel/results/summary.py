@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -65,6 +65,8 @@ class Summary:
     # outputs, so that two Summaries of one seed give paired differences week by week
     path_outputs: tuple[str, ...] = ()
     paths: npt.NDArray[np.float32] | None = field(default=None, repr=False)
+    # the summarised Results' provenance: the app's downloads carry it
+    provenance: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def weeks(self) -> int:
@@ -174,12 +176,26 @@ def summarise(
         kpi_bands={key: kpi_band(samples[key]) for key, *_ in KPIS},
         path_outputs=tuple(path_outputs),
         paths=paths,
+        provenance=results.provenance,
     )
 
 
 def results_csv(scenario: Scenario, replications: int, seed: int) -> bytes:
     """The results CSV (weekly bands of every output): run on request, as the app's cached
     Summary holds only the outputs it draws."""
+    return results_csv_and_provenance(scenario, replications, seed)[0]
+
+
+def results_csv_and_provenance(
+    scenario: Scenario, replications: int, seed: int
+) -> tuple[bytes, dict[str, Any]]:
+    """(the results CSV, its provenance sealed over the CSV's bytes): kind `app`, settings
+    naming the table (weekly bands: `STATISTICS` of every output per week)."""
+    from flywheel.results.provenance import seal, sha256_bytes, with_fields
     from flywheel.results.simulation import simulate
 
-    return summarise(simulate(scenario, replications, seed)).frame().to_csv(index=False).encode()
+    summary = summarise(simulate(scenario, replications, seed))
+    data = summary.frame().to_csv(index=False).encode()
+    settings = {"table": "weekly bands", "statistics": list(STATISTICS)}
+    made = with_fields(summary.provenance, kind="app", settings=settings)
+    return data, seal(made, sha256_bytes(data))

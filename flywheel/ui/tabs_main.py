@@ -111,6 +111,7 @@ def dashboard(current: Summary, reference: Summary) -> None:
         "png_dashboard",
         "flywheel_dashboard.png",
         lambda: export.grid_spec(frame, spec, f"{current.scenario_name}. {bands}"),
+        current.provenance,
     )
 
 
@@ -232,6 +233,7 @@ def _playback(current: Summary, scenario: Scenario, timer_is_on: bool) -> None:
             gains_frame,
             title=f"{current.scenario_name}: loop strength (median gain) to week {week}",
         ),
+        current.provenance,
     )
     downloads.png_button(
         "Download the loop diagram (PNG)",
@@ -240,6 +242,7 @@ def _playback(current: Summary, scenario: Scenario, timer_is_on: bool) -> None:
         lambda: diagram_png.loop_figure(
             gains, scale, scenario.knockouts, headline.replace("**", "")
         ),
+        current.provenance,
     )
     st.download_button(
         "Download the loop diagram (Graphviz DOT)",
@@ -310,6 +313,7 @@ def compare(scenario: Scenario, presets: dict[str, Scenario], replications: int,
         "png_compare",
         "flywheel_compare.png",
         lambda: export.grid_spec(frame, spec, ab_title(name_a, name_b)),
+        a.provenance,  # A's; the title names B
     )
     if not charts.can_pair(a, b):  # other periods: weeks do not pair up (the note says so)
         return
@@ -330,4 +334,5 @@ def compare(scenario: Scenario, presets: dict[str, Scenario], replications: int,
             difference_spec,
             f"B − A, run by run (median and 5–95 % band): B = {name_b}, A = {name_a}",
         ),
+        a.provenance,
     )

@@ -12,6 +12,8 @@ import streamlit as st
 from flywheel.experiments.importance import DEFAULT_SWING_SHARE, ZERO_LEVER_RANGE_SHARE
 from flywheel.model.outputs import last_year_label
 from flywheel.plots import charts_more, export
+from flywheel.results.bundle import bundle_zip
+from flywheel.results.provenance import describe
 from flywheel.results.summary import Summary, results_csv
 from flywheel.scenario.lever_groups import ACRONYMS
 from flywheel.scenario.links import encode_link, link_size_error
@@ -70,6 +72,13 @@ def why(scenario: Scenario, seed: int) -> None:
         return
     label = last_year_label(output)
     waterfall, table = cache.why_tables(scenario, output, replications, seed)
+    made = describe(  # the PNGs' provenance: what the two charts draw
+        scenario,
+        "attribution",
+        seed=seed,
+        replications=replications,
+        settings={"outcome": output, "importance_share": DEFAULT_SWING_SHARE},
+    )
     st.subheader("Attribution by loop")
     bars = charts_more.waterfall_frame(waterfall)
     bars_spec = charts_more.waterfall_spec(list(waterfall["label"]), label)
@@ -114,6 +123,7 @@ def why(scenario: Scenario, seed: int) -> None:
             bars,
             title="What each loop adds (knock-one-loop-out, common random numbers)",
         ),
+        made,
     )
     downloads.png_button(
         "Download the tornado (PNG)",
@@ -124,6 +134,7 @@ def why(scenario: Scenario, seed: int) -> None:
             tornado,
             title="One lever at a time: each lever ±25 % (common random numbers)",
         ),
+        made,
     )
 
 
@@ -192,11 +203,21 @@ def files(scenario: Scenario, replications: int, seed: int) -> None:
         file_name=f"{scenario.name}_results.csv",
         mime="text/csv",
     )
+    st.download_button(
+        "Download a bundle (zip: the results CSV, the resolved scenario and how they were made)",
+        key="dl_bundle",
+        data=lambda: bundle_zip(scenario, replications, seed),
+        help="The CSV's provenance (scenario, seed, replications, versions, SHA-256 of the "
+        "data) sits beside it; `flywheel provenance NAME_results.csv` checks it.",
+        file_name=f"{scenario.name}_bundle.zip",
+        mime="application/zip",
+    )
     downloads.png_button(
         "Download the event timeline (PNG)",
         "png_timeline",
         "flywheel_events.png",
         lambda: timeline_png_spec(scenario, cache.summary(scenario, replications, seed)),
+        lambda: cache.summary(scenario, replications, seed).provenance,  # on click, cached
     )
     st.caption(
         "The dashboard, loop-strength, compare, waterfall and tornado PNGs are under their charts."
