@@ -344,6 +344,7 @@ def test_downloads_are_offered(make_app):
         "png_timeline",
         "dl_toml",
         "dl_csv",
+        "dl_bundle",
         "dot_diagram",
         "png_diagram",
     } <= keys
@@ -497,6 +498,41 @@ def test_png_downloads_are_the_charts_the_app_shows(make_app, exports):
     png, spec = download_png(exports, "flywheel_events.png")
     assert exported_charts(spec) == shown  # the Events tab's timeline, from the Files tab
     assert export.png_size(png) == (single_width, spec["height"] * scale)
+    assert not at.exception
+
+
+def test_downloads_carry_provenance(make_app, exports, tmp_path):
+    """The bundle holds the results CSV with a provenance that matches it (checked as
+    `flywheel provenance` checks it) and the resolved scenario; a PNG download carries the
+    provenance of the results it draws."""
+    import io
+    import zipfile
+
+    from flywheel.experiments.output_files import read_output
+    from flywheel.scenario.loading import parse_scenario_text
+
+    at = open_tab(make_app(), "Files")
+    registered, _ = exports
+    with zipfile.ZipFile(io.BytesIO(registered["baseline_bundle.zip"]())) as archive:
+        names = archive.namelist()
+        archive.extractall(tmp_path)
+    assert sorted(names) == [
+        "README.txt",
+        "baseline.toml",
+        "baseline_results.csv",
+        "baseline_results.csv.provenance.json",
+    ]
+    found = read_output(tmp_path / "baseline_results.csv")
+    assert found.problems == []
+    assert found.provenance["kind"] == "app"
+    assert found.provenance["replications"] == at.session_state["replications"]
+    scenario = parse_scenario_text((tmp_path / "baseline.toml").read_text())
+    assert scenario.name == "baseline"
+    png = registered["flywheel_events.png"]()
+    (tmp_path / "events.png").write_bytes(png)
+    found = read_output(tmp_path / "events.png")
+    assert found.problems == [] and found.provenance["kind"] == "plot"
+    assert found.provenance["settings"]["chart"] == "flywheel_events.png"
     assert not at.exception
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import tomllib
 from pathlib import Path
 
@@ -114,6 +115,17 @@ def test_write_report_files(tmp_path: Path) -> None:
     assert load_scenario(full) == calibrated
     assert paths["png"].read_bytes()[:4] == b"\x89PNG"
     assert "MAPE" in paths["markdown"].read_text()
+    # how the calibrated scenario was made: beside it, in the JSON report and in the PNG
+    from flywheel.experiments.output_files import read_output
+
+    found = read_output(out)
+    assert found.problems == [] and found.provenance["kind"] == "calibration"
+    assert found.provenance["settings"]["fitted"] == {"visit_rate_per_week": result.values[0]}
+    assert found.provenance["scenario_name"] == scenario.name
+    report = json.loads(paths["json"].read_text())  # the second report's (same file name)
+    assert report["provenance"] == read_output(full).provenance
+    chart = read_output(paths["png"])
+    assert chart.problems == [] and chart.provenance["settings"]["chart_of"] == "calibration"
 
 
 @needs_history
