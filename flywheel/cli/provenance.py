@@ -129,6 +129,15 @@ def _check_limits(args: argparse.Namespace, plan: RerunPlan) -> None:
     what = f"rerun of {args.path.name} ({plan.kind}, {plan.runs:,} runs)"
     if plan.kind == "run":
         check_memory(plan.scenario, plan.replications)
+    if plan.kind == "mc":  # its memory and temporary disk, as `flywheel mc` checks them
+        from flywheel.cli.experiments.runs import _check_mc_limits
+
+        sizes = {
+            "replications": plan.replications,
+            "keep_all": plan.settings["keep_all"],
+            "chunk_size": plan.settings["chunk_size"],
+        }
+        _check_mc_limits(argparse.Namespace(**{**vars(args), **sizes}), plan.scenario, plan.outputs)
     if plan.kind in ("sweep", "sensitivity"):
         check_points(plan.points, what, len(plan.settings["levers"]), force=args.force)
     check_replication_weeks(

@@ -60,6 +60,12 @@ def read_output(path: str | Path) -> Output:
     if path.is_dir():
         if (path / MANIFEST).is_file():
             store = ResultsStore.read(path)
+            if not store.is_complete and "provenance" not in store.manifest:
+                raise ProvenanceError(
+                    f"{path}: no provenance yet: the sweep store is incomplete "
+                    f"({len(store.done)} of {store.manifest.get('total_chunks')} chunks; "
+                    f"`flywheel sweep ... --resume` completes it)"
+                )
             frame = store.frame()
             return Output(
                 path, {"store": frame}, store.manifest.get("provenance"), frame_sha256(frame)

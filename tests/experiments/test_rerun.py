@@ -54,10 +54,13 @@ def test_rerun_reproduces_a_run(short: Path, tmp_path: Path, capsys: pytest.Capt
 def test_rerun_reproduces_an_mc_folder(
     short: Path, tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
-    out = tmp_path / "mc"
-    assert main(["mc", str(short), "-n", "30", "--seed", "2", "--out", str(out), *QUIET]) == 0
+    out, chart = tmp_path / "mc", tmp_path / "fan.png"
+    command = ["mc", str(short), "-n", "30", "--seed", "2", "--out", str(out), "--plot", str(chart)]
+    assert main([*command, *QUIET]) == 0
     assert read_output(out).problems == []
     assert read_output(out).provenance["settings"]["keep_all"] is False
+    assert read_output(chart).problems == []
+    assert read_output(chart).provenance["settings"]["chart_of"] == "mc"
     again = tmp_path / "mc_again"
     status, text, _ = rerun(capsys, out, "--out", str(again))
     assert status == 0 and text.startswith("identical\n")
@@ -234,3 +237,39 @@ def test_seal_is_over_every_field() -> None:
     base = {"a": 1, "format": "x"}
     assert seal(base, "d")["digest"] != seal({**base, "a": 2}, "d")["digest"]
     assert seal(base, "d")["digest"] != seal(base, "e")["digest"]
+
+
+def test_attribution_and_importance_outputs_carry_provenance(
+    short: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    table = tmp_path / "attribution.csv"
+    outcome = ["--outcome", "revenue_usd@week11"]
+    assert main(["attribute", str(short), "-n", "2", *outcome, "--out", str(table), *QUIET]) == 0
+    found = read_output(table)
+    assert found.problems == [] and found.provenance["kind"] == "attribution"
+    assert found.provenance["settings"]["outcome"] == "revenue_usd@week11"
+    ranked = tmp_path / "importance.parquet"
+    levers = ["--levers", "pass_through_share"]
+    assert main(["importance", str(short), "-n", "2", *levers, "--out", str(ranked), *QUIET]) == 0
+    found = read_output(ranked)
+    assert found.problems == [] and found.provenance["kind"] == "importance"
+    assert found.provenance["settings"]["levers"] == ["pass_through_share"]
+    status, _text, err = rerun(capsys, ranked)  # made by a command rerun does not re-create
+    assert status == 2 and "holds a result of kind importance" in err
+
+
+def test_an_incomplete_store_says_so(
+    short: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    out = tmp_path / "sweep"
+    grid = "pass_through_share=0.2:0.8:4"
+    command = ["sweep", str(short), "--grid", grid, "--chunk-size", "2", "--out", str(out)]
+    assert main([*command, *QUIET]) == 0
+    manifest = out / "manifest.json"
+    data = json.loads(manifest.read_text())
+    del data["chunks"]["1"], data["provenance"]  # as a killed sweep leaves it
+    manifest.write_text(json.dumps(data))
+    status, _text, err = rerun(capsys, out)
+    assert status == 2 and "the sweep store is incomplete (1 of 2 chunks" in err
+    assert main([*command, "--resume", *QUIET]) == 0  # completed: provenance written
+    assert read_output(out).problems == []
