@@ -12,6 +12,7 @@ range, missing data file) exits 2 with one line and no traceback.
 from __future__ import annotations
 
 import argparse
+import json
 import shlex
 import sys
 from pathlib import Path
@@ -242,8 +243,8 @@ def _add_record_arguments(parser: argparse.ArgumentParser) -> None:
 def _compare_record(args: argparse.Namespace) -> int:
     from flywheel.calibration import CalibrationError, load_history
     from flywheel.calibration.record import annual_bands, record_figure, summary_table
-    from flywheel.results.provenance import describe
-    from flywheel.results.provenance_files import write_png
+    from flywheel.results.provenance import describe, seal, with_fields
+    from flywheel.results.provenance_files import bytes_sha256, sidecar_path, write_png
     from flywheel.scenario.files import write_text_atomic
     from flywheel.scenario.loading import load_scenario
     from flywheel.scenario.writer import canonical_toml
@@ -278,6 +279,10 @@ def _compare_record(args: argparse.Namespace) -> int:
     table = summary_table(bands, (2000, 2010, 2024))
     if args.table is not None:
         write_text_atomic(args.table, table)
+        settings = {k: v for k, v in made["settings"].items() if k != "chart_of"}
+        written = with_fields(made, kind="table", settings=settings)
+        sealed = seal(written, bytes_sha256(args.table.read_bytes()))
+        write_text_atomic(sidecar_path(args.table), json.dumps(sealed, indent=1) + "\n")
     # Scenario names head the table's columns: escaped line by line.
     print("\n".join(printable(line) for line in str(table).splitlines()))
     print(f"wrote {args.out}")

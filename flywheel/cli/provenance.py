@@ -81,24 +81,29 @@ def _lines(output: Output) -> list[str]:
     p: dict[str, Any] = output.provenance or {}
     found = output.problems
     verdict = "consistent with the data" if not found else "INCONSISTENT: " + "; ".join(found)
+    # an inconsistent provenance may hold anything: every field is shown as text
     outputs = p.get("outputs")
-    versions = p.get("versions") or {}
-    platform = p.get("platform") or {}
+    if isinstance(outputs, list):
+        outputs = f"{len(outputs)}: {', '.join(map(str, outputs))}"
+    versions, platform, command = p.get("versions"), p.get("platform"), p.get("command")
+    if isinstance(versions, dict):
+        versions = ", ".join(f"{name} {value}" for name, value in versions.items())
+    if isinstance(platform, dict):
+        platform = ", ".join(str(value) for value in platform.values())
+    if isinstance(command, list):
+        command = shlex.join(map(str, command))
     rows = [
         ("kind", p.get("kind")),
         ("scenario", f"{p.get('scenario_name')} (resolved TOML sha256 {p.get('scenario_sha256')})"),
         ("seed", p.get("seed")),
         ("replications", f"{p.get('replications')} (first id {p.get('first_replication')})"),
-        (
-            "outputs",
-            "all" if outputs is None else f"{len(outputs)}: {', '.join(map(str, outputs))}",
-        ),
+        ("outputs", "all" if outputs is None else outputs),
         ("settings", json.dumps(p.get("settings"), separators=(",", ":"))[:300]),
-        ("versions", ", ".join(f"{name} {value}" for name, value in versions.items())),
-        ("platform", ", ".join(str(value) for value in platform.values())),
+        ("versions", versions),
+        ("platform", platform),
         ("git commit", p.get("git_commit") or "none (not run from a checkout)"),
         ("created", p.get("created_utc")),
-        ("command", shlex.join(map(str, p.get("command") or []))),
+        ("command", command),
         ("data sha256", p.get("data_sha256")),
         ("digest", p.get("digest")),
     ]

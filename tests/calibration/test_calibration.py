@@ -175,3 +175,19 @@ def test_unknown_metric() -> None:
     history = load_history(HISTORY)
     with pytest.raises(CalibrationError, match="unknown metric"):
         build_targets(history, ["fc_sqft_million"], scenario)
+
+
+@needs_history
+def test_compare_record_outputs_carry_provenance(tmp_path: Path) -> None:
+    from flywheel.cli.commands import main
+    from flywheel.experiments.output_files import read_output
+
+    png, table = tmp_path / "record.png", tmp_path / "record.txt"
+    scenario = str(REPO / "scenarios" / "amazon_1996_2024.toml")
+    command = ["compare-record", scenario, "--replications", "2"]
+    assert main([*command, "--out", str(png), "--table", str(table)]) == 0
+    chart, text = read_output(png), read_output(table)
+    assert chart.problems == [] and text.problems == []
+    assert chart.provenance["settings"]["chart_of"] == "compare-record"
+    assert text.provenance["kind"] == "table"
+    assert list(text.provenance["settings"]["scenarios_toml"]) == ["amazon_1996_2024"]
