@@ -227,3 +227,16 @@ def test_netcdf_without_the_extra_is_one_line(
         "error: netCDF output needs xarray: pip install 'flywheel[netcdf]'\n"
     )
     assert os.listdir(tmp_path) == ["short.toml"]  # refused before running: nothing written
+
+
+def test_the_console_command_is_recorded_without_its_folders(short: Path, tmp_path: Path) -> None:
+    """`python -m flywheel` as a user runs it: the recorded command names files, not where
+    they are."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "weekly.csv"
+    command = [sys.executable, "-m", "flywheel", "run", str(short.resolve()), "--out", str(out)]
+    subprocess.run(command, check=True, capture_output=True, text=True)
+    recorded = flywheel.load_results(out).provenance["command"]
+    assert recorded == ["flywheel", "run", "short.toml", "--out", "weekly.csv"]
