@@ -75,6 +75,17 @@ def _typed(settings: Mapping[str, Any], name: str, kind: type | tuple[type, ...]
     return value
 
 
+def _numbers(values: Any, count: int, where: str) -> list[float]:
+    """`count` numbers (not flags) as floats, else ValueError naming `where`."""
+    if not (
+        isinstance(values, list)
+        and len(values) == count
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
+    ):
+        raise ValueError(f"provenance {where} = {values!r:.60}: expected {count} numbers")
+    return [float(v) for v in values]
+
+
 def _names(value: Any, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ValueError(f"provenance {where} = {value!r:.60}: expected a list of names")
@@ -95,21 +106,22 @@ def _kind_settings(kind: str, settings: Mapping[str, Any]) -> dict[str, Any]:
     if kind == "mc":
         return {"keep_all": _typed(settings, "keep_all", bool), "chunk_size": chunk}
     if kind == "sweep":
-        points = _typed(settings, "points", list)
         levers = _names(settings.get("levers"), "settings.levers")
-        if not points or not all(isinstance(p, list) and len(p) == len(levers) for p in points):
-            raise ValueError("provenance settings.points: expected lists of one value per lever")
+        points = [
+            _numbers(point, len(levers), f"settings.points[{index}]")
+            for index, point in enumerate(_typed(settings, "points", list))
+        ]
+        if not points:
+            raise ValueError("provenance settings.points = []: expected at least one point")
         return {"levers": levers, "points": points, "chunk_size": _whole(chunk, "chunk_size", 1)}
-    ranges = _typed(settings, "ranges", dict)
-    for name, bounds in ranges.items():
-        if not (isinstance(bounds, list) and len(bounds) == 2):
-            raise ValueError(
-                f"provenance settings.ranges.{name} = {bounds!r:.60}: expected [low, high]"
-            )
+    ranges = {
+        name: tuple(_numbers(bounds, 2, f"settings.ranges.{name}"))
+        for name, bounds in _typed(settings, "ranges", dict).items()
+    }
     return {
         "method": _typed(settings, "method", str),
         "levers": _names(settings.get("levers"), "settings.levers"),
-        "ranges": {name: (float(low), float(high)) for name, (low, high) in ranges.items()},
+        "ranges": ranges,
         "outcome": _typed(settings, "outcome", str),
         "n": _whole(settings.get("n"), "settings.n", 1),
         "second_order": _typed(settings, "second_order", bool),
@@ -127,7 +139,10 @@ def rerun_plan(provenance: Provenance, where: str) -> RerunPlan:
             f"{', '.join(RERUNNABLE)}"
         )
     scenario = parse_scenario_text(str(provenance["scenario_toml"]), origin=f"{where} (provenance)")
-    replications = _whole(provenance["replications"], "replications", 1, MAX_REPLICATIONS_PER_CALL)
+    # a run holds every series in memory (simulate's bound); the others stream, within the
+    # declared limits the command checks next
+    most = MAX_REPLICATIONS_PER_CALL if kind == "run" else None
+    replications = _whole(provenance["replications"], "replications", 1, most)
     first = _whole(provenance["first_replication"], "first_replication", 0)
     check_first_replication(first, replications)
     outputs = provenance["outputs"]

@@ -202,6 +202,32 @@ def test_rerun_validates_every_field_it_uses(
     assert message in err and err.count("\n") == 1
 
 
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"points": [[0.5, 1]]}, "settings.points[0] = [0.5, 1]: expected 1 numbers"),
+        ({"points": [[None]]}, "settings.points[0] = [None]: expected 1 numbers"),
+        ({"points": [[1.5]]}, "1.5"),  # outside the lever's range: the sweep's own check
+        ({"levers": ["no_such_lever"]}, "'no_such_lever' is not a lever"),
+        ({"chunk_size": 0}, "chunk_size = 0: expected a whole number >= 1"),
+    ],
+)
+def test_a_sweeps_settings_are_checked(
+    short: Path, tmp_path: Path, capsys: pytest.CaptureFixture, settings: dict, message: str
+) -> None:
+    out = tmp_path / "sweep"
+    grid = "pass_through_share=0.2:0.8:2"
+    assert main(["sweep", str(short), "--grid", grid, "--out", str(out), *QUIET]) == 0
+    manifest = out / "manifest.json"
+    data = json.loads(manifest.read_text())
+    made = {**data["provenance"], "settings": {**data["provenance"]["settings"], **settings}}
+    data["provenance"] = seal(made, data["provenance"]["data_sha256"])  # consistent again
+    manifest.write_text(json.dumps(data))
+    status, text, err = rerun(capsys, out)
+    assert status == 2 and text == ""
+    assert message in err and err.count("\n") == 1
+
+
 def test_rerun_never_replays_the_command_line(
     short: Path, tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
