@@ -120,7 +120,8 @@ class Results:
         from flywheel.results.provenance import with_fields
         from flywheel.results.provenance_files import write_table
 
-        fields = with_fields(self.provenance, settings={"annual": bool(annual)})
+        settings = {**(self.provenance.get("settings") or {}), "annual": bool(annual)}
+        fields = with_fields(self.provenance, settings=settings)
         return write_table(self.annual() if annual else self.frame(), path, fields)
 
 

@@ -115,6 +115,20 @@ def test_rerun_reproduces_a_sensitivity_table(
     assert status == 0 and text.startswith("identical\n")
 
 
+def test_rerun_reproduces_a_run_with_lever_overrides(
+    short: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """`simulate(..., lever_overrides=...)` records the per-replication values it ran."""
+    scenario = flywheel.load_scenario(short)
+    overrides = {"pass_through_share": [0.2, 0.5, 0.9]}
+    results = flywheel.simulate(scenario, 3, seed=2, lever_overrides=overrides)
+    path = tmp_path / "overrides.parquet"
+    written = results.write(path)
+    assert written["settings"] == {"lever_overrides": overrides, "annual": False}
+    status, text, _ = rerun(capsys, path)
+    assert status == 0 and text.startswith("identical\n")
+
+
 def _doctored_run(short: Path, tmp_path: Path, **changes: object) -> Path:
     """A weekly CSV whose provenance is sealed over its (doctored) data: consistent, so
     rerun accepts it and compares."""
