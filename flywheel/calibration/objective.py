@@ -65,6 +65,14 @@ class Target:
             return np.arcsinh(values / self.scale)
         return values / POINTS_SCALE
 
+    def untransform(self, values: Array) -> Array:
+        """Values back from the residual scale to the series' unit (inverse of `transform`)."""
+        if self.spec.transform == "log":
+            return np.exp(values)
+        if self.spec.transform == "asinh":
+            return np.sinh(values) * self.scale
+        return values * POINTS_SCALE
+
     def residuals(self, model: Array) -> Array:
         """(C, years) weighted residuals; each series' total weight does not grow with its
         length (divided by sqrt(n))."""

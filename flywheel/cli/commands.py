@@ -384,6 +384,7 @@ def _load_extra_commands() -> None:
     for module in (
         "flywheel.cli.experiments",
         "flywheel.cli.calibration",
+        "flywheel.cli.uncertainty",
         "flywheel.cli.provenance",
     ):
         try:

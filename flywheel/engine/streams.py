@@ -35,6 +35,14 @@ def replication_rng(seed: int, replication: int, source: Noise) -> np.random.Gen
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(replication, source)))
 
 
+def sampler_random_state(seed: int) -> tuple[str, npt.NDArray[np.uint32], int, int, float]:
+    """The legacy `RandomState` state tuple emcee's ensemble sampler takes (it keeps a
+    `RandomState`), from an MT19937 seeded through a `SeedSequence` of `seed`, so a posterior
+    chain is reproducible from its seed without touching global state."""
+    state = np.random.MT19937(seed).state["state"]
+    return ("MT19937", np.asarray(state["key"], dtype=np.uint32), int(state["pos"]), 0, 0.0)
+
+
 def analysis_rng(seed: int) -> np.random.Generator:
     """A fresh generator seeded with `seed` for an analysis's own resampling (SALib's Sobol
     bootstrap). SALib 1.6's `sobol.analyze` tests `if seed:`, so an int seed 0 means "no
