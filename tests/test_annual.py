@@ -118,3 +118,43 @@ def test_annual_of_a_single_replication_matches_its_row(
     both = results.annual()
     row = both[both["replication"] == 2].reset_index(drop=True)
     pd.testing.assert_frame_equal(alone.annual(), row)
+
+
+def test_money_columns_are_sums_of_weekly_flows_in_usd_million(
+    annual: pd.DataFrame, weekly: pd.DataFrame, results: flywheel.Results
+) -> None:
+    """Each money column named as Amazon's lines is its weekly flows summed over the year's
+    weeks, in USD million (docs/calibration.md, "Comparing like with like")."""
+    sums = weekly.groupby(["replication", "year"]).sum(numeric_only=True).reset_index(drop=True)
+    expected = {
+        "retail_net_sales_usd_million": sums["revenue_usd"],
+        "retail_operating_income_usd_million": sums["operating_income_usd"],
+        "fulfillment_expense_usd_million": sums["fulfillment_cost_usd"] + sums["service_cost_usd"],
+        "shipping_cost_usd_million": sums["shipping_cost_usd"],
+        "subscription_revenue_usd_million": sums["prime_fees_usd"],
+    }
+    for column, usd in expected.items():
+        np.testing.assert_allclose(annual[column], usd / 1e6, rtol=1e-9, err_msg=column)
+    # The model is a retail business: its total is its retail net sales.
+    np.testing.assert_allclose(
+        annual["net_sales_usd_million"], annual["retail_net_sales_usd_million"]
+    )
+    assert (annual["subscription_revenue_usd_million"] > 0).any()  # Prime launched at week 20
+    assert (annual["retail_operating_income_usd_million"] != 0).all()
+
+
+def test_seller_services_are_the_take_rate_on_third_party_gmv(
+    annual: pd.DataFrame, results: flywheel.Results
+) -> None:
+    take_rate = results.scenario.levers.seller_take_rate_share
+    commissions = take_rate * annual["gmv_3p_usd"] / 1e6
+    assert (commissions > 0).all()
+    np.testing.assert_allclose(
+        annual["seller_services_revenue_usd_million"], commissions, rtol=1e-6
+    )
+    net_sales = (
+        (annual["gmv_usd"] - annual["gmv_3p_usd"]) / 1e6
+        + annual["seller_services_revenue_usd_million"]
+        + annual["subscription_revenue_usd_million"]
+    )
+    np.testing.assert_allclose(annual["net_sales_usd_million"], net_sales, rtol=1e-9)

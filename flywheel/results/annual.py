@@ -28,6 +28,24 @@ HEADLINE = (
     ("fc_sqft_million", "fc_sqft", 1e6),
     ("sellers_thousand", "sellers", 1e3),
 )
+# Money columns named as Amazon's reported lines (docs/calibration.md, "Comparing like with
+# like"), USD million: (name, {weekly flow output: sign}), each flow's year summed. The model is
+# a retail business, so its net sales and operating income are retail ones; Amazon's fulfillment
+# line includes customer-service centres; subscription revenue is Prime fees only (no digital
+# subscriptions); seller services are the take rate x 3P GMV (FBA fees are inside the take rate
+# from the 2006 FBA event), the part of revenue that is neither 1P sales nor Prime fees.
+MONEY = (
+    ("retail_net_sales_usd_million", {"revenue_usd": 1.0}),
+    ("retail_operating_income_usd_million", {"operating_income_usd": 1.0}),
+    ("fulfillment_expense_usd_million", {"fulfillment_cost_usd": 1.0, "service_cost_usd": 1.0}),
+    ("shipping_cost_usd_million", {"shipping_cost_usd": 1.0}),
+    ("subscription_revenue_usd_million", {"prime_fees_usd": 1.0}),
+    (
+        "seller_services_revenue_usd_million",
+        {"revenue_usd": 1.0, "gmv_usd": -1.0, "gmv_3p_usd": 1.0, "prime_fees_usd": -1.0},
+    ),
+)
+USD_PER_MILLION = 1e6
 
 
 def annual_frame(
@@ -58,6 +76,16 @@ def annual_frame(
     for column, source, divisor in HEADLINE:
         how = yearly_how(source)
         rows[column] = _aggregate(series[source], first, last, how).reshape(-1) / divisor
+    for column, signs in MONEY:
+        total = sum(
+            sign * _aggregate(series[source], first, last, "sum") for source, sign in signs.items()
+        )
+        rows[column] = (total / USD_PER_MILLION).reshape(-1)
+    # Commissions are never negative: what a difference of flows leaves before the marketplace
+    # opens is rounding (a few USD-millionths of a cent), not a negative fee.
+    rows["seller_services_revenue_usd_million"] = np.maximum(
+        rows["seller_services_revenue_usd_million"], 0.0
+    )
     gmv_3p = _aggregate(series["gmv_3p_usd"], first, last, "sum")
     gmv = _aggregate(series["gmv_usd"], first, last, "sum")
     rows["share_3p_percent"] = (100.0 * gmv_3p / np.maximum(gmv, 1e-9)).reshape(-1)
