@@ -15,6 +15,9 @@ from pathlib import Path
 # The public Amazon record shipped with the package (a copy of the project's shared/data; its
 # README, beside it, gives every column, metric, source and confidence level).
 BUNDLED_HISTORY = Path(__file__).resolve().parents[1] / "data" / "amazon_history.csv"
+# Amazon's segments and revenue lines (AWS, stores, advertising), same format: the retail record
+# is built from both files (`flywheel.calibration.comparable`).
+BUNDLED_SEGMENTS = BUNDLED_HISTORY.with_name("amazon_segments.csv")
 CONFIDENCE_LEVELS = ("filed", "secondary", "memory")
 DEFAULT_CONFIDENCE = ("filed", "secondary")  # `memory` rows are unverified: reported, not fitted
 
@@ -33,12 +36,40 @@ class MetricSpec:
     transform: str  # "log" (positive series), "asinh" (signed money), "points" (percent)
 
 
+# The like-with-like series (retail_*) are built from the history and segment files by
+# `comparable.comparable_record`; the others are rows of the history file as they are.
 METRICS = (
     MetricSpec("net_sales", "net_sales_usd_million", "usd_million", "log"),
     MetricSpec("operating_income", "operating_income_usd_million", "usd_million", "asinh"),
     MetricSpec("third_party_share_of_gms", "share_3p_percent", "percent", "points"),
+    MetricSpec("retail_net_sales", "retail_net_sales_usd_million", "usd_million", "log"),
+    MetricSpec(
+        "retail_operating_income", "retail_operating_income_usd_million", "usd_million", "asinh"
+    ),
+    MetricSpec("fulfillment_expense", "fulfillment_expense_usd_million", "usd_million", "log"),
+    MetricSpec("shipping_cost", "shipping_cost_usd_million", "usd_million", "log"),
+    MetricSpec(
+        "subscription_services_revenue", "subscription_revenue_usd_million", "usd_million", "log"
+    ),
+    MetricSpec(
+        "third_party_seller_services_revenue",
+        "seller_services_revenue_usd_million",
+        "usd_million",
+        "log",
+    ),
 )
 _BY_NAME = {m.data_metric: m for m in METRICS} | {m.column: m for m in METRICS}
+# Segment-file metrics the retail record subtracts or flags: their unit is checked on reading.
+SEGMENT_UNITS = {
+    name: "usd_million"
+    for name in (
+        "aws_net_sales",
+        "aws_operating_income",
+        "advertising_services_revenue",
+        "other_revenue_primarily_advertising",
+        "physical_stores_revenue",
+    )
+}
 
 
 def metric_spec(name: str) -> MetricSpec:
@@ -58,6 +89,9 @@ class Observation:
     value: float
     confidence: str
     source: str
+    # Why this year compares less like with like than the others ("AWS inside", ...): set by
+    # `comparable.comparable_record`, reported, never used to drop the point.
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,11 +148,9 @@ def load_history(path: str | Path) -> History:
                 f"{path}:{line}: confidence {confidence!r} (allowed {', '.join(CONFIDENCE_LEVELS)})"
             )
         metric = (row["metric"] or "").strip()
-        spec = _BY_NAME.get(metric)
-        if spec is not None and (row["unit"] or "").strip() != spec.unit:
-            raise CalibrationError(
-                f"{path}:{line}: {metric} in {row['unit']!r}; expected {spec.unit!r}"
-            )
+        unit = _BY_NAME[metric].unit if metric in _BY_NAME else SEGMENT_UNITS.get(metric)
+        if unit is not None and (row["unit"] or "").strip() != unit:
+            raise CalibrationError(f"{path}:{line}: {metric} in {row['unit']!r}; expected {unit!r}")
         rows.setdefault(metric, []).append(
             Observation(year, value, confidence, (row.get("source") or "").strip())
         )

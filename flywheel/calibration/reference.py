@@ -1,80 +1,136 @@
-"""Public figures for series the calibration does not fit (customers, Prime, footage, sellers).
+"""Public figures for series the calibration does not fit (customers, Prime, sellers, footage).
 
 They are compared with the model after the fit, never used in the objective: these series
-should come out of the model's structure. Each point names its source (as quoted in
-flywheel/data, a copy of shared/data) and its basis tag.
+should come out of the model's structure (issue 19, "unfitted series stay unfitted"). They live
+in `flywheel/data/amazon_unfitted.csv` (documented in flywheel/data/README.md): year, metric,
+value, unit, scope (what the figure counts: worldwide, US, North America ...), source and
+confidence, as in amazon_history.csv.
 """
 
 from __future__ import annotations
 
+import csv
+import functools
+import math
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flywheel.calibration.data import CONFIDENCE_LEVELS, CalibrationError
+
+BUNDLED_UNFITTED = Path(__file__).resolve().parents[1] / "data" / "amazon_unfitted.csv"
+# Data metric -> (annual column of Results.annual(), the unit the file must use for it).
+UNFITTED_METRICS = {
+    "active_customer_accounts": ("active_customers_million", "million"),
+    "prime_members": ("prime_members_million", "million"),
+    "third_party_sellers": ("sellers_thousand", "thousand"),
+    "fulfillment_floor_area": ("fc_sqft_million", "million_sq_ft"),
+}
 
 
 @dataclass(frozen=True)
 class ReferencePoint:
-    """One public figure in the unit of an annual column."""
+    """One public figure in the unit of an annual column; `scope` says what it counts."""
 
     column: str
     year: int
     value: float
     source: str
+    scope: str = "worldwide"
+    confidence: str = "filed"
 
 
-REFERENCE_POINTS = (
-    ReferencePoint(
-        "active_customers_million",
-        1997,
-        1.5,
-        "secondary: 1.5M customer accounts by 1997, 2020 shareholder letter "
-        "(amazon_events.csv, 1995-07-16 row)",
-    ),
-    ReferencePoint(
-        "active_customers_million",
-        1999,
-        14.0,
-        "filed: 2000 letter to shareholders, 14M customers in 1999 "
-        "(amazon_history.csv, 2000 net_sales source)",
-    ),
-    ReferencePoint(
-        "active_customers_million",
-        2000,
-        20.0,
-        "filed: 2000 letter to shareholders, 20M customers "
-        "(amazon_history.csv, 2000 net_sales source)",
-    ),
-    ReferencePoint(
-        "prime_members_million",
-        2020,
-        200.0,
-        "filed: 2020 shareholder letter (April 2021), more than 200M Prime members "
-        "(parameters.md sections 4 and 9)",
-    ),
-    ReferencePoint(
-        "sellers_thousand",
-        2020,
-        1900.0,
-        "filed: 2020 shareholder letter, more than 1.9M small and medium sellers "
-        "(parameters.md section 4)",
-    ),
-    ReferencePoint(
-        "fc_sqft_million",
-        1999,
-        4.0,
-        "filed: Form 10-K FY1999, eight new DCs in 1999, about 4M sq ft "
-        "(amazon_events.csv 1999-12-31)",
-    ),
-    ReferencePoint(
-        "fc_sqft_million",
-        2008,
-        12.0,
-        "secondary: about 12M sq ft leased for North American DCs at end-2008, "
-        "The Register 2009-03-27 (North America only)",
-    ),
-    ReferencePoint(
-        "fc_sqft_million",
-        2021,
-        370.0,
-        "secondary: about 370M sq ft of US industrial space, twice end-2019 "
-        "(Bloomberg via amazon_events.csv 2021-12-31)",
-    ),
-)
+def load_reference_points(path: str | Path) -> tuple[ReferencePoint, ...]:
+    """Read an unfitted-figures CSV; CalibrationError naming the line, field, value and what is
+    allowed on a missing or malformed file."""
+    path = Path(path)
+    if not path.is_file():
+        raise CalibrationError(f"{path}: public-figures file not found")
+    try:
+        reader = csv.DictReader(path.read_text(encoding="utf-8").splitlines())
+    except (OSError, UnicodeDecodeError) as error:
+        raise CalibrationError(f"{path}: cannot read ({error})") from None
+    required = {"year", "metric", "value", "unit", "scope", "source", "confidence"}
+    if reader.fieldnames is None or not required <= set(reader.fieldnames):
+        raise CalibrationError(
+            f"{path}: expected columns {sorted(required)}, got {reader.fieldnames}"
+        )
+    return tuple(_point(path, line, row) for line, row in enumerate(reader, start=2))
+
+
+def _point(path: Path, line: int, row: dict[str, Any]) -> ReferencePoint:
+    where = f"{path}:{line}"
+    metric = (row["metric"] or "").strip()
+    if metric not in UNFITTED_METRICS:
+        raise CalibrationError(
+            f"{where}: metric {metric!r} (allowed {', '.join(UNFITTED_METRICS)})"
+        )
+    column, unit = UNFITTED_METRICS[metric]
+    if (row["unit"] or "").strip() != unit:
+        raise CalibrationError(f"{where}: {metric} in {row['unit']!r}; expected {unit!r}")
+    try:
+        year, value = int(row["year"]), float(row["value"])
+    except (TypeError, ValueError):
+        raise CalibrationError(
+            f"{where}: year {row['year']!r} / value {row['value']!r} are not numbers"
+        ) from None
+    if not (math.isfinite(value) and value > 0):
+        raise CalibrationError(f"{where}: value {row['value']!r} (allowed: a number > 0)")
+    confidence = (row["confidence"] or "").strip()
+    if confidence not in CONFIDENCE_LEVELS:
+        raise CalibrationError(
+            f"{where}: confidence {confidence!r} (allowed {', '.join(CONFIDENCE_LEVELS)})"
+        )
+    scope, source = (row["scope"] or "").strip(), (row["source"] or "").strip()
+    return ReferencePoint(column, year, value, source, scope, confidence)
+
+
+@functools.cache
+def reference_points() -> tuple[ReferencePoint, ...]:
+    """The bundled public figures (read once)."""
+    return load_reference_points(BUNDLED_UNFITTED)
+
+
+def reference_comparison(
+    annual: Any, points: tuple[ReferencePoint, ...] | None = None
+) -> list[dict[str, Any]]:
+    """Model (not fitted) vs public figures: `annual` is a frame with year and the columns (the
+    mean over its replications is taken); one row per point in a simulated year."""
+    points = reference_points() if points is None else points
+    by_year = annual.groupby("year").mean(numeric_only=True)
+    rows = []
+    for point in points:
+        if point.year not in by_year.index or point.column not in by_year.columns:
+            continue
+        model = float(by_year.loc[point.year, point.column])
+        rows.append(
+            {
+                "column": point.column,
+                "year": point.year,
+                "public": point.value,
+                "model": model,
+                "ratio": model / point.value,
+                "scope": point.scope,
+                "confidence": point.confidence,
+                "source": point.source,
+            }
+        )
+    return rows
+
+
+def comparison_markdown(rows: list[dict[str, Any]], with_sources: bool = True) -> str:
+    """The model / public table as Markdown (one line per figure)."""
+    head = "| column | year | scope | public | model | model / public |"
+    rule = "|---|---|---|---|---|---|"
+    if with_sources:
+        head, rule = head + " confidence | source |", rule + "---|---|"
+    lines = [head, rule]
+    for c in rows:
+        line = (
+            f"| {c['column']} | {c['year']} | {c['scope']} | {c['public']:,.4g} | "
+            f"{c['model']:,.4g} | {c['ratio']:.2f} |"
+        )
+        if with_sources:
+            line += f" {c['confidence']} | {c['source']} |"
+        lines.append(line)
+    return "\n".join(lines) + "\n"

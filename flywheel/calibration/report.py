@@ -11,10 +11,17 @@ from typing import Any
 
 import numpy as np
 
-from flywheel.calibration.data import History
+from flywheel.calibration.data import History, metric_spec
 from flywheel.calibration.fit import FitResult
 from flywheel.calibration.reference import REFERENCE_POINTS, ReferencePoint
 from flywheel.scenario.files import write_text_atomic
+from flywheel.calibration.reference import (
+    ReferencePoint,
+    comparison_markdown,
+    reference_comparison,
+    reference_points,
+)
+from flywheel.scenario.files import write_atomic, write_text_atomic
 from flywheel.scenario.loading import (
     SHIPPED_SCENARIOS_DIR,
     Scenario,
@@ -71,29 +78,6 @@ def parameter_table(result: FitResult) -> list[dict[str, Any]]:
             strict=True,
         )
     ]
-
-
-def reference_comparison(
-    annual: Any, points: tuple[ReferencePoint, ...] = REFERENCE_POINTS
-) -> list[dict[str, Any]]:
-    """Model (not fitted) vs public figures: `annual` is a frame with year and the columns."""
-    by_year = annual.groupby("year").mean(numeric_only=True)
-    rows = []
-    for point in points:
-        if point.year not in by_year.index or point.column not in by_year.columns:
-            continue
-        model = float(by_year.loc[point.year, point.column])
-        rows.append(
-            {
-                "column": point.column,
-                "year": point.year,
-                "public": point.value,
-                "model": model,
-                "ratio": model / point.value if point.value else None,
-                "source": point.source,
-            }
-        )
-    return rows
 
 
 def calibrated_scenario(result: FitResult, name: str, description: str) -> Scenario:
@@ -156,12 +140,13 @@ def fit_figure(
     result: FitResult,
     history: History,
     annual: Any,
-    points: tuple[ReferencePoint, ...] = REFERENCE_POINTS,
+    points: tuple[ReferencePoint, ...] | None = None,
 ) -> Any:
     """Figure: one panel per fitted metric (data by confidence vs model) and one per
     reference column (public figures vs the model, not fitted)."""
     from matplotlib.figure import Figure
 
+    points = reference_points() if points is None else points
     by_year = annual.groupby("year").mean(numeric_only=True)
     fitted = [t.spec for t in result.problem.targets]
     extra = sorted({p.column for p in points} - {s.column for s in fitted})
@@ -185,7 +170,7 @@ def fit_figure(
                         color="black",
                         label=f"record ({level})",
                     )
-            if data_metric == "net_sales":
+            if metric_spec(data_metric).transform == "log":
                 axis.set_yscale("log")
             title = f"{column} (fitted)"
         else:
@@ -248,13 +233,7 @@ def report_markdown(
         "",
         "## Not fitted: model vs public figures",
         "",
-        "| column | year | public | model | model / public | source |",
-        "|---|---|---|---|---|---|",
-    ]
-    lines += [
-        f"| {c['column']} | {c['year']} | {c['public']:.4g} | {c['model']:.4g} | "
-        f"{c['ratio']:.2f} | {c['source']} |"
-        for c in comparison
+        comparison_markdown(comparison),
     ]
     lines += ["", f"![fit]({png_name})", ""]
     return "\n".join(lines)

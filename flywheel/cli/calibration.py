@@ -32,11 +32,16 @@ from flywheel.scenario.limits import check_memory_bytes, check_points, check_rep
 DATA_HELP = (
     "long-format history CSV (default: the bundled Amazon record, flywheel/data/amazon_history.csv)"
 )
+SEGMENTS_HELP = (
+    "segment CSV whose AWS figures turn net sales and operating income into the retail_* series "
+    "(default: flywheel/data/amazon_segments.csv with the bundled --data, none with another)"
+)
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenario", type=Path, help="scenario TOML file to calibrate")
     parser.add_argument("--data", type=Path, default=BUNDLED_HISTORY, help=DATA_HELP)
+    parser.add_argument("--segments", type=Path, default=None, help=SEGMENTS_HELP)
     parser.add_argument(
         "--fit",
         action="append",
@@ -135,9 +140,9 @@ def _calibrate(args: argparse.Namespace) -> int:
         Problem,
         build_targets,
         fit,
-        load_history,
         parse_parameters,
     )
+    from flywheel.calibration.comparable import load_record
     from flywheel.calibration.data import CONFIDENCE_LEVELS, DEFAULT_CONFIDENCE
     from flywheel.calibration.report import metric_statistics, parameter_table, write_report
     from flywheel.scenario.loading import load_scenario
@@ -153,7 +158,7 @@ def _calibrate(args: argparse.Namespace) -> int:
         raise UsageError(f"--report-dir {report_dir}: folder does not exist")
     try:
         scenario = load_scenario(args.scenario)
-        history = load_history(args.data)
+        history = load_record(args.data, args.segments)
         specs = parse_parameters([p for group in args.params for p in group], scenario)
         confidence = CONFIDENCE_LEVELS if args.include_memory else DEFAULT_CONFIDENCE
         targets = build_targets(
@@ -229,8 +234,24 @@ def _run_fit(problem, args: argparse.Namespace, fit):  # noqa: ANN001, ANN202 - 
 def _add_record_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenarios", type=Path, nargs="+", help="scenario TOML files")
     parser.add_argument("--data", type=Path, default=BUNDLED_HISTORY, help=DATA_HELP)
+    parser.add_argument("--segments", type=Path, default=None, help=SEGMENTS_HELP)
     parser.add_argument("--out", type=Path, required=True, help="figure .png")
     parser.add_argument("--table", type=Path, default=None, help="Markdown summary table .md")
+    parser.add_argument(
+        "--series",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="annual column to draw (repeat), e.g. retail_net_sales_usd_million "
+        "(default: net sales, operating income, 3P share, customers, Prime, footage)",
+    )
+    parser.add_argument(
+        "--unfitted",
+        type=Path,
+        default=None,
+        metavar="FILE.md",
+        help="also write model / public per year of the unfitted series (median over runs)",
+    )
     parser.add_argument("--replications", type=int, default=50)
     parser.add_argument("--seed", type=int, default=0)
 
@@ -246,13 +267,27 @@ def _compare_record(args: argparse.Namespace) -> int:
     from flywheel.results.provenance import describe, seal, with_fields
     from flywheel.results.provenance_files import bytes_sha256, sidecar_path, write_png
     from flywheel.scenario.files import write_text_atomic
+    from flywheel.calibration import CalibrationError
+    from flywheel.calibration.comparable import load_record
+    from flywheel.calibration.record import (
+        annual_bands,
+        median_frame,
+        panels_for,
+        record_figure,
+        summary_table,
+    )
+    from flywheel.calibration.reference import comparison_markdown, reference_comparison
+    from flywheel.scenario.files import write_atomic, write_text_atomic
     from flywheel.scenario.loading import load_scenario
     from flywheel.scenario.writer import canonical_toml
 
     if args.out.suffix.lower() != ".png" or args.replications < 1:
         raise UsageError("--out must be a .png and --replications >= 1")
+    if args.unfitted is not None and args.unfitted.suffix.lower() != ".md":
+        raise UsageError(f"--unfitted {args.unfitted}: expected a .md file")
     try:
-        history = load_history(args.data)
+        history = load_record(args.data, args.segments)
+        panels = panels_for(args.series)
     except CalibrationError as error:
         raise UsageError(str(error)) from None
     bands, drawn = {}, {}
@@ -274,6 +309,10 @@ def _compare_record(args: argparse.Namespace) -> int:
             "scenarios_toml": drawn,
             "history": Path(history.path).name,
         },
+        bands[scenario.name] = annual_bands(scenario, args.replications, args.seed, panels)
+    figure = record_figure(bands, history, panels=panels)
+    write_atomic(
+        args.out, lambda handle: figure.savefig(handle, format="png", dpi=100), binary=True
     )
     write_png(figure, args.out, made, dpi=100)
     table = summary_table(bands, (2000, 2010, 2024))
@@ -283,7 +322,18 @@ def _compare_record(args: argparse.Namespace) -> int:
         written = with_fields(made, kind="table", settings=settings)
         sealed = seal(written, bytes_sha256(args.table.read_bytes()))
         write_text_atomic(sidecar_path(args.table), json.dumps(sealed, indent=1) + "\n")
+    if args.unfitted is not None:
+        sections = [
+            f"## {printable(name)}\n\n"
+            + comparison_markdown(reference_comparison(median_frame(frame)))
+            for name, frame in bands.items()
+        ]
+        header = (
+            "# Unfitted series: model / public figure\n\nModel: median over "
+            f"{args.replications} replications (seed {args.seed}), noise on.\n\n"
+        )
+        write_text_atomic(args.unfitted, header + "\n".join(sections))
     # Scenario names head the table's columns: escaped line by line.
     print("\n".join(printable(line) for line in str(table).splitlines()))
-    print(f"wrote {args.out}")
+    print(f"wrote {args.out}" + (f", {args.unfitted}" if args.unfitted else ""))
     return EXIT_OK
