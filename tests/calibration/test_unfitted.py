@@ -1,0 +1,145 @@
+"""Unfitted series (issue 19 item 6): the bundled public figures, the model / public ratio
+report (library and `flywheel compare-record --unfitted`), and bad input."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import flywheel
+from flywheel.calibration import CalibrationError
+from flywheel.calibration.data import CONFIDENCE_LEVELS
+from flywheel.calibration.record import annual_bands, median_frame, panels_for
+from flywheel.calibration.reference import (
+    UNFITTED_METRICS,
+    ReferencePoint,
+    comparison_markdown,
+    load_reference_points,
+    reference_comparison,
+    reference_points,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+CALIBRATED = REPO / "scenarios" / "amazon_1996_2024_calibrated.toml"
+HEADER = "year,metric,value,unit,scope,source,confidence\n"
+
+
+def test_bundled_public_figures_cover_every_unfitted_series() -> None:
+    points = reference_points()
+    columns = {column for column, _unit in UNFITTED_METRICS.values()}
+    assert {p.column for p in points} == columns
+    for column in columns:
+        years = {p.year for p in points if p.column == column}
+        assert len(years) >= 2, column  # "over the years": at least two years per series
+    for point in points:
+        assert point.value > 0 and point.confidence in CONFIDENCE_LEVELS
+        assert point.scope and "http" in point.source, point
+    assert any(p.confidence == "filed" for p in points if p.column == "prime_members_million")
+
+
+def test_ratio_is_model_over_public_in_simulated_years() -> None:
+    annual = pd.DataFrame(
+        {
+            "replication": [0, 1, 0, 1],
+            "year": [2020, 2020, 2021, 2021],
+            "sellers_thousand": [500.0, 700.0, 800.0, 800.0],
+        }
+    )
+    points = (
+        ReferencePoint("sellers_thousand", 2020, 1900.0, "src", "worldwide", "filed"),
+        ReferencePoint("sellers_thousand", 2030, 1.0, "src"),  # not simulated: left out
+        ReferencePoint("prime_members_million", 2020, 1.0, "src"),  # column absent: left out
+    )
+    rows = reference_comparison(annual, points)
+    assert len(rows) == 1
+    assert rows[0]["model"] == 600.0  # the mean over replications
+    assert rows[0]["ratio"] == pytest.approx(600.0 / 1900.0)
+    table = comparison_markdown(rows)
+    assert "| sellers_thousand | 2020 | worldwide | 1,900 | 600 | 0.32 | filed | src |" in table
+    assert len(comparison_markdown(rows, with_sources=False).splitlines()) == 3
+
+
+def test_report_of_the_calibrated_scenario_is_the_median_run_over_public() -> None:
+    scenario = flywheel.load_scenario(CALIBRATED)
+    panels = panels_for(["retail_net_sales_usd_million", "sellers_thousand"])
+    bands = annual_bands(scenario, 3, 5, panels)
+    rows = reference_comparison(median_frame(bands))
+    medians = flywheel.simulate(scenario, 3, 5).annual().groupby("year").median()
+    assert len(rows) == len(reference_points())  # every figure lies in 1997-2024
+    for row in rows:
+        expected = medians.loc[row["year"], row["column"]]
+        assert row["model"] == pytest.approx(expected, rel=1e-12)
+        assert row["ratio"] == pytest.approx(expected / row["public"], rel=1e-12)
+    sellers = [r["ratio"] for r in rows if r["column"] == "sellers_thousand"]
+    assert all(0.05 < ratio < 1.0 for ratio in sellers)  # too few sellers: issue 19 says so
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("2020,sellers,1900,thousand,worldwide,x,filed", "metric 'sellers' (allowed "),
+        ("2020,prime_members,200,thousand,worldwide,x,filed", "expected 'million'"),
+        ("2020,prime_members,0,million,worldwide,x,filed", "value '0' (allowed: a number > 0)"),
+        ("20x0,prime_members,200,million,worldwide,x,filed", "year '20x0'"),
+        ("2020,prime_members,200,million,worldwide,x,rumour", "confidence 'rumour' (allowed"),
+    ],
+)
+def test_bad_public_figures_are_refused(tmp_path: Path, line: str, message: str) -> None:
+    path = tmp_path / "u.csv"
+    path.write_text(HEADER + line + "\n")
+    with pytest.raises(CalibrationError, match="u.csv:2: ") as error:
+        load_reference_points(path)
+    assert message in str(error.value)
+
+
+def test_public_figures_file_errors(tmp_path: Path) -> None:
+    with pytest.raises(CalibrationError, match="not found"):
+        load_reference_points(tmp_path / "missing.csv")
+    wide = tmp_path / "wide.csv"
+    wide.write_text("year,prime_members\n2020,200\n")
+    with pytest.raises(CalibrationError, match="expected columns"):
+        load_reference_points(wide)
+    with pytest.raises(CalibrationError, match="not a record series"):
+        panels_for(["aws_net_sales"])
+
+
+def run(tmp_path: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "flywheel", "compare-record", str(CALIBRATED), *arguments],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+
+
+def test_compare_record_writes_the_unfitted_report_and_record_panels(tmp_path: Path) -> None:
+    figure, report = tmp_path / "r.png", tmp_path / "unfitted.md"
+    done = run(
+        tmp_path, "--out", str(figure), "--unfitted", str(report), "--replications", "2",
+        "--series", "retail_net_sales_usd_million",
+        "--series", "third_party_seller_services_revenue", "--series", "fc_sqft_million",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert figure.read_bytes()[:4] == b"\x89PNG"
+    text = report.read_text()
+    assert text.startswith("# Unfitted series: model / public figure")
+    assert "median over 2 replications (seed 0)" in text
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "---" not in line]
+    assert len(rows) == 1 + len(reference_points())  # header + one line per figure
+    ratios = np.array([float(line.split("|")[6]) for line in rows[1:]])
+    assert np.all(ratios > 0)
+
+
+def test_compare_record_bad_input_exits_2(tmp_path: Path) -> None:
+    done = run(tmp_path, "--out", "r.png", "--series", "nope")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "--series 'nope': not a record series (allowed: net_sales_usd_million" in done.stderr
+    done = run(tmp_path, "--out", "r.png", "--unfitted", "u.txt")
+    assert done.returncode == 2 and "--unfitted u.txt: expected a .md file" in done.stderr
+    assert not (tmp_path / "r.png").exists()
