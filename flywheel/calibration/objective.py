@@ -51,6 +51,8 @@ class Target:
     years: tuple[int, ...]
     values: tuple[float, ...]
     weight: float = 1.0
+    # Per year, what it holds that the model does not ("AWS inside", ...): reported, not weighed.
+    flags: tuple[tuple[str, ...], ...] = ()
 
     @property
     def scale(self) -> float:
@@ -107,7 +109,13 @@ def build_targets(
             raise CalibrationError(f"{spec.data_metric} has values <= 0; cannot fit on logs")
         weight = (weights or {}).get(spec.column, (weights or {}).get(spec.data_metric, 1.0))
         targets.append(
-            Target(spec, tuple(r.year for r in rows), tuple(r.value for r in rows), float(weight))
+            Target(
+                spec,
+                tuple(r.year for r in rows),
+                tuple(r.value for r in rows),
+                float(weight),
+                tuple(r.flags for r in rows),
+            )
         )
     return tuple(targets)
 

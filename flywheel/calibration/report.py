@@ -194,6 +194,33 @@ def fit_figure(
     return figure
 
 
+def flagged_years(result: FitResult) -> list[str]:
+    """Markdown bullets: per fitted metric and flag, the years that hold something the model
+    does not (docs/calibration.md, "Comparing like with like"); fitted all the same."""
+    lines = []
+    for target in result.problem.targets:
+        years_by_flag: dict[str, list[int]] = {}
+        for year, flags in zip(target.years, target.flags, strict=False):
+            for flag in flags:
+                years_by_flag.setdefault(flag, []).append(year)
+        lines += [
+            f"- {target.spec.column}: {flag} in {_year_ranges(years)}"
+            for flag, years in years_by_flag.items()
+        ]
+    return lines or ["none"]
+
+
+def _year_ranges(years: list[int]) -> str:
+    """ "2006-2012, 2014" for [2006, ..., 2012, 2014]."""
+    spans: list[list[int]] = []
+    for year in sorted(years):
+        if spans and year == spans[-1][1] + 1:
+            spans[-1][1] = year
+        else:
+            spans.append([year, year])
+    return ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in spans)
+
+
 def report_markdown(
     result: FitResult, comparison: list[dict[str, Any]], png_name: str, command: str
 ) -> str:
@@ -229,6 +256,7 @@ def report_markdown(
         f"{p['high']:g}] | {('**' + p['bound_hit'] + '**') if p['bound_hit'] else ''} |"
         for p in parameter_table(result)
     ]
+    lines += ["", "## Flagged years", "", *flagged_years(result)]
     lines += [
         "",
         "## Not fitted: model vs public figures",

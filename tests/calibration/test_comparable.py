@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -228,3 +229,31 @@ def test_calibrate_accepts_the_record_series_and_names_a_bad_segments_file(
     done = subprocess.run(unknown, capture_output=True, text=True, check=False, cwd=tmp_path)
     assert done.returncode == 2 and "unknown metric 'aws_net_sales'" in done.stderr
     assert "retail_net_sales_usd_million (data: retail_net_sales)" in done.stderr
+
+
+def test_the_report_lists_each_fitted_metrics_flagged_years(record: History) -> None:
+    from types import SimpleNamespace
+
+    from flywheel.calibration.report import flagged_years
+
+    scenario = load_scenario(AMAZON)
+    targets = build_targets(
+        record, ["retail_net_sales", "retail_operating_income", "share_3p_percent"], scenario
+    )
+
+    def result(targets: tuple[object, ...]) -> Any:  # what flagged_years reads of a FitResult
+        return SimpleNamespace(problem=SimpleNamespace(targets=targets))
+
+    lines = flagged_years(result(targets))
+    assert "- retail_net_sales_usd_million: AWS inside in 2006-2012" in lines
+    assert "- retail_net_sales_usd_million: physical stores inside in 2017-2024" in lines
+    # 2000 is a `memory` row (not fitted), 2020 left out: the ranges show both gaps
+    assert (
+        "- retail_operating_income_usd_million: non-cash GAAP charges inside in 1997-1999, 2001"
+        in lines
+    )
+    assert (
+        "- retail_operating_income_usd_million: advertising inside in 2014-2019, 2021-2024" in lines
+    )
+    assert not [line for line in lines if line.startswith("- share_3p_percent")]
+    assert flagged_years(result(targets[2:])) == ["none"]
