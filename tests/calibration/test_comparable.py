@@ -257,3 +257,29 @@ def test_the_report_lists_each_fitted_metrics_flagged_years(record: History) -> 
     )
     assert not [line for line in lines if line.startswith("- share_3p_percent")]
     assert flagged_years(result(targets[2:])) == ["none"]
+
+
+def test_calibrate_fits_the_record_series_end_to_end(tmp_path: Path) -> None:
+    """`flywheel calibrate --fit NAME` takes the like-with-like series by column or data name
+    (a tiny budget: this checks the plumbing, not the fit)."""
+    out = tmp_path / "c.toml"
+    command = [
+        sys.executable, "-m", "flywheel", "calibrate", str(AMAZON), "--years", "1997-2024",
+        "--fit", "retail_net_sales_usd_million", "--fit", "retail_operating_income",
+        "--fit", "third_party_seller_services_revenue", "--fit", "fulfillment_expense",
+        "--params", "bass_q_per_year[0.3,0.5]", "--starts", "0", "--max-evaluations", "1",
+        "--quiet", "--out", str(out),
+    ]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    report = (tmp_path / "c_report.md").read_text()
+    for row in (
+        "| retail_net_sales_usd_million | 1997-2024 | 28 |",
+        "| retail_operating_income_usd_million | 1997-2024 | 26 |",  # 2000 memory, 2020 out
+        "| seller_services_revenue_usd_million | 2014-2024 | 11 |",
+        "| fulfillment_expense_usd_million | 1998-2024 | 22 |",  # five `memory` years out
+        "- retail_net_sales_usd_million: AWS inside in 2006-2012",
+        "- fulfillment_expense_usd_million: physical stores inside in 2018-2024",
+    ):
+        assert row in report, row
+    assert 0.3 <= load_scenario(out).levers.bass_q_per_year <= 0.5
