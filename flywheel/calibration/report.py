@@ -13,15 +13,13 @@ import numpy as np
 
 from flywheel.calibration.data import History, metric_spec
 from flywheel.calibration.fit import FitResult
-from flywheel.calibration.reference import REFERENCE_POINTS, ReferencePoint
-from flywheel.scenario.files import write_text_atomic
 from flywheel.calibration.reference import (
     ReferencePoint,
     comparison_markdown,
     reference_comparison,
     reference_points,
 )
-from flywheel.scenario.files import write_atomic, write_text_atomic
+from flywheel.scenario.files import write_text_atomic
 from flywheel.scenario.loading import (
     SHIPPED_SCENARIOS_DIR,
     Scenario,

@@ -262,11 +262,6 @@ def _add_record_arguments(parser: argparse.ArgumentParser) -> None:
     _add_record_arguments,
 )
 def _compare_record(args: argparse.Namespace) -> int:
-    from flywheel.calibration import CalibrationError, load_history
-    from flywheel.calibration.record import annual_bands, record_figure, summary_table
-    from flywheel.results.provenance import describe, seal, with_fields
-    from flywheel.results.provenance_files import bytes_sha256, sidecar_path, write_png
-    from flywheel.scenario.files import write_text_atomic
     from flywheel.calibration import CalibrationError
     from flywheel.calibration.comparable import load_record
     from flywheel.calibration.record import (
@@ -277,7 +272,9 @@ def _compare_record(args: argparse.Namespace) -> int:
         summary_table,
     )
     from flywheel.calibration.reference import comparison_markdown, reference_comparison
-    from flywheel.scenario.files import write_atomic, write_text_atomic
+    from flywheel.results.provenance import describe, seal, with_fields
+    from flywheel.results.provenance_files import bytes_sha256, sidecar_path, write_png
+    from flywheel.scenario.files import write_text_atomic
     from flywheel.scenario.loading import load_scenario
     from flywheel.scenario.writer import canonical_toml
 
@@ -294,9 +291,9 @@ def _compare_record(args: argparse.Namespace) -> int:
     for path in args.scenarios:
         scenario = load_scenario(path)
         check_memory(scenario, args.replications)
-        bands[scenario.name] = annual_bands(scenario, args.replications, args.seed)
+        bands[scenario.name] = annual_bands(scenario, args.replications, args.seed, panels)
         drawn[scenario.name] = canonical_toml(scenario)
-    figure = record_figure(bands, history)
+    figure = record_figure(bands, history, panels=panels)
     made = describe(
         scenario,
         "plot",
@@ -309,10 +306,6 @@ def _compare_record(args: argparse.Namespace) -> int:
             "scenarios_toml": drawn,
             "history": Path(history.path).name,
         },
-        bands[scenario.name] = annual_bands(scenario, args.replications, args.seed, panels)
-    figure = record_figure(bands, history, panels=panels)
-    write_atomic(
-        args.out, lambda handle: figure.savefig(handle, format="png", dpi=100), binary=True
     )
     write_png(figure, args.out, made, dpi=100)
     table = summary_table(bands, (2000, 2010, 2024))
