@@ -26,6 +26,7 @@ from flywheel.engine.streams import Noise, batch_noise
 from flywheel.model.outputs import OUTPUT_NAMES
 from flywheel.model.state import State, initial_state, lever_arrays
 from flywheel.model.terms import lever_terms
+from flywheel.scenario.drivers import LOGISTIC_DRIVER, online_share_ratio
 from flywheel.scenario.events import (
     DemandShock,
     FcOutage,
@@ -128,6 +129,10 @@ def _weekly(
     extras = extras_for(getattr(recorder, "outputs", None))
     lockstep = LockstepWeek(state, frozenset(scenario.knockouts), extras)
     lockstep.set_noise(noise)
+    if scenario.spend_driver != LOGISTIC_DRIVER:  # an exogenous series, resolved once
+        lockstep.set_spend_driver(
+            online_share_ratio(scenario.spend_driver, scenario.start_date, weeks)
+        )
     calendar = _Calendar(env, state, weeks, state.replications)
     months, months_ahead = month_tables
     decisions = lockstep.decisions

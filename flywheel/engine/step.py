@@ -74,6 +74,8 @@ class LockstepWeek:
         self.decisions = Decisions(*(self.decision_block[row] for row in range(len(DECISIONS))))
         self.levers = np.zeros((len(Lever), replications))
         self.terms = np.zeros((len(TERMS), replications))
+        self.is_spend_from_data = False  # the logistic spend trend until `set_spend_driver`
+        self.online_share_ratio = np.ones(1)
 
     def set_levers(self, params: dict[str, Array], terms: dict[str, Array]) -> None:
         """Take the levers in force (`params`, each (R,)) and their `terms.lever_terms`."""
@@ -93,6 +95,15 @@ class LockstepWeek:
         # (copies, so the kernel's argument types never depend on the caller: numba compiles
         # once per type, ~6 s, and a read-only array is another type)
         self.lead_time_normals = np.array(noise["lead_times"], order="C")
+
+    def set_spend_driver(self, online_share_ratio: Array | None) -> None:
+        """Drive the spend index from data: `online_share_ratio` (weeks + 1,) is the online
+        share of retail relative to week 0's (`scenario.drivers.online_share_ratio`); None
+        keeps the logistic trend of the `spend_*` levers."""
+        self.is_spend_from_data = online_share_ratio is not None
+        if online_share_ratio is not None:
+            # a writable C-ordered copy: the kernel compiles once per argument type
+            self.online_share_ratio = np.array(online_share_ratio, dtype=np.float64, order="C")
 
     def advance(self, week: int, is_q4: bool, is_q4_ahead: bool) -> None:
         """Advance the state one week (`is_q4` / `is_q4_ahead`: this week's month / the
@@ -114,6 +125,8 @@ class LockstepWeek:
             seller_joins,
             outages,
             self.lead_time_normals,
+            self.is_spend_from_data,
+            self.online_share_ratio,
             self.block,
             self.decision_block,
             self.scratch,

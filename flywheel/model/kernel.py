@@ -35,7 +35,7 @@ from flywheel.model.kernel_cache import guard_cache
 from flywheel.model.layout import DECISIONS, OUTPUTS, REFERENCES, SCRATCH, STOCKS, TERMS, Lever
 from flywheel.model.sectors.customers import adoption_week, churn_week
 from flywheel.model.sectors.demand import demand_week
-from flywheel.model.sectors.exogenous import exogenous_week
+from flywheel.model.sectors.exogenous import exogenous_week, spend_index_next
 from flywheel.model.sectors.experience import experience_week
 from flywheel.model.sectors.finance import finance_week, pricing_week
 from flywheel.model.sectors.fulfillment import delivered_sales, fulfillment_week
@@ -68,6 +68,8 @@ def week_kernel(  # type: ignore[no-untyped-def]
     seller_join_normals,
     outage_uniforms,
     lead_time_normals,
+    is_spend_from_data,
+    online_share_ratio,
     outputs,
     decisions,
     scratch,
@@ -78,8 +80,12 @@ def week_kernel(  # type: ignore[no-untyped-def]
 
     `cut` holds one flag per loop (`Loop`); the weekly noise arrays are (weeks, R)
     (`lead_time_normals` (R, draws)); `is_q4` / `is_q4_ahead` say whether this week's month /
-    the busiest month of the staffing look-ahead is in October-December.
+    the busiest month of the staffing look-ahead is in October-December. With
+    `is_spend_from_data`, `online_share_ratio` (weeks + 1,) is the online share of retail
+    relative to week 0's (`scenario.drivers.online_share_ratio`), the same for every
+    replication; otherwise it is not read.
     """
+    share_ratio_next = online_share_ratio[week + 1] if is_spend_from_data else 1.0
     for r in range(stocks.shape[1]):
         replication_week(
             week,
@@ -96,6 +102,8 @@ def week_kernel(  # type: ignore[no-untyped-def]
             seller_join_normals[week, r],
             outage_uniforms[week, r],
             lead_time_normals[r],
+            is_spend_from_data,
+            share_ratio_next,
             outputs[:, r],
             decisions[:, r],
             scratch[:, r],
@@ -118,6 +126,8 @@ def replication_week(  # type: ignore[no-untyped-def]
     seller_join_normal,
     outage_uniform,
     lead_normals,
+    is_spend_from_data,
+    online_share_ratio_next,
     o,
     d,
     w,
@@ -155,9 +165,10 @@ def replication_week(  # type: ignore[no-untyped-def]
             o, p, k, ref, cut, adoption, demand, fulfillment, sellers, pricing,
             churn.prime_share_effect, s[layout.Stock.is_marketplace_open] != 0.0,
         )  # fmt: skip
+    spend_next = spend_index_next(s, p, k, is_spend_from_data, online_share_ratio_next)
     update_stocks(
         s, p, k, ref, cut, experience, adoption, churn, sales, fulfillment, desk, sellers,
-        money, pricing, prime, plans, funding,
+        money, pricing, prime, plans, funding, spend_next,
     )  # fmt: skip
 
 

@@ -134,6 +134,18 @@ class TrafficLevers:
         "limit of the spend index: visits per customer at most this many times week 0's",
         source="derived: e-commerce share of retail 0.2% (1998) -> 16% (2024), per adult online",
     )
+    online_share_elasticity: float = lever(
+        0.4,
+        0.0,
+        1.5,
+        "dimensionless",
+        "spend index = (online share of US retail / week 0's) ^ this, with a data spend_driver",
+        source=(
+            "derived: Amazon spend per customer ~$100 (1997) -> $700 non-Prime (CIRP 2017) while "
+            "the share rose 0.086% -> 9.0% gives 0.42; per adult online (Pew) 0.75; prior "
+            "0.3-0.8 (model.md#spend)"
+        ),
+    )
     conversion_base_share: float = lever(
         0.05,
         0.001,

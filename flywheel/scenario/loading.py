@@ -20,6 +20,14 @@ from pydantic import Field, TypeAdapter, ValidationError, field_validator, model
 from pydantic.dataclasses import dataclass
 
 from flywheel.scenario import events as event_types
+from flywheel.scenario.drivers import (
+    LOGISTIC_DRIVER,
+    SPEND_DRIVERS,
+    DriverDataError,
+    describe_drivers,
+    spend_series,
+    uncovered_years,
+)
 from flywheel.scenario.errors import (
     ScenarioError,
     ScenarioWarning,
@@ -86,6 +94,15 @@ class Scenario:
     levers: Levers = Field(default_factory=Levers)
     initial: Initial = Field(default_factory=Initial)
     events: tuple[Event, ...] = Field(default=(), max_length=MAX_EVENTS)
+    spend_driver: str = Field(
+        strict=True,
+        default=LOGISTIC_DRIVER,
+        max_length=200,
+        description=(
+            "what drives the spend index: 'logistic' (the spend_* levers) or a data series of "
+            "the online share of retail, e.g. 'us_ecommerce_share' (model.md#spend)"
+        ),
+    )
     knockouts: tuple[LoopId, ...] = Field(default=(), description="loops cut (held at week 0)")
     sweep: dict[str, str | list[float]] = dataclasses.field(
         default_factory=dict,
@@ -101,6 +118,16 @@ class Scenario:
     @classmethod
     def _list_to_tuple(cls, value: Any) -> Any:
         return tuple(value) if isinstance(value, list) else value
+
+    @field_validator("spend_driver")
+    @classmethod
+    def _known_driver(cls, value: str) -> str:
+        if value not in SPEND_DRIVERS:
+            raise ValueError(
+                f"spend_driver = {short_repr(value)}: unknown spend driver "
+                f"(allowed: {describe_drivers()})"
+            )
+        return value
 
     @field_validator("start_date", mode="before")
     @classmethod
@@ -171,6 +198,7 @@ class Scenario:
         )
         if sum(weights) <= 0:
             raise ValueError("the cx_weight_* levers must not all be 0")
+        self._check_spend_driver()
         if len(set(self.knockouts)) != len(self.knockouts):
             raise ValueError(f"knockouts lists a loop twice: {list(self.knockouts)}")
         for index, event in enumerate(self.events):
@@ -220,6 +248,22 @@ class Scenario:
                 f"start_date = {self.start_date} with horizon_weeks = {self.horizon_weeks} "
                 f"ends after {LAST_DAY}, the last day flywheel simulates (Python's calendar "
                 f"ends at 9999-12-31 and charts need a margin; allowed: {allowed})"
+            )
+
+    def _check_spend_driver(self) -> None:
+        """ValueError when a data spend driver does not cover every simulated year."""
+        try:
+            years = uncovered_years(self.spend_driver, self.start_date, self.horizon_weeks)
+        except DriverDataError as error:  # the shipped data file is broken: say which
+            raise ValueError(f"spend_driver = {self.spend_driver!r}: {error}") from None
+        if years is not None:
+            series = spend_series(self.spend_driver)
+            raise ValueError(
+                f"spend_driver = {self.spend_driver!r} covers the years {series.first_year} to "
+                f"{series.last_year}, but the scenario runs {years[0]} to {years[1]} "
+                f"(start_date = {self.start_date}, horizon_weeks = {self.horizon_weeks}; "
+                f"allowed: weeks inside {series.first_year}-{series.last_year}, or "
+                f"spend_driver = '{LOGISTIC_DRIVER}')"
             )
 
     def event_week(self, event: Any) -> int:

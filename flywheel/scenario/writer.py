@@ -29,7 +29,14 @@ from flywheel.scenario.loading import (
 )
 
 # The order of a written file: top-level keys, then tables, then events (as shipped files do).
-TOP_LEVEL_KEYS = ("name", "description", "start_date", "horizon_weeks", "knockouts")
+TOP_LEVEL_KEYS = (
+    "name",
+    "description",
+    "start_date",
+    "horizon_weeks",
+    "spend_driver",
+    "knockouts",
+)
 PARAMETER_TABLES = ("levers", "initial")
 EVENT_KEYS_FIRST = ("id", "kind", "week", "date")  # then the kind's own fields, then `note`
 # Characters TOML refuses in a comment (tab is allowed; line breaks split the header instead).

@@ -1,5 +1,6 @@
 """Exogenous drivers of the week: seasonality, weekly noise and recession depth (`ex.*` in
-model.md's notation)."""
+model.md's notation), and the spend index's next value (a logistic trend or the online share
+of retail from data, model.md#spend)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import NamedTuple
 import numpy as np
 
 from flywheel.model.layout import Lever, Stock, Term
-from flywheel.model.parts import lognormal_from_sigma
+from flywheel.model.parts import logistic_increase, lognormal_from_sigma
 from flywheel.model.sectors import Array, sector
 
 
@@ -48,3 +49,19 @@ def exogenous_week(  # type: ignore[no-untyped-def]
         )
     recession = np.minimum(s[Stock.recession_depth_share], 0.9)
     return Exogenous(season, season_ahead, demand_noise, seller_join_noise, recession)
+
+
+@sector
+def spend_index_next(  # type: ignore[no-untyped-def]
+    s: Array, p: Array, k: Array, is_spend_from_data: bool, online_share_ratio_next: float
+):
+    """Next week's spend index (index, 1 at week 0; model.md#spend): the online share of
+    retail relative to week 0's (`online_share_ratio_next`, from data) to the power
+    `online_share_elasticity`, or else the logistic trend of the `spend_*` levers."""
+    if is_spend_from_data:
+        spend_next = online_share_ratio_next ** p[Lever.online_share_elasticity]
+    else:
+        spend_next = s[Stock.spend_index] + logistic_increase(
+            s[Stock.spend_index], p[Lever.spend_index_ceiling], k[Term.spend_growth_per_week]
+        )
+    return spend_next

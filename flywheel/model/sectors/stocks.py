@@ -8,7 +8,6 @@ import numpy as np
 from flywheel.model.layout import Lever, Ref, Stock, Term
 from flywheel.model.parts import (
     expectation_target,
-    logistic_increase,
     logistic_market_growth,
     smooth_over,
 )
@@ -44,6 +43,7 @@ def update_stocks(  # type: ignore[no-untyped-def]
     prime: Prime,
     plans: Plans,
     funding: Funding,
+    spend_next: float,
 ):
     """Advance the replication's stocks `s` one week (all but `queue_wait_hours`, which the
     caller sets with the Erlang C wait). Each stock reads only its own start-of-week value."""
@@ -52,9 +52,7 @@ def update_stocks(  # type: ignore[no-untyped-def]
         market, p[Lever.market_ceiling_people], k[Term.market_growth_per_week]
     )
     s[Stock.market] = market + market_growth
-    s[Stock.spend_index] = s[Stock.spend_index] + logistic_increase(
-        s[Stock.spend_index], p[Lever.spend_index_ceiling], k[Term.spend_growth_per_week]
-    )
+    s[Stock.spend_index] = spend_next  # exogenous.spend_index_next
     s[Stock.potential] = s[Stock.potential] + market_growth - adoption.adoption
     s[Stock.customers] = s[Stock.customers] + adoption.adoption + churn.winback - churn.churn
     s[Stock.lapsed] = s[Stock.lapsed] + churn.churn - churn.winback
