@@ -8,12 +8,15 @@ import csv
 import dataclasses
 import datetime as dt
 import math
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import flywheel
+from flywheel.calibration import CalibrationError, parse_parameter
 from flywheel.engine.clock import run_batch
 from flywheel.scenario.drivers import (
     ARTS_1998_SHARE_PERCENT,
@@ -245,3 +248,35 @@ def test_data_files_with_a_repeated_year_or_too_few_rows_are_refused(tmp_path: P
         read_annual_figures(path, ONLINE_SHARE_METRIC)
     with pytest.raises(DriverDataError, match="cannot read"):
         read_annual_figures(tmp_path / "missing.csv", ONLINE_SHARE_METRIC)
+
+
+@pytest.mark.parametrize("lever", ["spend_growth_per_year", "spend_index_ceiling"])
+def test_calibrate_refuses_the_trend_levers_under_a_data_driver(lever: str) -> None:
+    scenario = _amazon_from_data()
+    with pytest.raises(CalibrationError, match="fit online_share_elasticity instead"):
+        parse_parameter(f"{lever}[{BOUNDS[lever]}]", scenario)
+    # the elasticity is what it may fit; under the logistic trend the elasticity is refused
+    assert parse_parameter("online_share_elasticity[0.3,0.8]", scenario).high == 0.8
+    with pytest.raises(CalibrationError, match="no effect with spend_driver = 'logistic'"):
+        parse_parameter("online_share_elasticity[0.3,0.8]", load_scenario(CALIBRATED))
+    assert parse_parameter(f"{lever}[{BOUNDS[lever]}]", load_scenario(CALIBRATED)).name == lever
+
+
+def test_flywheel_calibrate_refuses_the_trend_levers(
+    tmp_path: Path, cli: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
+    out = tmp_path / "fit.toml"
+    scenario = tmp_path / "amazon_from_data.toml"
+    scenario.write_text(
+        'base = "amazon_1996_2024"\nspend_driver = "us_ecommerce_share"\n', encoding="utf-8"
+    )
+    result = cli(
+        "calibrate", scenario, "--fit", "net_sales_usd_million", "--params",
+        "bass_q_per_year[0.1,1]", "spend_growth_per_year[0,0.5]", "--out", out, "--quiet",
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: --params 'spend_growth_per_year")
+    assert "spend_driver = 'us_ecommerce_share'" in lines[0]
+    assert not out.exists()

@@ -10,12 +10,15 @@ import numpy as np
 import numpy.typing as npt
 
 from flywheel.calibration.data import CalibrationError
+from flywheel.scenario.drivers import LOGISTIC_DRIVER
 from flywheel.scenario.events import PolicyChange
 from flywheel.scenario.loading import Scenario, parameter_bounds, parameter_group
 from flywheel.scenario.schema import Initial, Levers, field_infos
 
 _SPEC = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\[\s*([^,\]]+)\s*,\s*([^,\]]+)\s*\]\s*$")
 LOG_SCALE_RATIO = 20.0  # ranges spanning more than this factor are searched in log space
+# The levers of the logistic spend trend: not fitted when a data series drives the spend index.
+LOGISTIC_SPEND_LEVERS = ("spend_growth_per_year", "spend_index_ceiling")
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,7 @@ def parse_parameter(text: str, scenario: Scenario | None = None) -> ParameterSpe
             f"(allowed {allowed_low} to {allowed_high})"
         )
     if scenario is not None and group == "levers":
+        _check_spend_lever(text, name, scenario)
         weeks = [
             scenario.event_week(e)
             for e in scenario.events
@@ -85,6 +89,23 @@ def parse_parameter(text: str, scenario: Scenario | None = None) -> ParameterSpe
                 f"{weeks}); fitting it would only move its value before the first event"
             )
     return ParameterSpec(name=name, low=low, high=high, group=group)
+
+
+def _check_spend_lever(text: str, name: str, scenario: Scenario) -> None:
+    """CalibrationError for a spend lever the scenario's `spend_driver` does not use: the
+    logistic trend's levers under a data driver (a fitted demand trend by another name), or
+    the online-share elasticity under the logistic trend (it would change nothing)."""
+    if scenario.spend_driver != LOGISTIC_DRIVER and name in LOGISTIC_SPEND_LEVERS:
+        raise CalibrationError(
+            f"--params {text!r}: {name} shapes the logistic spend trend, which this scenario "
+            f"does not use (spend_driver = {scenario.spend_driver!r}: the spend index follows "
+            f"data); fit online_share_elasticity instead (docs/model.md#spend)"
+        )
+    if scenario.spend_driver == LOGISTIC_DRIVER and name == "online_share_elasticity":
+        raise CalibrationError(
+            f"--params {text!r}: {name} has no effect with spend_driver = "
+            f"'{LOGISTIC_DRIVER}' (set a data spend_driver such as 'us_ecommerce_share')"
+        )
 
 
 def parse_parameters(
