@@ -36,7 +36,7 @@ from flywheel.scenario.loading import (
     parse_scenario_text,
     with_parameters,
 )
-from flywheel.scenario.writer import canonical_toml
+from flywheel.scenario.writer import canonical_toml, diff_toml
 
 SERIES = "us_ecommerce_share"
 AMAZON = SHIPPED_SCENARIOS_DIR / "amazon_1996_2024.toml"
@@ -169,6 +169,17 @@ def test_the_logistic_default_is_unchanged(baseline: flywheel.Scenario) -> None:
     for name in ("spend_index", "orders", "revenue_usd"):
         np.testing.assert_array_equal(plain[name], other[name])
     assert plain["spend_index"][0, -1] > 1.2
+
+
+def test_the_calibrated_amazon_run_keeps_its_fitted_trend() -> None:
+    assert load_scenario(AMAZON).spend_driver == SERIES  # the Amazon replay follows data
+    calibrated = load_scenario(CALIBRATED)
+    assert calibrated.spend_driver == "logistic"  # fitted with the trend; not refitted here
+    assert "spend_driver" not in diff_toml(
+        load_scenario(AMAZON), load_scenario(AMAZON), "amazon_1996_2024"
+    )
+    text = diff_toml(calibrated, load_scenario(AMAZON), "amazon_1996_2024")
+    assert 'spend_driver = "logistic"' in text
 
 
 def test_the_key_round_trips_through_the_writer() -> None:
