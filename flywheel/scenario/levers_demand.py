@@ -123,7 +123,8 @@ class TrafficLevers:
         0.0,
         0.5,
         "1/year",
-        "logistic growth rate of the online share of each customer's shopping (0: constant)",
+        "logistic growth rate of the online share of each customer's shopping (0: constant; "
+        "spend_driver 'logistic' only)",
         source="derived: Census e-commerce share of retail / Pew adults online (model.md#spend)",
     )
     spend_index_ceiling: float = lever(
@@ -131,7 +132,7 @@ class TrafficLevers:
         1.0,
         50.0,
         "ratio to week 0",
-        "limit of the spend index: visits per customer at most this many times week 0's",
+        "limit of the logistic spend index: visits per customer at most this many times week 0's",
         source="derived: e-commerce share of retail 0.2% (1998) -> 16% (2024), per adult online",
     )
     online_share_elasticity: float = lever(
