@@ -59,6 +59,7 @@ def _one_more_week(mid_run: LockstepWeek, cut: frozenset[str]) -> dict[str, np.n
     lockstep = LockstepWeek(mid_run.state.copy(), cut)
     lockstep.levers, lockstep.terms = mid_run.levers, mid_run.terms
     lockstep.reference = mid_run.reference.copy()
+    lockstep.held = mid_run.held.copy()  # the links' week-0 values, which a cut holds
     lockstep.set_noise(NOISE)
     lockstep.advance(WEEKS_BEFORE, False, False)
     return {name: values.copy() for name, values in lockstep.outputs.items()}

@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MODEL_MD = ROOT / "docs" / "model.md"
 SECTORS = ROOT / "flywheel" / "model" / "sectors"
 MARKER = re.compile(r"<!-- sector: (\w+)\.(\w+) -->\n```[^\n]*\n(.*?)\n```", re.DOTALL)
-NAME = re.compile(r"(?<![\w.])(?:(s|ref|ex)\.)?([A-Za-z_]\w*)")
+NAME = re.compile(r"(?<![\w.])(?:(s|ref|held|ex)\.)?([A-Za-z_]\w*)")
 MATHS = frozenset(
     "exp log log2 log1p sqrt min max clip ceil floor round if else and or not with week smooth"
     " Poisson next".split()
@@ -50,7 +50,7 @@ UNDOCUMENTED = {
     "experience.weighted_cx": "passes the CX weight levers to equations.customer_experience",
 }
 READS = (ast.Subscript, ast.Attribute, ast.Name, ast.Constant)  # a value merely read
-WRITTEN_ROWS = frozenset({"Stock", "Ref", "Decision", "Scratch", "Out"})
+WRITTEN_ROWS = frozenset({"Stock", "Ref", "Held", "Decision", "Scratch", "Out"})
 
 
 def _blocks() -> dict[str, str]:

@@ -127,7 +127,7 @@ def _weekly(
     weeks = scenario.horizon_weeks
     # A recorder may say which outputs it keeps (`outputs`); the others nobody reads are skipped.
     extras = extras_for(getattr(recorder, "outputs", None))
-    lockstep = LockstepWeek(state, frozenset(scenario.knockouts), extras)
+    lockstep = LockstepWeek(state, scenario.knockout_weeks(), extras)
     lockstep.set_noise(noise)
     if scenario.spend_driver != LOGISTIC_DRIVER:  # an exogenous series, resolved once
         lockstep.set_spend_driver(

@@ -1,15 +1,17 @@
 """One week of the continuous part of the model, for all replications at once.
 
-`LockstepWeek` holds a batch's buffers (levers, lever-only terms, week-0 references, outputs,
-decisions) and advances its `State` one week: the compiled `kernel.week_kernel` computes every
-flow and output and updates the stocks (Euler, one week); the Erlang C wait of the service
-desk is finished here in numpy/scipy. The decisions it returns are what the engine turns into
-SimPy events (FC orders, hires, outages). No simpy here: the engine owns the clock.
+`LockstepWeek` holds a batch's buffers (levers, lever-only terms, week-0 references, held
+link values, outputs, decisions) and advances its `State` one week: the compiled
+`kernel.week_kernel` computes every flow and output and updates the stocks (Euler, one
+week); the Erlang C wait of the service desk is finished here in numpy/scipy. The decisions
+it returns are what the engine turns into SimPy events (FC orders, hires, outages). No simpy
+here: the engine owns the clock.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 
 import numpy as np
 import numpy.typing as npt
@@ -20,6 +22,7 @@ from flywheel.model.kernel import week_kernel
 from flywheel.model.layout import (
     DECISIONS,
     EXTRA_OUTPUTS,
+    HELD,
     OUTPUTS,
     REFERENCES,
     SCRATCH,
@@ -37,6 +40,7 @@ from flywheel.scenario.parameters import LOOP_IDS
 Array = npt.NDArray[np.float64]
 EXTRAS = frozenset(EXTRA_OUTPUTS)
 WEEKLY_NOISE_SOURCES = ("demand", "seller_joins", "outages")  # (R, weeks) in batch_noise
+NEVER_CUT_WEEK = np.iinfo(np.int64).max  # the first cut week of a loop left on
 
 __all__ = ["EXTRAS", "EXTRA_OUTPUTS", "OUTPUTS", "LockstepWeek", "extras_for"]
 
@@ -54,16 +58,29 @@ class LockstepWeek:
     `outputs` maps each output computed (all but the `EXTRA_OUTPUTS` groups not in `extras`)
     to its row of the output buffer, shape (R,): rewritten every week, so a caller copies what
     it keeps before the next `advance`. `decisions` are views of the same kind. Week 0 fills
-    the week-0 references (`reference`, rows `kernel.REFERENCES`) that later weeks read.
+    the week-0 references (`reference`, rows `layout.REFERENCES`) that later weeks read.
+
+    `cut` names the loops cut: a set of loop ids (cut from week 0) or a mapping loop id ->
+    first cut week. Each loop's link value is captured into `held` (rows `layout.HELD`) at
+    week 0 and again at its first cut week; from that week the cut holds it.
     """
 
-    def __init__(self, state: State, cut: frozenset[str], extras: frozenset[str] = EXTRAS) -> None:
+    def __init__(
+        self,
+        state: State,
+        cut: Mapping[str, int] | frozenset[str],
+        extras: frozenset[str] = EXTRAS,
+    ) -> None:
         replications = state.replications
         self.state = state
-        self.cut = np.array([loop in cut for loop in LOOP_IDS])
+        starts = cut if isinstance(cut, Mapping) else dict.fromkeys(cut, 0)
+        self.cut_from_week = np.array(
+            [starts.get(loop, NEVER_CUT_WEEK) for loop in LOOP_IDS], dtype=np.int64
+        )
         self.want_derived = "derived" in extras
         self.want_gains = "gains" in extras
         self.reference = np.zeros((len(REFERENCES), replications))
+        self.held = np.zeros((len(HELD), replications))
         self.block = np.zeros((len(OUTPUTS), replications))
         self.decision_block = np.zeros((len(DECISIONS), replications))
         self.scratch = np.zeros((len(SCRATCH), replications))
@@ -114,13 +131,14 @@ class LockstepWeek:
             week,
             is_q4,
             is_q4_ahead,
-            self.cut,
+            self.cut_from_week,
             self.want_derived,
             self.want_gains,
             self.state.block,
             self.levers,
             self.terms,
             self.reference,
+            self.held,
             demand,
             seller_joins,
             outages,

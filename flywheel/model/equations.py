@@ -9,7 +9,7 @@ source (`parts`); the four that only the week uses (`bass_adoption`, `service_de
 
 No state, no I/O, no randomness, no simpy. Each docstring names the unit, the MODEL.md loop and
 the `docs/model.md` section. A loop knockout is an argument (`is_cut`) that holds the cut link
-at its week-0 value.
+at its held value (model.md#loop-knockouts).
 """
 
 from __future__ import annotations

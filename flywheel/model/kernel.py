@@ -32,7 +32,17 @@ from flywheel.model import equations_finance as eq_finance
 from flywheel.model import equations_price as eq_price
 from flywheel.model import layout, parts, sectors
 from flywheel.model.kernel_cache import guard_cache
-from flywheel.model.layout import DECISIONS, OUTPUTS, REFERENCES, SCRATCH, STOCKS, TERMS, Lever
+from flywheel.model.layout import (
+    DECISIONS,
+    HELD,
+    OUTPUTS,
+    REFERENCES,
+    SCRATCH,
+    STOCKS,
+    TERMS,
+    Lever,
+)
+from flywheel.model.sectors import Cuts
 from flywheel.model.sectors.customers import adoption_week, churn_week
 from flywheel.model.sectors.demand import demand_week
 from flywheel.model.sectors.exogenous import exogenous_week, spend_index_next
@@ -57,13 +67,14 @@ def week_kernel(  # type: ignore[no-untyped-def]
     week,
     is_q4,
     is_q4_ahead,
-    cut,
+    cut_from_week,
     want_derived,
     want_gains,
     stocks,
     levers,
     terms,
     reference,
+    held,
     demand_normals,
     seller_join_normals,
     outage_uniforms,
@@ -78,7 +89,10 @@ def week_kernel(  # type: ignore[no-untyped-def]
     written into `outputs`, `decisions` and `scratch`, the stocks updated in place (all but
     `queue_wait_hours`, which the caller sets with the wait). Week 0 fills `reference`.
 
-    `cut` holds one flag per loop (`Loop`); the weekly noise arrays are (weeks, R)
+    `cut_from_week` holds each loop's first cut week (`Loop`; a week past the horizon for a loop
+    left on): from it the loop is cut, its link held at the value `held` (rows `Held`)
+    captured that week. Week 0 captures every loop's, the values gains compare with. The
+    weekly noise arrays are (weeks, R)
     (`lead_time_normals` (R, draws)); `is_q4` / `is_q4_ahead` say whether this week's month /
     the busiest month of the staffing look-ahead is in October-December. With
     `is_spend_from_data`, `online_share_ratio` (weeks + 1,) is the online share of retail
@@ -86,12 +100,16 @@ def week_kernel(  # type: ignore[no-untyped-def]
     replication; otherwise it is not read.
     """
     share_ratio_next = online_share_ratio[week + 1] if is_spend_from_data else 1.0
+    cut_on = cut_from_week <= week
+    starts = cut_from_week == week
+    if week == 0:
+        starts[:] = True
     for r in range(stocks.shape[1]):
         replication_week(
             week,
             is_q4,
             is_q4_ahead,
-            cut,
+            Cuts(cut_on, starts, held[:, r]),
             want_derived,
             want_gains,
             stocks[:, r],
@@ -134,23 +152,25 @@ def replication_week(  # type: ignore[no-untyped-def]
 ):
     """One replication's week: its sectors in order (`flywheel.model.sectors`). `s, p, k, ref,
     o, d, w` are its columns of the stocks, levers, lever-only terms, week-0 references,
-    outputs, decisions and scratch; every stock is read at the start of the week and updated
-    at the end."""
+    outputs, decisions and scratch, `cut` its `Cuts` (flags and held link values); every
+    stock is read at the start of the week and updated at the end."""
     ex = exogenous_week(is_q4, is_q4_ahead, s, p, k, demand_normal, seller_join_normal)
     prices = prices_week(t, s, p, k)
     experience = experience_week(t, s, p, k, ref, cut, prices)
-    adoption = adoption_week(s, p, k, ref, cut, experience, ex)
-    churn = churn_week(s, p, k, ref, cut, experience)
+    adoption = adoption_week(s, p, k, cut, experience, ex)
+    churn = churn_week(s, p, k, cut, experience)
     demand = demand_week(s, p, cut, prices, experience, ex, churn.prime_share_effect)
-    fulfillment = fulfillment_week(t, s, p, ref, cut, demand.orders, prices.share_3p)
+    fulfillment = fulfillment_week(s, p, cut, demand.orders, prices.share_3p)
     sales = delivered_sales(demand, fulfillment, prices.share_3p)  # what was delivered
     desk = service_week(s, p, k, demand.orders, w)
-    sellers = sellers_week(s, p, k, ref, cut, sales.gmv, prices.skus, ex.seller_join_noise)
+    sellers = sellers_week(
+        t, s, p, k, cut, sales.gmv, sales.demand_multiplier, prices.skus, ex.seller_join_noise
+    )
     money = finance_week(s, p, k, ref, cut, sales, prices.market_trend)
     pricing = pricing_week(t, s, p, ref, cut, money, prices.market_trend)
     prime = prime_week(s, p, k, demand, experience.speed_relative, churn)
     plans = planner_week(
-        t, s, p, k, ref, cut, fulfillment.fc_demand, ex, desk, fulfillment.open_centers,
+        t, s, p, k, cut, fulfillment.fc_demand, ex, desk, fulfillment.open_centers,
         lead_normals, outage_uniform, d,
     )  # fmt: skip
     funding = funding_week(s, p, money.operating_income_usd, money.depreciation_usd, plans.capex)
@@ -162,7 +182,7 @@ def replication_week(  # type: ignore[no-untyped-def]
         record_derived(o, s, p, ref, experience, churn, money)
     if want_gains:
         loop_gains(
-            o, p, k, ref, cut, adoption, demand, fulfillment, sellers, pricing,
+            o, p, k, cut, adoption, demand, fulfillment, sellers, pricing,
             churn.prime_share_effect, s[layout.Stock.is_marketplace_open] != 0.0,
         )  # fmt: skip
     spend_next = spend_index_next(s, p, k, is_spend_from_data, online_share_ratio_next)
@@ -190,7 +210,16 @@ def model_stamp() -> str:
     digest = hashlib.sha256()
     for module in compiled_modules():
         digest.update(inspect.getsource(module).encode())
-    layouts = (STOCKS, tuple(Lever.__members__), TERMS, REFERENCES, OUTPUTS, DECISIONS, SCRATCH)
+    layouts = (
+        STOCKS,
+        tuple(Lever.__members__),
+        TERMS,
+        REFERENCES,
+        HELD,
+        OUTPUTS,
+        DECISIONS,
+        SCRATCH,
+    )
     digest.update(repr(layouts).encode())
     return digest.hexdigest()[:16]
 

@@ -1,7 +1,8 @@
 """Row layout of the compiled week's blocks (`kernel.week_kernel`).
 
 Every block the kernel reads or writes is (rows, replications); these IntEnums name the row of
-each stock, lever, lever-only term, week-0 reference, output, decision and scratch value.
+each stock, lever, lever-only term, week-0 reference, held link value, output, decision and
+scratch value.
 Numba freezes them into the compiled kernel as constants, so `kernel.model_stamp` hashes
 them: a change of layout recompiles.
 """
@@ -58,25 +59,29 @@ TERMS = (  # lever-only terms (`terms.lever_terms`), one row each
     "fc_outage_repair_weeks",
 )
 Term = IntEnum("Term", list(TERMS), start=0)
-REFERENCES = (  # week-0 values knocked-out links are held at, and index denominators
+REFERENCES = (  # week-0 values: the denominators of the indices that are 1 at week 0
     "selection_level",
-    "skus",
-    "gmv_usd",
     "visits",
-    "unit_cost_ratio",
     "costplus_price_index",
-    "service_score",
     "review_effect",
-    "potential_share",
     "delivery_days",
-    "prime_share",
     "cumulative_orders",
-    "customer_share",
-    "congestion_factor",
-    "cash_usd",
-    "cx_relative",
 )
 Ref = IntEnum("Ref", list(REFERENCES), start=0)
+HELD = (  # each loop's link value a cut holds: week 0's, or the cut's first week's
+    "customer_share",  # R1
+    "cx_relative",  # R1
+    "gmv_usd",  # R2
+    "price_ratio",  # R3
+    "prime_share",  # R4
+    "learning_lift",  # R5
+    "congestion_factor",  # B1
+    "service_score",  # B2
+    "potential_share",  # B3
+    "skus",  # B4
+    "cash_usd",  # B5
+)
+Held = IntEnum("Held", list(HELD), start=0)
 # The outputs' names and row order come from the output registry (`outputs.OUTPUT_TABLE`).
 CORE_OUTPUTS = tuple(row.name for row in OUTPUT_TABLE if not row.optional)  # every week
 # Outputs that no stock and no other output depends on, by group: computed only when recorded.

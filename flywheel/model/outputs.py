@@ -115,7 +115,7 @@ OUTPUT_TABLE: tuple[Output, ...] = (
          "Prime members (a subset of customers)"),
     _row("adoption", "people/week", "flow", "New customers", C, "new customers (Bass)"),
     _row("word_of_mouth_per_week", "1/week", "rate", "Word of mouth", C,
-         "imitation pressure q·C/M·(CX multiplier) (week 0's with R1 cut)"),
+         "imitation pressure q·C/M·(CX multiplier) (held with R1 cut)"),
     _row("churn", "people/week", "flow", "Churn", C, "customers lapsing"),
     _row("winback", "people/week", "flow", "Win-back", C, "lapsed customers returning"),
     _row("prime_joins", "people/week", "flow", "Prime joins", C, "customers joining Prime"),

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from flywheel.scenario.events import EVENT_KINDS
+from flywheel.scenario.knockouts import KNOCKOUT_TAGS
 from flywheel.scenario.parameters import LOOP_IDS, parameter_bounds
 from flywheel.scenario.schema import Initial, Levers, field_infos
 
@@ -79,7 +80,7 @@ def describe_validation_error(
 
 
 def _is_event_tag(part: Any) -> bool:
-    return isinstance(part, str) and part in EVENT_KINDS
+    return isinstance(part, str) and (part in EVENT_KINDS or part in KNOCKOUT_TAGS)
 
 
 def _dotted(loc: tuple[Any, ...]) -> str:
@@ -105,7 +106,17 @@ def _allowed(loc: tuple[Any, ...], error: dict[str, Any]) -> str:
                 return " (allowed true or false)"
             return f" (allowed {low} to {high}, {unit})"
         return f" (allowed keys: see `flywheel describe`; did you mean one of the {loc[0]}?)"
-    if loc and loc[0] == "knockouts":
+    if (
+        loc
+        and loc[0] == "knockouts"
+        and error["type"]
+        in (
+            "extra_forbidden",
+            "unexpected_keyword_argument",
+        )
+    ):
+        return " (allowed keys: loop, and week or date)"
+    if loc and loc[0] == "knockouts" and (len(loc) <= 2 or loc[-1] == "loop"):
         return f" (allowed {', '.join(LOOP_IDS)})"
     if loc and loc[-1] == "kind":
         return f" (allowed {', '.join(EVENT_KINDS)})"

@@ -14,7 +14,7 @@ import functools
 import math
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field, TypeAdapter, ValidationError, field_validator, model_validator
 from pydantic.dataclasses import dataclass
@@ -36,6 +36,13 @@ from flywheel.scenario.errors import (
     where_in_file,
 )
 from flywheel.scenario.events import Event, PolicyChange
+from flywheel.scenario.knockouts import (
+    DatedKnockout,
+    Knockout,
+    LoopId,
+    knockout_label,
+    knockout_loop,
+)
 from flywheel.scenario.limits import MAX_POINTS
 from flywheel.scenario.parameters import parameter_bounds
 from flywheel.scenario.schema import STRICT, Initial, Levers, field_infos
@@ -57,8 +64,10 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "ScenarioWarning",
+    "DatedKnockout",
     "FIRST_DAY",
     "LAST_DAY",
+    "LoopId",
     "check_lever_value",
     "find_base",
     "load_scenario",
@@ -78,7 +87,6 @@ MAX_EVENTS = 1000
 # so a century of margin keeps every command, plot and app tab working.
 FIRST_DAY = dt.date(100, 1, 1)
 LAST_DAY = dt.date(9899, 12, 31)
-LoopId = Literal["R1", "R2", "R3", "R4", "R5", "B1", "B2", "B3", "B4", "B5"]
 
 
 @dataclass(frozen=True, config=STRICT)
@@ -103,7 +111,9 @@ class Scenario:
             "the online share of retail, e.g. 'us_ecommerce_share' (model.md#spend)"
         ),
     )
-    knockouts: tuple[LoopId, ...] = Field(default=(), description="loops cut (held at week 0)")
+    knockouts: tuple[Knockout, ...] = Field(
+        default=(), description="loops cut: 'R2' from week 0, {loop, week or date} from then"
+    )
     sweep: dict[str, str | list[float]] = dataclasses.field(
         default_factory=dict,
         hash=False,
@@ -199,8 +209,7 @@ class Scenario:
         if sum(weights) <= 0:
             raise ValueError("the cx_weight_* levers must not all be 0")
         self._check_spend_driver()
-        if len(set(self.knockouts)) != len(self.knockouts):
-            raise ValueError(f"knockouts lists a loop twice: {list(self.knockouts)}")
+        self._check_knockouts()
         for index, event in enumerate(self.events):
             week = self.event_week(event)
             if week < 0 or week >= self.horizon_weeks:
@@ -265,6 +274,48 @@ class Scenario:
                 f"allowed: weeks inside {series.first_year}-{series.last_year}, or "
                 f"spend_driver = '{LOGISTIC_DRIVER}')"
             )
+
+    def _check_knockouts(self) -> None:
+        """ValueError if a loop is cut twice or a cut starts outside the horizon."""
+        loops = [knockout_loop(entry) for entry in self.knockouts]
+        for loop in loops:
+            if loops.count(loop) > 1:
+                cuts = [knockout_label(entry) for entry in self.knockouts]
+                raise ValueError(
+                    f"knockouts lists a loop twice: {loop} in {cuts} (allowed each loop once, "
+                    f"with one start)"
+                )
+        for index, entry in enumerate(self.knockouts):
+            week = self.knockout_week(entry)
+            if isinstance(entry, DatedKnockout) and not 0 <= week < self.horizon_weeks:
+                if entry.week is not None:
+                    raise ValueError(
+                        f"knockouts[{index}].week = {entry.week} ({entry.loop}) is outside the "
+                        f"horizon (allowed 0 to {self.horizon_weeks - 1})"
+                    )
+                last_day = self.week_date(self.horizon_weeks) - dt.timedelta(days=1)
+                raise ValueError(
+                    f"knockouts[{index}].date = {entry.date} ({entry.loop}, week {week}) is "
+                    f"outside the horizon (allowed {self.start_date} to {last_day})"
+                )
+
+    def knockout_week(self, entry: str | DatedKnockout) -> int:
+        """First week (0-based) a knockouts entry cuts its loop: 0 for a plain loop id."""
+        if not isinstance(entry, DatedKnockout):
+            return 0
+        if entry.week is not None:
+            return int(entry.week)
+        assert entry.date is not None
+        return (entry.date - self.start_date).days // 7
+
+    @property
+    def cut_loops(self) -> tuple[str, ...]:
+        """The loops the scenario cuts (from whatever week), in the order listed."""
+        return tuple(knockout_loop(entry) for entry in self.knockouts)
+
+    def knockout_weeks(self) -> dict[str, int]:
+        """Each cut loop's first cut week (`knockout_week`), by loop id."""
+        return {knockout_loop(entry): self.knockout_week(entry) for entry in self.knockouts}
 
     def event_week(self, event: Any) -> int:
         """Week index (0-based) at which an event starts."""
@@ -414,6 +465,7 @@ for _cls in (
     Scenario,
     Levers,
     Initial,
+    DatedKnockout,
     event_types.PolicyChange,
     event_types.MarketplaceLaunch,
     event_types.PrimeLaunch,

@@ -249,4 +249,6 @@ def _toml_value(value: Any) -> str:
 
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    if isinstance(value, dict):  # an inline table, e.g. a dated knockout
+        return "{" + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + "}"
     return tomli_w.dumps({"v": value}).removeprefix("v = ").rstrip("\n")

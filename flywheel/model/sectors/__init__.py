@@ -22,20 +22,32 @@
 13. `stocks.update_stocks`: every stock, one Euler week.
 
 A sector reads the replication's column views (`s` stocks, `p` levers, `k` lever-only terms,
-`ref` week-0 references, `cut` loop flags) and earlier sectors' results (NamedTuples of
-floats), and returns its own; it writes only the replication's own columns (outputs, decisions,
-scratch, and at week 0 the references), so replications are independent. Each arithmetic
-expression is the one the single-function week used, in the same order: the numbers are
+`ref` week-0 references) and `cut` (its `Cuts`: loop flags and held link values), and earlier
+sectors' results (NamedTuples of floats), and returns its own; it writes only the replication's
+own columns (outputs, decisions, scratch, at week 0 the references, and a held link value when
+its capture is due), so replications are independent. Each arithmetic expression is the one the
+single-function week used, in the same order: the numbers are
 bit-identical. The equations themselves are `equations.py`'s (compiled in `parts`).
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numba
 import numpy as np
 import numpy.typing as npt
 
 Array = npt.NDArray[np.float64]  # one replication's column (a view into a block)
-Flags = npt.NDArray[np.bool_]  # one flag per loop (`layout.Loop`): cut or not
+Flags = npt.NDArray[np.bool_]  # one flag per loop (`layout.Loop`)
+
+
+class Cuts(NamedTuple):
+    """The loop knockouts as a replication's week sees them (model.md#loop-knockouts)."""
+
+    on: Flags  # the loop is cut this week (from its first cut week on)
+    starts: Flags  # capture the loop's link value into `held` now (week 0, its first cut week)
+    held: Array  # the replication's held link values (rows `layout.Held`)
+
 
 sector = numba.njit(error_model="numpy", inline="always")  # compiled into the week itself

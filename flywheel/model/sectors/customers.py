@@ -7,9 +7,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from flywheel.model.layout import Lever, Loop, Ref, Stock, Term
+from flywheel.model.layout import Held, Lever, Loop, Stock, Term
 from flywheel.model.parts import bass_adoption, churn_hazard, hazard_to_share
-from flywheel.model.sectors import Array, Flags, sector
+from flywheel.model.sectors import Array, Cuts, sector
 from flywheel.model.sectors.exogenous import Exogenous
 from flywheel.model.sectors.experience import Experience
 from flywheel.model.sectors.solvency import spending_stopped
@@ -20,16 +20,16 @@ class Adoption(NamedTuple):
     two pressures driving it (1/week)."""
 
     adoption: float
-    potential_for_bass: float  # the potential, or with B3 cut week 0's share of the market
+    potential_for_bass: float  # the potential, or with B3 cut the held share of the market
     innovation: float  # Bass innovation p (marketing), 1/week
-    word_of_mouth: float  # imitation pressure q C/M (CX), 1/week; week 0's with R1 cut
+    word_of_mouth: float  # imitation pressure q C/M (CX), 1/week; held with R1 cut
 
 
 class Churn(NamedTuple):
     """The week's churn and win-back (people/week), and the Prime share they used."""
 
     prime_share: float  # members / customers at the start of the week
-    prime_share_effect: float  # the share the links see (week 0's with R4 cut)
+    prime_share_effect: float  # the share the links see (held with R4 cut)
     churn: float  # customers lapsing, members included
     member_churn: float  # members lapsing
     winback: float  # lapsed customers returning
@@ -40,16 +40,15 @@ def adoption_week(  # type: ignore[no-untyped-def]
     s: Array,
     p: Array,
     k: Array,
-    ref: Array,
-    cut: Flags,
+    cut: Cuts,
     experience: Experience,
     exogenous: Exogenous,
 ):
     """Adoption by the exact weekly Bass step: marketing drives innovation, word of mouth
     (customers' share of the market, scaled by perceived CX against the expected CX) imitation.
-    With R1 cut the whole word-of-mouth pressure is held at week 0's (its CX multiplier too), so
-    adoption is Bass with a constant imitation rate. Nobody adopts who is not in the market
-    (stocks conserved)."""
+    With R1 cut the whole word-of-mouth pressure is held (its CX multiplier too) at week 0's or
+    the cut's first week's, so adoption is Bass with a constant imitation rate. Nobody adopts
+    who is not in the market (stocks conserved)."""
     market, potential, customers = s[Stock.market], s[Stock.potential], s[Stock.customers]
     marketing_effect = k[Term.marketing_effect_base] * (1.0 - exogenous.recession)
     if spending_stopped(s, cut):  # insolvent: marketing stopped, so no innovation
@@ -57,11 +56,15 @@ def adoption_week(  # type: ignore[no-untyped-def]
     innovation = k[Term.bass_p_per_week] * marketing_effect
     imitation = k[Term.bass_q_per_week] * experience.cx_relative_for_wom ** p[Lever.wom_cx_exponent]
     potential_for_bass = potential
-    if cut[Loop.B3]:  # saturation held: adoption as if the untapped share stayed at week 0's
-        potential_for_bass = ref[Ref.potential_share] * market
-    if cut[Loop.R1]:  # a constant imitation rate: it adds to innovation, q C / M held
-        # (with R1 cut, imitation's CX multiplier is week 0's: experience holds it)
-        word_of_mouth = imitation * ref[Ref.customer_share]
+    if cut.starts[Loop.B3]:
+        cut.held[Held.potential_share] = potential / market
+    if cut.on[Loop.B3]:  # saturation held: adoption as if the untapped share stayed as held
+        potential_for_bass = cut.held[Held.potential_share] * market
+    if cut.starts[Loop.R1]:  # word of mouth sees customers as a share of the market
+        cut.held[Held.customer_share] = customers / market if market > 0 else 0.0
+    if cut.on[Loop.R1]:  # a constant imitation rate: it adds to innovation, q C / M held
+        # (with R1 cut, imitation's CX multiplier is held too: experience holds it)
+        word_of_mouth = imitation * cut.held[Held.customer_share]
         bass = bass_adoption(customers, potential_for_bass, market, innovation + word_of_mouth, 0.0)
     else:
         word_of_mouth = imitation * (customers / market) if market > 0 else 0.0
@@ -72,14 +75,16 @@ def adoption_week(  # type: ignore[no-untyped-def]
 
 @sector
 def churn_week(  # type: ignore[no-untyped-def]
-    s: Array, p: Array, k: Array, ref: Array, cut: Flags, experience: Experience
+    s: Array, p: Array, k: Array, cut: Cuts, experience: Experience
 ):
     """Churn rises as perceived CX falls below the expected CX; Prime members churn less;
     lapsed customers come back at a rate scaled by perceived over expected CX."""
     customers, lapsed, prime_members = s[Stock.customers], s[Stock.lapsed], s[Stock.prime_members]
     perceived_cx = experience.perceived_cx
     prime_share = prime_members / np.maximum(customers, 1e-9) if customers > 0 else 0.0
-    prime_share_effect = ref[Ref.prime_share] if cut[Loop.R4] else prime_share
+    if cut.starts[Loop.R4]:
+        cut.held[Held.prime_share] = prime_share
+    prime_share_effect = cut.held[Held.prime_share] if cut.on[Loop.R4] else prime_share
     hazard = churn_hazard(
         perceived_cx,
         experience.expected_cx,
@@ -88,11 +93,11 @@ def churn_week(  # type: ignore[no-untyped-def]
     )
     member_hazard = hazard * k[Term.member_hazard_factor]
     member_churn = prime_members * hazard_to_share(member_hazard)
-    if cut[Loop.R4]:
+    if cut.on[Loop.R4]:
         churn = customers * hazard_to_share(
             hazard * (1.0 - prime_share_effect * p[Lever.prime_churn_cut_share])
         )
-        # Churn uses the week-0 member share, so it can exceed what non-members alone can
+        # Churn uses the held member share, so it can exceed what non-members alone can
         # supply; the excess leaves from the members, else members outnumber customers.
         member_churn = np.minimum(
             np.maximum(member_churn, churn - (customers - prime_members)), churn

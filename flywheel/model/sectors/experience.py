@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from flywheel.model.layout import Lever, Loop, Ref, Stock, Term
+from flywheel.model.layout import Held, Lever, Loop, Ref, Stock, Term
 from flywheel.model.parts import (
     WEEKS_PER_YEAR,
     customer_experience,
@@ -16,7 +16,7 @@ from flywheel.model.parts import (
     review_effect,
     service_score,
 )
-from flywheel.model.sectors import Array, Flags, sector
+from flywheel.model.sectors import Array, Cuts, sector
 from flywheel.model.sectors.prices import Prices
 from flywheel.model.sectors.references import week0_references
 
@@ -38,7 +38,7 @@ class Experience(NamedTuple):
     market_cx: float  # the market benchmark's CX on the same scale
     expected_cx: float  # the expected-CX stock (week 0: its target)
     cx_relative: float  # perceived CX / expected CX (what CX-driven flows see)
-    cx_relative_for_wom: float  # the relative CX word of mouth sees (week 0's with R1 cut)
+    cx_relative_for_wom: float  # the relative CX word of mouth sees (held with R1 cut)
 
 
 @sector
@@ -70,11 +70,12 @@ def weighted_cx(  # type: ignore[no-untyped-def]
 
 @sector
 def experience_week(  # type: ignore[no-untyped-def]
-    t: int, s: Array, p: Array, k: Array, ref: Array, cut: Flags, prices: Prices
+    t: int, s: Array, p: Array, k: Array, ref: Array, cut: Cuts, prices: Prices
 ):
     """This week's `Experience`. Week 0 fills the references (`week0_references`) first, sets
     the perceived CX to this week's CX and the expected CX to its target (as if the retailer
-    had been trading at this CX for long)."""
+    had been trading at this CX for long). A capture (`cut.starts`) holds the relative CX
+    word of mouth sees (R1) and the service score perceived CX sees (B2)."""
     reviews_lift = review_effect(
         s[Stock.reviews],
         prices.skus,
@@ -83,7 +84,9 @@ def experience_week(  # type: ignore[no-untyped-def]
     )
     service = service_score(s[Stock.queue_wait_hours], p[Lever.queue_wait_reference_seconds])
     if t == 0:
-        week0_references(s, p, ref, prices, service, reviews_lift)
+        week0_references(s, p, ref, prices, reviews_lift)
+    if cut.starts[Loop.B2]:
+        cut.held[Held.service_score] = service
     selection_index = prices.selection / ref[Ref.selection_level]
     speed_index = ref[Ref.delivery_days] / s[Stock.perceived_delivery_days]
     review_index = reviews_lift / ref[Ref.review_effect]
@@ -108,9 +111,10 @@ def experience_week(  # type: ignore[no-untyped-def]
     if t == 0:
         perceived_cx = cx
         expected_cx = expectation_target(cx, market_cx, p[Lever.expectation_anchor_share])
-        ref[Ref.cx_relative] = perceived_cx / expected_cx
     cx_relative = perceived_cx / expected_cx
-    cx_relative_for_wom = ref[Ref.cx_relative] if cut[Loop.R1] else cx_relative
+    if cut.starts[Loop.R1]:
+        cut.held[Held.cx_relative] = cx_relative
+    cx_relative_for_wom = cut.held[Held.cx_relative] if cut.on[Loop.R1] else cx_relative
     return Experience(
         selection_index,
         speed_index,
@@ -130,10 +134,10 @@ def experience_week(  # type: ignore[no-untyped-def]
 
 
 @sector
-def cx_target(p: Array, k: Array, ref: Array, cut: Flags, experience: Experience):  # type: ignore[no-untyped-def]
+def cx_target(p: Array, k: Array, cut: Cuts, experience: Experience):  # type: ignore[no-untyped-def]
     """The CX the perceived-CX stock moves toward: this week's, or with B2 cut the CX with the
-    service score held at week 0's."""
-    if not cut[Loop.B2]:
+    service score held (week 0's, or the cut's first week's)."""
+    if not cut.on[Loop.B2]:
         return experience.cx
     return weighted_cx(
         p,
@@ -141,6 +145,6 @@ def cx_target(p: Array, k: Array, ref: Array, cut: Flags, experience: Experience
         experience.score_price,
         experience.selection_index,
         experience.speed_index,
-        ref[Ref.service_score],
+        cut.held[Held.service_score],
         experience.score_reliability,
     )

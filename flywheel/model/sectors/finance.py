@@ -9,9 +9,9 @@ import numpy as np
 
 from flywheel.model import parts
 from flywheel.model.equations import CASH_SQUEEZE_WEEKS
-from flywheel.model.layout import Lever, Loop, Ref, Stock, Term
+from flywheel.model.layout import Held, Lever, Loop, Ref, Stock, Term
 from flywheel.model.parts import WEEKS_PER_YEAR, costplus_price_index, price_goal_index
-from flywheel.model.sectors import Array, Flags, sector
+from flywheel.model.sectors import Array, Cuts, sector
 from flywheel.model.sectors.demand import Demand
 from flywheel.model.sectors.solvency import spending_stopped
 
@@ -41,7 +41,7 @@ def finance_week(  # type: ignore[no-untyped-def]
     p: Array,
     k: Array,
     ref: Array,
-    cut: Flags,
+    cut: Cuts,
     sales: Demand,  # the week's sales as delivered (`fulfillment.delivered_sales`)
     market_trend: float,
 ):
@@ -126,8 +126,8 @@ class Pricing(NamedTuple):
     """The week's price policy."""
 
     unit_cost_ratio: float  # the target-margin price relative to the market, / week 0's
-    price_target: float  # the price index the policy aims for (competitors' drift with R3 cut)
-    ratio_for_price: float  # the ratio the price target sees (week 0's, 1, with R3 cut)
+    price_target: float  # the price index the policy aims for (held price x drift with R3 cut)
+    ratio_for_price: float  # the ratio the price target sees (the held price ratio with R3 cut)
     costplus_price: float  # the target-margin price index (break-even or better when squeezed)
     is_squeezed: bool  # cash plus credit below a quarter's costs
     price_goal: float  # what the price index smooths toward this week (part of the gap)
@@ -139,15 +139,17 @@ def pricing_week(  # type: ignore[no-untyped-def]
     s: Array,
     p: Array,
     ref: Array,
-    cut: Flags,
+    cut: Cuts,
     money: WeekFinancials,
     market_trend: float,
 ):
     """This week's `Pricing` (model.md#price): the target-margin price from this week's costs
-    (with R3 cut week 0's price, 1, following the competitors' drift); the price closes the share
+    (with R3 cut the held price, price index / competitors' drift at week 0 (1) or at the cut's
+    first week, following the competitors' drift); the price closes the share
     `pass_through_share` of the gap to it within the price-adjustment time, the rest over the
     margin-adjustment time. Near the credit limit the price aims at least at break-even,
-    within the price-adjustment time (model.md#insolvency). Week 0 sets the reference."""
+    within the price-adjustment time (model.md#insolvency). Week 0 sets the reference; a
+    capture holds the price ratio (R3) and the cash the planner sees (B5)."""
     covered_costs_usd = (
         money.cogs_usd
         + money.fulfillment_cost_usd
@@ -158,7 +160,9 @@ def pricing_week(  # type: ignore[no-untyped-def]
     revenue_share_costs = 0.0
     if money.revenue_usd > 0:
         revenue_share_costs = (money.marketing_usd + money.technology_usd) / money.revenue_usd
-    cash_usd = ref[Ref.cash_usd] if cut[Loop.B5] else s[Stock.cash_usd]  # as the planner sees
+    if cut.starts[Loop.B5]:
+        cut.held[Held.cash_usd] = s[Stock.cash_usd]
+    cash_usd = cut.held[Held.cash_usd] if cut.on[Loop.B5] else s[Stock.cash_usd]  # as planned
     cash_headroom_usd = cash_usd + p[Lever.credit_limit_usd]
     is_squeezed = cash_headroom_usd < CASH_SQUEEZE_WEEKS * covered_costs_usd
     margin_for_price = p[Lever.target_operating_margin_share]
@@ -177,8 +181,10 @@ def pricing_week(  # type: ignore[no-untyped-def]
     unit_cost_ratio = (costplus_price / market_trend) / ref[Ref.costplus_price_index]
     ratio_for_price = unit_cost_ratio
     price_target = costplus_price
-    if cut[Loop.R3]:  # costs no longer reach the price: week 0's price (1) x competitors' drift
-        ratio_for_price = ref[Ref.unit_cost_ratio]
+    if cut.starts[Loop.R3]:  # the price relative to the competitors' drift (1 at week 0)
+        cut.held[Held.price_ratio] = s[Stock.price_index] / market_trend
+    if cut.on[Loop.R3]:  # costs no longer reach the price: the held price x competitors' drift
+        ratio_for_price = cut.held[Held.price_ratio]
         price_target = market_trend * ratio_for_price
     pass_through = p[Lever.pass_through_share]
     if is_squeezed:

@@ -7,9 +7,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from flywheel.model.layout import Lever, Loop, Ref, Stock
+from flywheel.model.layout import Held, Lever, Loop, Stock
 from flywheel.model.parts import delivery_days, fc_shipping, fc_utilisation, late_delivery_days
-from flywheel.model.sectors import Array, Flags, sector
+from flywheel.model.sectors import Array, Cuts, sector
 from flywheel.model.sectors.demand import Demand
 
 
@@ -23,20 +23,20 @@ class Fulfillment(NamedTuple):
     cancelled: float  # back-orders cancelled this week (lost sales)
     backlog_next: float  # back-orders carried to next week (orders)
     utilisation: float  # (back-orders + fc_demand) / rated capacity, capped (finite, no FC)
-    days: float  # delivery days of the orders shipped (week 0's congestion with B1 cut)
-    congestion: float  # delivery days / their base (week 0's with B1 cut)
+    days: float  # delivery days of the orders shipped (held congestion with B1 cut)
+    congestion: float  # delivery days / their base (held with B1 cut)
 
 
 @sector
 def fulfillment_week(  # type: ignore[no-untyped-def]
-    t: int, s: Array, p: Array, ref: Array, cut: Flags, orders: float, share_3p: float
+    s: Array, p: Array, cut: Cuts, orders: float, share_3p: float
 ):
     """This week's `Fulfillment`: 1P orders and the FBA share of 3P orders need the FCs;
     back-orders ship first, up to capacity; a share of what is left is cancelled, the rest
     waits a week. Delivery is flat up to the comfortable utilisation, then slows, and a
     back-order arrives a week late; customers see it through the perceived-delivery stock.
-    Week 0 sets the congestion reference (delivery days / their base), which B1 cut holds;
-    capacity itself is physical and limits shipping whatever the cut."""
+    A capture holds the congestion (delivery days / their base), which B1 cut keeps; capacity
+    itself is physical and limits shipping whatever the cut."""
     open_centers = np.maximum(s[Stock.fulfillment_centers] - s[Stock.fc_out_of_service], 0.0)
     rated_capacity = open_centers * p[Lever.fc_capacity_orders_per_week]
     capacity = rated_capacity * (1.0 + p[Lever.fc_surge_allowance_share])
@@ -55,10 +55,10 @@ def fulfillment_week(  # type: ignore[no-untyped-def]
     )
     days = late_delivery_days(congestion_days, from_backlog, shipped)
     congestion = days / p[Lever.delivery_days_base]
-    if t == 0:
-        ref[Ref.congestion_factor] = congestion
-    if cut[Loop.B1]:  # congestion (and lateness) held at week 0's: load no longer slows delivery
-        congestion = ref[Ref.congestion_factor]
+    if cut.starts[Loop.B1]:
+        cut.held[Held.congestion_factor] = congestion
+    if cut.on[Loop.B1]:  # congestion (and lateness) held: load no longer slows delivery
+        congestion = cut.held[Held.congestion_factor]
         days = p[Lever.delivery_days_base] * congestion
     return Fulfillment(
         open_centers,
@@ -99,4 +99,5 @@ def delivered_sales(demand: Demand, fulfillment: Fulfillment, share_3p: float): 
         gmv,
         gmv_3p,
         demand.learning_lift,
+        demand.demand_multiplier,
     )

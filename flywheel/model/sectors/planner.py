@@ -7,14 +7,14 @@ from typing import NamedTuple
 
 import numpy as np
 
-from flywheel.model.layout import Decision, Lever, Loop, Ref, Stock, Term
+from flywheel.model.layout import Decision, Held, Lever, Loop, Stock, Term
 from flywheel.model.parts import (
     agents_needed,
     lognormal_from_sigma,
     poisson_count_from_uniform,
     smooth_over,
 )
-from flywheel.model.sectors import Array, Flags, sector
+from flywheel.model.sectors import Array, Cuts, sector
 from flywheel.model.sectors.exogenous import Exogenous
 from flywheel.model.sectors.service import Desk
 from flywheel.model.sectors.solvency import spending_stopped
@@ -36,8 +36,8 @@ class Plans(NamedTuple):
 def plan_fulfillment(s, p, k, t, orders, season, lead_normals, cash):  # type: ignore[no-untyped-def]
     """One replication's FC planning (B1, B5): (smoothed orders/week, growth trend 1/week,
     FCs ordered, their build weeks, capex USD). The planner looks through seasonality, plans
-    for the Q4 peak over the lead time, and (B5) orders no more than `cash` (USD, week 0's
-    with B5 cut) plus credit pays."""
+    for the Q4 peak over the lead time, and (B5) orders no more than `cash` (USD, the held
+    cash with B5 cut) plus credit pays."""
     orders_trend = orders / season
     smoothed_before = s[Stock.orders_smoothed]
     orders_smoothed = orders_trend if t == 0 else smooth_over(smoothed_before, orders_trend, 13.0)
@@ -79,7 +79,7 @@ def plan_fulfillment(s, p, k, t, orders, season, lead_normals, cash):  # type: i
 @sector
 def plan_staffing(s, p, k, contacts, backlog_next, season_ratio, cash):  # type: ignore[no-untyped-def]
     """One replication's hires this week (B2): toward the agents the contacts forecast for the
-    busiest month ahead need; (B5) out of `cash` (USD, week 0's with B5 cut) and credit, only
+    busiest month ahead need; (B5) out of `cash` (USD, the held cash with B5 cut) and credit, only
     this week's leavers replaced."""
     contacts_ahead = contacts * season_ratio + backlog_next
     agents_target = (
@@ -104,8 +104,7 @@ def planner_week(  # type: ignore[no-untyped-def]
     s: Array,
     p: Array,
     k: Array,
-    ref: Array,
-    cut: Flags,
+    cut: Cuts,
     orders: float,
     exogenous: Exogenous,
     desk: Desk,
@@ -115,9 +114,10 @@ def planner_week(  # type: ignore[no-untyped-def]
     d: Array,
 ):
     """This week's `Plans`, also written into `d`, the replication's decision column. With B5
-    cut the planner sees week 0's cash: the margin no longer limits FCs or hiring. An insolvent
-    replication orders no FCs and hires nobody (`finance.spending_stopped`)."""
-    cash = ref[Ref.cash_usd] if cut[Loop.B5] else s[Stock.cash_usd]
+    cut the planner sees the held cash (week 0's or the cut's first week's): the margin no
+    longer limits FCs or hiring. An insolvent replication orders no FCs and hires nobody
+    (`finance.spending_stopped`)."""
+    cash = cut.held[Held.cash_usd] if cut.on[Loop.B5] else s[Stock.cash_usd]
     stopped = spending_stopped(s, cut)  # insolvent: no more capex or hiring
     orders_smoothed, growth_trend, fc_orders, lead_weeks, capex = plan_fulfillment(
         s, p, k, t, orders, exogenous.season, lead_normals, cash

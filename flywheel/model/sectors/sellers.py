@@ -7,13 +7,14 @@ from typing import NamedTuple
 
 import numpy as np
 
-from flywheel.model.layout import Lever, Loop, Ref, Stock, Term
+from flywheel.model.layout import Held, Lever, Loop, Stock, Term
 from flywheel.model.parts import (
     hazard_to_share,
     seller_attractiveness,
     seller_sales_usd_per_week,
 )
-from flywheel.model.sectors import Array, Flags, sector
+from flywheel.model.sectors import Array, Cuts, sector
+from flywheel.model.sectors.references import week0_visits
 
 
 class Sellers(NamedTuple):
@@ -24,25 +25,39 @@ class Sellers(NamedTuple):
     seller_joins: float  # sign-ups, sellers/week (0 while the marketplace is closed)
     seller_exits: float  # sellers/week
     onboarded: float  # sign-ups going live, sellers/week
-    gmv_for_sellers: float  # the traffic sellers see, USD/week (week 0's at today's prices, R2 cut)
-    skus_for_sellers: float  # the SKUs they share it with (week 0's with B4 cut)
+    gmv_for_sellers: float  # the traffic sellers see, USD/week (held, at today's prices, R2 cut)
+    skus_for_sellers: float  # the SKUs they share it with (held with B4 cut)
 
 
 @sector
 def sellers_week(  # type: ignore[no-untyped-def]
+    t: int,
     s: Array,
     p: Array,
     k: Array,
-    ref: Array,
-    cut: Flags,
-    gmv: float,
+    cut: Cuts,
+    gmv: float,  # the week's GMV as delivered (`fulfillment.delivered_sales`), USD/week
+    demand_multiplier: float,  # the week's season, shock, recession and noise (`Demand`)
     skus: float,
     seller_join_noise: float,
 ):
-    """This week's `Sellers`: traffic (GMV; week 0's at today's prices with R2 cut) pulls
-    sellers in, crowding (SKUs; week 0's with B4 cut) pushes them out."""
-    gmv_for_sellers = ref[Ref.gmv_usd] * s[Stock.price_index] if cut[Loop.R2] else gmv
-    skus_for_sellers = ref[Ref.skus] if cut[Loop.B4] else skus
+    """This week's `Sellers`: traffic (GMV; held, at today's prices, with R2 cut) pulls
+    sellers in, crowding (SKUs; held with B4 cut) pushes them out. R2's capture holds the GMV
+    at the price index 1 without season, shocks, recession and noise: at week 0 the base
+    conversion's (no history yet), later the week's delivered GMV."""
+    if cut.starts[Loop.R2]:
+        if t == 0:
+            cut.held[Held.gmv_usd] = (
+                week0_visits(s, p) * p[Lever.conversion_base_share] * p[Lever.basket_usd]
+            )
+        else:
+            cut.held[Held.gmv_usd] = gmv / np.maximum(
+                s[Stock.price_index] * demand_multiplier, 1e-12
+            )
+    gmv_for_sellers = cut.held[Held.gmv_usd] * s[Stock.price_index] if cut.on[Loop.R2] else gmv
+    if cut.starts[Loop.B4]:
+        cut.held[Held.skus] = skus
+    skus_for_sellers = cut.held[Held.skus] if cut.on[Loop.B4] else skus
     sales_per_seller = seller_sales_usd_per_week(
         gmv_for_sellers,
         p[Lever.skus_per_seller],

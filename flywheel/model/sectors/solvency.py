@@ -6,15 +6,15 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from flywheel.model.layout import Lever, Loop, Stock
-from flywheel.model.sectors import Array, Flags, sector
+from flywheel.model.sectors import Array, Cuts, sector
 
 
 @sector
-def spending_stopped(s: Array, cut: Flags):  # type: ignore[no-untyped-def]
+def spending_stopped(s: Array, cut: Cuts):  # type: ignore[no-untyped-def]
     """Whether the replication is insolvent and so spends nothing on capex, hiring or
-    marketing (model.md#insolvency). With B5 cut the planner sees week 0's cash and keeps
+    marketing (model.md#insolvency). With B5 cut the planner sees the held cash and keeps
     spending: the cut takes cash's hold on spending away."""
-    return s[Stock.insolvent] != 0.0 and not cut[Loop.B5]
+    return s[Stock.insolvent] != 0.0 and not cut.on[Loop.B5]
 
 
 class Funding(NamedTuple):

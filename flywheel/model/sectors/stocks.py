@@ -11,7 +11,7 @@ from flywheel.model.parts import (
     logistic_market_growth,
     smooth_over,
 )
-from flywheel.model.sectors import Array, Flags, sector
+from flywheel.model.sectors import Array, Cuts, sector
 from flywheel.model.sectors.customers import Adoption, Churn
 from flywheel.model.sectors.demand import Demand
 from flywheel.model.sectors.experience import Experience, cx_target
@@ -30,7 +30,7 @@ def update_stocks(  # type: ignore[no-untyped-def]
     p: Array,
     k: Array,
     ref: Array,
-    cut: Flags,
+    cut: Cuts,
     experience: Experience,
     adoption: Adoption,
     churn: Churn,
@@ -72,7 +72,7 @@ def update_stocks(  # type: ignore[no-untyped-def]
     s[Stock.service_backlog] = desk.backlog_next
     s[Stock.perceived_cx] = smooth_over(
         experience.perceived_cx,
-        cx_target(p, k, ref, cut, experience),
+        cx_target(p, k, cut, experience),
         k[Term.perception_delay_weeks_at_least_1],
     )
     s[Stock.expected_cx] = smooth_over(

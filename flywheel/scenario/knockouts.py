@@ -1,0 +1,71 @@
+"""Loop knockouts in a scenario: `"R2"` cuts a loop from week 0, `{loop = "R2", week = 468}` or
+`{loop = "R2", date = 2005-01-01}` from that week or date on (model.md#loop-knockouts).
+
+A cut loop's defining link is held at its value in the first cut week; before that week the
+run is the uncut run, bit for bit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import Discriminator, Field, Tag, model_validator
+from pydantic.dataclasses import dataclass
+
+from flywheel.scenario.schema import STRICT
+
+LoopId = Literal["R1", "R2", "R3", "R4", "R5", "B1", "B2", "B3", "B4", "B5"]
+# Tags of the two forms of a knockouts entry: pydantic puts them in an error's location,
+# the error messages leave them out (`errors.describe_validation_error`).
+KNOCKOUT_TAGS = ("whole_run", "dated")
+
+
+@dataclass(frozen=True, config=STRICT)
+class DatedKnockout:
+    """A loop cut from a week (0 = the scenario's start) or a calendar date on; the scenario
+    converts a date to the week holding it."""
+
+    loop: LoopId = Field(description="the loop cut (R1-R5, B1-B5)")
+    week: int | None = Field(
+        strict=True, default=None, ge=0, le=10_000, description="first week cut"
+    )
+    date: dt.date | None = Field(default=None, description="calendar date the cut starts")
+
+    @model_validator(mode="after")
+    def _week_or_date(self) -> DatedKnockout:
+        if (self.week is None) == (self.date is None):
+            raise ValueError("give exactly one of 'week' or 'date'")
+        return self
+
+    @property
+    def label(self) -> str:
+        """'R2 from week 468' or 'R2 from 2005-01-01'."""
+        return (
+            f"{self.loop} from {'week ' + str(self.week) if self.week is not None else self.date}"
+        )
+
+
+def _form(value: Any) -> str:
+    return "dated" if isinstance(value, dict | DatedKnockout) else "whole_run"
+
+
+Knockout = Annotated[
+    Annotated[LoopId, Tag("whole_run")] | Annotated[DatedKnockout, Tag("dated")],
+    Discriminator(_form),
+]
+
+
+def knockout_loop(entry: str | DatedKnockout) -> str:
+    """The loop id of a knockouts entry."""
+    return entry.loop if isinstance(entry, DatedKnockout) else entry
+
+
+def knockout_label(entry: str | DatedKnockout) -> str:
+    """How a knockouts entry reads in messages: 'R2' or 'R2 from 2005-01-01'."""
+    return entry.label if isinstance(entry, DatedKnockout) else entry
+
+
+def dated(loop: str, week: int) -> str | DatedKnockout:
+    """A knockouts entry cutting `loop` from `week`: the plain id for week 0 (the same run)."""
+    return loop if week == 0 else DatedKnockout(loop=loop, week=week)  # type: ignore[arg-type]
