@@ -1,5 +1,5 @@
-"""Experiments at speed: Monte Carlo, sweeps, sensitivity (SALib), loop attribution
-and one-at-a-time lever importance.
+"""Experiments at speed: Monte Carlo, sweeps, sensitivity (SALib), loop attribution (also
+from a date), the flywheel's share of an outcome and one-at-a-time lever importance.
 
 Every experiment is cut into lockstep batches whose boundaries depend only on the experiment,
 run by an executor (sequential by default, local processes, or Dask distributed), and
@@ -17,6 +17,7 @@ from flywheel.experiments.executors import (
     SequentialExecutor,
     make_executor,
 )
+from flywheel.experiments.growth import REINFORCING_LOOPS, growth_share
 from flywheel.experiments.importance import ImportancePlan, importance_plan, lever_importance
 from flywheel.experiments.montecarlo import MonteCarlo, monte_carlo
 from flywheel.experiments.outcomes import Outcome
@@ -39,11 +40,13 @@ __all__ = [
     "MonteCarlo",
     "Outcome",
     "ProcessExecutor",
+    "REINFORCING_LOOPS",
     "ResultsStore",
     "SequentialExecutor",
     "StoreError",
     "attribute",
     "grid_points",
+    "growth_share",
     "importance_plan",
     "insolvent_share",
     "lever_importance",

@@ -13,6 +13,10 @@ random numbers: the noise draws are identical, so differences are effects, not n
   |S|! (n-|S|-1)! / n! * (v(S + l) - v(S)). Shapley values add up to T exactly, splitting the
   interaction among the loops; they need all 2^n knockout subsets (1024 for ten loops).
 
+With `cut_from_week` W > 0 every variant cuts its loops from week W on (dated knockouts, the
+link held at its value in week W; docs/model.md "Loop knockouts"): the attribution of what the
+loops do after W, everything before W being the same run.
+
 A balancing loop usually has a negative effect (cutting it raises the outcome). Effects are
 computed per replication and reported as the mean with its standard error and the 5/50/95 %
 quantiles over replications (the Monte Carlo band). Sums hold per replication, hence also for
@@ -40,6 +44,7 @@ from flywheel.experiments.executors import (
 )
 from flywheel.experiments.outcomes import Outcome, OutcomeValues, output_names
 from flywheel.results.quantiles import quantiles_over_replications
+from flywheel.scenario.knockouts import dated, knockout_loop
 from flywheel.scenario.loading import Scenario
 from flywheel.scenario.schema import LOOP_IDS, LOOP_NAMES
 
@@ -57,6 +62,7 @@ class Attribution:
     outcome: Outcome
     loops: tuple[str, ...]
     outcomes: dict[frozenset[str], Array]  # cut set -> (R,) outcome
+    cut_from_week: int = 0  # the first week the variants cut their loops
 
     @property
     def all_on(self) -> Array:
@@ -120,6 +126,7 @@ class Attribution:
             outcome=self.outcome.label,
             replications=int(self.all_on.size),
             all_on_mean=float(self.all_on.mean()),
+            cut_from_week=self.cut_from_week,
         )
         return frame
 
@@ -173,17 +180,26 @@ def attribute(
     *,
     loops: Sequence[str] | None = None,
     shapley: bool = False,
+    cut_from_week: int = 0,
     chunk_size: int = 1000,
     executor: Executor | None = None,
     progress: Progress | None = None,
 ) -> Attribution:
     """Run the knockout variants of `scenario` (common random numbers) and return the
-    attribution of `outcome` to each loop. `loops` defaults to every loop the scenario has on."""
+    attribution of `outcome` to each loop. `loops` defaults to every loop the scenario has on;
+    the variants cut them from `cut_from_week` on (0: the whole run). Loops the scenario
+    itself cuts stay cut as it says."""
     target = Outcome.parse(outcome) if isinstance(outcome, str) else outcome
     target.check(output_names(), scenario.horizon_weeks)
     if replications < 1:
         raise ValueError(f"replications = {replications} must be >= 1")
-    already = set(scenario.knockouts)
+    if not 0 <= cut_from_week < scenario.horizon_weeks:
+        raise ValueError(
+            f"cut_from_week = {cut_from_week} is outside the horizon "
+            f"(allowed 0 to {scenario.horizon_weeks - 1})"
+        )
+    own = {knockout_loop(entry): entry for entry in scenario.knockouts}
+    already = set(own)
     chosen = tuple(loops) if loops is not None else tuple(x for x in LOOP_IDS if x not in already)
     for loop in chosen:
         if loop not in LOOP_IDS:
@@ -211,8 +227,10 @@ def attribute(
     reducer = OutcomeValues(target)
     batches, owner = [], []
     for cut in variants:
-        order = tuple(x for x in LOOP_IDS if x in already | cut)
-        variant = dataclasses.replace(scenario, knockouts=order)
+        entries = tuple(
+            own[x] if x in own else dated(x, cut_from_week) for x in LOOP_IDS if x in already | cut
+        )
+        variant = dataclasses.replace(scenario, knockouts=entries)
         for ids in chunk_ids(0, replications, chunk_size):
             batches.append(Batch(variant, seed, ids, reducer))
             owner.append(cut)
@@ -221,5 +239,8 @@ def attribute(
     for cut, values in zip(owner, results, strict=True):
         outcomes.setdefault(cut, []).append(values)
     return Attribution(
-        target, chosen, {cut: np.concatenate(parts) for cut, parts in outcomes.items()}
+        target,
+        chosen,
+        {cut: np.concatenate(parts) for cut, parts in outcomes.items()},
+        cut_from_week,
     )

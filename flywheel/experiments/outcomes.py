@@ -17,9 +17,17 @@ import numpy as np
 import numpy.typing as npt
 
 from flywheel.model.outputs import OUTPUT_NAMES, yearly_how
+from flywheel.results.annual import (
+    HEADLINE,
+    RATIO_COLUMNS,
+    annual_column_names,
+    annual_frame,
+    annual_inputs,
+)
 
 if TYPE_CHECKING:
     from flywheel.experiments.executors import Batch
+    from flywheel.scenario.loading import Scenario
 
 WEEKS_PER_YEAR = 52
 Array = npt.NDArray[np.float64]
@@ -143,3 +151,42 @@ def yearly(data: Array, output: str) -> Array:
 def output_names() -> tuple[str, ...]:
     """Names of every model output, in the output registry's (and the recording) order."""
     return OUTPUT_NAMES
+
+
+@dataclass(frozen=True)
+class CalendarYearValues:
+    """A batch reducer: the (R,) value of one `Results.annual()` column (an output, or a
+    headline column such as `net_sales_usd_million`) in one calendar `year`, aggregated as
+    `Results.annual()` does (picklable, for workers)."""
+
+    column: str
+    year: int
+
+    @property
+    def outputs_needed(self) -> tuple[str, ...]:
+        """The outputs the column is built from (the headline sources, and the output)."""
+        extra = (self.column,) if self.column in OUTPUT_NAMES else ()
+        return tuple(dict.fromkeys([*annual_inputs(), *extra]))
+
+    def check(self, scenario: Scenario) -> None:
+        """Raise ValueError unless the column exists and the year is simulated."""
+        if self.column not in annual_column_names(OUTPUT_NAMES):
+            raise ValueError(
+                f"output {self.column!r} is not an annual column (an output, or one of "
+                f"{', '.join(name for name, _, _ in HEADLINE)}, {', '.join(RATIO_COLUMNS)})"
+            )
+        first = scenario.start_date.year
+        last = scenario.week_date(scenario.horizon_weeks - 1).year
+        if not first <= self.year <= last:
+            raise ValueError(
+                f"year {self.year} is not simulated (allowed {first} to {last}, calendar years)"
+            )
+
+    def __call__(self, series: dict[str, Array], batch: Batch) -> Array:
+        scenario = batch.scenario
+        start = np.datetime64(scenario.start_date, "D")
+        dates = start + 7 * np.arange(scenario.horizon_weeks).astype("timedelta64[D]")
+        needed = {name: series[name] for name in self.outputs_needed}
+        frame = annual_frame(needed, dates, batch.ids)
+        values = frame.loc[frame["year"] == self.year, self.column]
+        return values.to_numpy(dtype=np.float64)

@@ -46,6 +46,23 @@ MONEY = (
     ),
 )
 USD_PER_MILLION = 1e6
+RATIO_COLUMNS = ("share_3p_percent", "operating_margin_share")  # ratios of the year's flows
+
+
+def annual_inputs() -> tuple[str, ...]:
+    """The outputs `annual_frame` needs for its headline and ratio columns (whichever other
+    outputs it is given, it aggregates too)."""
+    sources = [source for _, source, _ in HEADLINE]
+    money = [source for _, signs in MONEY for source in signs]
+    return tuple(
+        dict.fromkeys([*sources, *money, "gmv_3p_usd", "gmv_usd", "operating_income_usd"])
+    )
+
+
+def annual_column_names(outputs: tuple[str, ...]) -> tuple[str, ...]:
+    """Every column of `annual_frame` besides replication, year and weeks, given `outputs`."""
+    money = (name for name, _ in MONEY)
+    return (*outputs, *(name for name, _, _ in HEADLINE), *money, *RATIO_COLUMNS)
 
 
 def annual_frame(

@@ -21,6 +21,7 @@ from flywheel.cli.experiments.common import (
     _ranges,
     _save_png,
     check_runs,
+    cut_week,
 )
 from flywheel.experiments.reruns import sensitivity_provenance
 from flywheel.experiments.sensitivity import DEFAULT_SENSITIVITY_LEVERS
@@ -158,6 +159,13 @@ def _attribute_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--shapley", action="store_true", help="also Shapley values (all 2^loops knockout subsets)"
     )
+    parser.add_argument(
+        "--cut-from",
+        default=None,
+        metavar="DATE|YEAR|weekN",
+        help="cut each loop from this date (YYYY-MM-DD), year (YYYY: 1 January) or week on, "
+        "its link held at its value then (default: from week 0)",
+    )
     parser.add_argument("--out", type=Path, help="write the table to .csv or .parquet")
     parser.add_argument("--plot", type=Path, help="waterfall PNG")
 
@@ -169,6 +177,7 @@ def _attribute(args: argparse.Namespace) -> int:
     from flywheel.experiments import attribute
 
     scenario = scenario_from_args(args)
+    start = 0 if args.cut_from is None else cut_week(args.cut_from, scenario)
     loops = len(LOOP_IDS) - len(scenario.knockouts)  # variants: all on, each cut, all cut
     variants = 2**loops if args.shapley else loops + 2
     check_runs(
@@ -184,6 +193,7 @@ def _attribute(args: argparse.Namespace) -> int:
             args.replications,
             args.seed,
             shapley=args.shapley,
+            cut_from_week=start,
             chunk_size=_chunk_size(args),
             executor=executor,
             progress=progress,
@@ -209,14 +219,17 @@ def _attribute(args: argparse.Namespace) -> int:
                     "outcome": table.attrs["outcome"],
                     "replications": args.replications,
                     "all_on_mean": table.attrs["all_on_mean"],
+                    "cut_from_week": start,
+                    "cut_from": scenario.week_date(start).isoformat(),
                     "components": table.to_dict(orient="records"),
                 }
             )
         )
     else:
+        since = f", loops cut from {scenario.week_date(start)} (week {start})" if start else ""
         print(
             f"attribution of {table.attrs['outcome']} ({args.replications} replications, "
-            f"all loops on: mean {table.attrs['all_on_mean']:,.4g})"
+            f"all loops on: mean {table.attrs['all_on_mean']:,.4g}{since})"
         )
         print(table.to_string(index=False, float_format="%.4g"))
     return EXIT_OK

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -169,3 +171,36 @@ def _ranges(items: list[str]) -> dict[str, tuple[float, float]]:
         if not sep:
             raise UsageError(f"--range {name}={text}: expected LOW:HIGH")
     return ranges
+
+
+def cut_week(text: str, scenario: Any, option: str = "--cut-from") -> int:
+    """The first cut week a command-line start names: a date YYYY-MM-DD or a year YYYY (its
+    1 January, or the start date in the start's year; both the week holding the day) or weekN.
+    UsageError naming `option`, the value and what is allowed unless it is inside the
+    scenario's horizon."""
+    value = text.strip()
+    last = scenario.horizon_weeks - 1
+    allowed = (
+        f"allowed a date YYYY-MM-DD or a year YYYY from {scenario.start_date} to "
+        f"{scenario.week_date(last) + dt.timedelta(days=6)}, or week0 to week{last}"
+    )
+    if re.fullmatch(r"week\d{1,6}", value):
+        week = int(value.removeprefix("week"))
+        if week > last:
+            raise UsageError(f"{option} {value}: outside the horizon ({allowed})")
+        return week
+    try:
+        if re.fullmatch(r"\d{4}", value):
+            day = max(dt.date(int(value), 1, 1), scenario.start_date)
+            if day.year != int(value):  # a year before the start's
+                day = dt.date(int(value), 1, 1)
+        elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            day = dt.date.fromisoformat(value)
+        else:
+            raise ValueError(value)
+    except ValueError:
+        raise UsageError(f"{option} {value!r}: not a date, a year or weekN ({allowed})") from None
+    week = (day - scenario.start_date).days // 7
+    if not 0 <= week <= last:
+        raise UsageError(f"{option} {value}: {day} is week {week}, outside the horizon ({allowed})")
+    return week
