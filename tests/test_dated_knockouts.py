@@ -285,3 +285,26 @@ def test_dated_knockouts_round_trip_through_the_writer() -> None:
     for text in (canonical_toml(scenario), minimal_toml(scenario)):
         assert '{loop = "R2", date = 2027-01-04}' in text
         assert parse_scenario_text(text) == scenario
+
+
+def test_run_and_validate_take_dated_knockouts_from_the_file(tmp_path, capsys) -> None:
+    """`flywheel run` simulates the file's dated cut (the numbers of `simulate` with it) and
+    `flywheel validate` names it."""
+    import json
+
+    from flywheel.cli.commands import main
+
+    path = tmp_path / "dated.toml"
+    path.write_text(
+        'name = "dated"\nhorizon_weeks = 104\nknockouts = ["B1", {loop = "R1", week = 40}]\n'
+    )
+    assert main(["validate", str(path)]) == 0
+    assert "knockouts ['B1', 'R1 from week 40']" in capsys.readouterr().out
+    assert main(["run", str(path), "--json", "--seed", "3"]) == 0
+    final = json.loads(capsys.readouterr().out)["final_week_mean"]
+    direct = flywheel.simulate(flywheel.load_scenario(path), replications=1, seed=3)
+    assert final["customers"] == direct["customers"][0, -1]
+    plain = flywheel.simulate(
+        dataclasses.replace(flywheel.load_scenario(path), knockouts=("B1",)), 1, seed=3
+    )
+    assert final["customers"] != plain["customers"][0, -1]

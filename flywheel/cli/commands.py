@@ -29,6 +29,7 @@ from flywheel.cli.messages import (
 from flywheel.cli.signals import Terminated, handle_termination
 from flywheel.results.provenance import recorded_command, with_fields
 from flywheel.results.provenance_files import TABLE_SUFFIXES, require_netcdf, write_png
+from flywheel.scenario.knockouts import knockout_label
 from flywheel.scenario.limits import available_memory_bytes
 from flywheel.scenario.loading import Scenario, ScenarioError, load_scenario, with_parameters
 from flywheel.scenario.schema import Initial, Levers, field_infos
@@ -242,10 +243,15 @@ def _validate(args: argparse.Namespace) -> int:
     print(
         printable(
             f"{args.scenario}: ok ({scenario.name}, {scenario.horizon_weeks} weeks, "
-            f"{len(scenario.events)} events, knockouts {list(scenario.knockouts) or 'none'})"
+            f"{len(scenario.events)} events, knockouts {_knockout_labels(scenario) or 'none'})"
         )
     )
     return EXIT_OK
+
+
+def _knockout_labels(scenario: Scenario) -> list[str]:
+    """The scenario's knockouts as they read: 'R2', or 'R5 from 2005-01-01' for a dated one."""
+    return [knockout_label(entry) for entry in scenario.knockouts]
 
 
 @command("describe")

@@ -67,7 +67,7 @@ def load_into_state(preset_name: str, scenario: Scenario) -> None:
     for spec in lever_specs():
         state[spec.key] = float(getattr(scenario.levers, spec.name))
     for loop in LOOP_IDS:
-        state[f"cut:{loop}"] = loop in scenario.knockouts
+        state[f"cut:{loop}"] = loop in scenario.cut_loops  # from week 0 or from a date
     state["events"] = [dict(event) for event in scenario_to_dict(scenario)["events"]]
 
 
@@ -124,7 +124,11 @@ def scenario_from_state(preset: Scenario) -> tuple[Scenario, str]:
     data["levers"].update(
         {spec.name: float(state[spec.key]) for spec in lever_specs() if spec.key in state}
     )
-    data["knockouts"] = [loop for loop in LOOP_IDS if state.get(f"cut:{loop}", False)]
+    # A loop the preset cuts from a date keeps its start while its box stays ticked.
+    own = dict(zip(preset.cut_loops, data["knockouts"], strict=True))
+    data["knockouts"] = [
+        own.get(loop, loop) for loop in LOOP_IDS if state.get(f"cut:{loop}", False)
+    ]
     data["events"] = list(state.get("events", data["events"]))
     try:
         return scenario_from_dict(data, origin="the sidebar levers"), ""
