@@ -139,10 +139,30 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         "levers": levers,
         "initial": draw(initial_values(ceiling)),
         "events": draw(st.lists(event_tables(start, horizon), max_size=6)),
-        "knockouts": draw(st.lists(st.sampled_from(LOOP_IDS), unique=True, max_size=4)),
+        "knockouts": draw(knockout_entries(start, horizon, max_size=4)),
         "sweep": draw(sweeps()),
     }
     return _valid_or_reject(data)
+
+
+@st.composite
+def knockout_entries(
+    draw: st.DrawFn, start: dt.date, horizon: int, max_size: int
+) -> list[str | dict[str, Any]]:
+    """Loops cut: plain ids, or cut from a week or a date inside the horizon."""
+    loops = draw(st.lists(st.sampled_from(LOOP_IDS), unique=True, max_size=max_size))
+    entries: list[str | dict[str, Any]] = []
+    for loop in loops:
+        week = draw(st.integers(0, horizon - 1))
+        form = draw(st.sampled_from(("plain", "week", "date")))
+        if form == "plain":
+            entries.append(loop)
+        elif form == "week":
+            entries.append({"loop": loop, "week": week})
+        else:
+            day = start + dt.timedelta(days=7 * week + draw(st.integers(0, 6)))
+            entries.append({"loop": loop, "date": day})
+    return entries
 
 
 @st.composite
@@ -160,7 +180,7 @@ def scenario_pairs(draw: st.DrawFn) -> tuple[Scenario, Scenario]:
     for key, strategy in (
         ("name", st.text(max_size=30)),
         ("description", st.text(max_size=60)),
-        ("knockouts", st.lists(st.sampled_from(LOOP_IDS), unique=True, max_size=3)),
+        ("knockouts", knockout_entries(start, horizon, max_size=3)),
         ("sweep", sweeps()),
         ("is_marketplace_open", st.booleans()),
         ("sellers", _in_bounds(INITIAL["sellers"])),

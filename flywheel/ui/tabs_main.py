@@ -211,7 +211,7 @@ def _playback(current: Summary, scenario: Scenario, timer_is_on: bool) -> None:
             "Press ▶ Play to watch the loops turn week by week (the diagram's edges thicken "
             "as a loop gains strength and the charts below grow), or drag the week slider."
         )
-    st.graphviz_chart(diagram.loop_dot(gains, scale, scenario.knockouts), width="stretch")
+    st.graphviz_chart(diagram.loop_dot(gains, scale, scenario.cut_loops), width="stretch")
     st.caption(
         "Edge width = the loop's strength now (|gain| relative to its largest over the "
         "run); green = amplifying, red = damping, grey = idle (gain about 0), grey dashed = "
@@ -240,14 +240,14 @@ def _playback(current: Summary, scenario: Scenario, timer_is_on: bool) -> None:
         "png_diagram",
         f"flywheel_loops_week{week}.png",
         lambda: diagram_png.loop_figure(
-            gains, scale, scenario.knockouts, headline.replace("**", "")
+            gains, scale, scenario.cut_loops, headline.replace("**", "")
         ),
         current.provenance,
     )
     st.download_button(
         "Download the loop diagram (Graphviz DOT)",
         key="dot_diagram",
-        data=diagram.loop_dot(gains, scale, scenario.knockouts),
+        data=diagram.loop_dot(gains, scale, scenario.cut_loops),
         file_name=f"flywheel_loops_week{week}.dot",
         mime="text/vnd.graphviz",
     )
