@@ -54,9 +54,7 @@ def annual_inputs() -> tuple[str, ...]:
     outputs it is given, it aggregates too)."""
     sources = [source for _, source, _ in HEADLINE]
     money = [source for _, signs in MONEY for source in signs]
-    return tuple(
-        dict.fromkeys([*sources, *money, "gmv_3p_usd", "gmv_usd", "operating_income_usd"])
-    )
+    return tuple(dict.fromkeys([*sources, *money, "gmv_3p_usd", "gmv_usd", "operating_income_usd"]))
 
 
 def annual_column_names(outputs: tuple[str, ...]) -> tuple[str, ...]:

@@ -187,3 +187,20 @@ def online_share_ratio(driver: str, start_date: dt.date, weeks: int) -> npt.NDAr
     ratio = shares / shares[0]
     ratio.flags.writeable = False  # cached: shared by every batch of this scenario
     return ratio
+
+
+def check_spend_driver(driver: str, start_date: dt.date, weeks: int) -> None:
+    """ValueError when a data spend driver does not cover every simulated year."""
+    try:
+        years = uncovered_years(driver, start_date, weeks)
+    except DriverDataError as error:  # the shipped data file is broken: say which
+        raise ValueError(f"spend_driver = {driver!r}: {error}") from None
+    if years is not None:
+        series = spend_series(driver)
+        raise ValueError(
+            f"spend_driver = {driver!r} covers the years {series.first_year} to "
+            f"{series.last_year}, but the scenario runs {years[0]} to {years[1]} "
+            f"(start_date = {start_date}, horizon_weeks = {weeks}; "
+            f"allowed: weeks inside {series.first_year}-{series.last_year}, or "
+            f"spend_driver = '{LOGISTIC_DRIVER}')"
+        )

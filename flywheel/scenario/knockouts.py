@@ -8,6 +8,7 @@ run is the uncut run, bit for bit.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag, model_validator
@@ -69,3 +70,34 @@ def knockout_label(entry: str | DatedKnockout) -> str:
 def dated(loop: str, week: int) -> str | DatedKnockout:
     """A knockouts entry cutting `loop` from `week`: the plain id for week 0 (the same run)."""
     return loop if week == 0 else DatedKnockout(loop=loop, week=week)  # type: ignore[arg-type]
+
+
+def check_knockouts(
+    knockouts: tuple[str | DatedKnockout, ...],
+    horizon_weeks: int,
+    week_of: Callable[[str | DatedKnockout], int],
+    week_date: Callable[[int], dt.date],
+) -> None:
+    """ValueError if a loop is cut twice or a cut starts outside the horizon (`week_of` gives
+    an entry's first cut week, `week_date` a week's first day)."""
+    loops = [knockout_loop(entry) for entry in knockouts]
+    for loop in loops:
+        if loops.count(loop) > 1:
+            cuts = [knockout_label(entry) for entry in knockouts]
+            raise ValueError(
+                f"knockouts lists a loop twice: {loop} in {cuts} (allowed each loop once, "
+                f"with one start)"
+            )
+    for index, entry in enumerate(knockouts):
+        week = week_of(entry)
+        if isinstance(entry, DatedKnockout) and not 0 <= week < horizon_weeks:
+            if entry.week is not None:
+                raise ValueError(
+                    f"knockouts[{index}].week = {entry.week} ({entry.loop}) is outside the "
+                    f"horizon (allowed 0 to {horizon_weeks - 1})"
+                )
+            last_day = week_date(horizon_weeks) - dt.timedelta(days=1)
+            raise ValueError(
+                f"knockouts[{index}].date = {entry.date} ({entry.loop}, week {week}) is "
+                f"outside the horizon (allowed {week_date(0)} to {last_day})"
+            )

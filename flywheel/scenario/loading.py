@@ -23,10 +23,8 @@ from flywheel.scenario import events as event_types
 from flywheel.scenario.drivers import (
     LOGISTIC_DRIVER,
     SPEND_DRIVERS,
-    DriverDataError,
+    check_spend_driver,
     describe_drivers,
-    spend_series,
-    uncovered_years,
 )
 from flywheel.scenario.errors import (
     ScenarioError,
@@ -40,7 +38,7 @@ from flywheel.scenario.knockouts import (
     DatedKnockout,
     Knockout,
     LoopId,
-    knockout_label,
+    check_knockouts,
     knockout_loop,
 )
 from flywheel.scenario.limits import MAX_POINTS
@@ -208,8 +206,8 @@ class Scenario:
         )
         if sum(weights) <= 0:
             raise ValueError("the cx_weight_* levers must not all be 0")
-        self._check_spend_driver()
-        self._check_knockouts()
+        check_spend_driver(self.spend_driver, self.start_date, self.horizon_weeks)
+        check_knockouts(self.knockouts, self.horizon_weeks, self.knockout_week, self.week_date)
         for index, event in enumerate(self.events):
             week = self.event_week(event)
             if week < 0 or week >= self.horizon_weeks:
@@ -258,46 +256,6 @@ class Scenario:
                 f"ends after {LAST_DAY}, the last day flywheel simulates (Python's calendar "
                 f"ends at 9999-12-31 and charts need a margin; allowed: {allowed})"
             )
-
-    def _check_spend_driver(self) -> None:
-        """ValueError when a data spend driver does not cover every simulated year."""
-        try:
-            years = uncovered_years(self.spend_driver, self.start_date, self.horizon_weeks)
-        except DriverDataError as error:  # the shipped data file is broken: say which
-            raise ValueError(f"spend_driver = {self.spend_driver!r}: {error}") from None
-        if years is not None:
-            series = spend_series(self.spend_driver)
-            raise ValueError(
-                f"spend_driver = {self.spend_driver!r} covers the years {series.first_year} to "
-                f"{series.last_year}, but the scenario runs {years[0]} to {years[1]} "
-                f"(start_date = {self.start_date}, horizon_weeks = {self.horizon_weeks}; "
-                f"allowed: weeks inside {series.first_year}-{series.last_year}, or "
-                f"spend_driver = '{LOGISTIC_DRIVER}')"
-            )
-
-    def _check_knockouts(self) -> None:
-        """ValueError if a loop is cut twice or a cut starts outside the horizon."""
-        loops = [knockout_loop(entry) for entry in self.knockouts]
-        for loop in loops:
-            if loops.count(loop) > 1:
-                cuts = [knockout_label(entry) for entry in self.knockouts]
-                raise ValueError(
-                    f"knockouts lists a loop twice: {loop} in {cuts} (allowed each loop once, "
-                    f"with one start)"
-                )
-        for index, entry in enumerate(self.knockouts):
-            week = self.knockout_week(entry)
-            if isinstance(entry, DatedKnockout) and not 0 <= week < self.horizon_weeks:
-                if entry.week is not None:
-                    raise ValueError(
-                        f"knockouts[{index}].week = {entry.week} ({entry.loop}) is outside the "
-                        f"horizon (allowed 0 to {self.horizon_weeks - 1})"
-                    )
-                last_day = self.week_date(self.horizon_weeks) - dt.timedelta(days=1)
-                raise ValueError(
-                    f"knockouts[{index}].date = {entry.date} ({entry.loop}, week {week}) is "
-                    f"outside the horizon (allowed {self.start_date} to {last_day})"
-                )
 
     def knockout_week(self, entry: str | DatedKnockout) -> int:
         """First week (0-based) a knockouts entry cuts its loop: 0 for a plain loop id."""

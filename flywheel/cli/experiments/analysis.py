@@ -204,7 +204,12 @@ def _attribute(args: argparse.Namespace) -> int:
         "attribution",
         seed=args.seed,
         replications=args.replications,
-        settings={"outcome": args.outcome, "shapley": args.shapley, "chunk_size": args.chunk_size},
+        settings={
+            "outcome": args.outcome,
+            "shapley": args.shapley,
+            "chunk_size": args.chunk_size,
+            "cut_from_week": start,
+        },
     )
     if args.out is not None:
         write_table(table, args.out, made)

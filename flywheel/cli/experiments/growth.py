@@ -89,7 +89,22 @@ def _growth_share(args: argparse.Namespace) -> int:
             progress=progress,
         )
     if args.out is not None:
-        write_table(frame, args.out)
+        from flywheel.results.provenance import describe
+
+        made = describe(
+            scenario,
+            "growth-share",
+            seed=args.seed,
+            replications=args.replications,
+            settings={
+                "output": args.output,
+                "year": args.year,
+                "cut_from_weeks": weeks,
+                "loops": loops,
+                "chunk_size": args.chunk_size,
+            },
+        )
+        write_table(frame, args.out, made)
     year, output = frame.attrs["year"], frame.attrs["output"]
     if args.json:
         print(
