@@ -16,7 +16,7 @@ import argparse
 from pathlib import Path
 
 from flywheel.calibration.data import BUNDLED_HISTORY
-from flywheel.cli.calibration import DATA_HELP, _years
+from flywheel.cli.calibration import DATA_HELP, SEGMENTS_HELP, _years
 from flywheel.cli.commands import EXIT_OK, UsageError, extra_command
 from flywheel.cli.experiments.common import add_force_argument
 from flywheel.scenario.limits import check_replication_weeks
@@ -25,6 +25,7 @@ from flywheel.scenario.limits import check_replication_weeks
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenario", type=Path, help="calibrated scenario TOML (the centre)")
     parser.add_argument("--data", type=Path, default=BUNDLED_HISTORY, help=DATA_HELP)
+    parser.add_argument("--segments", type=Path, default=None, help=SEGMENTS_HELP)
     parser.add_argument(
         "--fit",
         action="append",
@@ -78,9 +79,9 @@ def _calibrate_uncertainty(args: argparse.Namespace) -> int:
         CalibrationError,
         Problem,
         build_targets,
-        load_history,
         parse_parameters,
     )
+    from flywheel.calibration.comparable import load_record
     from flywheel.calibration.data import CONFIDENCE_LEVELS, DEFAULT_CONFIDENCE
     from flywheel.calibration.posterior import diagnostics, write_posterior_report
     from flywheel.calibration.uncertainty import sample
@@ -94,7 +95,7 @@ def _calibrate_uncertainty(args: argparse.Namespace) -> int:
         raise UsageError(f"--store {args.store}: folder {args.store.parent} does not exist")
     try:
         scenario = load_scenario(args.scenario)
-        history = load_history(args.data)
+        history = load_record(args.data, args.segments)
         specs = parse_parameters([p for group in args.params for p in group], scenario)
         if not specs:
             raise CalibrationError("give at least one --params NAME[MIN,MAX]")
