@@ -52,15 +52,23 @@ def panels_for(names: list[str]) -> tuple[Panel, ...]:
 
 
 def annual_bands(
-    scenario: Any, replications: int, seed: int, panels: tuple[Panel, ...] = PANELS
+    scenario: Any,
+    replications: int,
+    seed: int,
+    panels: tuple[Panel, ...] = PANELS,
+    lever_draws: dict[str, Any] | None = None,
 ) -> Any:
     """Long frame: year, column, q05, q50, q95 of the panels' annual columns (and of every
-    unfitted column and the summary table's) over replications."""
+    unfitted column and the summary table's) over replications. `lever_draws` (lever name ->
+    one value per replication, e.g. posterior draws) gives each replication its own parameter
+    set, so the bands carry parameter uncertainty besides the noise."""
     import pandas as pd
 
     import flywheel
 
-    annual = flywheel.simulate(scenario, replications, seed).annual()
+    annual = flywheel.simulate(
+        scenario, replications, seed, lever_overrides=lever_draws or None
+    ).annual()
     parts = []
     columns = [p[0] for p in panels] + list(UNFITTED_COLUMNS) + list(SUMMARY_COLUMNS)
     for column in dict.fromkeys(columns):

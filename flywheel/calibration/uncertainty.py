@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -29,7 +31,7 @@ from flywheel.calibration.errormodel import (
     estimate_errors,
 )
 from flywheel.calibration.objective import Problem, Target
-from flywheel.calibration.params import scenario_value
+from flywheel.calibration.params import ParameterSpec, scenario_value
 from flywheel.engine.streams import analysis_rng, sampler_random_state
 from flywheel.scenario.files import write_atomic, write_text_atomic
 from flywheel.scenario.writer import canonical_toml
@@ -199,7 +201,10 @@ def sample(
             store / META_FILE,
             json.dumps(
                 {"fingerprint": fingerprint, "walkers": walkers, "names": posterior.names,
-                 "seed": seed},
+                 "seed": seed, "scenario": problem.scenario.name,
+                 "parameters": [[p.name, p.low, p.high, p.group] for p in problem.parameters],
+                 "centre": {p.name: scenario_value(problem.scenario, p)
+                            for p in problem.parameters}},
                 indent=1,
             ),
         )  # fmt: skip
@@ -289,3 +294,58 @@ def _load_store(store: Path, fingerprint: str, walkers: int):  # noqa: ANN202
             data["position"], log_prob=data["last_log_probability"], random_state=random_state
         )
         return state, (data["samples"], data["log_probability"], data["acceptance"])
+
+
+@dataclass(frozen=True)
+class PosteriorDraws:
+    """Parameter sets drawn from a chain: `values` by name (arrays of one length) and the
+    values of the scenario the chain was centred on (`centre`)."""
+
+    values: dict[str, Array]
+    centre: dict[str, float]
+
+    def overrides_for(self, scenario: Any) -> dict[str, Array]:
+        """The draws as lever overrides for `scenario`, except levers the scenario sets to
+        another value than the chain's centre (a counterfactual's own change stays)."""
+        return {
+            name: values
+            for name, values in self.values.items()
+            if math.isclose(float(getattr(scenario.levers, name)), self.centre[name], rel_tol=1e-12)
+        }
+
+
+def posterior_draws(
+    store: Path, draws: int, burn_share: float = 0.5, seed: int = 0
+) -> PosteriorDraws:
+    """`draws` parameter sets sampled from a chain store's kept steps (after `burn_share`),
+    for runs that carry parameter uncertainty (`flywheel compare-record --posterior`).
+    CalibrationError when `store` holds no chain, or when a parameter is an initial value
+    (those cannot vary within one batch)."""
+    meta_path, chain_path = store / META_FILE, store / CHAIN_FILE
+    if not (meta_path.exists() and chain_path.exists()):
+        raise CalibrationError(f"{store}: not a chain store (no {META_FILE} and {CHAIN_FILE})")
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        specs = [
+            ParameterSpec(str(n), float(lo), float(hi), str(g))
+            for n, lo, hi, g in meta["parameters"]
+        ]
+        centre = {str(k): float(v) for k, v in meta["centre"].items()}
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise CalibrationError(
+            f"{meta_path}: unreadable or from an older flywheel ({error})"
+        ) from None
+    initial = [spec.name for spec in specs if spec.group != "levers"]
+    if initial:
+        raise CalibrationError(
+            f"{store}: {', '.join(initial)} are initial values, which cannot vary within one "
+            "batch; draw only from a chain of levers"
+        )
+    if not 0.0 <= burn_share < 1.0 or draws < 1:
+        raise CalibrationError(f"draws = {draws}, burn = {burn_share}: need >= 1 and 0 <= burn < 1")
+    with np.load(chain_path) as data:
+        samples = data["samples"]
+    kept = samples[int(samples.shape[0] * burn_share) :].reshape(-1, samples.shape[-1])
+    rows = kept[analysis_rng(seed).choice(kept.shape[0], size=draws, replace=kept.shape[0] < draws)]
+    values = {spec.name: spec.from_unit(rows[:, i]) for i, spec in enumerate(specs)}
+    return PosteriorDraws(values, centre)

@@ -254,6 +254,17 @@ def _add_record_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--replications", type=int, default=50)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--posterior",
+        type=Path,
+        default=None,
+        metavar="STORE",
+        help="a calibrate-uncertainty store: each replication runs its own posterior draw, so "
+        "the bands carry parameter uncertainty (levers a scenario sets itself are kept)",
+    )
+    parser.add_argument(
+        "--burn", type=float, default=0.5, help="with --posterior: share of steps dropped"
+    )
 
 
 @extra_command(
@@ -285,13 +296,21 @@ def _compare_record(args: argparse.Namespace) -> int:
     try:
         history = load_record(args.data, args.segments)
         panels = panels_for(args.series)
+        draws = None
+        if args.posterior is not None:
+            from flywheel.calibration.uncertainty import posterior_draws
+
+            draws = posterior_draws(args.posterior, args.replications, args.burn, args.seed)
     except CalibrationError as error:
         raise UsageError(str(error)) from None
     bands, drawn = {}, {}
     for path in args.scenarios:
         scenario = load_scenario(path)
         check_memory(scenario, args.replications)
-        bands[scenario.name] = annual_bands(scenario, args.replications, args.seed, panels)
+        overrides = None if draws is None else draws.overrides_for(scenario)
+        bands[scenario.name] = annual_bands(
+            scenario, args.replications, args.seed, panels, overrides
+        )
         drawn[scenario.name] = canonical_toml(scenario)
     figure = record_figure(bands, history, panels=panels)
     made = describe(
@@ -305,6 +324,7 @@ def _compare_record(args: argparse.Namespace) -> int:
             "chart_of": "compare-record",
             "scenarios_toml": drawn,
             "history": Path(history.path).name,
+            "posterior": None if args.posterior is None else args.posterior.name,
         },
     )
     write_png(figure, args.out, made, dpi=100)

@@ -181,3 +181,42 @@ def test_report_files_are_written_atomically_into_the_store(tmp_path: Path) -> N
     paths = write_posterior_report(problem, chain, tmp_path / "chain", draws=8)
     assert "NOT converged" in paths["summary"].read_text()
     assert not list((tmp_path / "chain").glob("*.tmp"))
+
+
+def test_posterior_draws_carry_parameter_uncertainty_into_the_record_bands(
+    tmp_path: Path, capsys
+) -> None:
+    """compare-record --posterior: each replication runs its own posterior draw; the draws lie
+    in the prior, a scenario's own change of a drawn lever is kept, and the bands widen."""
+    from flywheel.calibration.record import annual_bands
+    from flywheel.calibration.uncertainty import posterior_draws
+    from flywheel.scenario.loading import with_parameters
+
+    problem, _ = synthetic_problem(156)
+    store = tmp_path / "chain"
+    sample(problem, store, walkers=8, steps=40, seed=0)
+    draws = posterior_draws(store, 30, seed=1)
+    for spec in PARAMETERS:
+        values = draws.values[spec.name]
+        assert values.shape == (30,) and (values >= spec.low).all() and (values <= spec.high).all()
+        assert np.unique(values).size > 1
+    assert set(draws.overrides_for(problem.scenario)) == {p.name for p in PARAMETERS}
+    own = with_parameters(problem.scenario, {"bass_q_per_year": 0.5})
+    assert set(draws.overrides_for(own)) == {"conversion_base_share"}
+    narrow = annual_bands(problem.scenario, 30, 0)
+    wide = annual_bands(problem.scenario, 30, 0, lever_draws=draws.overrides_for(problem.scenario))
+
+    def width(bands):  # noqa: ANN001, ANN202
+        rows = bands[(bands["column"] == "net_sales_usd_million") & (bands["year"] == 2028)]
+        return float(rows["q95"].iloc[0] - rows["q05"].iloc[0])
+
+    assert width(wide) > 1.25 * width(narrow)  # 1.5x with this short chain
+    scenario = tmp_path / "short.toml"
+    scenario.write_text('base = "baseline"\nname = "short"\nhorizon_weeks = 156\n')
+    history = tmp_path / "history.csv"
+    write_history(history, problem)
+    argv = ["compare-record", str(scenario), "--data", str(history), "--replications", "10"]
+    assert main([*argv, "--out", str(tmp_path / "bands.png"), "--posterior", str(store)]) == 0
+    assert (tmp_path / "bands.png").exists()
+    assert main([*argv, "--out", str(tmp_path / "x.png"), "--posterior", str(tmp_path)]) == 2
+    assert "not a chain store" in capsys.readouterr().err
