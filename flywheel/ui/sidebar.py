@@ -82,17 +82,22 @@ def lever_sidebar(preset: Scenario) -> Scenario:
                 continue
             st.caption(LOOP_PATHS[group])
             if group in LOOP_IDS:
-                st.checkbox(
-                    f"Cut loop {group} (hold its link at week 0)",
-                    key=f"cut:{group}",
-                    persist_state="page",
-                )
+                st.checkbox(cut_label(group, preset), key=f"cut:{group}", persist_state="page")
             for spec in specs:
                 _lever_widget(spec, float(getattr(preset.levers, spec.name)))
     scenario, error = state.scenario_from_state(preset)
     if error:
         bar.error(f"These levers do not form a valid scenario, showing the preset: {error}")
     return scenario
+
+
+def cut_label(loop: str, preset: Scenario) -> str:
+    """The cut box's label: from week 0, or from the date the preset cuts the loop from (the
+    box keeps that start while ticked)."""
+    week = preset.knockout_weeks().get(loop, 0)
+    if week > 0:
+        return f"Cut loop {loop} from {preset.week_date(week)} (hold its link at its value then)"
+    return f"Cut loop {loop} (hold its link at week 0)"
 
 
 def _group_mark(group: str, specs: list[LeverSpec], preset: Scenario) -> str:

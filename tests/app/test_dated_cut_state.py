@@ -27,3 +27,15 @@ def test_a_dated_cut_survives_the_sidebar(monkeypatch: pytest.MonkeyPatch) -> No
     widgets["cut:R2"], widgets["cut:R4"] = False, True
     built, error = ui_state.scenario_from_state(scenario)
     assert error == "" and built.knockouts == ("R4", "B1")  # in loop order, R2 no longer cut
+
+
+def test_the_cut_box_says_from_when_the_preset_cuts_the_loop() -> None:
+    from flywheel.ui.sidebar import cut_label
+
+    baseline = load_scenario("scenarios/baseline.toml")
+    scenario = dataclasses.replace(baseline, knockouts=("B1", DatedKnockout(loop="R2", week=104)))
+    assert cut_label("R2", scenario) == (
+        f"Cut loop R2 from {baseline.week_date(104)} (hold its link at its value then)"
+    )
+    assert cut_label("B1", scenario) == "Cut loop B1 (hold its link at week 0)"
+    assert cut_label("R1", scenario) == "Cut loop R1 (hold its link at week 0)"
