@@ -189,7 +189,8 @@ def sample(
     store.mkdir(parents=True, exist_ok=True)
     fingerprint = problem_fingerprint(problem)
     stored = _load_store(store, fingerprint, walkers)
-    sampler = emcee.EnsembleSampler(walkers, dimension, posterior, vectorize=True)
+    guarded = _StopAtChunkEnd(posterior)
+    sampler = emcee.EnsembleSampler(walkers, dimension, guarded, vectorize=True)
     if stored is None:
         centre, _ = start_point(posterior)
         rng = analysis_rng(seed)
@@ -216,16 +217,45 @@ def sample(
     while done < steps:
         chunk = min(save_every, steps - done)
         sampler.reset()
-        state = sampler.run_mcmc(state, chunk, progress=False)
+        start = state
+        for step, reached in enumerate(sampler.sample(start, iterations=chunk), start=1):
+            state = reached  # the last one is where the next chunk starts
+            if progress is not None and guarded.stop is None:
+                progress(done + step, steps)
+        if guarded.stop is not None:  # Ctrl-C or a stop signal: the chunk is not kept
+            raise guarded.stop
         samples = np.concatenate([samples, sampler.get_chain()])
         log_probability = np.concatenate([log_probability, sampler.get_log_prob()])
         accepted = accepted + sampler.acceptance_fraction * chunk
         done += chunk
         _save_store(store, samples, log_probability, accepted / done, state)
-        if progress is not None:
-            progress(done, steps)
     acceptance = accepted / max(done, 1)
     return Chain(samples, log_probability, posterior.names, acceptance)
+
+
+class _StopAtChunkEnd:
+    """The log posterior for emcee, with a stop signal held until the chunk ends.
+
+    emcee prints a traceback for anything its likelihood call raises, KeyboardInterrupt
+    included. So a stop (KeyboardInterrupt or the CLI's Terminated: any BaseException that is
+    not an Exception) is caught here, the rest of the chunk returns -inf without running, and
+    `sample` re-raises it before saving: the store keeps the last whole chunk and resumes from
+    it as if never stopped.
+    """
+
+    def __init__(self, posterior: Posterior) -> None:
+        self.posterior = posterior
+        self.stop: BaseException | None = None
+
+    def __call__(self, samples: Array) -> Array:
+        if self.stop is None:
+            try:
+                return self.posterior(samples)
+            except Exception:
+                raise
+            except BaseException as stop:  # noqa: BLE001 - re-raised by `sample`
+                self.stop = stop
+        return np.full(np.atleast_2d(samples).shape[0], -np.inf)
 
 
 def _into_prior(posterior: Posterior, position: Array, centre: Array) -> Array:

@@ -220,3 +220,28 @@ def test_posterior_draws_carry_parameter_uncertainty_into_the_record_bands(
     assert (tmp_path / "bands.png").exists()
     assert main([*argv, "--out", str(tmp_path / "x.png"), "--posterior", str(tmp_path)]) == 2
     assert "not a chain store" in capsys.readouterr().err
+
+
+def test_a_stop_keeps_the_last_whole_chunk_and_resumes_exactly(tmp_path: Path, capsys) -> None:
+    """Ctrl-C inside a likelihood call: no emcee traceback, the store keeps the chunks done,
+    and resuming gives the uninterrupted chain."""
+    problem, _ = synthetic_problem(156)
+    whole = sample(problem, tmp_path / "whole", walkers=8, steps=20, seed=2, save_every=10)
+    calls = {"n": 0}
+    original = Posterior.__call__
+
+    def stop_on_the_thirtieth(self, samples):  # noqa: ANN001, ANN202
+        calls["n"] += 1
+        if calls["n"] == 30:  # the second chunk: the start, then two calls a step
+            raise KeyboardInterrupt
+        return original(self, samples)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Posterior, "__call__", stop_on_the_thirtieth)
+        with pytest.raises(KeyboardInterrupt):
+            sample(problem, tmp_path / "cut", walkers=8, steps=20, seed=2, save_every=10)
+    assert "emcee: Exception" not in capsys.readouterr().out
+    with np.load(tmp_path / "cut" / "chain.npz") as kept:
+        assert kept["samples"].shape[0] == 10
+    resumed = sample(problem, tmp_path / "cut", walkers=8, steps=20, seed=2, save_every=10)
+    np.testing.assert_array_equal(whole.samples, resumed.samples)
