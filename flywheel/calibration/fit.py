@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from flywheel.calibration.errormodel import SeriesErrors
 from flywheel.calibration.objective import Problem
 from flywheel.calibration.params import scenario_value
 
@@ -37,6 +38,9 @@ class FitResult:
     evaluations: int  # candidate runs (each one replication or N with noise)
     message: str
     annual: dict[str, Array] = field(repr=False)  # model annual columns at the fit, target years
+    # With estimated weights (`reweight.fit_estimated_weights`): each series' error model at
+    # the fit, whose scale set its weight; empty when the weights were chosen.
+    series_errors: tuple[SeriesErrors, ...] = ()
 
     def bound_hits(self) -> list[str]:
         """'low', 'high' or '' per parameter: is the fitted value at a bound?"""
@@ -64,18 +68,22 @@ def fit(
     max_evaluations: int = 400,
     seed: int = 0,
     progress: Progress | None = None,
+    start: Array | None = None,
 ) -> FitResult:
-    """Fit the problem's parameters; `starts` Sobol points (plus the scenario's values) are
-    screened in one batch and the best one seeds least squares. `max_evaluations` caps the
-    candidate runs of the least-squares phase."""
+    """Fit the problem's parameters; `starts` Sobol points (plus the start point: `start`,
+    in the parameters' units, else the scenario's values) are screened in one batch and the
+    best one seeds least squares. `max_evaluations` caps the candidate runs of the
+    least-squares phase."""
     from scipy.optimize import least_squares
     from scipy.stats import qmc
 
     specs = problem.parameters
     budget = starts + 1 + max_evaluations
     counter = _Counter(budget, progress)
+    if start is None:
+        start = np.array([scenario_value(problem.scenario, s) for s in specs])
     start_values = np.array(
-        [np.clip(scenario_value(problem.scenario, s), s.low, s.high) for s in specs]
+        [np.clip(v, s.low, s.high) for s, v in zip(specs, np.asarray(start, float), strict=True)]
     )
     start_unit = np.array([s.to_unit(v) for s, v in zip(specs, start_values, strict=True)])
     points = start_unit[None, :]

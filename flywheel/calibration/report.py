@@ -254,6 +254,7 @@ def report_markdown(
         f"{p['high']:g}] | {('**' + p['bound_hit'] + '**') if p['bound_hit'] else ''} |"
         for p in parameter_table(result)
     ]
+    lines += _error_model_lines(result)
     lines += ["", "## Flagged years", "", *flagged_years(result)]
     lines += [
         "",
@@ -263,6 +264,36 @@ def report_markdown(
     ]
     lines += ["", f"![fit]({png_name})", ""]
     return "\n".join(lines)
+
+
+def error_model_table(result: FitResult) -> list[dict[str, Any]]:
+    """Per series, with estimated weights: tau, rho and the weight of the last fit."""
+    weights = {t.spec.column: t.weight for t in result.problem.targets}
+    return [
+        {"metric": e.column, "tau": e.tau, "rho": e.rho, "weight": weights[e.column]}
+        for e in result.series_errors
+    ]
+
+
+def _error_model_lines(result: FitResult) -> list[str]:
+    if not result.series_errors:
+        return []
+    lines = [
+        "",
+        "## Estimated weights",
+        "",
+        "Each series' residual scale tau (log, asinh or points / 10) and year-to-year "
+        "correlation rho, estimated at the fit (AR(1), maximum likelihood); the last fit "
+        "weighted series k by sqrt(n_k) / tau_k.",
+        "",
+        "| metric | tau | rho | weight |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r['metric']} | {r['tau']:.4g} | {r['rho']:.3g} | {r['weight']:.4g} |"
+        for r in error_model_table(result)
+    ]
+    return lines
 
 
 def write_report(
@@ -299,6 +330,7 @@ def write_report(
         "message": result.message,
         "metrics": metric_statistics(result),
         "parameters": parameter_table(result),
+        "error_model": error_model_table(result),
         "not_fitted": comparison,
         "written": dt.date.today().isoformat(),
         "provenance": sealed,  # of the calibrated TOML (also beside it: NAME.toml.provenance.json)

@@ -83,6 +83,19 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
         help="weight of a fitted metric (default 1)",
     )
     parser.add_argument(
+        "--weights",
+        choices=("chosen", "estimated"),
+        default="chosen",
+        help="chosen: --weight (default); estimated: each series weighted by its residual "
+        "scale tau, estimated from the fit and refitted until it settles (no --weight)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=4,
+        help="with --weights estimated: fits at most, the first included (default 4)",
+    )
+    parser.add_argument(
         "--starts",
         type=int,
         default=64,
@@ -149,6 +162,13 @@ def _calibrate(args: argparse.Namespace) -> int:
 
     if args.starts < 0 or args.max_evaluations < 1 or args.replications < 0:
         raise UsageError("--starts >= 0, --max-evaluations >= 1, --replications >= 0")
+    if args.rounds < 1:
+        raise UsageError(f"--rounds {args.rounds}: expected at least 1")
+    if args.weights == "estimated" and args.weight:
+        raise UsageError(
+            f"--weight {args.weight[0]!r} with --weights estimated: the weights are estimated "
+            "from the residuals (drop --weight, or use --weights chosen)"
+        )
     if args.out.suffix.lower() != ".toml":
         raise UsageError(f"--out {args.out}: expected a .toml file")
     if not args.out.parent.is_dir():
@@ -171,18 +191,28 @@ def _calibrate(args: argparse.Namespace) -> int:
     command = "flywheel calibrate " + shlex.join(
         sys.argv[2:] if sys.argv[1:2] == ["calibrate"] else [str(args.scenario), "..."]
     )
-    result = _run_fit(problem, args, fit)
+    result = _run_fit(problem, args, fit if args.weights == "chosen" else _estimated(args))
     paths = write_report(result, history, args.scenario, args.out, report_dir, command)
     for row in metric_statistics(result):
         print(
             f"{row['metric']:<30} MAPE {row['mape_percent']:7.1f} %   mean abs error "
             f"{row['mean_abs_error']:.4g}"
         )
+    for errors in result.series_errors:
+        print(f"{errors.column:<30} tau {errors.tau:.4g}   rho {errors.rho:.3g}   (estimated)")
     for row in parameter_table(result):
         flag = f"  <- at {row['bound_hit']} bound" if row["bound_hit"] else ""
         print(f"{row['name']:<36} {row['fitted']:<12.5g} [{row['low']:g}, {row['high']:g}]{flag}")
     print("wrote " + ", ".join(str(p) for p in paths.values()))
     return EXIT_OK
+
+
+def _estimated(args: argparse.Namespace):  # noqa: ANN202 - a fit with the same keywords
+    from functools import partial
+
+    from flywheel.calibration.reweight import fit_estimated_weights
+
+    return partial(fit_estimated_weights, rounds=args.rounds)
 
 
 def _check_limits(args: argparse.Namespace, weeks: int) -> None:
@@ -191,8 +221,12 @@ def _check_limits(args: argparse.Namespace, weeks: int) -> None:
     per_candidate = max(1, args.replications)
     what = f"--starts {args.starts} --max-evaluations {args.max_evaluations}"
     check_points(args.starts, f"--starts {args.starts}", force=args.force)
+    rounds = args.rounds if args.weights == "estimated" else 1
     check_replication_weeks(
-        (args.starts + 1 + args.max_evaluations) * per_candidate, weeks, what, force=args.force
+        rounds * (args.starts + 1 + args.max_evaluations) * per_candidate,
+        weeks,
+        what,
+        force=args.force,
     )
     check_memory_bytes(
         (args.starts + 1) * per_candidate * weeks * BYTES_PER_REPLICATION_WEEK,
@@ -215,7 +249,9 @@ def _run_fit(problem, args: argparse.Namespace, fit):  # noqa: ANN001, ANN202 - 
         TimeElapsedColumn(),
         transient=False,
     ) as bar:
-        task = bar.add_task("fit", total=args.starts + 1 + args.max_evaluations, cost="-")
+        total = args.starts + 1 + args.max_evaluations
+        total *= args.rounds if args.weights == "estimated" else 1
+        task = bar.add_task("fit", total=total, cost="-")
 
         def report(done: int, total: int, cost: float) -> None:
             bar.update(task, completed=done, total=total, cost=f"{cost:.4g}")
