@@ -69,16 +69,19 @@ def fit(
     seed: int = 0,
     progress: Progress | None = None,
     start: Array | None = None,
+    local_starts: int = 1,
 ) -> FitResult:
     """Fit the problem's parameters; `starts` Sobol points (plus the start point: `start`,
     in the parameters' units, else the scenario's values) are screened in one batch and the
-    best one seeds least squares. `max_evaluations` caps the candidate runs of the
-    least-squares phase."""
+    `local_starts` best ones each seed least squares; the lowest cost wins. `max_evaluations`
+    caps the candidate runs of each least-squares search."""
     from scipy.optimize import least_squares
     from scipy.stats import qmc
 
     specs = problem.parameters
-    budget = starts + 1 + max_evaluations
+    if local_starts < 1:
+        raise ValueError(f"local_starts = {local_starts}: expected at least 1")
+    budget = starts + 1 + local_starts * max_evaluations
     counter = _Counter(budget, progress)
     if start is None:
         start = np.array([scenario_value(problem.scenario, s) for s in specs])
@@ -93,8 +96,10 @@ def fit(
     screen = _residuals(problem, points, counter)
     costs = 0.5 * np.sum(screen**2, axis=1)
     costs = np.where(np.isfinite(costs), costs, np.inf)
-    best = int(np.argmin(costs))
-    cache: dict[bytes, Array] = {points[best].tobytes(): screen[best]}
+    # the best screen points, each seeding a local search (a weakly identified fit has
+    # several basins; one local search from the best start finds only the nearest)
+    seeds = [int(i) for i in np.argsort(costs, kind="stable")[:local_starts]]
+    cache: dict[bytes, Array] = {points[i].tobytes(): screen[i] for i in seeds}
 
     def residual_at(unit: Array) -> Array:
         key = np.asarray(unit, dtype=float).tobytes()
@@ -109,12 +114,11 @@ def fit(
         rows = _residuals(problem, shifted, counter)
         return ((rows - base[None, :]) / steps[:, None]).T
 
-    if counter.done >= budget:
-        solution, message = points[best], "budget used by the start-point screen"
-    else:
+    found = []
+    for seed_point in seeds:
         outcome = least_squares(
             residual_at,
-            points[best],
+            points[seed_point],
             jac=jacobian,
             bounds=(0.0, 1.0),
             method="trf",
@@ -123,7 +127,9 @@ def fit(
             xtol=1e-6,
             ftol=1e-8,
         )
-        solution, message = outcome.x, str(outcome.message)
+        found.append((0.5 * float(np.sum(residual_at(outcome.x) ** 2)), outcome))
+    best_outcome = min(found, key=lambda pair: pair[0])[1]  # first of equal costs: stable
+    solution, message = best_outcome.x, str(best_outcome.message)
     final = residual_at(solution)
     values = np.array([float(s.from_unit(u)) for s, u in zip(specs, solution, strict=True)])
     annual = problem.annual(values[None, :])

@@ -57,18 +57,20 @@ def fit_estimated_weights(
     seed: int = 0,
     rounds: int = ROUNDS,
     progress: Progress | None = None,
+    local_starts: int = 1,
 ) -> FitResult:
     """Fit with weights estimated from the residuals: the first fit uses the problem's own
-    weights (1 unless chosen) and the Sobol screen; each later round refits from the last
+    weights (1 unless chosen), the Sobol screen and `local_starts` local searches; each later
+    round refits (one local search) from the last
     values with weights sqrt(n_k) / tau_k, until every tau moves by under `SETTLED_SHARE`
     or `rounds` fits are done. The result carries the last fit's weighted problem (its cost is
     on those weights) and `series_errors`, the tau_k and rho_k re-estimated at its values.
 
-    `progress` sees the runs of all rounds against a budget of `rounds` full fits.
+    `progress` sees the runs of all rounds against the budget of all their searches.
     """
     if rounds < 1:
         raise ValueError(f"rounds = {rounds}: expected at least 1")
-    budget = rounds * (starts + 1 + max_evaluations)
+    budget = starts + 1 + (local_starts + rounds - 1) * max_evaluations
     spent = 0
 
     def report(done: int, total: int, cost: float) -> None:

@@ -108,6 +108,12 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
         help="candidate runs allowed to least squares (default 300)",
     )
     parser.add_argument(
+        "--local-starts",
+        type=int,
+        default=1,
+        help="least-squares searches from the best screened points; the best wins (default 1)",
+    )
+    parser.add_argument(
         "--replications",
         type=int,
         default=0,
@@ -162,8 +168,10 @@ def _calibrate(args: argparse.Namespace) -> int:
 
     if args.starts < 0 or args.max_evaluations < 1 or args.replications < 0:
         raise UsageError("--starts >= 0, --max-evaluations >= 1, --replications >= 0")
-    if args.rounds < 1:
-        raise UsageError(f"--rounds {args.rounds}: expected at least 1")
+    if args.rounds < 1 or args.local_starts < 1:
+        raise UsageError(
+            f"--rounds {args.rounds} --local-starts {args.local_starts}: expected >= 1"
+        )
     if args.weights == "estimated" and args.weight:
         raise UsageError(
             f"--weight {args.weight[0]!r} with --weights estimated: the weights are estimated "
@@ -215,15 +223,20 @@ def _estimated(args: argparse.Namespace):  # noqa: ANN202 - a fit with the same 
     return partial(fit_estimated_weights, rounds=args.rounds)
 
 
+def _budget(args: argparse.Namespace) -> int:
+    """Candidate runs a calibration may use: the screen, then each least-squares search."""
+    rounds = args.rounds if args.weights == "estimated" else 1
+    return args.starts + 1 + (args.local_starts + rounds - 1) * args.max_evaluations
+
+
 def _check_limits(args: argparse.Namespace, weeks: int) -> None:
     """The declared limits (exit 2 before any run): start points and runs (--force lifts
     them), and the memory of the start points' batch, which records every series."""
     per_candidate = max(1, args.replications)
     what = f"--starts {args.starts} --max-evaluations {args.max_evaluations}"
     check_points(args.starts, f"--starts {args.starts}", force=args.force)
-    rounds = args.rounds if args.weights == "estimated" else 1
     check_replication_weeks(
-        rounds * (args.starts + 1 + args.max_evaluations) * per_candidate,
+        _budget(args) * per_candidate,
         weeks,
         what,
         force=args.force,
@@ -237,7 +250,11 @@ def _check_limits(args: argparse.Namespace, weeks: int) -> None:
 def _run_fit(problem, args: argparse.Namespace, fit):  # noqa: ANN001, ANN202 - thin wrapper
     if args.quiet:
         return fit(
-            problem, starts=args.starts, max_evaluations=args.max_evaluations, seed=args.seed
+            problem,
+            starts=args.starts,
+            max_evaluations=args.max_evaluations,
+            seed=args.seed,
+            local_starts=args.local_starts,
         )
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -249,9 +266,7 @@ def _run_fit(problem, args: argparse.Namespace, fit):  # noqa: ANN001, ANN202 - 
         TimeElapsedColumn(),
         transient=False,
     ) as bar:
-        total = args.starts + 1 + args.max_evaluations
-        total *= args.rounds if args.weights == "estimated" else 1
-        task = bar.add_task("fit", total=total, cost="-")
+        task = bar.add_task("fit", total=_budget(args), cost="-")
 
         def report(done: int, total: int, cost: float) -> None:
             bar.update(task, completed=done, total=total, cost=f"{cost:.4g}")
@@ -262,6 +277,7 @@ def _run_fit(problem, args: argparse.Namespace, fit):  # noqa: ANN001, ANN202 - 
             max_evaluations=args.max_evaluations,
             seed=args.seed,
             progress=report,
+            local_starts=args.local_starts,
         )
         bar.update(task, completed=bar.tasks[0].total)
     return result

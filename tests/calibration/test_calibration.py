@@ -87,6 +87,22 @@ def test_fit_recovers_parameters_the_model_generated(tmp_path: Path) -> None:
     np.testing.assert_array_equal(again.values, result.values)  # reproducible
 
 
+def test_more_local_searches_never_end_worse(tmp_path: Path) -> None:
+    scenario = small_scenario()
+    history = load_history(synthetic_history(tmp_path, scenario))
+    targets = build_targets(history, ["net_sales_usd_million", "share_3p_percent"], scenario)
+    specs = parse_parameters(["bass_q_per_year[0.1,1.0]", "visit_rate_per_week[0.5,4]"], scenario)
+    problem = Problem(scenario, specs, targets)
+    one = fit(problem, starts=8, max_evaluations=9)  # three iterations: stops short
+    three = fit(problem, starts=8, max_evaluations=9, local_starts=3)
+    assert three.cost <= one.cost
+    assert three.evaluations > one.evaluations  # the other two searches ran
+    again = fit(problem, starts=8, max_evaluations=9, local_starts=3)
+    np.testing.assert_array_equal(again.values, three.values)  # reproducible
+    with pytest.raises(ValueError, match="local_starts = 0"):
+        fit(problem, local_starts=0)
+
+
 def test_write_report_files(tmp_path: Path) -> None:
     scenario = small_scenario()
     history = load_history(synthetic_history(tmp_path, scenario))

@@ -125,7 +125,7 @@ def test_the_command_reports_the_estimated_scales(tmp_path: Path, capsys) -> Non
     argv += ["--fit", "net_sales_usd_million", "--fit", "share_3p_percent"]
     argv += ["--params", "bass_q_per_year[0.1,1.0]", "conversion_base_share[0.005,0.2]"]
     argv += ["--starts", "8", "--max-evaluations", "60", "--out", str(tmp_path / "fit.toml")]
-    assert main([*argv, "--weights", "estimated", "--rounds", "3"]) == 0
+    assert main([*argv, "--weights", "estimated", "--rounds", "3", "--local-starts", "2"]) == 0
     out = capsys.readouterr().out
     assert "net_sales_usd_million" in out and "(estimated)" in out
     report = (tmp_path / "fit_report.md").read_text()
