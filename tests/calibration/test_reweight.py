@@ -22,6 +22,7 @@ from flywheel.calibration.reweight import (
     series_errors,
 )
 from flywheel.cli.commands import main
+from flywheel.scenario.loading import with_parameters
 
 REPO = Path(__file__).resolve().parents[2]
 PARAMETERS = (
@@ -42,7 +43,7 @@ def noisy_problem(weeks: int = 780) -> Problem:
         horizon_weeks=weeks,
         start_date=START,  # the record keeps 3P-share anchors of 1999-2018 only
     )
-    truth = flywheel.scenario.loading.with_parameters(scenario, TRUE)
+    truth = with_parameters(scenario, TRUE)
     annual = flywheel.simulate(
         truth, 1, 0, lever_overrides={n: np.zeros(1) for n in NOISE_LEVERS}
     ).annual()
@@ -133,3 +134,38 @@ def test_the_command_reports_the_estimated_scales(tmp_path: Path, capsys) -> Non
     assert main([*argv, "--weights", "estimated", "--weight", "share_3p_percent=2"]) == 2
     error = capsys.readouterr().err.strip()
     assert error.startswith("error:") and "--weights estimated" in error and "\n" not in error
+
+
+def test_the_refit_fits_no_demand_trend() -> None:
+    """The refit's parameters (bench/refit_parameters.txt, also the out-of-sample test's) are
+    valid for the Amazon scenario, fit the online-share elasticity inside its sourced prior and
+    neither the market's nor the spend trend's levers (issue 19: no fitted demand trend)."""
+    from flywheel.calibration import parse_parameters
+
+    scenario = flywheel.load_scenario(REPO / "scenarios" / "amazon_1996_2024.toml")
+    names = (REPO / "bench" / "refit_parameters.txt").read_text().split()
+    specs = {s.name: s for s in parse_parameters(names, scenario)}
+    assert (specs["online_share_elasticity"].low, specs["online_share_elasticity"].high) == (
+        0.3,
+        0.8,
+    )
+    trends = {"market_growth_per_year", "market_ceiling_people", "spend_growth_per_year"}
+    assert not trends & set(specs) and "spend_index_ceiling" not in specs
+    refit = flywheel.load_scenario(REPO / "docs" / "figures" / "amazon_1996_2024_refit.toml")
+    assert refit.spend_driver == "us_ecommerce_share"
+    for lever in ("market_growth_per_year", "market_ceiling_people"):
+        assert getattr(refit.levers, lever) == getattr(scenario.levers, lever)
+
+
+def test_the_out_of_sample_script_writes_its_table(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out = tmp_path / "oos.md"
+    command = [sys.executable, str(REPO / "bench" / "out_of_sample.py"), "--out", str(out)]
+    command += ["--starts", "0", "--max-evaluations", "1", "--rounds", "1", "--drop-covid"]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=600)
+    assert done.returncode == 0, done.stderr
+    text = out.read_text()
+    assert "COVID shock dropped" in text and "| 2024 |" in text and "| 2016 |" not in text
+    assert "Retail net sales MAPE 2017-2024 (out of sample): **" in text
