@@ -52,6 +52,13 @@ def analysis_rng(seed: int) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
+def futures_rng(seed: int, first_id: int) -> np.random.Generator:
+    """The generator of a Latin-hypercube draw of deep uncertainties (`experiments.futures`)
+    for futures starting at replication id `first_id`: a search's futures and the fresh
+    (out-of-sample) ones get independent draws from one seed."""
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(first_id,)))
+
+
 def standard_normals(
     seed: int, replications: npt.ArrayLike, source: Noise, count: int
 ) -> npt.NDArray[np.float64]:
