@@ -17,7 +17,7 @@ import numpy as np
 
 from flywheel.experiments.executors import Executor, Progress
 from flywheel.experiments.futures import FRESH_FIRST_ID, sample_futures
-from flywheel.experiments.optimize import Optimization, evaluate
+from flywheel.experiments.policy_search import Optimization, evaluate
 from flywheel.scenario.errors import printable
 from flywheel.scenario.files import write_text_atomic
 from flywheel.scenario.loading import Scenario, ScenarioError, load_scenario

@@ -182,7 +182,9 @@ def npv(operating_income_usd_per_week: Array, rate_per_year: float) -> Array:
     """(R,) net present value at week 0, USD, of (R, weeks) weekly operating income."""
     weeks = operating_income_usd_per_week.shape[1]
     factors = (1.0 + rate_per_year) ** (-np.arange(weeks) / WEEKS_PER_YEAR)
-    return np.ascontiguousarray(operating_income_usd_per_week) @ factors
+    # Row by row on a contiguous copy, not a matrix product: BLAS may sum a row in an order
+    # that depends on its neighbours (last bits), and a run must not depend on its batch.
+    return (np.ascontiguousarray(operating_income_usd_per_week) * factors).sum(axis=1)
 
 
 @dataclass(frozen=True)

@@ -89,7 +89,7 @@ def _optimize_arguments(parser: argparse.ArgumentParser) -> None:
 def _optimize(args: argparse.Namespace) -> int:
     from flywheel.experiments.decide_outputs import out_of_sample, write_outputs
     from flywheel.experiments.metrics import DISCOUNT_RATE_PER_YEAR
-    from flywheel.experiments.optimize import run_search, search_spec
+    from flywheel.experiments.policy_search import run_search, search_spec
 
     if not args.objective:
         raise UsageError("--objective: give at least one, e.g. 'max npv_operating_income_usd'")
@@ -194,8 +194,8 @@ def _discover_arguments(parser: argparse.ArgumentParser) -> None:
     _discover_arguments,
 )
 def _discover(args: argparse.Namespace) -> int:
-    from flywheel.experiments.discover import DEFAULT_MIN_COVERAGE, discover
-    from flywheel.experiments.discover_outputs import (
+    from flywheel.experiments.discovery import DEFAULT_MIN_COVERAGE, discover
+    from flywheel.experiments.discovery_outputs import (
         discovery_provenance,
         summary_lines,
         write_discovery,

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from flywheel.experiments.decide_outputs import policy_toml
-from flywheel.experiments.discover import Discovery
+from flywheel.experiments.discovery import Discovery
 from flywheel.scenario.errors import printable
 from flywheel.scenario.files import write_text_atomic
 

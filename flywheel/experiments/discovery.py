@@ -26,8 +26,10 @@ the stored metrics in an optimize store.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -166,6 +168,16 @@ def _quiet_import(module: str) -> Any:
         return importlib.import_module(module)
 
 
+@contextlib.contextmanager
+def _library_deprecations_hidden() -> Iterator[None]:
+    """EMA Workbench's own deprecated pandas calls (e.g. `drop(inplace=True)`): its business,
+    not the user's, so not shown on every discovery."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", FutureWarning)
+        yield
+
+
 def _limits(
     x: pd.DataFrame, limits: pd.DataFrame, box: int, qp: dict[str, Any] | None = None
 ) -> list[dict[str, Any]]:
@@ -288,15 +300,16 @@ def discover(
             "discovery needs some runs inside the case and some outside"
         )
     x = runs[list(features)].astype(np.float64)
-    if method == "prim":
-        limits, stats, paths = _prim(x, mask.astype(int), boxes, float(min_coverage))
-    else:
-        limits, stats = _cart(x, mask.astype(int), seed)
-        paths = []
-    scoring = _quiet_import("ema_workbench.analysis.feature_scoring")
-    scores, _ = scoring.get_ex_feature_scores(
-        x, mask.astype(int), mode=scoring.RuleInductionType.CLASSIFICATION, random_state=seed
-    )
+    with _library_deprecations_hidden():
+        if method == "prim":
+            limits, stats, paths = _prim(x, mask.astype(int), boxes, float(min_coverage))
+        else:
+            limits, stats = _cart(x, mask.astype(int), seed)
+            paths = []
+        scoring = _quiet_import("ema_workbench.analysis.feature_scoring")
+        scores, _ = scoring.get_ex_feature_scores(
+            x, mask.astype(int), mode=scoring.RuleInductionType.CLASSIFICATION, random_state=seed
+        )
     columns = ["box", "lever", "low", "high", "qp_low", "qp_high", "range_low", "range_high"]
     return Discovery(
         method,

@@ -391,3 +391,49 @@ def run_search(
         np.concatenate(values),
         store,
     )
+
+
+def optimize(
+    scenario: Scenario,
+    levers: Sequence[str | LeverRange],
+    objectives: Sequence[str | Objective] | str,
+    *,
+    constraints: Sequence[str | Constraint] = (),
+    uncertainties: Sequence[str | LeverRange] | str | Path = (),
+    futures: int = 50,
+    generations: int = 10,
+    population: int = 16,
+    seed: int = 0,
+    discount_rate_per_year: float = DISCOUNT_RATE_PER_YEAR,
+    sampler: str = "tpe",
+    chunk_size: int = DECIDE_CHUNK,
+    out: str | Path | None = None,
+    resume: bool = False,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+) -> Optimization:
+    """Robust policy search (the Python face of `flywheel optimize`).
+
+    `levers`: decision levers as 'name[min,max]' (or `LeverRange`s); `objectives`: one or
+    more '[max|min] METRIC [mean|qNN]' (one: Optuna, several: NSGA-II); `constraints`:
+    'METRIC [STAT] <= NUMBER'; `uncertainties`: 'name[low,high]' ranges or a TOML file;
+    `futures` per candidate; `generations` x `population` candidates. With `out`, a
+    resumable store (`resume=True` continues it). Returns the `Optimization`:
+    `best_levers()`, `best_scenario()`, `trials()`, `pareto_indices()`; judge the choice on
+    fresh futures with `experiments.out_of_sample(result)`.
+    """
+    spec = search_spec(
+        scenario,
+        levers,
+        [objectives] if isinstance(objectives, str) else objectives,
+        constraints=constraints,
+        uncertainties=uncertainties,
+        futures=futures,
+        generations=generations,
+        population=population,
+        seed=seed,
+        discount_rate_per_year=discount_rate_per_year,
+        sampler=sampler,
+        chunk_size=chunk_size,
+    )
+    return run_search(spec, out=out, resume=resume, executor=executor, progress=progress)
