@@ -10,6 +10,7 @@ difference per future is the policy's effect; a paired t-test (scipy) gives its 
 from __future__ import annotations
 
 import json
+import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -96,15 +97,25 @@ def policy_toml(
     differs when that name, looked up from `out`'s folder, loads to `start` (the smallest
     diff against the input); else written like the source file (its `base` kept); else in
     full."""
-    try:
-        named = load_scenario(find_base(start.name, out.resolve().parent))
-    except ScenarioError:
-        named = None
-    if named == start:
+    folder = out.resolve().parent
+    if _loads_from(start.name, folder) == start:
         return diff_toml(scenario, start, start.name, header)
     if source is not None and source.is_file():
-        return toml_like_source(scenario, source.read_text(encoding="utf-8"), source.parent)
+        # the header first, then the source's own comment block (one block: both kept)
+        text = "".join(f"# {line}\n" for line in header.splitlines())
+        text = toml_like_source(scenario, text + source.read_text(encoding="utf-8"), source.parent)
+        base = tomllib.loads(text).get("base")
+        if base is None or _loads_from(base, folder) is not None:
+            return text
     return canonical_toml(scenario, header)
+
+
+def _loads_from(name: str, folder: Path) -> Scenario | None:
+    """The scenario `base = name` names for a file in `folder`, or None if none loads."""
+    try:
+        return load_scenario(find_base(name, folder))
+    except ScenarioError:
+        return None
 
 
 def report_markdown(result: Optimization, fresh: pd.DataFrame) -> str:

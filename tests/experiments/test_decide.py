@@ -368,3 +368,15 @@ def test_a_missing_extra_names_it(monkeypatch, short):
     )
     with pytest.raises(ValueError, match=r"needs optuna.*pip install 'flywheel\[decide\]'"):
         run_search(_spec(short))
+
+
+def test_policy_toml_is_the_smallest_diff_against_a_named_input(tmp_path):
+    from flywheel.experiments.decide_outputs import policy_toml
+
+    start = load_scenario("scenarios/baseline.toml")
+    chosen = with_parameters(start, {"pass_through_share": 0.25})
+    text = policy_toml(chosen, start, tmp_path / "best.toml", None, "Question: which?")
+    assert 'base = "baseline"' in text and "pass_through_share = 0.25" in text
+    assert "[[events]]" not in text  # the base's events come from the base
+    (tmp_path / "best.toml").write_text(text)
+    assert load_scenario(tmp_path / "best.toml") == chosen
