@@ -6,7 +6,7 @@ Thin by design: widgets → Scenario → one cached call → figures. Everything
 
 import streamlit as st
 
-from flywheel.ui import cache, sidebar, state, tabs_events, tabs_main, tabs_more
+from flywheel.ui import cache, sidebar, state, tabs_decide, tabs_events, tabs_main, tabs_more
 
 
 def main() -> None:
@@ -27,7 +27,7 @@ def main() -> None:
         if message := state.pop_message(key):
             show(message)
     # Lazy tabs: only the open one runs (switching tabs reruns the app, served from the cache).
-    dashboard, watch, compare, why, events, files, workshop = st.tabs(
+    dashboard, watch, compare, why, decide, events, files, workshop = st.tabs(
         list(state.TABS), key="tab", on_change="rerun"
     )
     if dashboard.open:
@@ -42,6 +42,9 @@ def main() -> None:
     if why.open:
         with why:
             tabs_more.why(scenario, seed)
+    if decide.open:
+        with decide:
+            tabs_decide.decide(scenario, replications, seed)
     if events.open:
         with events:
             tabs_events.events(scenario, preset, current())

@@ -16,7 +16,7 @@ is missing, so an interrupted search ends exactly as an uninterrupted one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -349,8 +349,11 @@ def run_search(
     resume: bool = False,
     executor: Executor | None = None,
     progress: Progress | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> Optimization:
-    """Run (or resume) the search of `spec`; see the module docstring."""
+    """Run (or resume) the search of `spec`; see the module docstring. `stop()` is asked
+    after each generation: True ends the search there (the app's time limit), with
+    `extra["stopped_after"]` = the generations done."""
     futures = sample_futures(spec.uncertainties, spec.futures, spec.seed)
     store = None
     if out is not None:
@@ -359,6 +362,7 @@ def run_search(
         )
     searcher = spec.searcher()
     policies, generation, values = [], [], []
+    extra: dict[str, Any] = {}
     total = spec.generations * spec.population * spec.futures
     for index in range(spec.generations):
         asked = searcher.ask(spec.population)
@@ -383,6 +387,9 @@ def run_search(
         values.append(found)
         if progress is not None:
             progress(sum(len(p) for p in policies) * spec.futures, total)
+        if stop is not None and index + 1 < spec.generations and stop():
+            extra["stopped_after"] = index + 1
+            break
     return Optimization(
         spec,
         futures,
@@ -390,6 +397,7 @@ def run_search(
         np.concatenate(generation),
         np.concatenate(values),
         store,
+        extra,
     )
 
 

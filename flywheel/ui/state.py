@@ -22,7 +22,7 @@ from flywheel.scenario.writer import diff_toml
 from flywheel.ui import cache
 
 UPLOAD_PREFIX = "upload: "
-TABS = ("Dashboard", "Watch it turn", "Compare", "Why", "Events", "Files", "Workshop")
+TABS = ("Dashboard", "Watch it turn", "Compare", "Why", "Decide", "Events", "Files", "Workshop")
 
 
 def all_presets() -> dict[str, Scenario]:

@@ -177,3 +177,14 @@ def simulate_fan(
         if reduced is not None:
             return reduced  # type: ignore[return-value]
     return reduce(simulate(scenario, replications, seed, outputs=outputs))
+
+
+def run_with_workers(task: Callable[[ProcessExecutor | None], Done]) -> Done:
+    """`task(executor)`: with the server's worker processes as the executor once they are up
+    (the Decide tab's search batches), else with None (this process; also after a worker
+    failure). `task` must not return None."""
+    if worker_count() >= 2 and _in_main_process():
+        done = _on_workers(lambda workers: task(workers.executor))
+        if done is not None:
+            return done
+    return task(None)

@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from browser import CHROMIUM, CHROMIUM_ARGS, pass_through_slider, streamlit_server  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-TABS = ["Dashboard", "Watch it turn", "Compare", "Why", "Events", "Files", "Workshop"]
+TABS = ["Dashboard", "Watch it turn", "Compare", "Why", "Decide", "Events", "Files", "Workshop"]
 TIMEOUT_MS = 240_000
 
 

@@ -19,7 +19,7 @@ from flywheel.scenario.loading import load_scenario, parameter_bounds, parse_sce
 from flywheel.scenario.schema import LOOP_IDS, Levers, field_infos
 from flywheel.scenario.story import STORY
 
-TABS = ["Dashboard", "Watch it turn", "Compare", "Why", "Events", "Files", "Workshop"]
+TABS = ["Dashboard", "Watch it turn", "Compare", "Why", "Decide", "Events", "Files", "Workshop"]
 
 
 def kpis(at) -> dict[str, str]:
