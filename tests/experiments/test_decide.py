@@ -166,6 +166,20 @@ def test_every_policy_sees_the_same_futures(short):
     assert together[1, 2, 1] == direct.series["customers"][0, -1]
 
 
+def test_the_numbers_do_not_depend_on_the_executor(short):
+    from flywheel.experiments.executors import ProcessExecutor
+
+    spec = _spec(short, objectives=["max npv_operating_income_usd", "max customers"])
+    futures = sample_futures(spec.uncertainties, 6, spec.seed)
+    policies = np.array([[0.2], [0.5], [0.8]])
+    executor = ProcessExecutor(2)
+    try:
+        parallel = evaluate(spec, policies, futures, executor)
+    finally:
+        executor.close()
+    np.testing.assert_array_equal(parallel, evaluate(spec, policies, futures))
+
+
 def test_a_seed_reproduces_the_search(short):
     first = optimize(
         short,
