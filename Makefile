@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/app_speed.py 200 20
 	$(BIN)/python bench/why_speed.py baseline 20
+	$(BIN)/python bench/decide_targets.py
 	$(BIN)/python bench/step_profile.py
 
 # Regenerate the stored reference outputs (tests/reference): only for a deliberate change of the
