@@ -54,11 +54,12 @@ EVENT_CLASSES = {
 }
 # Ids that repeat and that equal a kind, so drop_events' "id or kind" rule is exercised.
 EVENT_IDS = ("", "", "a", "b", "prime", "price_war", "recession")
-# Not story.toml (the workshop narrative) nor scenarios/checks/ (reality checks, not scenarios).
+# Not story.toml (the workshop narrative), scenarios/checks/ (reality checks) nor
+# scenarios/futures/ (uncertainty spaces of `flywheel optimize`): not scenarios.
 SHIPPED = sorted(
     p
     for p in SCENARIOS_DIR.glob("**/*.toml")
-    if p.name != "story.toml" and p.parent.name != "checks"
+    if p.name != "story.toml" and p.parent.name not in ("checks", "futures")
 )
 EXAMPLES = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

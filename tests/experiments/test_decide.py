@@ -394,3 +394,12 @@ def test_policy_toml_is_the_smallest_diff_against_a_named_input(tmp_path):
     assert "[[events]]" not in text  # the base's events come from the base
     (tmp_path / "best.toml").write_text(text)
     assert load_scenario(tmp_path / "best.toml") == chosen
+
+
+def test_the_shipped_uncertainty_spaces_load():
+    from flywheel.scenario.loading import SHIPPED_SCENARIOS_DIR
+
+    files = sorted((SHIPPED_SCENARIOS_DIR / "futures").glob("*.toml"))
+    assert files
+    for path in files:
+        assert load_uncertainties(path)
