@@ -152,12 +152,17 @@ def report_markdown(result: Optimization, fresh: pd.DataFrame) -> str:
         "",
         f"## Out of sample: {fresh.attrs.get('fresh_futures')} fresh futures",
         "",
-        "Both policies on the same new futures (replication ids from "
-        f"{fresh.attrs.get('first_replication')}, a new draw of the uncertainties).",
-        "",
-        "| | starting | chosen | chosen - starting | 95 % CI | paired t-test p |",
-        "|---|---|---|---|---|---|",
     ]
+    if not len(fresh):
+        lines.append("Skipped (`--fresh-futures 0`).")
+    else:
+        lines += [
+            "Both policies on the same new futures (replication ids from "
+            f"{fresh.attrs.get('first_replication')}, a new draw of the uncertainties).",
+            "",
+            "| | starting | chosen | chosen - starting | 95 % CI | paired t-test p |",
+            "|---|---|---|---|---|---|",
+        ]
     for row in fresh.to_dict("records"):
         ci = (
             f"{row['difference_ci95_low']:.4g} to {row['difference_ci95_high']:.4g}"
