@@ -12,8 +12,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from flywheel.calibration.data import metric_spec
 from flywheel.calibration.errormodel import simulate_ar1
-from flywheel.calibration.objective import Problem
+from flywheel.calibration.objective import ASINH_SCALE_SHARE, Problem
 from flywheel.calibration.uncertainty import Chain, Posterior
 from flywheel.engine.streams import analysis_rng
 
@@ -200,8 +201,12 @@ def predictive_figure(bands: pd.DataFrame):  # noqa: ANN201 - a matplotlib Figur
         axis.fill_between(rows["year"], rows["q05"], rows["q95"], alpha=0.3, label="5-95 %")
         axis.plot(rows["year"], rows["median"], label="median")
         axis.plot(rows["year"], rows["observed"], "ko", markersize=3, label="record")
-        if (rows[["observed", "q05"]].to_numpy() > 0).all() and metric.endswith("usd_million"):
+        transform = metric_spec(metric).transform
+        if transform == "log" and (rows[["observed", "q05"]].to_numpy() > 0).all():
             axis.set_yscale("log")
+        elif transform == "asinh":  # signed money: linear near 0, log beyond (as the fit sees it)
+            scale = ASINH_SCALE_SHARE * float(np.median(np.abs(rows["observed"]))) or 1.0
+            axis.set_yscale("symlog", linthresh=scale)
         axis.set_title(metric)
         axis.legend(loc="upper left", fontsize=8)
     figure.tight_layout()
