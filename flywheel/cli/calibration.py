@@ -38,8 +38,10 @@ SEGMENTS_HELP = (
 )
 
 
-def _add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("scenario", type=Path, help="scenario TOML file to calibrate")
+def add_problem_arguments(parser: argparse.ArgumentParser, scenario_help: str) -> None:
+    """The arguments that say what is fitted to what (`calibrate`, `calibrate-uncertainty`):
+    scenario, --data, --segments, --fit, --params, --years, --include-memory."""
+    parser.add_argument("scenario", type=Path, help=scenario_help)
     parser.add_argument("--data", type=Path, default=BUNDLED_HISTORY, help=DATA_HELP)
     parser.add_argument("--segments", type=Path, default=None, help=SEGMENTS_HELP)
     parser.add_argument(
@@ -47,7 +49,7 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="METRIC",
-        help="annual column to fit (repeat), e.g. net_sales_usd_million",
+        help="annual column to fit (repeat), e.g. retail_net_sales_usd_million",
     )
     parser.add_argument(
         "--params",
@@ -55,14 +57,7 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         nargs="+",
         metavar="NAME[MIN,MAX]",
-        help="parameter and search bounds (repeat)",
-    )
-    parser.add_argument("--out", type=Path, required=True, help="calibrated scenario .toml")
-    parser.add_argument(
-        "--report-dir",
-        type=Path,
-        default=None,
-        help="folder for the PNG and reports (default: next to --out)",
+        help="parameter and its bounds: the search range, the prior of a posterior (repeat)",
     )
     parser.add_argument(
         "--years",
@@ -74,6 +69,17 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
         "--include-memory",
         action="store_true",
         help="also fit rows of confidence 'memory' (unverified; default off)",
+    )
+
+
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_problem_arguments(parser, "scenario TOML file to calibrate")
+    parser.add_argument("--out", type=Path, required=True, help="calibrated scenario .toml")
+    parser.add_argument(
+        "--report-dir",
+        type=Path,
+        default=None,
+        help="folder for the PNG and reports (default: next to --out)",
     )
     parser.add_argument(
         "--weight",

@@ -15,38 +15,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from flywheel.calibration.data import BUNDLED_HISTORY
-from flywheel.cli.calibration import DATA_HELP, SEGMENTS_HELP, _years
+from flywheel.cli.calibration import _years, add_problem_arguments
 from flywheel.cli.commands import EXIT_OK, UsageError, extra_command
 from flywheel.cli.experiments.common import add_force_argument
 from flywheel.scenario.limits import check_replication_weeks
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("scenario", type=Path, help="calibrated scenario TOML (the centre)")
-    parser.add_argument("--data", type=Path, default=BUNDLED_HISTORY, help=DATA_HELP)
-    parser.add_argument("--segments", type=Path, default=None, help=SEGMENTS_HELP)
-    parser.add_argument(
-        "--fit",
-        action="append",
-        default=[],
-        metavar="METRIC",
-        help="annual column compared with the record (repeat)",
-    )
-    parser.add_argument(
-        "--params",
-        action="append",
-        default=[],
-        nargs="+",
-        metavar="NAME[MIN,MAX]",
-        help="parameter and its prior range (repeat)",
-    )
-    parser.add_argument("--years", default=None, metavar="FIRST-LAST")
-    parser.add_argument(
-        "--include-memory",
-        action="store_true",
-        help="also use rows of confidence 'memory' (default off)",
-    )
+    add_problem_arguments(parser, "calibrated scenario TOML (the centre)")
     parser.add_argument("--walkers", type=int, default=32, help="ensemble size (default 32)")
     parser.add_argument("--steps", type=int, default=400, help="steps to store (default 400)")
     parser.add_argument(
