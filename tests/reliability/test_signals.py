@@ -36,8 +36,9 @@ def _start(tmp_path: Path, *args: str | Path) -> subprocess.Popen[bytes]:
 
 def _wait_for(condition: Callable[[], bool], process: subprocess.Popen[bytes]) -> None:
     """Poll `condition` until true (the moment to send the signal); fail if the process ends
-    first or nothing happens within 60 s."""
-    deadline = time.monotonic() + 60
+    first or nothing happens within 180 s (a safety net: on a loaded 2-core machine a run's
+    start-up and simulation took over 60 s before its CSV was being written)."""
+    deadline = time.monotonic() + 180
     while not condition():
         assert process.poll() is None, process.communicate()[1].decode()
         assert time.monotonic() < deadline, "the moment to signal never came"
