@@ -19,6 +19,7 @@ _SPEC = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\[\s*([^,\]]+)\s*,\s*([^,\]]
 LOG_SCALE_RATIO = 20.0  # ranges spanning more than this factor are searched in log space
 # The levers of the logistic spend trend: not fitted when a data series drives the spend index.
 LOGISTIC_SPEND_LEVERS = ("spend_growth_per_year", "spend_index_ceiling")
+LOGISTIC_MARKET_LEVERS = ("market_growth_per_year", "market_ceiling_people")
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ def parse_parameter(text: str, scenario: Scenario | None = None) -> ParameterSpe
         )
     if scenario is not None and group == "levers":
         _check_spend_lever(text, name, scenario)
+        _check_market_lever(text, name, scenario)
         weeks = [
             scenario.event_week(e)
             for e in scenario.events
@@ -105,6 +107,23 @@ def _check_spend_lever(text: str, name: str, scenario: Scenario) -> None:
         raise CalibrationError(
             f"--params {text!r}: {name} has no effect with spend_driver = "
             f"'{LOGISTIC_DRIVER}' (set a data spend_driver such as 'us_ecommerce_share')"
+        )
+
+
+def _check_market_lever(text: str, name: str, scenario: Scenario) -> None:
+    """CalibrationError for a market lever the scenario's `market_driver` does not use: the
+    logistic market's levers under a data driver (a fitted trend on the number of shoppers),
+    or the share of internet users under the logistic market (it would change nothing)."""
+    if scenario.market_driver != LOGISTIC_DRIVER and name in LOGISTIC_MARKET_LEVERS:
+        raise CalibrationError(
+            f"--params {text!r}: {name} shapes the logistic market, which this scenario does "
+            f"not use (market_driver = {scenario.market_driver!r}: the market follows data); "
+            f"fit market_share_of_internet_users instead (docs/model.md#market)"
+        )
+    if scenario.market_driver == LOGISTIC_DRIVER and name == "market_share_of_internet_users":
+        raise CalibrationError(
+            f"--params {text!r}: {name} has no effect with market_driver = "
+            f"'{LOGISTIC_DRIVER}' (set a data market_driver such as 'world_internet_users')"
         )
 
 

@@ -37,6 +37,7 @@ from flywheel.scenario.events import (
     Recession,
 )
 from flywheel.scenario.loading import Scenario
+from flywheel.scenario.market_drivers import internet_users_people
 
 AXES = ("replication", "week")
 STAFFING_LOOKAHEAD_WEEKS = 8  # staffing plans for the busiest month of the next two
@@ -90,6 +91,8 @@ def stream_batch(
     replications, weeks = ids.size, scenario.horizon_weeks
     state = initial_state(scenario, replications)
     params = lever_arrays(scenario, replications, lever_overrides)
+    if scenario.market_driver != LOGISTIC_DRIVER:
+        _start_market_from_data(scenario, state, params)
     noise = batch_noise(seed, ids, weeks)
     months = _months(scenario.start_date, weeks)
     terms: dict[str, Array] = {}  # lever_terms(params), emptied by every policy change
@@ -100,6 +103,19 @@ def stream_batch(
     env.process(_weekly(env, scenario, state, params, terms, noise, months, recorder, progress))
     env.run(until=weeks)
     return recorder.finish()
+
+
+def _start_market_from_data(scenario: Scenario, state: State, params: dict[str, Array]) -> None:
+    """Week 0's market for a data `market_driver`: `market_share_of_internet_users` (per
+    replication) x the series at week 0's middle, `potential` the rest of it after customers
+    and lapsed (not below 0: a share override too small for the customers leaves potential
+    empty and the market at customers + lapsed)."""
+    users = internet_users_people(
+        scenario.market_driver, scenario.start_date, scenario.horizon_weeks
+    )
+    served = state.customers + state.lapsed
+    state.market[:] = np.maximum(params["market_share_of_internet_users"] * users[0], served)
+    state.potential[:] = state.market - served
 
 
 @lru_cache(maxsize=8)
@@ -132,6 +148,10 @@ def _weekly(
     if scenario.spend_driver != LOGISTIC_DRIVER:  # an exogenous series, resolved once
         lockstep.set_spend_driver(
             online_share_ratio(scenario.spend_driver, scenario.start_date, weeks)
+        )
+    if scenario.market_driver != LOGISTIC_DRIVER:
+        lockstep.set_market_driver(
+            internet_users_people(scenario.market_driver, scenario.start_date, weeks)
         )
     calendar = _Calendar(env, state, weeks, state.replications)
     months, months_ahead = month_tables

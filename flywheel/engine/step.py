@@ -93,6 +93,8 @@ class LockstepWeek:
         self.terms = np.zeros((len(TERMS), replications))
         self.is_spend_from_data = False  # the logistic spend trend until `set_spend_driver`
         self.online_share_ratio = np.ones(1)
+        self.is_market_from_data = False  # the logistic market until `set_market_driver`
+        self.internet_users_people = np.ones(1)
 
     def set_levers(self, params: dict[str, Array], terms: dict[str, Array]) -> None:
         """Take the levers in force (`params`, each (R,)) and their `terms.lever_terms`."""
@@ -122,6 +124,16 @@ class LockstepWeek:
             # a writable C-ordered copy: the kernel compiles once per argument type
             self.online_share_ratio = np.array(online_share_ratio, dtype=np.float64, order="C")
 
+    def set_market_driver(self, internet_users_people: Array | None) -> None:
+        """Drive the market from data: `internet_users_people` (weeks + 1,) is the series in
+        people (`scenario.market_drivers.internet_users_people`), times the lever
+        `market_share_of_internet_users`; None keeps the logistic market."""
+        self.is_market_from_data = internet_users_people is not None
+        if internet_users_people is not None:
+            self.internet_users_people = np.array(
+                internet_users_people, dtype=np.float64, order="C"
+            )
+
     def advance(self, week: int, is_q4: bool, is_q4_ahead: bool) -> None:
         """Advance the state one week (`is_q4` / `is_q4_ahead`: this week's month / the
         staffing look-ahead's busiest month is in October-December); `set_levers` and
@@ -145,6 +157,8 @@ class LockstepWeek:
             self.lead_time_normals,
             self.is_spend_from_data,
             self.online_share_ratio,
+            self.is_market_from_data,
+            self.internet_users_people,
             self.block,
             self.decision_block,
             self.scratch,

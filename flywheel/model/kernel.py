@@ -81,6 +81,8 @@ def week_kernel(  # type: ignore[no-untyped-def]
     lead_time_normals,
     is_spend_from_data,
     online_share_ratio,
+    is_market_from_data,
+    internet_users_people,
     outputs,
     decisions,
     scratch,
@@ -97,9 +99,11 @@ def week_kernel(  # type: ignore[no-untyped-def]
     the busiest month of the staffing look-ahead is in October-December. With
     `is_spend_from_data`, `online_share_ratio` (weeks + 1,) is the online share of retail
     relative to week 0's (`scenario.drivers.online_share_ratio`), the same for every
-    replication; otherwise it is not read.
+    replication; otherwise it is not read. With `is_market_from_data`, `internet_users_people`
+    (weeks + 1,) is the market series in people (`scenario.market_drivers`), likewise.
     """
     share_ratio_next = online_share_ratio[week + 1] if is_spend_from_data else 1.0
+    users_next = internet_users_people[week + 1] if is_market_from_data else 0.0
     cut_on = cut_from_week <= week
     starts = cut_from_week == week
     if week == 0:
@@ -122,6 +126,8 @@ def week_kernel(  # type: ignore[no-untyped-def]
             lead_time_normals[r],
             is_spend_from_data,
             share_ratio_next,
+            is_market_from_data,
+            users_next,
             outputs[:, r],
             decisions[:, r],
             scratch[:, r],
@@ -146,6 +152,8 @@ def replication_week(  # type: ignore[no-untyped-def]
     lead_normals,
     is_spend_from_data,
     online_share_ratio_next,
+    is_market_from_data,
+    internet_users_next,
     o,
     d,
     w,
@@ -188,7 +196,8 @@ def replication_week(  # type: ignore[no-untyped-def]
     spend_next = spend_index_next(s, p, k, is_spend_from_data, online_share_ratio_next)
     update_stocks(
         s, p, k, ref, cut, experience, adoption, churn, sales, fulfillment, desk, sellers,
-        money, pricing, prime, plans, funding, spend_next,
+        money, pricing, prime, plans, funding, spend_next, is_market_from_data,
+        internet_users_next,
     )  # fmt: skip
 
 

@@ -30,6 +30,20 @@ class MarketLevers:
         loop="B3",
         source="derived: logistic through Pew points 1995-2011 (parameters.md §1)",
     )
+    market_share_of_internet_users: float = lever(
+        0.3,
+        0.001,
+        1.0,
+        "share",
+        "market = this x world internet users, with a data market_driver (the logistic's "
+        "market_* levers and initial.market_people are then not used)",
+        loop="B3",
+        source=(
+            "derived: the countries Amazon sells in hold about half the world's users in 1998 "
+            "(US 52%, Computer Industry Almanac) and 0.15-0.35 in 2024 (its marketplaces' users "
+            "without/with India, Brazil, Mexico; ITU); prior 0.1-0.6 (docs/calibration.md)"
+        ),
+    )
     bass_p_per_year: float = lever(
         0.03,
         0.0,

@@ -16,7 +16,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, TypeAdapter, ValidationError, field_validator, model_validator
+from pydantic import (
+    Field,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic.dataclasses import dataclass
 
 from flywheel.scenario import events as event_types
@@ -42,6 +49,11 @@ from flywheel.scenario.knockouts import (
     knockout_loop,
 )
 from flywheel.scenario.limits import MAX_POINTS
+from flywheel.scenario.market_drivers import (
+    MARKET_DRIVERS,
+    check_market_driver,
+    describe_market_drivers,
+)
 from flywheel.scenario.parameters import parameter_bounds
 from flywheel.scenario.schema import STRICT, Initial, Levers, field_infos
 from flywheel.scenario.sources import (
@@ -53,7 +65,7 @@ from flywheel.scenario.sources import (
     merge_base,
     parse_toml,
 )
-from flywheel.scenario.values import check_lever_value, short_repr, sweep_values
+from flywheel.scenario.values import check_lever_value, check_sweep_specs, short_repr, sweep_values
 
 __all__ = [
     "MAX_BASE_DEPTH",
@@ -109,6 +121,15 @@ class Scenario:
             "the online share of retail, e.g. 'us_ecommerce_share' (model.md#spend)"
         ),
     )
+    market_driver: str = Field(
+        strict=True,
+        default=LOGISTIC_DRIVER,
+        max_length=200,
+        description=(
+            "what drives the market stock: 'logistic' (the market_* levers) or a data series "
+            "times market_share_of_internet_users, e.g. 'world_internet_users' (model.md#market)"
+        ),
+    )
     knockouts: tuple[Knockout, ...] = Field(
         default=(), description="loops cut: 'R2' from week 0, {loop, week or date} from then"
     )
@@ -127,13 +148,14 @@ class Scenario:
     def _list_to_tuple(cls, value: Any) -> Any:
         return tuple(value) if isinstance(value, list) else value
 
-    @field_validator("spend_driver")
+    @field_validator("spend_driver", "market_driver")
     @classmethod
-    def _known_driver(cls, value: str) -> str:
-        if value not in SPEND_DRIVERS:
+    def _known_driver(cls, value: str, info: ValidationInfo) -> str:
+        is_spend = info.field_name == "spend_driver"
+        if value not in (SPEND_DRIVERS if is_spend else MARKET_DRIVERS):
             raise ValueError(
-                f"spend_driver = {short_repr(value)}: unknown spend driver "
-                f"(allowed: {describe_drivers()})"
+                f"{info.field_name} = {short_repr(value)}: unknown {info.field_name[:-7]} driver "
+                f"(allowed: {describe_drivers() if is_spend else describe_market_drivers()})"
             )
         return value
 
@@ -154,26 +176,7 @@ class Scenario:
     @field_validator("sweep", mode="before")
     @classmethod
     def _sweep_specs(cls, value: Any) -> Any:
-        # Checked here so that `[0.5, nan]` is refused as a list with a non-finite number,
-        # not as "not a valid string" (the other member of the union).
-        if not isinstance(value, dict):
-            return value
-        for name, spec in value.items():
-            if isinstance(spec, list | tuple):
-                for item in spec:
-                    is_number = isinstance(item, int | float) and not isinstance(item, bool)
-                    if not is_number or not math.isfinite(item):
-                        raise ValueError(
-                            f"sweep.{printable(name)} = {short_repr(list(spec))}: "
-                            f"{item!r} is not a finite number (allowed a list of numbers or "
-                            f"'start:stop:count')"
-                        )
-            elif not isinstance(spec, str):
-                raise ValueError(
-                    f"sweep.{printable(name)} = {short_repr(spec)}: expected a list of numbers "
-                    f"or 'start:stop:count'"
-                )
-        return value
+        return check_sweep_specs(value)
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
@@ -207,6 +210,10 @@ class Scenario:
         if sum(weights) <= 0:
             raise ValueError("the cx_weight_* levers must not all be 0")
         check_spend_driver(self.spend_driver, self.start_date, self.horizon_weeks)
+        check_market_driver(
+            self.market_driver, self.start_date, self.horizon_weeks,
+            levers.market_share_of_internet_users, initial.customers,
+        )  # fmt: skip
         check_knockouts(self.knockouts, self.horizon_weeks, self.knockout_week, self.week_date)
         for index, event in enumerate(self.events):
             week = self.event_week(event)

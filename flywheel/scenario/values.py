@@ -51,3 +51,28 @@ def sweep_values(spec: str | list[float] | tuple[float, ...], where: str = "swee
     if not values:
         raise ValueError(f"{where}: needs at least one value")
     return values
+
+
+def check_sweep_specs(value: Any) -> Any:
+    """`value` (a scenario's `sweep` table) unchanged, or ValueError naming the first spec that
+    is neither a list of finite numbers nor a 'start:stop:count' string."""
+    # Checked here so that `[0.5, nan]` is refused as a list with a non-finite number,
+    # not as "not a valid string" (the other member of the union).
+    if not isinstance(value, dict):
+        return value
+    for name, spec in value.items():
+        if isinstance(spec, list | tuple):
+            for item in spec:
+                is_number = isinstance(item, int | float) and not isinstance(item, bool)
+                if not is_number or not math.isfinite(item):
+                    raise ValueError(
+                        f"sweep.{printable(name)} = {short_repr(list(spec))}: "
+                        f"{item!r} is not a finite number (allowed a list of numbers or "
+                        f"'start:stop:count')"
+                    )
+        elif not isinstance(spec, str):
+            raise ValueError(
+                f"sweep.{printable(name)} = {short_repr(spec)}: expected a list of numbers "
+                f"or 'start:stop:count'"
+            )
+    return value

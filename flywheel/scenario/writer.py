@@ -35,6 +35,7 @@ TOP_LEVEL_KEYS = (
     "start_date",
     "horizon_weeks",
     "spend_driver",
+    "market_driver",
     "knockouts",
 )
 PARAMETER_TABLES = ("levers", "initial")

@@ -44,13 +44,21 @@ def update_stocks(  # type: ignore[no-untyped-def]
     plans: Plans,
     funding: Funding,
     spend_next: float,
+    is_market_from_data: bool,
+    internet_users_next: float,
 ):
     """Advance the replication's stocks `s` one week (all but `queue_wait_hours`, which the
-    caller sets with the Erlang C wait). Each stock reads only its own start-of-week value."""
+    caller sets with the Erlang C wait). Each stock reads only its own start-of-week value.
+    The market grows along its logistic, or with `is_market_from_data` moves to
+    `market_share_of_internet_users` x `internet_users_next` (people, next week's value of the
+    data series); `potential` takes the same growth (model.md#market)."""
     market = s[Stock.market]
-    market_growth = logistic_market_growth(
-        market, p[Lever.market_ceiling_people], k[Term.market_growth_per_week]
-    )
+    if is_market_from_data:
+        market_growth = p[Lever.market_share_of_internet_users] * internet_users_next - market
+    else:
+        market_growth = logistic_market_growth(
+            market, p[Lever.market_ceiling_people], k[Term.market_growth_per_week]
+        )
     s[Stock.market] = market + market_growth
     s[Stock.spend_index] = spend_next  # exogenous.spend_index_next
     s[Stock.potential] = s[Stock.potential] + market_growth - adoption.adoption
