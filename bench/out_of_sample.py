@@ -41,7 +41,7 @@ SERIES = (
     "seller_services_revenue_usd_million",
 )
 # The refit's parameters and their ranges (parameters.md's plausible ranges; docs/calibration.md)
-PARAMETERS = (REPO / "bench" / "refit_parameters.txt").read_text().split()
+PARAMETERS_FILE = REPO / "bench" / "refit_parameters.txt"
 FIT_YEARS, FORECAST_YEARS = (1997, 2016), (2017, 2024)
 
 
@@ -62,13 +62,19 @@ def main() -> None:
     parser.add_argument("--max-evaluations", type=int, default=1500)
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--drop-covid", action="store_true")
+    parser.add_argument(
+        "--params-file",
+        type=Path,
+        default=PARAMETERS_FILE,
+        help="NAME[MIN,MAX] specs to fit (default: the refit's, bench/refit_parameters.txt)",
+    )
     parser.add_argument("--out", type=Path, default=None, help="Markdown table (atomic)")
     args = parser.parse_args()
     scenario = load_scenario(SCENARIO)
     if args.drop_covid:
         kept = tuple(e for e in scenario.events if getattr(e, "id", None) != "covid_surge")
         scenario = dataclasses.replace(scenario, events=kept)
-    specs = parse_parameters(PARAMETERS, scenario)
+    specs = parse_parameters(args.params_file.read_text().split(), scenario)
     targets = build_targets(load_record(BUNDLED_HISTORY), list(SERIES), scenario, FIT_YEARS)
     began = time.monotonic()
     result = fit_estimated_weights(
