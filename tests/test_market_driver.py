@@ -145,6 +145,17 @@ def test_the_calibrated_file_and_the_old_refit_keep_the_logistic_market() -> Non
     assert refit.market_driver == "logistic"
 
 
+def test_the_market_refit_fits_the_share_inside_its_prior() -> None:
+    refit = load_scenario(
+        SHIPPED_SCENARIOS_DIR.parent / "docs/figures/amazon_1996_2024_refit_market.toml"
+    )
+    assert refit.market_driver == SERIES
+    assert 0.1 <= refit.levers.market_share_of_internet_users <= 0.6
+    names = (SHIPPED_SCENARIOS_DIR.parent / "bench/refit_market_parameters.txt").read_text()
+    assert "market_share_of_internet_users[0.1,0.6]" in names.split()
+    assert "market_growth_per_year" not in names
+
+
 def test_the_key_round_trips_through_the_writer() -> None:
     scenario = load_scenario(AMAZON)
     text = canonical_toml(scenario)
