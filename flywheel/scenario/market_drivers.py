@@ -8,7 +8,7 @@ engine takes the per-week values from `internet_users_people` before the first w
 market there (`initial.market_people` is then not used) and each week moves it to the next
 value, `potential` growing by the same amount (market = potential + customers + lapsed).
 
-The one series, `"world_internet_users"`, is world internet users
+The first series, `"world_internet_users"`, is world internet users
 (`flywheel/data/world_internet_users.csv`, metric `world_internet_users`, million people; ITU
 from 2005, earlier IDC, Computer Industry Almanac and Internet World Stats, each row's source in
 its `source` column). How the figures become a weekly path (docs/model.md#market states the same
@@ -20,6 +20,8 @@ rules):
 - Between two figures the count is log-linear in time (constant growth rate); a week gets the
   value at its middle day. After the last figure (end 2024) it goes on at the last interval's
   rate (only the last days of a run through 2024 need it).
+- The second, `"amazon_markets_internet_users"`, sums the users of the countries Amazon had
+  opened a store in, each from its launch year, one figure per year end (amazon_markets.py).
 - The series covers the years FIRST_YEAR..LAST_YEAR (1996-2024); a scenario with a week outside
   them is refused (`Scenario` validation), as is a series with a missing or non-positive value.
 """
@@ -32,6 +34,8 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
+from flywheel.scenario.amazon_markets import SERIES_NAME as AMAZON_MARKETS_SERIES
+from flywheel.scenario.amazon_markets import amazon_markets_series
 from flywheel.scenario.drivers import (
     DATA_DIR,
     LOGISTIC_DRIVER,
@@ -48,7 +52,10 @@ SEPTEMBER_YEARS = frozenset({1997, 2004})  # figures for the end of September, n
 FIRST_YEAR = 1996  # the first figure is December 1995
 LAST_YEAR = 2024  # the last figure is 2024 (ITU Facts and Figures 2024)
 
-MARKET_SERIES = {"world_internet_users": "world internet users (ITU and earlier counts), people"}
+MARKET_SERIES = {
+    "world_internet_users": "world internet users (ITU and earlier counts), people",
+    "amazon_markets_internet_users": "internet users in Amazon's launched countries, people",
+}
 MARKET_DRIVERS = (LOGISTIC_DRIVER, *MARKET_SERIES)
 
 
@@ -68,7 +75,10 @@ def market_series(name: str) -> AnnualSeries:
     years = sorted(figures)
     times = [year + (0.75 if year in SEPTEMBER_YEARS else 1.0) for year in years]
     people = [figures[year] * PEOPLE_PER_MILLION for year in years]
-    return AnnualSeries(name, tuple(times), tuple(people), FIRST_YEAR, LAST_YEAR)
+    world = AnnualSeries(INTERNET_USERS_METRIC, tuple(times), tuple(people), FIRST_YEAR, LAST_YEAR)
+    if name == AMAZON_MARKETS_SERIES:  # built on the world series (amazon_markets.py)
+        return amazon_markets_series(world)
+    return world
 
 
 def _simulated_years(start_date: dt.date, weeks: int) -> tuple[int, int]:

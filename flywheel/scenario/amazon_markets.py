@@ -1,0 +1,97 @@
+"""Internet users in Amazon's own markets, year by year (market driver
+`"amazon_markets_internet_users"`, docs/model.md#market).
+
+The world series (`world_internet_users`) has the wrong shape for Amazon: the countries it sold
+in held about half of the world's users in 1998 and a third or less by 2024. This series counts
+only the users of the countries Amazon had launched a national store in, each from its launch
+year: the figure for year Y (placed at the end of Y, year + 1.0) is the sum, over the countries
+launched in Y or earlier (`LAUNCH_YEARS`), of that country's users at the end of Y.
+
+A country's users come from `flywheel/data/amazon_markets_country_users.csv` (metric
+`internet_users_<country>`, million people, a source per row: Computer Industry Almanac 1998,
+Internet World Stats December 2000 and 2017, an ITU-based list for about 2011, US 2024). How
+they become a value at the end of any year:
+
+- Between two of the country's figures: log-linear in time (constant growth rate).
+- Before its first figure: the country keeps its share of world users at that figure (the
+  world series, `world_internet_users`, moves it back), so the US in 1995-97 follows the
+  world count with the 52 % share the Computer Industry Almanac gives for 1998.
+- After its last figure: held at it (the rich markets were near saturation by 2017: UK, Germany
+  and Japan above 90 % of their people; India, Mexico and Brazil are under-counted for
+  2018-2024, and Canada and Spain after 2011, see the data README).
+
+Left out: China (Joyo, bought 2004: Amazon's share of Chinese online retail stayed around 1 %
+and its marketplace closed in 2019, while China's 0.1-1 billion users would dominate the sum),
+Australia (2017: no per-country figure after 1998 found) and the later, smaller stores
+(Netherlands 2014, Turkey 2018, UAE and Singapore 2019, Saudi Arabia and Sweden 2020, Poland
+2021, ...: no figures gathered; together under a tenth of the total).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from flywheel.scenario.drivers import DATA_DIR, AnnualSeries, read_annual_figures
+
+PEOPLE_PER_MILLION = 1e6
+COUNTRY_USERS_FILE = DATA_DIR / "amazon_markets_country_users.csv"
+COUNTRY_METRIC_PREFIX = "internet_users_"  # + country, million people
+SERIES_NAME = "amazon_markets_internet_users"
+# Year each national store opened. US: amazon_events.csv (1995-07-16). UK, Germany (1998),
+# France, Japan (2000), Canada (2002), Italy (2010-11-23): Forrester blog, 2010-11-23, "Amazon
+# follows typical US online retailer expansion path with a new site for Italy",
+# http://blogs.forrester.com/zia_daniell_wigder/10-11-23-amazon_follows_typical_us_online_retailer_expansion_path_with_a_new_site_for_italy.
+# Spain 2011, India 2013, Brazil 2014, Mexico 2015: recalled (unverified; Brazil and Mexico
+# had Kindle stores from 2012-2013, full stores in 2015-2017).
+LAUNCH_YEARS = {
+    "united_states": 1995,
+    "united_kingdom": 1998,
+    "germany": 1998,
+    "japan": 2000,
+    "france": 2000,
+    "canada": 2002,
+    "italy": 2010,
+    "spain": 2011,
+    "india": 2013,
+    "brazil": 2014,
+    "mexico": 2015,
+}
+FIRST_FIGURE_YEAR = 1995  # the world series' first figure (December 1995)
+LAST_FIGURE_YEAR = 2024
+
+
+def country_users_million(country: str, years: list[int], world: AnnualSeries) -> dict[int, float]:
+    """Users of `country` (million people) at the end of each of `years`: log-linear between
+    its figures, its share of `world` (people) kept before the first, held after the last."""
+    figures = read_annual_figures(COUNTRY_USERS_FILE, COUNTRY_METRIC_PREFIX + country)
+    known = sorted(figures)
+    logs = np.log([figures[y] for y in known])
+    world_million = world.value_at([y + 1.0 for y in years]) / PEOPLE_PER_MILLION
+    first_share = figures[known[0]] / float(
+        world.value_at([known[0] + 1.0])[0] / PEOPLE_PER_MILLION
+    )
+    users = {}
+    for year, world_users in zip(years, world_million, strict=True):
+        if year < known[0]:
+            users[year] = first_share * float(world_users)
+        else:
+            users[year] = float(np.exp(np.interp(year, known, logs)))  # flat after the last
+    return users
+
+
+@lru_cache(maxsize=1)
+def amazon_markets_series(world: AnnualSeries) -> AnnualSeries:
+    """The series in people: one figure per year end 1995-2024, the launched countries'
+    users summed (`world` = the world internet users series, people)."""
+    years = list(range(FIRST_FIGURE_YEAR, LAST_FIGURE_YEAR + 1))
+    total_million = dict.fromkeys(years, 0.0)
+    for country, launch_year in LAUNCH_YEARS.items():
+        users = country_users_million(country, years, world)
+        for year in years:
+            if year >= launch_year:
+                total_million[year] += users[year]
+    times = tuple(year + 1.0 for year in years)
+    people = tuple(total_million[year] * PEOPLE_PER_MILLION for year in years)
+    return AnnualSeries(SERIES_NAME, times, people, world.first_year, world.last_year)
