@@ -68,9 +68,15 @@ def main() -> None:
         default=PARAMETERS_FILE,
         help="NAME[MIN,MAX] specs to fit (default: the refit's, bench/refit_parameters.txt)",
     )
+    parser.add_argument(
+        "--scenario",
+        type=Path,
+        default=SCENARIO,
+        help="scenario to fit (default: scenarios/amazon_1996_2024.toml)",
+    )
     parser.add_argument("--out", type=Path, default=None, help="Markdown table (atomic)")
     args = parser.parse_args()
-    scenario = load_scenario(SCENARIO)
+    scenario = load_scenario(args.scenario)
     if args.drop_covid:
         kept = tuple(e for e in scenario.events if getattr(e, "id", None) != "covid_surge")
         scenario = dataclasses.replace(scenario, events=kept)

@@ -102,3 +102,13 @@ def test_the_driver_is_accepted_and_sets_the_market() -> None:
     share = shipped.levers.market_share_of_internet_users
     np.testing.assert_allclose(run["market"][0], share * people[:-1], rtol=1e-12)
     assert_model_invariants(run)  # market = potential + customers + lapsed, every week
+
+
+def test_the_markets_refit_fits_the_share_inside_its_prior() -> None:
+    root = MARKETS_SCENARIO.parents[1]
+    refit = load_scenario(root / "docs/figures/amazon_1996_2024_refit_markets.toml")
+    assert refit.market_driver == SERIES_NAME
+    assert 0.1 < refit.levers.market_share_of_internet_users < 0.8  # not at a bound
+    names = (root / "bench/refit_markets_parameters.txt").read_text().split()
+    assert "market_share_of_internet_users[0.1,0.8]" in names
+    assert "market_growth_per_year" not in " ".join(names)
