@@ -24,7 +24,7 @@ Left out: China (Joyo, bought 2004: Amazon's share of Chinese online retail stay
 and its marketplace closed in 2019, while China's 0.1-1 billion users would dominate the sum),
 Australia (2017: no per-country figure after 1998 found) and the later, smaller stores
 (Netherlands 2014, Turkey 2018, UAE and Singapore 2019, Saudi Arabia and Sweden 2020, Poland
-2021, ...: no figures gathered; together under a tenth of the total).
+2021, ...: no figures gathered; smaller markets, not measured here).
 """
 
 from __future__ import annotations
