@@ -165,17 +165,21 @@ def week_midpoints_years(start_date: dt.date, weeks: int) -> npt.NDArray[np.floa
     )
 
 
-def uncovered_years(driver: str, start_date: dt.date, weeks: int) -> tuple[int, int] | None:
-    """(first, last) calendar year of the simulated weeks when some lie outside the years the
-    driver's series covers, else None (always None for the logistic driver)."""
-    if driver == LOGISTIC_DRIVER:
-        return None
-    series = spend_series(driver)
+def check_series_covers(
+    key: str, driver: str, series: AnnualSeries, start_date: dt.date, weeks: int
+) -> None:
+    """ValueError naming the scenario key (`spend_driver`, `market_driver`) when some simulated
+    week lies outside the years the driver's `series` covers."""
     first = start_date.year
     last = (start_date + dt.timedelta(days=7 * (weeks - 1))).year
     if first < series.first_year or last > series.last_year:
-        return first, last
-    return None
+        raise ValueError(
+            f"{key} = {driver!r} covers the years {series.first_year} to "
+            f"{series.last_year}, but the scenario runs {first} to {last} "
+            f"(start_date = {start_date}, horizon_weeks = {weeks}; "
+            f"allowed: weeks inside {series.first_year}-{series.last_year}, or "
+            f"{key} = '{LOGISTIC_DRIVER}')"
+        )
 
 
 @lru_cache(maxsize=16)
@@ -191,16 +195,10 @@ def online_share_ratio(driver: str, start_date: dt.date, weeks: int) -> npt.NDAr
 
 def check_spend_driver(driver: str, start_date: dt.date, weeks: int) -> None:
     """ValueError when a data spend driver does not cover every simulated year."""
+    if driver == LOGISTIC_DRIVER:
+        return
     try:
-        years = uncovered_years(driver, start_date, weeks)
+        series = spend_series(driver)
     except DriverDataError as error:  # the shipped data file is broken: say which
         raise ValueError(f"spend_driver = {driver!r}: {error}") from None
-    if years is not None:
-        series = spend_series(driver)
-        raise ValueError(
-            f"spend_driver = {driver!r} covers the years {series.first_year} to "
-            f"{series.last_year}, but the scenario runs {years[0]} to {years[1]} "
-            f"(start_date = {start_date}, horizon_weeks = {weeks}; "
-            f"allowed: weeks inside {series.first_year}-{series.last_year}, or "
-            f"spend_driver = '{LOGISTIC_DRIVER}')"
-        )
+    check_series_covers("spend_driver", driver, series, start_date, weeks)

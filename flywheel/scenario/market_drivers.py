@@ -41,6 +41,7 @@ from flywheel.scenario.drivers import (
     LOGISTIC_DRIVER,
     AnnualSeries,
     DriverDataError,
+    check_series_covers,
     read_annual_figures,
     week_midpoints_years,
 )
@@ -81,11 +82,6 @@ def market_series(name: str) -> AnnualSeries:
     return world
 
 
-def _simulated_years(start_date: dt.date, weeks: int) -> tuple[int, int]:
-    """(first, last) calendar year of the simulated weeks."""
-    return start_date.year, (start_date + dt.timedelta(days=7 * (weeks - 1))).year
-
-
 @lru_cache(maxsize=16)
 def internet_users_people(driver: str, start_date: dt.date, weeks: int) -> npt.NDArray[np.float64]:
     """The series (people) at the middle of weeks 0..`weeks` (`weeks` + 1 values: the last is
@@ -106,15 +102,7 @@ def check_market_driver(
         series = market_series(driver)
     except DriverDataError as error:  # the shipped data file is broken: say which
         raise ValueError(f"market_driver = {driver!r}: {error}") from None
-    first, last = _simulated_years(start_date, weeks)
-    if first < series.first_year or last > series.last_year:
-        raise ValueError(
-            f"market_driver = {driver!r} covers the years {series.first_year} to "
-            f"{series.last_year}, but the scenario runs {first} to {last} "
-            f"(start_date = {start_date}, horizon_weeks = {weeks}; "
-            f"allowed: weeks inside {series.first_year}-{series.last_year}, or "
-            f"market_driver = '{LOGISTIC_DRIVER}')"
-        )
+    check_series_covers("market_driver", driver, series, start_date, weeks)
     market_people = share * float(internet_users_people(driver, start_date, weeks)[0])
     if customers > market_people:
         raise ValueError(
