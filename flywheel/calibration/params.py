@@ -23,6 +23,32 @@ LOGISTIC_MARKET_LEVERS = ("market_growth_per_year", "market_ceiling_people")
 
 
 @dataclass(frozen=True)
+class DriverLevers:
+    """A driver key's levers: the logistic trend's (not fitted under a data series) and the
+    data series' own (no effect under the logistic trend), and how the messages name them."""
+
+    key: str  # the scenario key, e.g. "spend_driver"
+    trend_levers: tuple[str, ...]
+    data_lever: str
+    trend: str  # what the trend levers shape, e.g. "the logistic spend trend"
+    follows: str  # what follows data under a data driver, e.g. "the spend index"
+    anchor: str  # docs/model.md section
+    example: str  # a data driver name
+
+
+DRIVER_LEVERS = (
+    DriverLevers(
+        "spend_driver", LOGISTIC_SPEND_LEVERS, "online_share_elasticity",
+        "the logistic spend trend", "the spend index", "spend", "us_ecommerce_share",
+    ),
+    DriverLevers(
+        "market_driver", LOGISTIC_MARKET_LEVERS, "market_share_of_internet_users",
+        "the logistic market", "the market", "market", "world_internet_users",
+    ),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
 class ParameterSpec:
     """A parameter to fit, with its search bounds; `group` is 'levers' or 'initial'."""
 
@@ -78,8 +104,8 @@ def parse_parameter(text: str, scenario: Scenario | None = None) -> ParameterSpe
             f"(allowed {allowed_low} to {allowed_high})"
         )
     if scenario is not None and group == "levers":
-        _check_spend_lever(text, name, scenario)
-        _check_market_lever(text, name, scenario)
+        for levers in DRIVER_LEVERS:
+            _check_driver_lever(text, name, scenario, levers)
         weeks = [
             scenario.event_week(e)
             for e in scenario.events
@@ -93,37 +119,21 @@ def parse_parameter(text: str, scenario: Scenario | None = None) -> ParameterSpe
     return ParameterSpec(name=name, low=low, high=high, group=group)
 
 
-def _check_spend_lever(text: str, name: str, scenario: Scenario) -> None:
-    """CalibrationError for a spend lever the scenario's `spend_driver` does not use: the
-    logistic trend's levers under a data driver (a fitted demand trend by another name), or
-    the online-share elasticity under the logistic trend (it would change nothing)."""
-    if scenario.spend_driver != LOGISTIC_DRIVER and name in LOGISTIC_SPEND_LEVERS:
+def _check_driver_lever(text: str, name: str, scenario: Scenario, levers: DriverLevers) -> None:
+    """CalibrationError for a lever the scenario's driver (`levers.key`) does not use: the
+    logistic trend's levers under a data driver (a fitted trend by another name), or the data
+    series' lever under the logistic trend (it would change nothing)."""
+    driver = getattr(scenario, levers.key)
+    if driver != LOGISTIC_DRIVER and name in levers.trend_levers:
         raise CalibrationError(
-            f"--params {text!r}: {name} shapes the logistic spend trend, which this scenario "
-            f"does not use (spend_driver = {scenario.spend_driver!r}: the spend index follows "
-            f"data); fit online_share_elasticity instead (docs/model.md#spend)"
+            f"--params {text!r}: {name} shapes {levers.trend}, which this scenario does not "
+            f"use ({levers.key} = {driver!r}: {levers.follows} follows data); fit "
+            f"{levers.data_lever} instead (docs/model.md#{levers.anchor})"
         )
-    if scenario.spend_driver == LOGISTIC_DRIVER and name == "online_share_elasticity":
+    if driver == LOGISTIC_DRIVER and name == levers.data_lever:
         raise CalibrationError(
-            f"--params {text!r}: {name} has no effect with spend_driver = "
-            f"'{LOGISTIC_DRIVER}' (set a data spend_driver such as 'us_ecommerce_share')"
-        )
-
-
-def _check_market_lever(text: str, name: str, scenario: Scenario) -> None:
-    """CalibrationError for a market lever the scenario's `market_driver` does not use: the
-    logistic market's levers under a data driver (a fitted trend on the number of shoppers),
-    or the share of internet users under the logistic market (it would change nothing)."""
-    if scenario.market_driver != LOGISTIC_DRIVER and name in LOGISTIC_MARKET_LEVERS:
-        raise CalibrationError(
-            f"--params {text!r}: {name} shapes the logistic market, which this scenario does "
-            f"not use (market_driver = {scenario.market_driver!r}: the market follows data); "
-            f"fit market_share_of_internet_users instead (docs/model.md#market)"
-        )
-    if scenario.market_driver == LOGISTIC_DRIVER and name == "market_share_of_internet_users":
-        raise CalibrationError(
-            f"--params {text!r}: {name} has no effect with market_driver = "
-            f"'{LOGISTIC_DRIVER}' (set a data market_driver such as 'world_internet_users')"
+            f"--params {text!r}: {name} has no effect with {levers.key} = "
+            f"'{LOGISTIC_DRIVER}' (set a data {levers.key} such as '{levers.example}')"
         )
 
 
