@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from flywheel.calibration.data import METRICS, CalibrationError, History, metric_spec
-from flywheel.calibration.reference import UNFITTED_METRICS, reference_points
+from flywheel.calibration.reference import UNFITTED_METRICS, draw_public_figures, reference_points
 
 # (annual column, data metric or None for an unfitted series, title, log scale?)
 Panel = tuple[str, str | None, str, bool]
@@ -111,16 +111,7 @@ def record_figure(
                 label="record",
             )
         else:
-            public = [p for p in reference_points() if p.column == column]
-            axis.scatter(
-                [p.year for p in public],
-                [p.value for p in public],
-                s=18,
-                marker="D",
-                color="tab:red",
-                zorder=3,
-                label="public figure",
-            )
+            draw_public_figures(axis, reference_points(), column)
         if is_log:
             axis.set_yscale("log")
         axis.set_title(title, fontsize=9)

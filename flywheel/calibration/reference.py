@@ -91,6 +91,21 @@ def reference_points() -> tuple[ReferencePoint, ...]:
     return load_reference_points(BUNDLED_UNFITTED)
 
 
+def draw_public_figures(axis: Any, points: tuple[ReferencePoint, ...], column: str) -> None:
+    """The public figures of an unfitted `column` as red diamonds on a matplotlib axis (the fit
+    figure and `compare-record` draw them alike)."""
+    public = [p for p in points if p.column == column]
+    axis.scatter(
+        [p.year for p in public],
+        [p.value for p in public],
+        s=18,
+        marker="D",
+        color="tab:red",
+        zorder=3,
+        label="public figure",
+    )
+
+
 def reference_comparison(
     annual: Any, points: tuple[ReferencePoint, ...] | None = None
 ) -> list[dict[str, Any]]:

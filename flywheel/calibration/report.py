@@ -16,6 +16,7 @@ from flywheel.calibration.fit import FitResult
 from flywheel.calibration.reference import (
     ReferencePoint,
     comparison_markdown,
+    draw_public_figures,
     reference_comparison,
     reference_points,
 )
@@ -172,15 +173,7 @@ def fit_figure(
                 axis.set_yscale("log")
             title = f"{column} (fitted)"
         else:
-            refs = [p for p in points if p.column == column]
-            axis.scatter(
-                [p.year for p in refs],
-                [p.value for p in refs],
-                s=18,
-                marker="D",
-                color="tab:red",
-                label="public figure",
-            )
+            draw_public_figures(axis, points, column)
             title = f"{column} (not fitted)"
         axis.set_title(title, fontsize=9)
         axis.tick_params(labelsize=7)
