@@ -75,11 +75,15 @@ class Target:
             return np.sinh(values) * self.scale
         return values * POINTS_SCALE
 
+    def misses(self, model: Array) -> Array:
+        """(C, years) model minus data on the residual scale, unweighted (what the error model
+        of `errormodel` describes)."""
+        return self.transform(np.asarray(model)) - self.transform(np.asarray(self.values))
+
     def residuals(self, model: Array) -> Array:
         """(C, years) weighted residuals; each series' total weight does not grow with its
         length (divided by sqrt(n))."""
-        observed = self.transform(np.asarray(self.values))
-        return (self.transform(model) - observed) * self.weight / math.sqrt(len(self.years))
+        return self.misses(model) * self.weight / math.sqrt(len(self.years))
 
 
 def build_targets(

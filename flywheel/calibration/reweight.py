@@ -35,8 +35,8 @@ def series_errors(result: FitResult) -> tuple[SeriesErrors, ...]:
     errors = []
     for target in result.problem.targets:
         model = _picked(result, target)
-        raw = target.transform(model) - target.transform(np.asarray(target.values))
-        errors.append(estimate_errors(target.spec.column, raw, np.asarray(target.years)))
+        misses = target.misses(model)
+        errors.append(estimate_errors(target.spec.column, misses, np.asarray(target.years)))
     return tuple(errors)
 
 

@@ -30,7 +30,7 @@ from flywheel.calibration.errormodel import (
     ar1_log_likelihood,
     estimate_errors,
 )
-from flywheel.calibration.objective import Problem, Target
+from flywheel.calibration.objective import Problem
 from flywheel.calibration.params import ParameterSpec, scenario_value
 from flywheel.engine.streams import analysis_rng, sampler_random_state
 from flywheel.scenario.files import write_atomic, write_text_atomic
@@ -41,11 +41,6 @@ Progress = Callable[[int, int], None]  # (steps done, steps wanted)
 CHAIN_FILE = "chain.npz"
 META_FILE = "meta.json"
 START_SPREAD_UNIT = 0.01  # walkers start in a ball of this radius around the start point
-
-
-def raw_residuals(target: Target, model: Array) -> Array:
-    """(C, years) model minus data on the series' transform scale, unweighted."""
-    return target.transform(np.asarray(model)) - target.transform(np.asarray(target.values))
 
 
 @dataclass(frozen=True)
@@ -100,7 +95,7 @@ class Posterior:
         annual = self.problem.annual(self.values(units))
         total = np.zeros(units.shape[0])
         for k, target in enumerate(self.problem.targets):
-            residuals = raw_residuals(target, annual[target.spec.column])
+            residuals = target.misses(annual[target.spec.column])
             total += ar1_log_likelihood(residuals, np.array(target.years), taus[:, k], rhos[:, k])
         out[inside] = np.where(np.isfinite(total), total, -np.inf)
         return out
@@ -118,9 +113,7 @@ def start_point(posterior: Posterior) -> tuple[Array, tuple[SeriesErrors, ...]]:
     )
     annual = problem.annual(posterior.values(units[None, :]))
     errors = tuple(
-        estimate_errors(
-            t.spec.column, raw_residuals(t, annual[t.spec.column])[0], np.array(t.years)
-        )
+        estimate_errors(t.spec.column, t.misses(annual[t.spec.column])[0], np.array(t.years))
         for t in problem.targets
     )
     vector = np.concatenate(
