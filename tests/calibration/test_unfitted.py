@@ -14,6 +14,7 @@ import pytest
 import flywheel
 from flywheel.calibration import CalibrationError
 from flywheel.calibration.data import CONFIDENCE_LEVELS
+from flywheel.calibration.objective import NOISE_LEVERS
 from flywheel.calibration.record import annual_bands, median_frame, panels_for
 from flywheel.calibration.reference import (
     UNFITTED_METRICS,
@@ -27,6 +28,14 @@ from flywheel.calibration.reference import (
 REPO = Path(__file__).resolve().parents[2]
 CALIBRATED = REPO / "scenarios" / "amazon_1996_2024_calibrated.toml"
 HEADER = "year,metric,value,unit,scope,source,confidence\n"
+SCOPE_REGIONS = ("worldwide", "US", "North America")  # a regional figure bounds a world stock
+DOCS = REPO / "docs" / "calibration.md"
+DOC_SERIES = {
+    "active customers (M)": "active_customers_million",
+    "Prime members (M)": "prime_members_million",
+    "sellers (thousand)": "sellers_thousand",
+    "FC footage (M sq ft)": "fc_sqft_million",
+}
 
 
 def test_bundled_public_figures_cover_every_unfitted_series() -> None:
@@ -35,10 +44,11 @@ def test_bundled_public_figures_cover_every_unfitted_series() -> None:
     assert {p.column for p in points} == columns
     for column in columns:
         years = {p.year for p in points if p.column == column}
-        assert len(years) >= 2, column  # "over the years": at least two years per series
+        assert len(years) >= 3, column  # "over the years": at least three years per series
     for point in points:
         assert point.value > 0 and point.confidence in CONFIDENCE_LEVELS
-        assert point.scope and "http" in point.source, point
+        assert point.scope.startswith(SCOPE_REGIONS) and "http" in point.source, point
+    assert len({(p.column, p.year, p.value) for p in points}) == len(points)  # no duplicate row
     assert any(p.confidence == "filed" for p in points if p.column == "prime_members_million")
 
 
@@ -77,6 +87,28 @@ def test_report_of_the_calibrated_scenario_is_the_median_run_over_public() -> No
         assert row["ratio"] == pytest.approx(expected / row["public"], rel=1e-12)
     sellers = [r["ratio"] for r in rows if r["column"] == "sellers_thousand"]
     assert all(0.05 < ratio < 1.0 for ratio in sellers)  # too few sellers: issue 19 says so
+
+
+def documented_rows() -> list[list[str]]:
+    """The table of docs/calibration.md's "Series not fitted" section, one cell list a row."""
+    text = DOCS.read_text().split("## Series not fitted", 1)[1].split("\n## ", 1)[0]
+    lines = [line for line in text.splitlines() if line.startswith("| ") and "---" not in line]
+    return [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[1:]]
+
+
+def test_documented_table_is_every_bundled_figure_at_the_shipped_ratio() -> None:
+    rows = documented_rows()
+    documented = sorted((DOC_SERIES[r[0]], int(r[1]), float(r[3].replace(",", ""))) for r in rows)
+    assert documented == sorted((p.column, p.year, p.value) for p in reference_points())
+    scenario = flywheel.load_scenario(CALIBRATED)
+    noise_off = {name: np.zeros(1) for name in NOISE_LEVERS}
+    annual = flywheel.simulate(scenario, 1, 0, lever_overrides=noise_off).annual()
+    ratios = {
+        (r["column"], r["year"], r["public"]): r["ratio"] for r in reference_comparison(annual)
+    }
+    for row in rows:
+        key = (DOC_SERIES[row[0]], int(row[1]), float(row[3].replace(",", "")))
+        assert float(row[5]) == pytest.approx(ratios[key], abs=0.006), row  # printed to 0.01
 
 
 @pytest.mark.parametrize(
