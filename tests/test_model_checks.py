@@ -105,6 +105,11 @@ def events(draw: st.DrawFn, weeks: int) -> list[dict[str, Any]]:
                 "duration_weeks": draw(st.integers(1, 30)),
                 "centers": draw(st.floats(0.0, 20.0)),
             }
+        elif kind == "cost_shock":
+            event |= {
+                "duration_weeks": draw(st.integers(1, 60)),
+                "size_usd_per_week": draw(st.floats(0.0, 1e8)),
+            }
         out.append(event)
     return out
 

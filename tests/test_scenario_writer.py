@@ -50,6 +50,7 @@ EVENT_CLASSES = {
         event_types.Recession,
         event_types.PriceWar,
         event_types.FcOutage,
+        event_types.CostShock,
     )
 }
 # Ids that repeat and that equal a kind, so drop_events' "id or kind" rule is exercised.

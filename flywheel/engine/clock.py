@@ -28,6 +28,7 @@ from flywheel.model.state import State, initial_state, lever_arrays
 from flywheel.model.terms import lever_terms
 from flywheel.scenario.drivers import LOGISTIC_DRIVER, online_share_ratio
 from flywheel.scenario.events import (
+    CostShock,
     DemandShock,
     FcOutage,
     MarketplaceLaunch,
@@ -346,6 +347,8 @@ def _shock(event: Any) -> tuple[str, float]:
         return "price_war_depth_share", event.depth_share
     if isinstance(event, FcOutage):
         return "fc_out_of_service", event.centers
+    if isinstance(event, CostShock):
+        return "cost_shock_usd_per_week", event.size_usd_per_week
     raise TypeError(f"unknown event {event!r}")
 
 

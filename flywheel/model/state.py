@@ -48,6 +48,7 @@ STOCKS = {
     "demand_shock_share": "sum of active demand shocks",
     "recession_depth_share": "sum of active recessions",
     "price_war_depth_share": "sum of active price wars",
+    "cost_shock_usd_per_week": "USD/week: sum of active cost shocks (model.md#financials)",
     "insolvent": "1 once cash would have passed the credit limit (stays 1), else 0",
 }
 
@@ -140,6 +141,7 @@ def initial_state(scenario: Scenario, replications: int) -> State:
         demand_shock_share=full(0.0),
         recession_depth_share=full(0.0),
         price_war_depth_share=full(0.0),
+        cost_shock_usd_per_week=full(0.0),
         insolvent=full(0.0),
     )
     return State(np.stack([values[name] for name in STOCKS]))

@@ -105,10 +105,37 @@ class FcOutage(_Timed):
     centers: float = Field(strict=True, default=1.0, ge=0.0, le=10_000.0)
 
 
+@dataclass(frozen=True, config=STRICT)
+class CostShock(_Timed):
+    """Operating costs are `size_usd_per_week` higher for a while: a one-off cost (overcapacity,
+    a write-down, a market entry) that the price policy does not mark up (model.md#financials)."""
+
+    kind: Literal["cost_shock"] = "cost_shock"
+    duration_weeks: int = Field(strict=True, default=13, ge=1, le=1040)
+    size_usd_per_week: float = Field(strict=True, default=0.0, ge=0.0, le=1e11)
+
+
 Event = Annotated[
-    PolicyChange | MarketplaceLaunch | PrimeLaunch | DemandShock | Recession | PriceWar | FcOutage,
+    PolicyChange
+    | MarketplaceLaunch
+    | PrimeLaunch
+    | DemandShock
+    | Recession
+    | PriceWar
+    | FcOutage
+    | CostShock,
     Field(discriminator="kind"),
 ]
+EVENT_CLASSES = (
+    PolicyChange,
+    MarketplaceLaunch,
+    PrimeLaunch,
+    DemandShock,
+    Recession,
+    PriceWar,
+    FcOutage,
+    CostShock,
+)
 EVENT_KINDS = (
     "policy",
     "marketplace_launch",
@@ -117,4 +144,5 @@ EVENT_KINDS = (
     "recession",
     "price_war",
     "fc_outage",
+    "cost_shock",
 )

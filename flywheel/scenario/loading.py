@@ -431,13 +431,7 @@ for _cls in (
     Levers,
     Initial,
     DatedKnockout,
-    event_types.PolicyChange,
-    event_types.MarketplaceLaunch,
-    event_types.PrimeLaunch,
-    event_types.DemandShock,
-    event_types.Recession,
-    event_types.PriceWar,
-    event_types.FcOutage,
+    *event_types.EVENT_CLASSES,
 ):
     _raise_scenario_errors(_cls)
 

@@ -22,6 +22,7 @@ EXTRA_FIELDS = {  # kind -> [(field, default, min, max)]
     "recession": [("duration_weeks", 78, 1, 1040), ("depth_share", 0.05, 0.0, 0.9)],
     "price_war": [("duration_weeks", 8, 1, 1040), ("depth_share", 0.1, 0.0, 0.9)],
     "fc_outage": [("duration_weeks", 2, 1, 520), ("centers", 1.0, 0.0, 10_000.0)],
+    "cost_shock": [("duration_weeks", 13, 1, 1040), ("size_usd_per_week", 1e6, 0.0, 1e11)],
 }
 EVENT_COLUMN_ORDER = {"kind": 0, "id": 1, "lever": 2, "value": 3, "date": 8, "note": 9}
 NEW_EVENT = "+ new event"  # plain text: no emoji font needed

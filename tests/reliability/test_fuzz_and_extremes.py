@@ -74,6 +74,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
                     "recession",
                     "price_war",
                     "fc_outage",
+                    "cost_shock",
                     "policy",
                 ]
             )
@@ -93,6 +94,11 @@ def scenarios(draw: st.DrawFn) -> Scenario:
             event |= {
                 "centers": draw(st.floats(0.0, 50.0)),
                 "duration_weeks": draw(st.integers(1, 20)),
+            }
+        elif kind == "cost_shock":
+            event |= {
+                "size_usd_per_week": draw(st.floats(0.0, 1e9)),
+                "duration_weeks": draw(st.integers(1, 60)),
             }
         elif kind == "policy":
             row = draw(st.sampled_from([r for r in NUMERIC if r["group"] == "levers"]))

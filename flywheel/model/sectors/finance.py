@@ -101,6 +101,8 @@ def finance_week(  # type: ignore[no-untyped-def]
         - marketing_usd
         - technology_usd
         - p[Lever.overhead_usd_per_week]
+        # One-off costs of `cost_shock` events: charged to income (and so cash), not priced.
+        - s[Stock.cost_shock_usd_per_week]
     )
     operating_margin_share = (
         operating_income_usd / np.maximum(revenue_usd, 1e-9) if revenue_usd > 0 else 0.0
