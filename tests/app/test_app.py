@@ -255,6 +255,21 @@ def test_events_add_edit_delete_and_reject(make_app):
     assert (moved["id"], moved.get("note")) == (prime["id"], prime.get("note"))
 
 
+def test_the_event_editor_adds_a_cost_shock(make_app):
+    at = open_tab(make_app(), "Events")
+    events = len(at.session_state["events"])
+    at.selectbox(key="event_kind").select("cost_shock").run()
+    at.number_input(key="event_week").set_value(60)
+    at.number_input(key="event_size_usd_per_week").set_value(2.5e6)
+    at.number_input(key="event_duration_weeks").set_value(26)
+    at.button(key="event_save").click().run()
+    assert not at.exception and not at.error
+    assert len(at.session_state["events"]) == events + 1
+    added = at.session_state["events"][-1]
+    assert (added["kind"], added["week"], added["duration_weeks"]) == ("cost_shock", 60, 26)
+    assert added["size_usd_per_week"] == 2.5e6
+
+
 def test_picking_an_event_set_by_date_shows_its_week(make_app):
     """The Amazon record sets its events by date: picking one fills in its week (not week 0),
     so saving it unchanged leaves it where it was."""
