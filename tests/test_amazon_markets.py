@@ -54,11 +54,33 @@ def test_a_year_where_every_launched_country_has_a_figure_is_their_sum() -> None
     launched_2000 = ("united_states", "united_kingdom", "germany", "japan", "france")
     assert _at_year_end(2000) == pytest.approx(sum(figures[c][2000] for c in launched_2000))
     assert _at_year_end(2000) == pytest.approx(190.334)
-    # end 2017: every launched country but Canada and Spain has a 2017 figure; those two are
-    # held at their 2011 ones
-    held = figures["canada"][2011] + figures["spain"][2011]
-    in_2017 = sum(f[2017] for c, f in figures.items() if 2017 in f)
-    assert _at_year_end(2017) == pytest.approx(in_2017 + held)
+    # end 2017-2021: every country launched by then has an ITU figure each year (Australia
+    # from its 2017 launch), so each year end is the plain sum
+    for year in range(2017, 2022):
+        assert _at_year_end(year) == pytest.approx(sum(f[year] for f in figures.values()))
+    # ITU (Our World in Data) 2021: India 654.9 M, the US 312.1 M, twelve countries 1,685.9 M
+    assert figures["india"][2021] == pytest.approx(654.9178)
+    assert _at_year_end(2021) == pytest.approx(1685.9, abs=0.1)
+
+
+def test_coverage_runs_through_2024_and_the_sum_never_falls() -> None:
+    figures = _figures()
+    # every country has a figure in 2021 or later, and one every year 2017-2021: no country
+    # is held flat for more than the three years 2022-2024
+    for country, by_year in figures.items():
+        assert set(range(2017, 2022)) <= set(by_year), country
+    # 2024: India and the US at their 2024 figures, the other ten held at 2021
+    held_2021 = sum(f[2021] for c, f in figures.items() if c not in {"india", "united_states"})
+    expected_2024 = held_2021 + figures["india"][2024] + figures["united_states"][2024]
+    assert _at_year_end(2024) == pytest.approx(expected_2024)
+    assert _at_year_end(2024) == pytest.approx(1722.2, abs=0.1)
+    # single countries dip (the ITU has Japan at 117.5 M in 2019 and 104.2 M in 2021), the
+    # sum of the launched countries does not: it rises every year 1995-2024
+    totals = [_at_year_end(year) for year in range(1995, 2025)]
+    assert all(later > earlier for earlier, later in zip(totals, totals[1:], strict=False))
+    # the growth the old held-from-2017 series missed: +47 % from 2017 to 2024, India x2.8
+    assert _at_year_end(2024) / _at_year_end(2017) == pytest.approx(1.4676, rel=1e-3)
+    assert figures["india"][2024] / figures["india"][2017] > 2.7
 
 
 def test_launch_years_add_countries() -> None:
@@ -74,6 +96,11 @@ def test_launch_years_add_countries() -> None:
     assert _at_year_end(2013) - _at_year_end(2012) > india_2013
     # the late stores count: 2024 holds more than the US, the first and only market of 1997
     assert _at_year_end(2024) > 4 * 311.3
+    # Australia enters at the end of 2017 (its ITU figure, 21.4 M), not before
+    australia = figures["australia"]
+    others_2017 = sum(f[2017] for c, f in figures.items() if c != "australia")
+    assert _at_year_end(2017) - others_2017 == pytest.approx(australia[2017])
+    assert LAUNCH_YEARS["australia"] == 2017
 
 
 def test_between_figures_a_country_grows_log_linearly() -> None:

@@ -9,22 +9,25 @@ launched in Y or earlier (`LAUNCH_YEARS`), of that country's users at the end of
 
 A country's users come from `flywheel/data/amazon_markets_country_users.csv` (metric
 `internet_users_<country>`, million people, a source per row: Computer Industry Almanac 1998,
-Internet World Stats December 2000 and 2017, an ITU-based list for about 2011, US 2024). How
-they become a value at the end of any year:
+Internet World Stats December 2000, an ITU-based list for about 2011, ITU (World Bank
+IT.NET.USER.ZS x population, as Our World in Data counts it) every year 2017-2021, Oberlo for
+the US and India in 2024). How they become a value at the end of any year:
 
 - Between two of the country's figures: log-linear in time (constant growth rate).
 - Before its first figure: the country keeps its share of world users at that figure (the
   world series, `world_internet_users`, moves it back), so the US in 1995-97 follows the
   world count with the 52 % share the Computer Industry Almanac gives for 1998.
-- After its last figure: held at it (the rich markets were near saturation by 2017: UK, Germany
-  and Japan above 90 % of their people; India, Mexico and Brazil are under-counted for
-  2018-2024, and Canada and Spain after 2011, see the data README).
+- After its last figure: held at it (2021 for all but the US and India, whose last is 2024:
+  Brazil and Mexico are under-counted for 2022-2024, see the data README).
 
 Left out: China (Joyo, bought 2004: Amazon's share of Chinese online retail stayed around 1 %
 and its marketplace closed in 2019, while China's 0.1-1 billion users would dominate the sum),
-Australia (2017: no per-country figure after 1998 found) and the later, smaller stores
-(Netherlands 2014, Turkey 2018, UAE and Singapore 2019, Saudi Arabia and Sweden 2020, Poland
-2021, ...: no figures gathered; smaller markets, not measured here).
+Netherlands (2014, a Kindle store; full store 2020) and the stores opened after 2017 (Turkey
+2018, UAE and Singapore 2019, Saudi Arabia and Sweden 2020, Poland and Egypt 2021, Belgium
+2022, ...; recalled, unverified). The rule: a full national store opened by the end of 2017
+enters (Australia, December 2017, is the last); later ones are left out, their launch years
+unverified (the same ITU table gives Sweden 9.9 M and Belgium 10.7 M users in 2021; the
+larger later markets, Turkey, Poland, Saudi Arabia, Egypt, were not gathered).
 """
 
 from __future__ import annotations
@@ -43,8 +46,8 @@ SERIES_NAME = "amazon_markets_internet_users"
 # France, Japan (2000), Canada (2002), Italy (2010-11-23): Forrester blog, 2010-11-23, "Amazon
 # follows typical US online retailer expansion path with a new site for Italy",
 # http://blogs.forrester.com/zia_daniell_wigder/10-11-23-amazon_follows_typical_us_online_retailer_expansion_path_with_a_new_site_for_italy.
-# Spain 2011, India 2013, Brazil 2014, Mexico 2015: recalled (unverified; Brazil and Mexico
-# had Kindle stores from 2012-2013, full stores in 2015-2017).
+# Spain 2011, India 2013, Brazil 2014, Mexico 2015, Australia 2017 (December): recalled
+# (unverified; Brazil and Mexico had Kindle stores from 2012-2013, full stores in 2015-2017).
 LAUNCH_YEARS = {
     "united_states": 1995,
     "united_kingdom": 1998,
@@ -57,6 +60,7 @@ LAUNCH_YEARS = {
     "india": 2013,
     "brazil": 2014,
     "mexico": 2015,
+    "australia": 2017,
 }
 FIRST_FIGURE_YEAR = 1995  # the world series' first figure (December 1995)
 LAST_FIGURE_YEAR = 2024
