@@ -46,8 +46,17 @@ SERIES_NAME = "amazon_markets_internet_users"
 # France, Japan (2000), Canada (2002), Italy (2010-11-23): Forrester blog, 2010-11-23, "Amazon
 # follows typical US online retailer expansion path with a new site for Italy",
 # http://blogs.forrester.com/zia_daniell_wigder/10-11-23-amazon_follows_typical_us_online_retailer_expansion_path_with_a_new_site_for_italy.
-# Spain 2011, India 2013, Brazil 2014, Mexico 2015, Australia 2017 (December): recalled
-# (unverified; Brazil and Mexico had Kindle stores from 2012-2013, full stores in 2015-2017).
+# Spain 2011-09-15: El Pais, 2011-09-18, "A tide of dread meets Amazon dawn" ("opened for
+# business in Spain on Thursday with a new site, www.amazon.es"),
+# https://elpais.com/elpais/2011/09/18/inenglish/1316323242_850210.html. India 2013-06-05:
+# YourStory, "Amazon enters the Indian e-commerce Market - So what?" ("In the wee hours of the
+# 5th of June ... Amazon.in"), https://yourstory.com/2013/06/amazon-enters-the-indian-e-commerce-market-so-what.
+# Mexico 2015-06-30 (Kindle e-books from 2013, physical goods from 2015): CNBC, 2017-09-14,
+# https://www.cnbc.com/2017/09/14/amazon-plans-mega-warehouse-for-mexico-growth-spurt.html.
+# Australia 2017-12-05: Mid-day (Xinhua), 2017-12-05, "officially launched operations in
+# Australia on Tuesday", http://www.mid-day.com/articles/online-retail-giant-amazon-enters-australian-market/18799172.
+# Brazil 2014: recalled (unverified); its Kindle store opened in December 2012 (PublishNews,
+# 2014-01-28, http://www.publishnews.com.br/alternar?uri=materias%2F2014%2F01%2F28%2F75778-segundo-a-veja-amazon-vendeu-60-mil-kindles-no-brasil).
 LAUNCH_YEARS = {
     "united_states": 1995,
     "united_kingdom": 1998,
