@@ -10,8 +10,9 @@ launched in Y or earlier (`LAUNCH_YEARS`), of that country's users at the end of
 A country's users come from `flywheel/data/amazon_markets_country_users.csv` (metric
 `internet_users_<country>`, million people, a source per row: Computer Industry Almanac 1998,
 Internet World Stats December 2000, an ITU-based list for about 2011, ITU (World Bank
-IT.NET.USER.ZS x population, as Our World in Data counts it) every year 2017-2021, Oberlo for
-the US and India in 2024). How they become a value at the end of any year:
+IT.NET.USER.ZS x population, as Our World in Data counts it) every year 2017-2021 (the only
+figures of the stores opened after 2017), Oberlo for the US and India in 2024). How they
+become a value at the end of any year:
 
 - Between two of the country's figures: log-linear in time (constant growth rate).
 - Before its first figure: the country keeps its share of world users at that figure (the
@@ -22,12 +23,9 @@ the US and India in 2024). How they become a value at the end of any year:
 
 Left out: China (Joyo, bought 2004: Amazon's share of Chinese online retail stayed around 1 %
 and its marketplace closed in 2019, while China's 0.1-1 billion users would dominate the sum),
-Netherlands (2014, a Kindle store; full store 2020) and the stores opened after 2017 (Turkey
-2018, UAE and Singapore 2019, Saudi Arabia and Sweden 2020, Poland and Egypt 2021, Belgium
-2022, ...; recalled, unverified). The rule: a full national store opened by the end of 2017
-enters (Australia, December 2017, is the last); later ones are left out, their launch years
-unverified (the same ITU table gives Sweden 9.9 M and Belgium 10.7 M users in 2021; the
-larger later markets, Turkey, Poland, Saudi Arabia, Egypt, were not gathered).
+Singapore (2019; its figures were not gathered), Belgium (2022; launch date not verified) and
+later stores. The rule: every full national store enters from the year it opened (the
+Netherlands in 2020, when its e-book store became a full one), with a sourced launch date.
 """
 
 from __future__ import annotations
@@ -70,6 +68,25 @@ LAUNCH_YEARS = {
     "brazil": 2014,
     "mexico": 2015,
     "australia": 2017,
+    # Turkey 2018: Daily Sabah, "Amazon launched in Turkey back in 2018",
+    # https://dailysabah.com/business/economy/amazon-to-create-over-1000-jobs-with-first-logistics-hub-in-turkey.
+    # UAE 2019 (Souq.com became amazon.ae) and Saudi Arabia 2020-06-17: The New Arab, "Amazon
+    # Saudi launch goes ahead despite Bezos, MbS feud",
+    # https://english.alaraby.co.uk/news/bezos-riyadh-feud-sidelined-amazon-launches-saudi-site.
+    # Netherlands 2020-03 (full store; e-books only before): de Volkskrant, March 2020,
+    # https://www.volkskrant.nl/nieuws-achtergrond/amazon-stormt-nederland-binnen-met-100-miljoen-producten-op-amazon-nl~b9c8e81b/.
+    # Sweden 2020-10-28: Startup Savant, 2020-10-30, https://startupsavant.com/news/amazon-sweden.
+    # Poland 2021-03-02: Agenzia Nova, 2021-03-02,
+    # https://www.agenzianova.com/a/603e060c682947.02292684/3337794/2021-03-02/polonia-amazon-apre-il-suo-portale-dedicato.
+    # Egypt 2021-09-01 (Souq.com became amazon.eg): Surveillance Africa,
+    # https://surveillanceafrica.com/egypt-amazon-dips-toe-in-african-e-commerce-its-not-going-well/.
+    "netherlands": 2020,
+    "turkey": 2018,
+    "united_arab_emirates": 2019,
+    "saudi_arabia": 2020,
+    "sweden": 2020,
+    "poland": 2021,
+    "egypt": 2021,
 }
 FIRST_FIGURE_YEAR = 1995  # the world series' first figure (December 1995)
 LAST_FIGURE_YEAR = 2024
