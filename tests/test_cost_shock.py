@@ -136,17 +136,25 @@ def test_the_loss_years_table_counts_signs_over_every_year() -> None:
     assert "loss years right: 2022 of 2014, 2017, 2022." in text
 
 
-def test_the_losses_refit_has_2022_a_loss_and_2014_and_2017_profits() -> None:
-    """What docs/calibration.md#refit-losses reports of the stored refit: the retail income sign
-    right in 2022 and wrong in 2014 and 2017, 23 of 26 signs."""
+def test_the_losses_refit_shocks_lower_2022_retail_income_by_their_size() -> None:
+    """What docs/calibration.md#refit-losses says the shocks do in the stored refit: 2022's
+    retail operating income falls by about the $16 B of 2022 shocks (the price policy does not mark
+    them up), 2014's by the $0.17 B Fire phone charge. (The refit's own signs, 23 of 26 with
+    2022 a loss, were measured on the Amazon-markets series before its ITU update; with the
+    updated series the same parameters no longer make 2022 a loss, which the docs say.)"""
     sys.path.insert(0, str(BENCH))
     try:
         import loss_years
     finally:
         sys.path.remove(str(BENCH))
     refit = flywheel.load_scenario(BENCH.parent / "docs/figures/amazon_1996_2024_refit_losses.toml")
-    rows = {year: (model, record) for year, model, record in loss_years.model_and_record(refit)}
-    assert rows[2022][0] < 0 and rows[2022][1] < 0
-    assert rows[2014][0] > 0 and rows[2017][0] > 0
-    right = sum(np.sign(model) == np.sign(record) for model, record in rows.values())
-    assert (right, len(rows)) == (23, 26)
+    unshocked = dataclasses.replace(
+        refit, events=tuple(e for e in refit.events if not isinstance(e, CostShock))
+    )
+    shocked = {year: model for year, model, _ in loss_years.model_and_record(refit)}
+    plain = {year: model for year, model, _ in loss_years.model_and_record(unshocked)}
+    # $15.5 B of the $16 B: the Q4 shock's last weeks fall in the model's 2023 (weeks from
+    # 1996-01-01), as docs/calibration.md#refit-losses says
+    assert plain[2022] - shocked[2022] == pytest.approx(15_500, rel=0.02)
+    assert plain[2014] - shocked[2014] == pytest.approx(170, rel=0.02)
+    assert plain[2013] == pytest.approx(shocked[2013], rel=1e-9)
