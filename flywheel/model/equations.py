@@ -121,6 +121,12 @@ def churn_hazard(
     return churn_base * (expected_cx / np.maximum(perceived_cx, 1e-9)) ** cx_exponent
 
 
+def innovation_attractiveness(perceived_cx: Array, market_cx: Array, exponent: Array) -> Array:
+    """Multiplier of Bass innovation: the retailer's perceived CX over the market's, to the
+    power `exponent` (1 at parity; exponent 0 gives 1 exactly). model.md#adoption."""
+    return (np.maximum(perceived_cx, 1e-9) / np.maximum(market_cx, 1e-9)) ** exponent
+
+
 def selection_level(skus: Array, saturation_skus: Array) -> Array:
     """Unnormalised selection 1 - exp(-skus / k) in [0, 1). Loop R2, model.md#selection."""
     return -np.expm1(-skus / saturation_skus)

@@ -89,6 +89,21 @@ class MarketLevers:
         loop="R1",
         source="assumption: no published estimate; 1 = proportional",
     )
+    innovation_cx_exponent: float = lever(
+        0.0,
+        0.0,
+        3.0,
+        "dimensionless",
+        "how strongly perceived CX over the market's scales innovation adoption (new shoppers "
+        "choose stores by relative attractiveness); 0 = innovation blind to CX",
+        loop="B3",
+        source=(
+            "paper: multiplicative market-share attraction, share_i = A_i / sum A_j with "
+            "A = prod attribute^elasticity (Cooper & Nakanishi 1988; Sterman 2000, Business "
+            "Dynamics); the elasticity is an assumption: 0 keeps Bass innovation (default), "
+            "1 = proportional, prior 0-3 as wom_cx_exponent"
+        ),
+    )
     # --- churn and win-back (R4, B3) ---
     churn_base_per_week: float = lever(
         0.0055,

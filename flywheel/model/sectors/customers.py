@@ -8,7 +8,12 @@ from typing import NamedTuple
 import numpy as np
 
 from flywheel.model.layout import Held, Lever, Loop, Stock, Term
-from flywheel.model.parts import bass_adoption, churn_hazard, hazard_to_share
+from flywheel.model.parts import (
+    bass_adoption,
+    churn_hazard,
+    hazard_to_share,
+    innovation_attractiveness,
+)
 from flywheel.model.sectors import Array, Cuts, sector
 from flywheel.model.sectors.exogenous import Exogenous
 from flywheel.model.sectors.experience import Experience
@@ -21,7 +26,7 @@ class Adoption(NamedTuple):
 
     adoption: float
     potential_for_bass: float  # the potential, or with B3 cut the held share of the market
-    innovation: float  # Bass innovation p (marketing), 1/week
+    innovation: float  # Bass innovation p (marketing, relative CX), 1/week
     word_of_mouth: float  # imitation pressure q C/M (CX), 1/week; held with R1 cut
 
 
@@ -44,7 +49,8 @@ def adoption_week(  # type: ignore[no-untyped-def]
     experience: Experience,
     exogenous: Exogenous,
 ):
-    """Adoption by the exact weekly Bass step: marketing drives innovation, word of mouth
+    """Adoption by the exact weekly Bass step: marketing (and, with `innovation_cx_exponent`,
+    perceived CX over the market's) drives innovation, word of mouth
     (customers' share of the market, scaled by perceived CX against the expected CX) imitation.
     With R1 cut the whole word-of-mouth pressure is held (its CX multiplier too) at week 0's or
     the cut's first week's, so adoption is Bass with a constant imitation rate. Nobody adopts
@@ -53,7 +59,12 @@ def adoption_week(  # type: ignore[no-untyped-def]
     marketing_effect = k[Term.marketing_effect_base] * (1.0 - exogenous.recession)
     if spending_stopped(s, cut):  # insolvent: marketing stopped, so no innovation
         marketing_effect = 0.0
-    innovation = k[Term.bass_p_per_week] * marketing_effect
+    # New shoppers choose among stores by attractiveness: perceived CX against the market's
+    # (not held by a cut: the loops that move CX, R2, R3 and B1, B2, are cut at their own links).
+    attractiveness = innovation_attractiveness(
+        experience.perceived_cx, experience.market_cx, p[Lever.innovation_cx_exponent]
+    )
+    innovation = k[Term.bass_p_per_week] * marketing_effect * attractiveness
     imitation = k[Term.bass_q_per_week] * experience.cx_relative_for_wom ** p[Lever.wom_cx_exponent]
     potential_for_bass = potential
     if cut.starts[Loop.B3]:
