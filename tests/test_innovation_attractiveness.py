@@ -7,6 +7,7 @@ still cut what they name with it on."""
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -107,3 +108,32 @@ def test_with_the_lever_on_r1_still_holds_the_word_of_mouth_pressure(
 ) -> None:
     pressure = _run(five_years, "R1", innovation_cx_exponent=2.0)["word_of_mouth_per_week"]
     np.testing.assert_allclose(pressure, pressure[:, :1] * np.ones_like(pressure), rtol=1e-9)
+
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+@pytest.mark.parametrize(
+    ("name", "changed"),
+    [
+        ("amazon_1996_2024_attract.toml", {"innovation_cx_exponent"}),
+        (
+            "amazon_1996_2024_attract_fastmarket.toml",
+            {"innovation_cx_exponent", "market_delivery_trend_per_year"},
+        ),
+    ],
+)
+def test_the_bench_variants_change_only_what_they_say(name: str, changed: set[str]) -> None:
+    """docs/calibration.md#refit-attract: each variant is the markets scenario with the lever
+    switched on (and, for the faster market, the market's delivery trend), nothing else."""
+    markets = flywheel.load_scenario(BENCH / "amazon_1996_2024_markets.toml")
+    variant = flywheel.load_scenario(BENCH / name)
+    ours, theirs = dataclasses.asdict(variant.levers), dataclasses.asdict(markets.levers)
+    assert {key for key in ours if ours[key] != theirs[key]} == changed
+    assert variant.events == markets.events and variant.initial == markets.initial
+    assert variant.market_driver == markets.market_driver
+    names = (BENCH / "refit_attract_parameters.txt").read_text().split()
+    assert "innovation_cx_exponent[0,3]" in names
+    assert set(names) - {"innovation_cx_exponent[0,3]"} == set(
+        (BENCH / "refit_markets_parameters.txt").read_text().split()
+    )
