@@ -137,3 +137,12 @@ def test_the_bench_variants_change_only_what_they_say(name: str, changed: set[st
     assert set(names) - {"innovation_cx_exponent[0,3]"} == set(
         (BENCH / "refit_markets_parameters.txt").read_text().split()
     )
+
+
+def test_the_attractiveness_refit_fits_the_exponent_inside_its_prior() -> None:
+    """docs/calibration.md#refit-attract reports an exponent of about 0.11, not at a bound."""
+    refit = flywheel.load_scenario(
+        BENCH.parent / "docs/figures/amazon_1996_2024_refit_attract.toml"
+    )
+    assert 0.0 < refit.levers.innovation_cx_exponent < 3.0
+    assert refit.market_driver == "amazon_markets_internet_users"
