@@ -1,6 +1,7 @@
 """The model's equations: pure functions of numpy arrays (axis 0 = replication) and floats.
 
-Each equation is defined once, here or, for the price policy and the FC depreciation, in
+Each equation is defined once, here or, for the price policy, the FC depreciation and the
+advertising revenue, in
 `equations_price.py` and `equations_finance.py` (re-exported here, so
 `equations.costplus_price_index` is the same function). Those the
 compiled week uses are compiled from this very
@@ -19,6 +20,7 @@ import numpy.typing as npt
 from scipy.special import gammaincc, gammaln
 
 from flywheel.model.equations_finance import (  # noqa: F401  (re-exported: one namespace)
+    advertising_revenue_usd,
     fc_depreciation_usd,
 )
 from flywheel.model.equations_price import (  # noqa: F401  (re-exported: one namespace)

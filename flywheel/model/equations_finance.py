@@ -1,5 +1,6 @@
-"""The finance equation that charges capital to profit (B5; docs/model.md#financials): the
-FC depreciation. Pure functions of numpy arrays (axis 0 =
+"""The finance equations outside the price policy: the FC depreciation that charges capital to
+profit (B5; docs/model.md#financials) and the advertising revenue (docs/model.md#advertising).
+Pure functions of numpy arrays (axis 0 =
 replication) and floats, compiled for the week from this source (`parts`) like the rest of
 `equations.py`, which re-exports them.
 """
@@ -30,3 +31,25 @@ def fc_depreciation_usd(
         * fc_capex_usd
         / (np.maximum(fc_depreciation_years, 1.0) * WEEKS_PER_YEAR)
     )
+
+
+def advertising_revenue_usd(
+    gmv_3p_usd: Array,
+    sellers: Array,
+    advertising_share_of_3p_gmv: Array,
+    advertising_sellers_ref: Array,
+    advertising_seller_elasticity: Array,
+) -> Array:
+    """USD/week sellers pay for sponsored placement: a share of the week's 3P GMV (the traffic
+    they sell to), raised by their competition for the placements, (sellers / the reference)
+    ^ elasticity (at least one seller counted, so no seller and elasticity 0 give 1).
+    docs/model.md#advertising.
+
+    0 with a share of 0 (the default: no advertising sector). With elasticity 0 it is a plain
+    share of 3P GMV; with elasticity 1 the ad spend per seller is that share of the sales of a
+    seller at the reference count whatever the count (sellers bid away the extra sales).
+    """
+    competition = (
+        np.maximum(sellers, 1.0) / np.maximum(advertising_sellers_ref, 1.0)
+    ) ** advertising_seller_elasticity
+    return advertising_share_of_3p_gmv * gmv_3p_usd * competition

@@ -43,6 +43,7 @@ from flywheel.model.layout import (
     Lever,
 )
 from flywheel.model.sectors import Cuts
+from flywheel.model.sectors.advertising import advertising_week
 from flywheel.model.sectors.customers import adoption_week, churn_week
 from flywheel.model.sectors.demand import demand_week
 from flywheel.model.sectors.exogenous import exogenous_week, spend_index_next
@@ -174,7 +175,8 @@ def replication_week(  # type: ignore[no-untyped-def]
     sellers = sellers_week(
         t, s, p, k, cut, sales.gmv, sales.demand_multiplier, prices.skus, ex.seller_join_noise
     )
-    money = finance_week(s, p, k, ref, cut, sales, prices.market_trend)
+    ads = advertising_week(s, p, sales.gmv_3p)
+    money = finance_week(s, p, k, ref, cut, sales, prices.market_trend, ads)
     pricing = pricing_week(t, s, p, ref, cut, money, prices.market_trend)
     prime = prime_week(s, p, k, demand, experience.speed_relative, churn)
     plans = planner_week(

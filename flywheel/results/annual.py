@@ -33,7 +33,8 @@ HEADLINE = (
 # a retail business, so its net sales and operating income are retail ones; Amazon's fulfillment
 # line includes customer-service centres; subscription revenue is Prime fees only (no digital
 # subscriptions); seller services are the take rate x 3P GMV (FBA fees are inside the take rate
-# from the 2006 FBA event), the part of revenue that is neither 1P sales nor Prime fees.
+# from the 2006 FBA event), the part of revenue that is neither 1P sales, Prime fees nor
+# advertising; advertising is inside retail net sales, as in Amazon's retail segments.
 MONEY = (
     ("retail_net_sales_usd_million", {"revenue_usd": 1.0}),
     ("retail_operating_income_usd_million", {"operating_income_usd": 1.0}),
@@ -42,8 +43,15 @@ MONEY = (
     ("subscription_revenue_usd_million", {"prime_fees_usd": 1.0}),
     (
         "seller_services_revenue_usd_million",
-        {"revenue_usd": 1.0, "gmv_usd": -1.0, "gmv_3p_usd": 1.0, "prime_fees_usd": -1.0},
+        {
+            "revenue_usd": 1.0,
+            "gmv_usd": -1.0,
+            "gmv_3p_usd": 1.0,
+            "prime_fees_usd": -1.0,
+            "advertising_revenue_usd": -1.0,
+        },
     ),
+    ("advertising_revenue_usd_million", {"advertising_revenue_usd": 1.0}),
 )
 USD_PER_MILLION = 1e6
 RATIO_COLUMNS = ("share_3p_percent", "operating_margin_share")  # ratios of the year's flows

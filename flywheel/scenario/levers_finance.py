@@ -1,5 +1,5 @@
 """Finance levers: what a fulfillment centre's capital costs over its life (loop B5;
-model.md#financials)."""
+model.md#financials), and the advertising sold to sellers (model.md#advertising)."""
 
 from __future__ import annotations
 
@@ -21,4 +21,52 @@ class FinanceLevers:
         loop="B5",
         source="assumption: a centre is a building (Amazon's 10-K: buildings up to 40 years) "
         "fitted with equipment (heavy equipment ~10 years); plausible 10-40 (not verified here)",
+    )
+
+
+@dataclass(frozen=True, config=STRICT)
+class AdvertisingLevers:
+    """Advertising (sponsored placement) sold to sellers: docs/model.md#advertising. Off by
+    default (share 0); a scenario turns it on with a dated policy event."""
+
+    advertising_share_of_3p_gmv: float = lever(
+        0.0,
+        0.0,
+        0.3,
+        "share of 3P GMV",
+        "advertising revenue per USD of 3P GMV at the reference seller count (0: no ads)",
+        loop="R3",
+        source="derived: Amazon advertising $56.2 B (10-K FY2024) over 3P GMV ~$0.4-0.5 T "
+        "(recalled, unverified) ~ 0.11-0.14 in 2024; $2.95 B in 2016 ~ 0.02; 0 before "
+        "sponsored products (off by default)",
+    )
+    advertising_seller_elasticity: float = lever(
+        0.0,
+        0.0,
+        3.0,
+        "dimensionless",
+        "response of the ad share to the seller count (competition for placements)",
+        loop="R3",
+        source="assumption: 0 = a plain share of 3P GMV; 1 = ad spend per seller independent "
+        "of the seller count",
+    )
+    advertising_sellers_ref: float = lever(
+        1e6,
+        1.0,
+        1e8,
+        "sellers",
+        "seller count at which the ad share is advertising_share_of_3p_gmv",
+        loop="R3",
+        source="secondary: ~1-2 M active Amazon sellers in the 2010s-2020s (Marketplace Pulse, "
+        "parameters.md §4)",
+    )
+    advertising_cost_share: float = lever(
+        0.3,
+        0.0,
+        1.0,
+        "share of advertising revenue",
+        "cost of serving ads (ad tech, sales) per USD of ad revenue",
+        loop="R3",
+        source="secondary: a 50 %+ operating margin (B. Evans 2023), 80-90 % assumed by "
+        "analysts (Kamcity 2022); 0.3 = a 70 % margin",
     )

@@ -13,7 +13,7 @@ from pydantic.dataclasses import dataclass
 from pydantic.fields import FieldInfo
 
 from flywheel.scenario.levers_demand import MarketLevers, TrafficLevers
-from flywheel.scenario.levers_finance import FinanceLevers
+from flywheel.scenario.levers_finance import AdvertisingLevers, FinanceLevers
 from flywheel.scenario.levers_supply import CostLevers, FulfillmentLevers, ServiceLevers
 from flywheel.scenario.parameters import LOOP_IDS, LOOP_NAMES, STRICT, lever
 
@@ -30,10 +30,17 @@ __all__ = [
 
 
 # Fields are collected base-last-first, so the order is market, traffic, costs, finance,
-# fulfillment, service, then Prime and CX below: the order of docs/model.md and `flywheel describe`.
+# advertising, fulfillment, service, then Prime and CX below: the order of docs/model.md and
+# `flywheel describe`.
 @dataclass(frozen=True, config=STRICT)
 class Levers(
-    ServiceLevers, FulfillmentLevers, FinanceLevers, CostLevers, TrafficLevers, MarketLevers
+    ServiceLevers,
+    FulfillmentLevers,
+    AdvertisingLevers,
+    FinanceLevers,
+    CostLevers,
+    TrafficLevers,
+    MarketLevers,
 ):
     """Every model parameter a strategist or researcher can set (weekly model)."""
 

@@ -13,7 +13,8 @@
    which the later sectors use (service, Prime and the planner see the orders placed);
 7. `service.service_week`: contacts and the service desk's flows (B2);
 8. `sellers.sellers_week`: attractiveness, joins, exits, onboarding (R2, B4);
-9. `finance.finance_week` (costs, revenue, operating income; R3, B5) and
+9. `advertising.advertising_week` (ad revenue and its serving cost, off by default),
+   `finance.finance_week` (costs, revenue, operating income; R3, B5) and
    `finance.pricing_week` (the price target; R3);
 10. `prime.prime_week`: Prime value, joins and cancellations (R4);
 11. `planner.planner_week`: FC orders and lead times, hires, outages (B1, B2, B5), and

@@ -12,6 +12,7 @@ from flywheel.model.equations import CASH_SQUEEZE_WEEKS
 from flywheel.model.layout import Held, Lever, Loop, Ref, Stock, Term
 from flywheel.model.parts import WEEKS_PER_YEAR, costplus_price_index, price_goal_index
 from flywheel.model.sectors import Array, Cuts, sector
+from flywheel.model.sectors.advertising import Advertising
 from flywheel.model.sectors.demand import Demand
 from flywheel.model.sectors.solvency import spending_stopped
 
@@ -24,6 +25,8 @@ class WeekFinancials(NamedTuple):
     unit_cost_usd: float  # all costs per order, USD
     revenue_usd: float
     prime_fees_usd: float
+    advertising_revenue_usd: float  # inside revenue (model.md#advertising)
+    advertising_cost_usd: float
     cogs_usd: float
     fulfillment_cost_usd: float  # variable, FC running cost and FC depreciation
     depreciation_usd: float  # FC capex charged over its life (non-cash)
@@ -44,9 +47,11 @@ def finance_week(  # type: ignore[no-untyped-def]
     cut: Cuts,
     sales: Demand,  # the week's sales as delivered (`fulfillment.delivered_sales`)
     market_trend: float,
+    ads: Advertising,  # the week's advertising (`advertising.advertising_week`)
 ):
     """One replication's costs and financials this week (`WeekFinancials`; loops R3, B5;
-    model.md#costs, model.md#financials)."""
+    model.md#costs, model.md#financials); advertising counts in revenue, its serving cost in
+    the costs (model.md#advertising)."""
     orders, visits, visit_rate = sales.orders, sales.visits, sales.visit_rate
     gmv, gmv_3p = sales.gmv, sales.gmv_3p
     learning_factor = parts.learning_factor(
@@ -77,7 +82,11 @@ def finance_week(  # type: ignore[no-untyped-def]
     prime_fees_usd = 0.0
     if s[Stock.is_prime_launched] != 0.0:
         prime_fees_usd = s[Stock.prime_members] * p[Lever.prime_fee_usd_per_year] / WEEKS_PER_YEAR
-    revenue_usd = gmv_1p + p[Lever.seller_take_rate_share] * gmv_3p + prime_fees_usd
+    advertising_revenue_usd = ads.advertising_revenue_usd
+    advertising_cost_usd = ads.advertising_cost_usd
+    revenue_usd = (
+        gmv_1p + p[Lever.seller_take_rate_share] * gmv_3p + prime_fees_usd
+    ) + advertising_revenue_usd
     cogs_usd = (
         gmv_1p / np.maximum(s[Stock.price_index], 1e-9) * p[Lever.goods_cost_share] * market_trend
     )
@@ -101,6 +110,7 @@ def finance_week(  # type: ignore[no-untyped-def]
         - marketing_usd
         - technology_usd
         - p[Lever.overhead_usd_per_week]
+        - advertising_cost_usd
         # One-off costs of `cost_shock` events: charged to income (and so cash), not priced.
         - s[Stock.cost_shock_usd_per_week]
     )
@@ -112,6 +122,8 @@ def finance_week(  # type: ignore[no-untyped-def]
         unit_cost_usd,
         revenue_usd,
         prime_fees_usd,
+        advertising_revenue_usd,
+        advertising_cost_usd,
         cogs_usd,
         fulfillment_cost_usd,
         depreciation_usd,
@@ -158,6 +170,7 @@ def pricing_week(  # type: ignore[no-untyped-def]
         + money.shipping_cost_usd
         + money.service_cost_usd
         + p[Lever.overhead_usd_per_week]
+        + money.advertising_cost_usd
     )
     revenue_share_costs = 0.0
     if money.revenue_usd > 0:
