@@ -13,6 +13,9 @@ advertising, physical stores or digital subscriptions. `comparable_record` adds 
 - `retail_operating_income`: up to 2013 consolidated (1997-2001 flagged for their non-cash GAAP
   charges, 2010-2013 for AWS inside); from 2014 operating income less `aws_operating_income`; a
   year without an AWS figure (2020) is left out.
+- `advertising_revenue` (for the advertising sector, model.md#advertising): the segment file's
+  "other" group 2014-2018 (mainly advertising; co-branded cards inside, flagged) and its
+  advertising services 2021-2024 (2019-2020 are not in the file).
 - fulfillment expense, shipping cost, subscription and seller-services revenue: the history's
   rows, flagged where their definition breaks; the 3P share of GMS: its 1999-2018 anchors.
 
@@ -51,6 +54,13 @@ FLAG_DIGITAL = "digital subscriptions inside"
 FLAG_FULFILLMENT_FY2000 = "FY2000 basis (restated into the new fulfillment line)"
 FLAG_SBC_EXCLUDED = "stock-based compensation excluded"
 FLAG_SHIPPING_BROAD = "broader basis: sortation, delivery centres, own transport"
+FLAG_CARDS = "co-branded credit cards inside"
+# The advertising record, from the segment file: (segment metric, flags), the "other" group
+# (mainly advertising, 2014-2018) first; a later metric wins a year both give.
+ADVERTISING_ROWS = (
+    ("other_revenue_primarily_advertising", (FLAG_CARDS,)),
+    ("advertising_services_revenue", ()),
+)
 
 # Flags of the series the history gives as they are: (data metric, flag, first year, last year).
 ROW_FLAGS = (
@@ -72,6 +82,7 @@ def comparable_record(history: History, segments: History | None) -> History:
         for metric, build in (
             ("retail_net_sales", retail_net_sales),
             ("retail_operating_income", retail_operating_income),
+            ("advertising_revenue", advertising_revenue),
         ):
             if metric not in rows:
                 rows[metric] = build(history, segments)
@@ -118,6 +129,18 @@ def retail_operating_income(history: History, segments: History) -> tuple[Observ
         elif year in aws:
             out.append(_less(income, aws[year], flags))
     return tuple(out)
+
+
+def advertising_revenue(history: History, segments: History) -> tuple[Observation, ...]:
+    """Advertising revenue from the segment file (`history` is not read): the "other" group
+    (mainly advertising, with co-branded credit cards, flagged) 2014-2018, advertising services
+    2021-2024; the years between are not in the file and are left out."""
+    del history  # the same signature as the other builders
+    by_year: dict[int, Observation] = {}
+    for metric, flags in ADVERTISING_ROWS:
+        for o in _sorted(segments, metric):
+            by_year[o.year] = replace(o, flags=(*o.flags, *flags))
+    return tuple(by_year[year] for year in sorted(by_year))
 
 
 def _retail_flags(year: int) -> tuple[str, ...]:

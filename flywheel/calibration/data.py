@@ -57,6 +57,7 @@ METRICS = (
         "usd_million",
         "log",
     ),
+    MetricSpec("advertising_revenue", "advertising_revenue_usd_million", "usd_million", "log"),
 )
 _BY_NAME = {m.data_metric: m for m in METRICS} | {m.column: m for m in METRICS}
 # Segment-file metrics the retail record subtracts or flags: their unit is checked on reading.
