@@ -36,9 +36,10 @@ class AdvertisingLevers:
         "share of 3P GMV",
         "advertising revenue per USD of 3P GMV at the reference seller count (0: no ads)",
         loop="R3",
-        source="derived: Amazon advertising $56.2 B (10-K FY2024) over 3P GMV ~$0.4-0.5 T "
-        "(recalled, unverified) ~ 0.11-0.14 in 2024; $2.95 B in 2016 ~ 0.02; 0 before "
-        "sponsored products (off by default)",
+        source="derived: 'other' (mainly advertising) $10.1 B in 2018 (secondary, "
+        "amazon_segments.csv) / 3P GMS $160 B (filed, 2018 letter; parameters.md) = 0.063; "
+        "ads up to 15% of a seller's revenue (Marketplace Pulse 2022, parameters.md); "
+        "marketplace ads plateau near 0.05 of GMV (In Practise); 0 = no ads (the default)",
     )
     advertising_seller_elasticity: float = lever(
         0.0,
@@ -57,8 +58,8 @@ class AdvertisingLevers:
         "sellers",
         "seller count at which the ad share is advertising_share_of_3p_gmv",
         loop="R3",
-        source="secondary: ~1-2 M active Amazon sellers in the 2010s-2020s (Marketplace Pulse, "
-        "parameters.md §4)",
+        source="filed: 1.9 M small and medium sellers (2020 letter); secondary: 2.8-3 M active "
+        "sellers 2019-20 (Marketplace Pulse); parameters.md sellers_reference",
     )
     advertising_cost_share: float = lever(
         0.3,

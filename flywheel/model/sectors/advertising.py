@@ -24,12 +24,12 @@ def advertising_week(  # type: ignore[no-untyped-def]
     gmv_3p: float,  # the week's 3P GMV as delivered (`fulfillment.delivered_sales`), USD/week
 ):
     """This week's `Advertising`: 0 while `advertising_share_of_3p_gmv` is 0 (the default)."""
-    revenue_usd = parts.advertising_revenue_usd(
+    advertising_revenue_usd = parts.advertising_revenue_usd(
         gmv_3p,
         s[Stock.sellers],
         p[Lever.advertising_share_of_3p_gmv],
         p[Lever.advertising_sellers_ref],
         p[Lever.advertising_seller_elasticity],
     )
-    cost_usd = p[Lever.advertising_cost_share] * revenue_usd
-    return Advertising(revenue_usd, cost_usd)
+    advertising_cost_usd = p[Lever.advertising_cost_share] * advertising_revenue_usd
+    return Advertising(advertising_revenue_usd, advertising_cost_usd)
