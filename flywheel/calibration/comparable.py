@@ -2,7 +2,8 @@
 by them (docs/calibration.md, "Comparing like with like").
 
 The model is one retail business in one global market (International inside), without AWS,
-advertising, physical stores or digital subscriptions. `comparable_record` adds to a history
+physical stores or digital subscriptions, and without advertising unless a scenario turns its
+advertising sector on (model.md#advertising). `comparable_record` adds to a history
 (`amazon_history.csv`) the series built by the rules below from it and from the segment file
 (`amazon_segments.csv`), and flags every year that still holds something the model lacks:
 
