@@ -15,6 +15,7 @@ from flywheel.calibration import CalibrationError, build_targets, load_history
 from flywheel.calibration.comparable import (
     FLAG_ADVERTISING,
     FLAG_AWS,
+    FLAG_CARDS,
     FLAG_DIGITAL,
     FLAG_GAAP_CHARGES,
     FLAG_SHIPPING_BROAD,
@@ -165,6 +166,23 @@ def test_every_record_series_is_a_target_for_the_amazon_scenario(record: History
         metric_spec("third_party_seller_services_revenue").column
         == "seller_services_revenue_usd_million"
     )
+
+
+def test_advertising_record_joins_the_other_group_and_advertising_services(
+    record: History,
+) -> None:
+    ads = record.series("advertising_revenue_usd_million", confidence=CONFIDENCE_LEVELS)
+    assert [o.year for o in ads] == [2014, 2015, 2016, 2017, 2018, 2021, 2022, 2023, 2024]
+    values = by_year(record, "advertising_revenue")
+    assert values[2014] == 1322 and values[2018] == 10108  # "other", mainly advertising
+    assert values[2021] == 31160 and values[2024] == 56214  # advertising services
+    marks = flags(record, "advertising_revenue")
+    assert all(marks[year] == (FLAG_CARDS,) for year in range(2014, 2019))
+    assert all(marks[year] == () for year in range(2021, 2025))
+    assert metric_spec("advertising_revenue").column == "advertising_revenue_usd_million"
+    assert metric_spec("advertising_revenue_usd_million").transform == "log"
+    # a history without segments has no advertising series (the file would not belong to it)
+    assert "advertising_revenue" not in comparable_record(load_history(BUNDLED_HISTORY), None).rows
 
 
 def test_without_segments_no_retail_series_and_own_rows_win(tmp_path: Path) -> None:
