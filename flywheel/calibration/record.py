@@ -12,7 +12,12 @@ from typing import Any
 import numpy as np
 
 from flywheel.calibration.data import METRICS, CalibrationError, History, metric_spec
-from flywheel.calibration.reference import UNFITTED_METRICS, draw_public_figures, reference_points
+from flywheel.calibration.reference import (
+    SCOPE_COLUMNS,
+    UNFITTED_METRICS,
+    draw_public_figures,
+    reference_points,
+)
 
 # (annual column, data metric or None for an unfitted series, title, log scale?)
 Panel = tuple[str, str | None, str, bool]
@@ -24,7 +29,11 @@ PANELS: tuple[Panel, ...] = (
     ("prime_members_million", None, "Prime members (million)", False),
     ("fc_sqft_million", None, "Fulfillment footage (million sq ft)", False),
 )
-UNFITTED_COLUMNS = tuple(column for column, _unit in UNFITTED_METRICS.values())
+UNFITTED_COLUMNS = tuple(
+    dict.fromkeys(
+        [*(column for column, _unit in UNFITTED_METRICS.values()), *SCOPE_COLUMNS.values()]
+    )
+)
 SUMMARY_COLUMNS = ("net_sales_usd_million", "operating_income_usd_million")  # `summary_table`
 BAND = (0.05, 0.5, 0.95)
 

@@ -27,6 +27,22 @@ UNFITTED_METRICS = {
     "fulfillment_floor_area": ("fc_sqft_million", "million_sq_ft"),
 }
 
+# A figure whose scope names what it counts may compare with another column: (metric, phrase in
+# the scope) -> annual column. Amazon's 1999-2001 counts of everyone "served in the year" meet
+# the customers served in the year, not the year-end stock (docs/calibration.md).
+SCOPE_COLUMNS = {
+    ("active_customer_accounts", "served in the year"): "customers_served_million",
+}
+
+
+def column_for(metric: str, scope: str) -> str:
+    """The annual column a figure of `metric` with `scope` compares with (`SCOPE_COLUMNS`,
+    else the metric's column in `UNFITTED_METRICS`)."""
+    for (scoped_metric, phrase), column in SCOPE_COLUMNS.items():
+        if metric == scoped_metric and phrase in scope.lower():
+            return column
+    return UNFITTED_METRICS[metric][0]
+
 
 @dataclass(frozen=True)
 class ReferencePoint:
@@ -65,7 +81,7 @@ def _point(path: Path, line: int, row: dict[str, Any]) -> ReferencePoint:
         raise CalibrationError(
             f"{where}: metric {metric!r} (allowed {', '.join(UNFITTED_METRICS)})"
         )
-    column, unit = UNFITTED_METRICS[metric]
+    unit = UNFITTED_METRICS[metric][1]
     if (row["unit"] or "").strip() != unit:
         raise CalibrationError(f"{where}: {metric} in {row['unit']!r}; expected {unit!r}")
     try:
@@ -82,7 +98,7 @@ def _point(path: Path, line: int, row: dict[str, Any]) -> ReferencePoint:
             f"{where}: confidence {confidence!r} (allowed {', '.join(CONFIDENCE_LEVELS)})"
         )
     scope, source = (row["scope"] or "").strip(), (row["source"] or "").strip()
-    return ReferencePoint(column, year, value, source, scope, confidence)
+    return ReferencePoint(column_for(metric, scope), year, value, source, scope, confidence)
 
 
 @functools.cache
@@ -93,7 +109,8 @@ def reference_points() -> tuple[ReferencePoint, ...]:
 
 def draw_public_figures(axis: Any, points: tuple[ReferencePoint, ...], column: str) -> None:
     """The public figures of an unfitted `column` as red diamonds on a matplotlib axis (the fit
-    figure and `compare-record` draw them alike)."""
+    figure and `compare-record` draw them alike); figures of the same metric compared with
+    another column by their scope (`SCOPE_COLUMNS`) as open diamonds."""
     public = [p for p in points if p.column == column]
     axis.scatter(
         [p.year for p in public],
@@ -104,6 +121,21 @@ def draw_public_figures(axis: Any, points: tuple[ReferencePoint, ...], column: s
         zorder=3,
         label="public figure",
     )
+    scoped = {
+        c for (metric, _), c in SCOPE_COLUMNS.items() if UNFITTED_METRICS[metric][0] == column
+    }
+    other = [p for p in points if p.column in scoped]
+    if other:
+        axis.scatter(
+            [p.year for p in other],
+            [p.value for p in other],
+            s=18,
+            marker="D",
+            facecolors="none",
+            edgecolors="tab:red",
+            zorder=3,
+            label="public figure (" + ", ".join(sorted(scoped)) + ")",
+        )
 
 
 def reference_comparison(

@@ -173,7 +173,15 @@ def replication_week(  # type: ignore[no-untyped-def]
     sales = delivered_sales(demand, fulfillment, prices.share_3p)  # what was delivered
     desk = service_week(s, p, k, demand.orders, w)
     sellers = sellers_week(
-        t, s, p, k, cut, sales.gmv, sales.demand_multiplier, prices.skus, ex.seller_join_noise
+        t,
+        s,
+        p,
+        k,
+        cut,
+        sales.gmv,
+        sales.demand_multiplier,
+        prices.skus_for_sales,
+        ex.seller_join_noise,
     )
     ads = advertising_week(s, p, sales.gmv_3p)
     money = finance_week(s, p, k, ref, cut, sales, prices.market_trend, ads)

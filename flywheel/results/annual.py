@@ -54,6 +54,11 @@ MONEY = (
     ("advertising_revenue_usd_million", {"advertising_revenue_usd": 1.0}),
 )
 USD_PER_MILLION = 1e6
+# Everyone who was a customer at some time in the year, million: the stock at the start of the
+# year's first week plus the year's adoptions and win-backs (= the stock at the year's end plus
+# the year's churn). Amazon's 1999-2001 "customers served in the year" count this
+# (docs/calibration.md, "Series not fitted").
+SERVED = ("customers_served_million", "customers", ("adoption", "winback"))
 RATIO_COLUMNS = ("share_3p_percent", "operating_margin_share")  # ratios of the year's flows
 
 
@@ -62,13 +67,17 @@ def annual_inputs() -> tuple[str, ...]:
     outputs it is given, it aggregates too)."""
     sources = [source for _, source, _ in HEADLINE]
     money = [source for _, signs in MONEY for source in signs]
-    return tuple(dict.fromkeys([*sources, *money, "gmv_3p_usd", "gmv_usd", "operating_income_usd"]))
+    served = [SERVED[1], *SERVED[2]]
+    return tuple(
+        dict.fromkeys([*sources, *money, *served, "gmv_3p_usd", "gmv_usd", "operating_income_usd"])
+    )
 
 
 def annual_column_names(outputs: tuple[str, ...]) -> tuple[str, ...]:
     """Every column of `annual_frame` besides replication, year and weeks, given `outputs`."""
     money = (name for name, _ in MONEY)
-    return (*outputs, *(name for name, _, _ in HEADLINE), *money, *RATIO_COLUMNS)
+    headline = (name for name, _, _ in HEADLINE)
+    return (*outputs, *headline, SERVED[0], *money, *RATIO_COLUMNS)
 
 
 def annual_frame(
@@ -81,8 +90,9 @@ def annual_frame(
 
     Flows (orders, revenue, ...) are summed over the year's weeks, rates and indices (CX,
     utilisation, ...) averaged, levels and flags (customers, sellers, cash, ...) taken at the
-    year's last week: each output's `kind` decides. `weeks` says how many simulated weeks fall
-    in the year (a partial first or last year has fewer).
+    year's last week: each output's `kind` decides. `customers_served_million` is the year's
+    first-week customers plus its adoptions and win-backs (`SERVED`). `weeks` says how many
+    simulated weeks fall in the year (a partial first or last year has fewer).
     """
     import pandas as pd
 
@@ -99,6 +109,11 @@ def annual_frame(
     for column, source, divisor in HEADLINE:
         how = yearly_how(source)
         rows[column] = _aggregate(series[source], first, last, how).reshape(-1) / divisor
+    served_column, stock, inflows = SERVED
+    served = series[stock][:, first] + sum(
+        _aggregate(series[flow], first, last, "sum") for flow in inflows
+    )
+    rows[served_column] = (served / 1e6).reshape(-1)
     for column, signs in MONEY:
         total = sum(
             sign * _aggregate(series[source], first, last, "sum") for source, sign in signs.items()

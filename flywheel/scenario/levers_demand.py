@@ -309,6 +309,16 @@ class TrafficLevers:
         loop="R2",
         source="derived: ~353M 3P listings / ~2M sellers (parameters.md §4)",
     )
+    sales_per_3p_sku_relative: float = lever(
+        1.0,
+        0.001,
+        10.0,
+        "ratio",
+        "sales of a 3P SKU relative to a 1P SKU (weights 3P SKUs in the 3P share)",
+        loop="R2",
+        source="derived: (0.54 / 0.46) x (12M 1P / 353M 3P listings) = 0.04, c. 2016 "
+        "(ScrapeHero; 2016 letter; parameters.md §4); 1 = the 3P share is the SKU share",
+    )
     selection_saturation_skus: float = lever(
         10e6,
         1e4,

@@ -63,6 +63,16 @@ class Levers(
         loop="R4",
         source="derived: CIRP member growth 2015-2019 (parameters.md §9)",
     )
+    prime_eligible_share: float = lever(
+        1.0,
+        0.0,
+        1.0,
+        "share",
+        "share of customers who would ever join Prime (joins draw only from them)",
+        loop="R4",
+        source="secondary: CIRP, members 45-63% of US customers 2014-2017 (data README); "
+        "1 = no ceiling",
+    )
     prime_value_exponent: float = lever(
         2.0,
         0.0,

@@ -18,8 +18,9 @@ class Prices(NamedTuple):
     market_trend: float  # competitors' long-run price drift (index)
     competitor_price: float  # competitor price index, price wars included
     price_relative: float  # own price index / competitor price index
-    skus: float  # SKUs on offer, 1P plus the 3P listings kept
-    share_3p: float  # third-party share of SKUs (and of GMV)
+    skus: float  # SKUs on offer, 1P plus the 3P listings kept (what selection counts)
+    skus_for_sales: float  # 1P SKUs plus 3P ones weighted by their relative sales
+    share_3p: float  # third-party share of GMV: of the sales-weighted SKUs
     selection: float  # unnormalised selection level in [0, 1)
 
 
@@ -32,6 +33,12 @@ def prices_week(t: int, s: Array, p: Array, k: Array):  # type: ignore[no-untype
     price_relative = s[Stock.price_index] / competitor_price
     skus_3p = s[Stock.sellers] * p[Lever.skus_per_seller] * k[Term.listings_kept_share]
     skus = p[Lever.skus_1p] + skus_3p
-    share_3p = skus_3p / skus
+    # A 3P listing sells `sales_per_3p_sku_relative` of a 1P one: GMV splits by sales-weighted
+    # SKUs (at the default 1 the weighted SKUs are the SKUs, the share the SKU share).
+    skus_3p_weighted = p[Lever.sales_per_3p_sku_relative] * skus_3p
+    skus_for_sales = p[Lever.skus_1p] + skus_3p_weighted
+    share_3p = skus_3p_weighted / skus_for_sales
     selection = selection_level(skus, p[Lever.selection_saturation_skus])
-    return Prices(market_trend, competitor_price, price_relative, skus, share_3p, selection)
+    return Prices(
+        market_trend, competitor_price, price_relative, skus, skus_for_sales, share_3p, selection
+    )

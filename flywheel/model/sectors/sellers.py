@@ -26,7 +26,7 @@ class Sellers(NamedTuple):
     seller_exits: float  # sellers/week
     onboarded: float  # sign-ups going live, sellers/week
     gmv_for_sellers: float  # the traffic sellers see, USD/week (held, at today's prices, R2 cut)
-    skus_for_sellers: float  # the SKUs they share it with (held with B4 cut)
+    skus_for_sellers: float  # the sales-weighted SKUs they share it with (held with B4 cut)
 
 
 @sector
@@ -38,7 +38,7 @@ def sellers_week(  # type: ignore[no-untyped-def]
     cut: Cuts,
     gmv: float,  # the week's GMV as delivered (`fulfillment.delivered_sales`), USD/week
     demand_multiplier: float,  # the week's season, shock, recession and noise (`Demand`)
-    skus: float,
+    skus_for_sales: float,  # 1P SKUs plus sales-weighted 3P ones (`Prices.skus_for_sales`)
     seller_join_noise: float,
 ):
     """This week's `Sellers`: traffic (GMV; held, at today's prices, with R2 cut) pulls
@@ -56,11 +56,13 @@ def sellers_week(  # type: ignore[no-untyped-def]
             )
     gmv_for_sellers = cut.held[Held.gmv_usd] * s[Stock.price_index] if cut.on[Loop.R2] else gmv
     if cut.starts[Loop.B4]:
-        cut.held[Held.skus] = skus
-    skus_for_sellers = cut.held[Held.skus] if cut.on[Loop.B4] else skus
+        cut.held[Held.skus] = skus_for_sales
+    skus_for_sellers = cut.held[Held.skus] if cut.on[Loop.B4] else skus_for_sales
+    # One seller's SKUs in 1P-equivalents: its share of the GMV is of the sales-weighted SKUs.
+    skus_per_seller_for_sales = p[Lever.sales_per_3p_sku_relative] * p[Lever.skus_per_seller]
     sales_per_seller = seller_sales_usd_per_week(
         gmv_for_sellers,
-        p[Lever.skus_per_seller],
+        skus_per_seller_for_sales,
         skus_for_sellers,
         p[Lever.seller_take_rate_share],
     )
