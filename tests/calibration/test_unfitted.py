@@ -91,7 +91,7 @@ def test_report_of_the_calibrated_scenario_is_the_median_run_over_public() -> No
 
 def documented_rows() -> list[list[str]]:
     """The table of docs/calibration.md's "Series not fitted" section, one cell list a row."""
-    text = DOCS.read_text().split("## Series not fitted", 1)[1].split("\n## ", 1)[0]
+    text = DOCS.read_text().split("## Series not fitted", 1)[1].split("\n### ", 1)[0]
     lines = [line for line in text.splitlines() if line.startswith("| ") and "---" not in line]
     return [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[1:]]
 
