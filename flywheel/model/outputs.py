@@ -169,9 +169,9 @@ OUTPUT_TABLE: tuple[Output, ...] = (
     _row("sales_per_seller_usd", "USD/seller/week", "rate", "Sales per seller", S,
          "net sales one seller expects"),
     _row("skus", "SKUs", "level", "Selection (SKUs)", S, "total selection"),
-    # A share of two stocks (3P SKUs over SKUs): read at the year's end, like them.
+    # A share of two stocks (sales-weighted 3P SKUs over all): read at the year's end, like them.
     _row("share_3p", "share", "level", "Third-party share", S,
-         "third-party share of SKUs (and of GMV)"),
+         "third-party share of GMV (of sales-weighted SKUs)"),
     _row("selection_index", "index", "index", "Selection index", S,
          "selection relative to week 0"),
     _row("price_index", "index", "index", "Price index", P, "own price level, 1 at week 0"),
