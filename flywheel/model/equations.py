@@ -1,8 +1,8 @@
 """The model's equations: pure functions of numpy arrays (axis 0 = replication) and floats.
 
-Each equation is defined once, here or, for the price policy, the FC depreciation and the
-advertising revenue, in
-`equations_price.py` and `equations_finance.py` (re-exported here, so
+Each equation is defined once, here or, for the price policy, the FC depreciation, the
+advertising revenue and the network's delivery speed, in `equations_price.py`,
+`equations_finance.py` and `equations_network.py` (re-exported here, so
 `equations.costplus_price_index` is the same function). Those the
 compiled week uses are compiled from this very
 source (`parts`); the four that only the week uses (`bass_adoption`, `service_desk_flows`,
@@ -22,6 +22,10 @@ from scipy.special import gammaincc, gammaln
 from flywheel.model.equations_finance import (  # noqa: F401  (re-exported: one namespace)
     advertising_revenue_usd,
     fc_depreciation_usd,
+)
+from flywheel.model.equations_network import (  # noqa: F401  (re-exported: one namespace)
+    network_base_days,
+    network_speed_factor,
 )
 from flywheel.model.equations_price import (  # noqa: F401  (re-exported: one namespace)
     CASH_SQUEEZE_WEEKS,

@@ -73,6 +73,7 @@ HELD = (  # each loop's link value a cut holds: week 0's, or the cut's first wee
     "cx_relative",  # R1
     "gmv_usd",  # R2
     "price_ratio",  # R3
+    "network_speed_factor",  # R3 (scale -> network density -> delivery speed)
     "prime_share",  # R4
     "learning_lift",  # R5
     "congestion_factor",  # B1

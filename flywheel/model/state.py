@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from flywheel.model import equations as eq
 from flywheel.scenario.loading import Scenario
 from flywheel.scenario.schema import Levers as _Levers
 from flywheel.scenario.schema import field_infos
@@ -100,9 +101,24 @@ class Decisions:
     outages: Array  # FCs knocked out this week by random outages
 
 
+def week0_base_days(scenario: Scenario) -> float:
+    """Uncongested delivery days (days) at week 0: the policy's base times the starting
+    network's speed factor (R3; exactly `delivery_days_base` with the density lever off)."""
+    levers = scenario.levers
+    factor = eq.network_speed_factor(
+        np.float64(scenario.initial.fulfillment_centers),
+        np.float64(levers.delivery_density_reference_centers),
+        np.float64(levers.delivery_density_elasticity),
+    )
+    days = eq.network_base_days(
+        np.float64(levers.delivery_days_base), factor, np.float64(levers.delivery_days_floor)
+    )
+    return float(days)
+
+
 def initial_state(scenario: Scenario, replications: int) -> State:
     """The week-0 stocks of `replications` identical copies of the scenario's initial state."""
-    init, levers = scenario.initial, scenario.levers
+    init = scenario.initial
 
     def full(value: float) -> Array:
         return np.full(replications, float(value))
@@ -127,7 +143,7 @@ def initial_state(scenario: Scenario, replications: int) -> State:
         queue_wait_hours=full(0.0),
         perceived_cx=full(1.0),
         expected_cx=full(1.0),
-        perceived_delivery_days=full(levers.delivery_days_base),
+        perceived_delivery_days=full(week0_base_days(scenario)),
         reviews=full(init.reviews),
         experiment_index=full(1.0),
         spend_index=full(1.0),

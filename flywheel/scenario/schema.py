@@ -14,6 +14,7 @@ from pydantic.fields import FieldInfo
 
 from flywheel.scenario.levers_demand import MarketLevers, TrafficLevers
 from flywheel.scenario.levers_finance import AdvertisingLevers, FinanceLevers
+from flywheel.scenario.levers_network import NetworkLevers
 from flywheel.scenario.levers_supply import CostLevers, FulfillmentLevers, ServiceLevers
 from flywheel.scenario.parameters import LOOP_IDS, LOOP_NAMES, STRICT, lever
 
@@ -30,11 +31,12 @@ __all__ = [
 
 
 # Fields are collected base-last-first, so the order is market, traffic, costs, finance,
-# advertising, fulfillment, service, then Prime and CX below: the order of docs/model.md and
+# advertising, fulfillment, network, service, then Prime and CX below: the order of docs/model.md and
 # `flywheel describe`.
 @dataclass(frozen=True, config=STRICT)
 class Levers(
     ServiceLevers,
+    NetworkLevers,
     FulfillmentLevers,
     AdvertisingLevers,
     FinanceLevers,

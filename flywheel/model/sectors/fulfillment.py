@@ -8,7 +8,14 @@ from typing import NamedTuple
 import numpy as np
 
 from flywheel.model.layout import Held, Lever, Loop, Stock
-from flywheel.model.parts import delivery_days, fc_shipping, fc_utilisation, late_delivery_days
+from flywheel.model.parts import (
+    delivery_days,
+    fc_shipping,
+    fc_utilisation,
+    late_delivery_days,
+    network_base_days,
+    network_speed_factor,
+)
 from flywheel.model.sectors import Array, Cuts, sector
 from flywheel.model.sectors.demand import Demand
 
@@ -25,6 +32,7 @@ class Fulfillment(NamedTuple):
     utilisation: float  # (back-orders + fc_demand) / rated capacity, capped (finite, no FC)
     days: float  # delivery days of the orders shipped (held congestion with B1 cut)
     congestion: float  # delivery days / their base (held with B1 cut)
+    network_factor: float  # the network's multiplier on delivery_days_base (held with R3 cut)
 
 
 @sector
@@ -36,7 +44,9 @@ def fulfillment_week(  # type: ignore[no-untyped-def]
     waits a week. Delivery is flat up to the comfortable utilisation, then slows, and a
     back-order arrives a week late; customers see it through the perceived-delivery stock.
     A capture holds the congestion (delivery days / their base), which B1 cut keeps; capacity
-    itself is physical and limits shipping whatever the cut."""
+    itself is physical and limits shipping whatever the cut. The uncongested delivery time is
+    the policy's `delivery_days_base` times the network's speed factor (R3: more centres, closer
+    to customers; 1 at the default elasticity 0), which R3 cut holds."""
     open_centers = np.maximum(s[Stock.fulfillment_centers] - s[Stock.fc_out_of_service], 0.0)
     rated_capacity = open_centers * p[Lever.fc_capacity_orders_per_week]
     capacity = rated_capacity * (1.0 + p[Lever.fc_surge_allowance_share])
@@ -46,20 +56,32 @@ def fulfillment_week(  # type: ignore[no-untyped-def]
         backlog, fc_demand, capacity, p[Lever.backorder_cancel_share]
     )
     utilisation = fc_utilisation(backlog + fc_demand, rated_capacity)  # surging is congested
+    network_factor = network_speed_factor(
+        s[Stock.fulfillment_centers],  # built: an outage is congestion (B1), not a smaller map
+        p[Lever.delivery_density_reference_centers],
+        p[Lever.delivery_density_elasticity],
+    )
+    if cut.starts[Loop.R3]:
+        cut.held[Held.network_speed_factor] = network_factor
+    if cut.on[Loop.R3]:  # the network's speed held; a policy change of the base still acts
+        network_factor = cut.held[Held.network_speed_factor]
+    base_days = network_base_days(
+        p[Lever.delivery_days_base], network_factor, p[Lever.delivery_days_floor]
+    )
     congestion_days = delivery_days(
         utilisation,
-        p[Lever.delivery_days_base],
+        base_days,
         p[Lever.comfortable_utilisation_share],
         p[Lever.delivery_congestion_scale],
         p[Lever.delivery_congestion_exponent],
     )
     days = late_delivery_days(congestion_days, from_backlog, shipped)
-    congestion = days / p[Lever.delivery_days_base]
+    congestion = days / base_days
     if cut.starts[Loop.B1]:
         cut.held[Held.congestion_factor] = congestion
     if cut.on[Loop.B1]:  # congestion (and lateness) held: load no longer slows delivery
         congestion = cut.held[Held.congestion_factor]
-        days = p[Lever.delivery_days_base] * congestion
+        days = base_days * congestion
     return Fulfillment(
         open_centers,
         capacity,
@@ -70,6 +92,7 @@ def fulfillment_week(  # type: ignore[no-untyped-def]
         utilisation,
         days,
         congestion,
+        network_factor,
     )
 
 

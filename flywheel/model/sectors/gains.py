@@ -64,11 +64,14 @@ def loop_gains(  # type: ignore[no-untyped-def]
             np.maximum(sellers.gmv_for_sellers, 1e-12)
             / np.maximum(held[Held.gmv_usd] * o[Out.price_index], 1e-12)
         ),
+        # R3: the cost part of the price target, and the network's speed (0 when it is off)
         -p[Lever.price_elasticity]
         * np.log(
             np.maximum((1.0 - pass_through) + pass_through * pricing.ratio_for_price, 1e-12)
             / np.maximum((1.0 - pass_through) + pass_through * held[Held.price_ratio], 1e-12)
-        ),
+        )
+        + p[Lever.speed_elasticity]
+        * np.log(held[Held.network_speed_factor] / fulfillment.network_factor),
         np.log1p(prime_share_effect * uplift) - np.log1p(held[Held.prime_share] * uplift),
         # R5: log(learning lift) against the held one (1 unless cut later than week 0)
         np.log(np.maximum(demand.learning_lift, 1e-12))
