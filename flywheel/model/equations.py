@@ -20,7 +20,9 @@ import numpy.typing as npt
 from scipy.special import gammaincc, gammaln
 
 from flywheel.model.equations_finance import (  # noqa: F401  (re-exported: one namespace)
+    ANNUAL_DISCOUNT_RATE,
     advertising_revenue_usd,
+    customer_lifetime_value_usd,
     fc_depreciation_usd,
 )
 from flywheel.model.equations_network import (  # noqa: F401  (re-exported: one namespace)
@@ -431,7 +433,6 @@ def seasonality_multiplier(month: npt.NDArray[np.int64], q4_multiplier: Array) -
 
 NPS_AT_REFERENCE_POINTS = 30.0  # assumption: a well-liked retailer's NPS at the expected CX
 NPS_POINTS_PER_LOG_CX = 100.0
-ANNUAL_DISCOUNT_RATE = 0.10  # assumption: cost of capital for customer lifetime value
 
 
 def nps_proxy(perceived_cx: Array, expected_cx: Array) -> Array:
@@ -441,12 +442,3 @@ def nps_proxy(perceived_cx: Array, expected_cx: Array) -> Array:
         np.maximum(perceived_cx, 1e-12) / np.maximum(expected_cx, 1e-12)
     )
     return np.minimum(np.maximum(points, -100.0), 100.0)
-
-
-def customer_lifetime_value_usd(
-    contribution_usd_per_week: Array, customers: Array, churn_share_per_week: Array
-) -> Array:
-    """Customer lifetime value in USD: weekly contribution per customer / (churn + discount)."""
-    per_customer = contribution_usd_per_week / np.maximum(customers, 1.0)
-    discount = ANNUAL_DISCOUNT_RATE / WEEKS_PER_YEAR
-    return per_customer / (np.maximum(churn_share_per_week, 0.0) + discount)

@@ -1,5 +1,6 @@
 """The finance equations outside the price policy: the FC depreciation that charges capital to
-profit (B5; docs/model.md#financials) and the advertising revenue (docs/model.md#advertising).
+profit (B5; docs/model.md#financials), the advertising revenue (docs/model.md#advertising)
+and the customer lifetime value (docs/model.md#financials).
 Pure functions of numpy arrays (axis 0 =
 replication) and floats, compiled for the week from this source (`parts`) like the rest of
 `equations.py`, which re-exports them.
@@ -13,6 +14,7 @@ import numpy.typing as npt
 Array = npt.NDArray[np.float64]
 
 WEEKS_PER_YEAR = 52.0
+ANNUAL_DISCOUNT_RATE = 0.10  # assumption: cost of capital for customer lifetime value
 
 
 def fc_depreciation_usd(
@@ -53,3 +55,12 @@ def advertising_revenue_usd(
         np.maximum(sellers, 1.0) / np.maximum(advertising_sellers_ref, 1.0)
     ) ** advertising_seller_elasticity
     return advertising_share_of_3p_gmv * gmv_3p_usd * competition
+
+
+def customer_lifetime_value_usd(
+    contribution_usd_per_week: Array, customers: Array, churn_share_per_week: Array
+) -> Array:
+    """Customer lifetime value in USD: weekly contribution per customer / (churn + discount)."""
+    per_customer = contribution_usd_per_week / np.maximum(customers, 1.0)
+    discount = ANNUAL_DISCOUNT_RATE / WEEKS_PER_YEAR
+    return per_customer / (np.maximum(churn_share_per_week, 0.0) + discount)

@@ -31,7 +31,8 @@ __all__ = [
 
 
 # Fields are collected base-last-first, so the order is market, traffic, costs, finance,
-# advertising, fulfillment, network, service, then Prime and CX below: the order of docs/model.md and
+# advertising, fulfillment, network, service, then Prime and CX below: the order of
+# docs/model.md and
 # `flywheel describe`.
 @dataclass(frozen=True, config=STRICT)
 class Levers(
