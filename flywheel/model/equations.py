@@ -33,6 +33,7 @@ from flywheel.model.equations_price import (  # noqa: F401  (re-exported: one na
     CASH_SQUEEZE_WEEKS,
     COSTPLUS_PRICE_BOUNDS,
     MARGIN_HEADROOM_MIN,
+    capped_price_goal_index,
     costplus_price_index,
     price_goal_index,
 )

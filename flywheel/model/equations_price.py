@@ -68,3 +68,18 @@ def price_goal_index(
         price_adjustment_weeks / np.maximum(margin_adjustment_weeks, 1.0), 1.0
     )
     return price_index + closure * (price_target - price_index)
+
+
+def capped_price_goal_index(
+    price_goal: Array, price_cap_relative: Array, competitor_price_trend: Array
+) -> Array:
+    """The price goal under the low-price policy (issue 19; model.md#price): not above
+    `price_cap_relative` x the competitors' long-run price `competitor_price_trend` (index).
+
+    A cap of 0 (the lever's default) is no cap: the goal is returned unchanged. While the cap
+    binds, the price no longer follows the retailer's unit cost: a cost saving raises the
+    margin (shrinks the loss) instead of lowering the price.
+    """
+    capped = np.minimum(price_goal, price_cap_relative * competitor_price_trend)
+    has_cap = price_cap_relative > 0.0
+    return has_cap * capped + (1.0 - has_cap) * price_goal

@@ -74,6 +74,17 @@ class CostLevers:
         loop="R3",
         source="assumption: no published rate (parameters.md §6)",
     )
+    price_cap_relative: float = lever(
+        0.0,
+        0.0,
+        1.5,
+        "x competitors' price",
+        "low-price policy: the price may not exceed this multiple of the competitors' "
+        "long-run price (0 = no cap)",
+        loop="R3",
+        source="filed/press: Amazon's books 20-30% below list 1997-99 (WSJ 1999-05-17); "
+        "~10-11% below other retailers 2014-2021 (Profitero); 0 keeps the cost-plus policy",
+    )
     target_operating_margin_share: float = lever(
         0.04,
         -0.1,

@@ -10,7 +10,12 @@ import numpy as np
 from flywheel.model import parts
 from flywheel.model.equations import CASH_SQUEEZE_WEEKS
 from flywheel.model.layout import Held, Lever, Loop, Ref, Stock, Term
-from flywheel.model.parts import WEEKS_PER_YEAR, costplus_price_index, price_goal_index
+from flywheel.model.parts import (
+    WEEKS_PER_YEAR,
+    capped_price_goal_index,
+    costplus_price_index,
+    price_goal_index,
+)
 from flywheel.model.sectors import Array, Cuts, sector
 from flywheel.model.sectors.advertising import Advertising
 from flywheel.model.sectors.demand import Demand
@@ -162,8 +167,10 @@ def pricing_week(  # type: ignore[no-untyped-def]
     first week, following the competitors' drift); the price closes the share
     `pass_through_share` of the gap to it within the price-adjustment time, the rest over the
     margin-adjustment time. Near the credit limit the price aims at least at break-even,
-    within the price-adjustment time (model.md#insolvency). Week 0 sets the reference; a
-    capture holds the price ratio (R3) and the cash the planner sees (B5)."""
+    within the price-adjustment time (model.md#insolvency). A low-price cap
+    (`price_cap_relative` > 0) keeps the goal at or below that multiple of the competitors'
+    drift, with R3 cut too, unless squeezed. Week 0 sets the reference; a capture holds the
+    price ratio (R3) and the cash the planner sees (B5)."""
     covered_costs_usd = (
         money.cogs_usd
         + money.fulfillment_cost_usd
@@ -211,6 +218,8 @@ def pricing_week(  # type: ignore[no-untyped-def]
         p[Lever.price_adjustment_time_weeks],
         p[Lever.margin_adjustment_time_weeks],
     )
+    if p[Lever.price_cap_relative] > 0.0 and not is_squeezed:  # the low-price policy's cap
+        price_goal = capped_price_goal_index(price_goal, p[Lever.price_cap_relative], market_trend)
     return Pricing(
         unit_cost_ratio, price_target, ratio_for_price, costplus_price, is_squeezed, price_goal
     )
