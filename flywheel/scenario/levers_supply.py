@@ -82,7 +82,7 @@ class CostLevers:
         "low-price policy: the price may not exceed this multiple of the competitors' "
         "long-run price (0 = no cap)",
         loop="R3",
-        source="filed/press: Amazon's books 20-30% below list 1997-99 (WSJ 1999-05-17); "
+        source="press: Amazon's books 20-30% below list 1997-99 (WSJ 1999-05-17); "
         "~10-11% below other retailers 2014-2021 (Profitero); 0 keeps the cost-plus policy",
     )
     target_operating_margin_share: float = lever(

@@ -218,7 +218,9 @@ def pricing_week(  # type: ignore[no-untyped-def]
         p[Lever.price_adjustment_time_weeks],
         p[Lever.margin_adjustment_time_weeks],
     )
-    if p[Lever.price_cap_relative] > 0.0 and not is_squeezed:  # the low-price policy's cap
+    # The low-price cap is on the competitors' drift, not on a price war's temporary cut (the
+    # policy does not react to those); a squeezed retailer gives it up to aim at break-even.
+    if p[Lever.price_cap_relative] > 0.0 and not is_squeezed:
         price_goal = capped_price_goal_index(price_goal, p[Lever.price_cap_relative], market_trend)
     return Pricing(
         unit_cost_ratio, price_target, ratio_for_price, costplus_price, is_squeezed, price_goal
