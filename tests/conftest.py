@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -58,6 +59,13 @@ def scenario_factory() -> Callable[..., flywheel.Scenario]:
 def baseline() -> flywheel.Scenario:
     """The shipped baseline scenario (520 weeks, Prime at week 104)."""
     return flywheel.load_scenario(BASELINE_TOML)
+
+
+@pytest.fixture(scope="module")
+def five_years(baseline: flywheel.Scenario) -> flywheel.Scenario:
+    """The baseline's first five years (260 weeks: Prime launches at week 104, sellers, reviews
+    and costs well moved); the knockout, price-cap and attractiveness tests cut loops in it."""
+    return dataclasses.replace(baseline, horizon_weeks=260)
 
 
 def run_cli(

@@ -7,6 +7,7 @@ still cut what they name with it on."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,7 @@ import pytest
 
 import flywheel
 from flywheel.model import equations as eq
-from flywheel.scenario.loading import with_parameters
+from tests.test_knockouts import _run as run_with_cuts
 
 WEEKS = 260
 SEED = 3
@@ -22,16 +23,7 @@ REPLICATIONS = 2
 REINFORCING = ("R1", "R2", "R3", "R4", "R5")
 
 
-@pytest.fixture(scope="module")
-def five_years(baseline: flywheel.Scenario) -> flywheel.Scenario:
-    return dataclasses.replace(baseline, horizon_weeks=WEEKS)
-
-
-def _run(scenario: flywheel.Scenario, *cut: str, **levers: float) -> flywheel.Results:
-    changed = with_parameters(scenario, levers) if levers else scenario
-    return flywheel.simulate(
-        dataclasses.replace(changed, knockouts=cut), replications=REPLICATIONS, seed=SEED
-    )
+_run = functools.partial(run_with_cuts, seed=SEED)
 
 
 def test_the_multiplier_is_the_cx_ratio_to_the_power() -> None:

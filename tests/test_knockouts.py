@@ -17,20 +17,18 @@ from flywheel.scenario.loading import SHIPPED_SCENARIOS_DIR as SHIPPED
 from flywheel.scenario.loading import with_parameters
 from flywheel.scenario.schema import LOOP_IDS
 
-WEEKS = 260  # five years: Prime launches at week 104, sellers, reviews and costs well moved
 REPLICATIONS = 2
 SEED = 7
 
 
-@pytest.fixture(scope="module")
-def five_years(baseline: flywheel.Scenario) -> flywheel.Scenario:
-    return dataclasses.replace(baseline, horizon_weeks=WEEKS)
-
-
-def _run(scenario: flywheel.Scenario, *cut: str, **levers: float) -> flywheel.Results:
+def _run(
+    scenario: flywheel.Scenario, *cut: str, seed: int = SEED, **levers: float
+) -> flywheel.Results:
+    """`scenario` with the loops `cut` and the `levers` set, REPLICATIONS runs from `seed`
+    (test_price_cap and test_innovation_attractiveness run their cuts through it too)."""
     changed = with_parameters(scenario, levers) if levers else scenario
     return flywheel.simulate(
-        dataclasses.replace(changed, knockouts=cut), replications=REPLICATIONS, seed=SEED
+        dataclasses.replace(changed, knockouts=cut), replications=REPLICATIONS, seed=seed
     )
 
 

@@ -5,31 +5,17 @@ lowering the price, and the R3 knockout still holds the cost part of the price."
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pytest
 
 import flywheel
 from flywheel.model import equations as eq
-from flywheel.scenario.loading import with_parameters
+from tests.test_knockouts import _run
 
 WEEKS = 260  # five years of the baseline
 REPLICATIONS = 2
 SEED = 7
 FUNDED = {"credit_limit_usd": 1e12}  # never squeezed: the cap is never lifted
-
-
-@pytest.fixture(scope="module")
-def five_years(baseline: flywheel.Scenario) -> flywheel.Scenario:
-    return dataclasses.replace(baseline, horizon_weeks=WEEKS)
-
-
-def _run(scenario: flywheel.Scenario, *cut: str, **levers: float) -> flywheel.Results:
-    changed = with_parameters(scenario, levers) if levers else scenario
-    return flywheel.simulate(
-        dataclasses.replace(changed, knockouts=cut), replications=REPLICATIONS, seed=SEED
-    )
 
 
 def _relative(results: flywheel.Results, name: str) -> np.ndarray:
