@@ -24,6 +24,7 @@ from flywheel.model.equations_finance import (  # noqa: F401  (re-exported: one 
     advertising_revenue_usd,
     customer_lifetime_value_usd,
     fc_depreciation_usd,
+    prime_content_cost_usd,
 )
 from flywheel.model.equations_network import (  # noqa: F401  (re-exported: one namespace)
     network_base_days,

@@ -1,5 +1,6 @@
 """The finance equations outside the price policy: the FC depreciation that charges capital to
-profit (B5; docs/model.md#financials), the advertising revenue (docs/model.md#advertising)
+profit (B5; docs/model.md#financials), Prime's content cost (R4; docs/model.md#financials),
+the advertising revenue (docs/model.md#advertising)
 and the customer lifetime value (docs/model.md#financials).
 Pure functions of numpy arrays (axis 0 =
 replication) and floats, compiled for the week from this source (`parts`) like the rest of
@@ -33,6 +34,19 @@ def fc_depreciation_usd(
         * fc_capex_usd
         / (np.maximum(fc_depreciation_years, 1.0) * WEEKS_PER_YEAR)
     )
+
+
+def prime_content_cost_usd(
+    prime_members: Array, content_usd_per_member_per_year: Array, is_prime_launched: Array
+) -> Array:
+    """USD/week of video and music content offered within Prime: members x the cost per member
+    per year / 52, 0 before Prime's launch. Loop R4; model.md#financials.
+
+    Charged to operating income (and cash) but not to the costs the target-margin price marks
+    up: Amazon offered the content inside a fee it set separately, so the content is paid from
+    the margin, not from the price of goods (why: docs/calibration.md#refit-invest).
+    """
+    return is_prime_launched * prime_members * content_usd_per_member_per_year / WEEKS_PER_YEAR
 
 
 def advertising_revenue_usd(

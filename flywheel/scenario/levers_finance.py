@@ -1,5 +1,6 @@
 """Finance levers: what a fulfillment centre's capital costs over its life (loop B5;
-model.md#financials), and the advertising sold to sellers (model.md#advertising)."""
+model.md#financials), Prime's content cost (R4; model.md#financials), and the advertising sold
+to sellers (model.md#advertising)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from flywheel.scenario.parameters import STRICT, lever
 
 @dataclass(frozen=True, config=STRICT)
 class FinanceLevers:
-    """Depreciation of fulfillment capex: loop B5."""
+    """Depreciation of fulfillment capex (loop B5) and Prime's content cost (loop R4)."""
 
     fc_depreciation_years: float = lever(
         20.0,
@@ -21,6 +22,19 @@ class FinanceLevers:
         loop="B5",
         source="assumption: a centre is a building (Amazon's 10-K: buildings up to 40 years) "
         "fitted with equipment (heavy equipment ~10 years); plausible 10-40 (not verified here)",
+    )
+    prime_content_usd_per_member_per_year: float = lever(
+        0.0,
+        0.0,
+        500.0,
+        "USD/member/year",
+        "video and music content cost per Prime member, charged to operating income and not "
+        "priced into goods (0: no content cost)",
+        loop="R4",
+        source="derived: 'total video and music expense' $7.8 B 2019, $11 B 2020, $13 B 2021 "
+        "(10-K, via CNBC) / 150 M (early 2020) and 200 M (early 2021) members (shareholder "
+        "letters, via CNBC) = $52-65; 0 = no content cost (the default); docs/calibration.md"
+        "#refit-invest",
     )
 
 
