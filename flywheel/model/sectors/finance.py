@@ -106,6 +106,12 @@ def finance_week(  # type: ignore[no-untyped-def]
     if spending_stopped(s, cut):  # insolvent: no more marketing (model.md#insolvency)
         marketing_usd = 0.0
     technology_usd = p[Lever.technology_share_of_revenue] * revenue_usd
+    # Prime's content: paid from the margin, not priced into goods (model.md#financials).
+    prime_content_usd = parts.prime_content_cost_usd(
+        s[Stock.prime_members],
+        p[Lever.prime_content_usd_per_member_per_year],
+        s[Stock.is_prime_launched],
+    )
     operating_income_usd = (
         revenue_usd
         - cogs_usd
@@ -118,12 +124,7 @@ def finance_week(  # type: ignore[no-untyped-def]
         - advertising_cost_usd
         # One-off costs of `cost_shock` events: charged to income (and so cash), not priced.
         - s[Stock.cost_shock_usd_per_week]
-        # Prime's content: paid from the margin, not priced into goods (model.md#financials).
-        - parts.prime_content_cost_usd(
-            s[Stock.prime_members],
-            p[Lever.prime_content_usd_per_member_per_year],
-            s[Stock.is_prime_launched],
-        )
+        - prime_content_usd
     )
     operating_margin_share = (
         operating_income_usd / np.maximum(revenue_usd, 1e-9) if revenue_usd > 0 else 0.0
