@@ -34,6 +34,8 @@ def _figures() -> dict[str, dict[int, float]]:
         for row in csv.DictReader(handle):
             assert row["unit"] == "million_people" and row["source"]
             assert row["confidence"] in {"filed", "secondary"}
+            if not row["metric"].startswith(COUNTRY_METRIC_PREFIX):
+                continue  # the ITU early-years rows (tests/test_amazon_markets_itu_early.py)
             country = row["metric"].removeprefix(COUNTRY_METRIC_PREFIX)
             figures.setdefault(country, {})[int(row["year"])] = float(row["value"])
     return figures

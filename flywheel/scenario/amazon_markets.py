@@ -40,6 +40,12 @@ PEOPLE_PER_MILLION = 1e6
 COUNTRY_USERS_FILE = DATA_DIR / "amazon_markets_country_users.csv"
 COUNTRY_METRIC_PREFIX = "internet_users_"  # + country, million people
 SERIES_NAME = "amazon_markets_internet_users"
+# The same series with the US's ITU counts for 1995-1997 (issue 19, early years): ITU's own
+# world total was 39 M at the end of 1995, IDC's 16 M, so the world share rule put the US at
+# 8 M where ITU counts 25 M (data README, "Internet users in Amazon's countries").
+ITU_EARLY_SERIES_NAME = "amazon_markets_internet_users_itu_early"
+ITU_EARLY_METRIC_PREFIX = "itu_early_internet_users_"  # + country, million people
+ITU_EARLY_COUNTRIES = ("united_states",)
 # Year each national store opened. US: amazon_events.csv (1995-07-16). UK, Germany (1998),
 # France, Japan (2000), Canada (2002), Italy (2010-11-23): Forrester blog, 2010-11-23, "Amazon
 # follows typical US online retailer expansion path with a new site for Italy",
@@ -92,10 +98,16 @@ FIRST_FIGURE_YEAR = 1995  # the world series' first figure (December 1995)
 LAST_FIGURE_YEAR = 2024
 
 
-def country_users_million(country: str, years: list[int], world: AnnualSeries) -> dict[int, float]:
+def country_users_million(
+    country: str, years: list[int], world: AnnualSeries, itu_early: bool = False
+) -> dict[int, float]:
     """Users of `country` (million people) at the end of each of `years`: log-linear between
-    its figures, its share of `world` (people) kept before the first, held after the last."""
+    its figures, its share of `world` (people) kept before the first, held after the last.
+    `itu_early` adds the country's ITU counts before its first figure (`ITU_EARLY_COUNTRIES`)."""
     figures = read_annual_figures(COUNTRY_USERS_FILE, COUNTRY_METRIC_PREFIX + country)
+    if itu_early and country in ITU_EARLY_COUNTRIES:
+        early = read_annual_figures(COUNTRY_USERS_FILE, ITU_EARLY_METRIC_PREFIX + country)
+        figures |= {year: value for year, value in early.items() if year < min(figures)}
     known = sorted(figures)
     logs = np.log([figures[y] for y in known])
     world_million = world.value_at([y + 1.0 for y in years]) / PEOPLE_PER_MILLION
@@ -111,17 +123,19 @@ def country_users_million(country: str, years: list[int], world: AnnualSeries) -
     return users
 
 
-@lru_cache(maxsize=1)
-def amazon_markets_series(world: AnnualSeries) -> AnnualSeries:
+@lru_cache(maxsize=2)
+def amazon_markets_series(world: AnnualSeries, itu_early: bool = False) -> AnnualSeries:
     """The series in people: one figure per year end 1995-2024, the launched countries'
-    users summed (`world` = the world internet users series, people)."""
+    users summed (`world` = the world internet users series, people); `itu_early`: the
+    `ITU_EARLY_SERIES_NAME` variant (the US's ITU counts for 1995-1997)."""
     years = list(range(FIRST_FIGURE_YEAR, LAST_FIGURE_YEAR + 1))
     total_million = dict.fromkeys(years, 0.0)
     for country, launch_year in LAUNCH_YEARS.items():
-        users = country_users_million(country, years, world)
+        users = country_users_million(country, years, world, itu_early)
         for year in years:
             if year >= launch_year:
                 total_million[year] += users[year]
     times = tuple(year + 1.0 for year in years)
     people = tuple(total_million[year] * PEOPLE_PER_MILLION for year in years)
-    return AnnualSeries(SERIES_NAME, times, people, world.first_year, world.last_year)
+    name = ITU_EARLY_SERIES_NAME if itu_early else SERIES_NAME
+    return AnnualSeries(name, times, people, world.first_year, world.last_year)

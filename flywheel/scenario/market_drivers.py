@@ -22,6 +22,8 @@ rules):
   rate (only the last days of a run through 2024 need it).
 - The second, `"amazon_markets_internet_users"`, sums the users of the countries Amazon had
   opened a store in, each from its launch year, one figure per year end (amazon_markets.py).
+  The third, `"amazon_markets_internet_users_itu_early"`, is the second with the US's ITU
+  counts for 1995-1997 in place of its share of the world series (issue 19, early years).
 - The series covers the years FIRST_YEAR..LAST_YEAR (1996-2024); a scenario with a week outside
   them is refused (`Scenario` validation), as is a series with a missing or non-positive value.
 """
@@ -34,8 +36,8 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
+from flywheel.scenario.amazon_markets import ITU_EARLY_SERIES_NAME, amazon_markets_series
 from flywheel.scenario.amazon_markets import SERIES_NAME as AMAZON_MARKETS_SERIES
-from flywheel.scenario.amazon_markets import amazon_markets_series
 from flywheel.scenario.drivers import (
     DATA_DIR,
     LOGISTIC_DRIVER,
@@ -56,6 +58,7 @@ LAST_YEAR = 2024  # the last figure is 2024 (ITU Facts and Figures 2024)
 MARKET_SERIES = {
     "world_internet_users": "world internet users (ITU and earlier counts), people",
     "amazon_markets_internet_users": "internet users in Amazon's launched countries, people",
+    ITU_EARLY_SERIES_NAME: "the same with the US's ITU counts for 1995-1997, people",
 }
 MARKET_DRIVERS = (LOGISTIC_DRIVER, *MARKET_SERIES)
 
@@ -77,8 +80,8 @@ def market_series(name: str) -> AnnualSeries:
     times = [year + (0.75 if year in SEPTEMBER_YEARS else 1.0) for year in years]
     people = [figures[year] * PEOPLE_PER_MILLION for year in years]
     world = AnnualSeries(INTERNET_USERS_METRIC, tuple(times), tuple(people), FIRST_YEAR, LAST_YEAR)
-    if name == AMAZON_MARKETS_SERIES:  # built on the world series (amazon_markets.py)
-        return amazon_markets_series(world)
+    if name in (AMAZON_MARKETS_SERIES, ITU_EARLY_SERIES_NAME):  # on the world series
+        return amazon_markets_series(world, itu_early=name == ITU_EARLY_SERIES_NAME)
     return world
 
 
