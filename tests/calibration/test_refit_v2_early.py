@@ -1,0 +1,105 @@
+"""The issue-19 early-years refit (docs/calibration.md#refit-v2-early): Amazon's marketing
+spend as filed for 1996-2001 enters as dated policy events on `marketing_share_of_revenue`
+(the lever's default, 4 %, untouched), raises early adoption, and the stored fitted file,
+rerun with noise off, reproduces the targets table the docs report."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import flywheel
+from flywheel.calibration.objective import NOISE_LEVERS
+from flywheel.scenario.schema import Levers
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIO = ROOT / "bench/amazon_1996_2024_v2_early.toml"
+FITTED = ROOT / "docs/figures/amazon_1996_2024_refit_v2_early.toml"
+# the filed marketing share of net sales by year (FY1999 and FY2001 10-K; calibration.md)
+FILED_SHARE = {1996: 0.189, 1997: 0.189, 1998: 0.136, 1999: 0.11, 2000: 0.07, 2001: 0.04}
+
+
+def _annual(scenario: flywheel.Scenario) -> dict[str, dict[int, float]]:
+    quiet = {name: np.zeros(1) for name in NOISE_LEVERS}
+    frame = flywheel.simulate(scenario, 1, 0, lever_overrides=quiet).annual()
+    years = frame["year"].astype(int)
+    return {column: dict(zip(years, frame[column], strict=True)) for column in frame.columns}
+
+
+def test_the_lever_default_is_still_the_fy2012_ratio() -> None:
+    assert Levers().marketing_share_of_revenue == 0.04  # the other scenarios do not move
+    assert flywheel.load_scenario(ROOT / "bench/amazon_1996_2024_v2.toml").levers == (
+        dataclasses.replace(
+            flywheel.load_scenario(SCENARIO).levers,
+            marketing_share_of_revenue=0.04,
+        )
+    )
+
+
+def test_marketing_spend_follows_the_filed_shares_and_raises_early_adoption() -> None:
+    scenario = flywheel.load_scenario(SCENARIO)
+    run = _annual(scenario)
+    for year, share in FILED_SHARE.items():
+        spent = run["marketing_usd"][year] / run["revenue_usd"][year]
+        assert spent == pytest.approx(share, rel=0.03), year
+    assert run["marketing_usd"][2010] / run["revenue_usd"][2010] == pytest.approx(0.04)
+    # the same scenario at the constant 4 %: fewer customers every early year (R1: the
+    # marketing effect scales Bass innovation), and less retail net sales
+    constant = dataclasses.replace(
+        scenario,
+        events=tuple(e for e in scenario.events if not e.id.startswith("marketing_")),
+        levers=dataclasses.replace(scenario.levers, marketing_share_of_revenue=0.04),
+    )
+    baseline = _annual(constant)
+    for year in range(1996, 2002):
+        assert run["active_customers_million"][year] > baseline["active_customers_million"][year]
+        assert (
+            run["retail_net_sales_usd_million"][year]
+            > baseline["retail_net_sales_usd_million"][year]
+        )
+
+
+@pytest.fixture(scope="module")
+def targets() -> dict[str, str]:
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import issue19_targets
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    return dict(issue19_targets.measure(FITTED))
+
+
+def _percent(text: str) -> float:
+    return float(text.split(" %")[0])
+
+
+def test_the_early_refit_measures_what_the_docs_table_says(targets: dict[str, str]) -> None:
+    # better than v2's 15.6 % (docs/calibration.md#refit-v2), still above the 10 % target
+    assert _percent(targets["retail net sales MAPE ≤ 10 %"]) == pytest.approx(12.3, abs=0.05)
+    for series, documented in [
+        ("fulfillment expense", 23.7),
+        ("shipping cost", 15.5),
+        ("subscription revenue", 15.4),
+        ("seller services revenue", 1.4),
+    ]:
+        measured = _percent(targets[f"{series} MAPE ≤ 25 %"])
+        assert measured == pytest.approx(documented, abs=0.05), series
+        assert measured <= 25.0, series
+    assert targets["3P share within 5 points of every 1999–2018 anchor"].startswith("20 of 20")
+    signs = targets["retail operating income: sign right ≥ 90 %, ≥ 2 of 2014, 2017, 2022"]
+    assert signs.startswith("22 of 26") and signs.endswith("none")
+    cut = targets["R1–R5 cut from 1996 / 2000 / 2005: 2024 retail net sales ≤ 15 % (1996)"]
+    shares = [float(part.strip().rstrip(" %")) for part in cut.split("/")]
+    assert shares == pytest.approx([22.0, 27.3, 26.8], abs=0.15)
+    assert targets["unfitted figures within a factor 1.5"] == "16 of 28"
+
+
+def test_the_fit_puts_marketing_elasticity_inside_its_prior() -> None:
+    fitted = flywheel.load_scenario(FITTED).levers
+    assert 0.09 <= fitted.marketing_elasticity <= 0.24  # Sethuraman et al. 2011: 0.12 / 0.24
+    names = (ROOT / "bench/refit_v2_early_parameters.txt").read_text().split()
+    assert "marketing_elasticity[0.09,0.24]" in names
