@@ -53,3 +53,21 @@ def test_the_docs_table_is_the_stored_targets_file() -> None:
     assert "| out of sample 2017–2024 ≤ 20 % | 3.3 % |" in stored
     assert "| retail net sales MAPE ≤ 10 % | 15.6 %: **not met**" in docs
     assert "**3.3 %**: met" in docs
+
+
+def test_v4_measures_what_the_docs_table_says() -> None:
+    """docs/calibration.md#refit-v4: the early-years marketing and Prime's content cost on v2."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import issue19_targets
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    v4 = dict(issue19_targets.measure(ROOT / "docs/figures/amazon_1996_2024_refit_v4.toml"))
+    assert _percent(v4["retail net sales MAPE ≤ 10 %"]) == pytest.approx(11.6, abs=0.05)
+    signs = v4["retail operating income: sign right ≥ 90 %, ≥ 2 of 2014, 2017, 2022"]
+    assert signs.startswith("23 of 26") and signs.endswith("2017, 2022")
+    assert v4["3P share within 5 points of every 1999–2018 anchor"].startswith("20 of 20")
+    cut = v4["R1–R5 cut from 1996 / 2000 / 2005: 2024 retail net sales ≤ 15 % (1996)"]
+    assert float(cut.split(" %")[0]) == pytest.approx(25.5, abs=0.15)
+    docs = (ROOT / "docs/calibration.md").read_text()
+    assert "| retail net sales MAPE ≤ 10 % | 15.6 % | **11.6 %**: not met |" in docs
