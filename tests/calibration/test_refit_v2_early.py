@@ -6,7 +6,6 @@ rerun with noise off, reproduces the targets table the docs report."""
 from __future__ import annotations
 
 import dataclasses
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +14,7 @@ import pytest
 import flywheel
 from flywheel.calibration.objective import NOISE_LEVERS
 from flywheel.scenario.schema import Levers
+from tests.calibration.issue19_tables import CUT, assert_documented, measure, percent
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = ROOT / "bench/amazon_1996_2024_v2_early.toml"
@@ -63,39 +63,21 @@ def test_marketing_spend_follows_the_filed_shares_and_raises_early_adoption() ->
         )
 
 
-@pytest.fixture(scope="module")
-def targets() -> dict[str, str]:
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        import issue19_targets
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    return dict(issue19_targets.measure(FITTED))
-
-
-def _percent(text: str) -> float:
-    return float(text.split(" %")[0])
-
-
-def test_the_early_refit_measures_what_the_docs_table_says(targets: dict[str, str]) -> None:
+def test_the_early_refit_measures_what_the_docs_table_says() -> None:
     # better than v2's 15.6 % (docs/calibration.md#refit-v2), still above the 10 % target
-    assert _percent(targets["retail net sales MAPE ≤ 10 %"]) == pytest.approx(12.3, abs=0.05)
-    for series, documented in [
-        ("fulfillment expense", 23.7),
-        ("shipping cost", 15.5),
-        ("subscription revenue", 15.4),
-        ("seller services revenue", 1.4),
-    ]:
-        measured = _percent(targets[f"{series} MAPE ≤ 25 %"])
-        assert measured == pytest.approx(documented, abs=0.05), series
-        assert measured <= 25.0, series
-    assert targets["3P share within 5 points of every 1999–2018 anchor"].startswith("20 of 20")
-    signs = targets["retail operating income: sign right ≥ 90 %, ≥ 2 of 2014, 2017, 2022"]
-    assert signs.startswith("22 of 26") and signs.endswith("none")
-    cut = targets["R1–R5 cut from 1996 / 2000 / 2005: 2024 retail net sales ≤ 15 % (1996)"]
-    shares = [float(part.strip().rstrip(" %")) for part in cut.split("/")]
-    assert shares == pytest.approx([22.0, 27.3, 26.8], abs=0.15)
-    assert targets["unfitted figures within a factor 1.5"] == "16 of 28"
+    assert_documented(
+        measure(FITTED),
+        retail_percent=12.3,
+        series_percent={
+            "fulfillment expense": 23.7,
+            "shipping cost": 15.5,
+            "subscription revenue": 15.4,
+            "seller services revenue": 1.4,
+        },
+        signs=("22 of 26", "none"),
+        cut_percent=[22.0, 27.3, 26.8],
+        unfitted="16 of 28",
+    )
 
 
 def test_the_fit_puts_marketing_elasticity_inside_its_prior() -> None:
@@ -108,16 +90,11 @@ def test_the_fit_puts_marketing_elasticity_inside_its_prior() -> None:
 def test_the_itu_early_market_variant_replays_better_and_cuts_less() -> None:
     # docs/calibration.md#refit-v2-early, column B: better in sample and out of sample than
     # the marketing variant, but a larger growth share (the bigger pool is exogenous)
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        import issue19_targets
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
     fitted = ROOT / "docs/figures/amazon_1996_2024_refit_v2_early_itu.toml"
     assert flywheel.load_scenario(fitted).market_driver == "amazon_markets_internet_users_itu_early"
-    measured = dict(issue19_targets.measure(fitted))
-    assert _percent(measured["retail net sales MAPE ≤ 10 %"]) == pytest.approx(11.7, abs=0.05)
-    cut = measured["R1–R5 cut from 1996 / 2000 / 2005: 2024 retail net sales ≤ 15 % (1996)"]
+    measured = measure(fitted)
+    assert percent(measured["retail net sales MAPE ≤ 10 %"]) == pytest.approx(11.7, abs=0.05)
+    cut = measured[CUT]
     assert float(cut.split("/")[0].strip().rstrip(" %")) == pytest.approx(27.0, abs=0.15)
     stored = (ROOT / "docs/figures/amazon_1996_2024_refit_v2_early_itu_targets.md").read_text()
     assert "| out of sample 2017–2024 ≤ 20 % | 3.8 % |" in stored
