@@ -136,13 +136,5 @@ EVENT_CLASSES = (
     FcOutage,
     CostShock,
 )
-EVENT_KINDS = (
-    "policy",
-    "marketplace_launch",
-    "prime_launch",
-    "demand_shock",
-    "recession",
-    "price_war",
-    "fc_outage",
-    "cost_shock",
-)
+# Each class's `kind` tag, in the same order (the editor's and the error messages' list).
+EVENT_KINDS = tuple(cls.__dataclass_fields__["kind"].default for cls in EVENT_CLASSES)
