@@ -3,12 +3,13 @@
     PYTHONPATH=. python bench/issue19_targets.py FITTED.toml [--out-of-sample TABLE.md] [--out T.md]
 
 Runs the scenario once with noise off (as the calibration report does) and measures, against
-the like-with-like record of docs/calibration.md: retail net sales MAPE 1997-2024; the retail
-operating-income signs and the loss years 2014, 2017, 2022; the 3P anchors 1999-2018 within 5
-points; the four cost and revenue series' MAPE over their record years; the growth share with
-R1-R5 cut from 1996, 2000 and 2005 (20 replications, `flywheel growth-share`); the unfitted
-figures within a factor 1.5 (one noise-off run). The out-of-sample MAPE is read from the table
-`bench/out_of_sample.py --out` wrote, when given. Prints Markdown (or writes it, atomically).
+the like-with-like record of docs/calibration.md (the run and the year pairs of
+bench/loss_years.py): retail net sales MAPE 1997-2024; the retail operating-income signs and
+the loss years 2014, 2017, 2022; the 3P anchors 1999-2018 within 5 points; the four cost and
+revenue series' MAPE over their record years; the growth share with R1-R5 cut from 1996, 2000
+and 2005 (20 replications, `flywheel growth-share`); the unfitted figures within a factor 1.5
+(the same run). The out-of-sample MAPE is read from the table `bench/out_of_sample.py --out`
+wrote, when given. Prints Markdown (or writes it, atomically).
 """
 
 from __future__ import annotations
@@ -18,18 +19,14 @@ import re
 from pathlib import Path
 
 import numpy as np
+from loss_years import LOSS_YEARS, noise_off_annual, record_pairs  # bench/, beside this script
 
 import flywheel
-from flywheel.calibration.comparable import load_record
-from flywheel.calibration.data import BUNDLED_HISTORY
-from flywheel.calibration.objective import NOISE_LEVERS
 from flywheel.calibration.reference import reference_comparison
 from flywheel.cli.experiments.common import cut_week
 from flywheel.experiments.growth import growth_share
 from flywheel.scenario.files import write_text_atomic
 
-YEARS = (1997, 2024)
-LOSS_YEARS = (2014, 2017, 2022)
 MAPE_SERIES = {
     "retail net sales MAPE ≤ 10 %": "retail_net_sales_usd_million",
     "fulfillment expense MAPE ≤ 25 %": "fulfillment_expense_usd_million",
@@ -41,26 +38,16 @@ MAPE_SERIES = {
 CUT_YEARS = (1996, 2000, 2005)
 
 
-def _pairs(annual: dict[str, dict[int, float]], column: str) -> list[tuple[int, float, float]]:
-    """(year, model, record) for the record's comparable rows of `column` the run covers."""
-    record = load_record(BUNDLED_HISTORY).series(column, YEARS)
-    model = annual[column]
-    return [(o.year, model[o.year], o.value) for o in record if o.year in model]
-
-
 def measure(path: Path) -> list[tuple[str, str]]:
     """(target, measured) rows for the fitted scenario at `path`."""
     scenario = flywheel.load_scenario(path)
-    noise_off = {name: np.zeros(1) for name in NOISE_LEVERS}
-    frame = flywheel.simulate(scenario, 1, 0, lever_overrides=noise_off).annual()
-    years = frame["year"].astype(int)
-    annual = {c: dict(zip(years, frame[c], strict=True)) for c in frame.columns}
+    frame = noise_off_annual(scenario)
     rows = []
     for target, column in MAPE_SERIES.items():
-        pairs = _pairs(annual, column)
+        pairs = record_pairs(frame, column)
         mape = 100 * np.mean([abs(m / r - 1) for _, m, r in pairs]) if pairs else float("nan")
         rows.append((target, f"{mape:.1f} % ({len(pairs)} years)"))
-    income = _pairs(annual, "retail_operating_income_usd_million")
+    income = record_pairs(frame, "retail_operating_income_usd_million")
     right = [y for y, m, r in income if np.sign(m) == np.sign(r)]
     losses = [y for y in LOSS_YEARS if y in right]
     rows.append(
@@ -70,7 +57,7 @@ def measure(path: Path) -> list[tuple[str, str]]:
             f"right: {', '.join(map(str, losses)) or 'none'}",
         )
     )
-    share = _pairs(annual, "share_3p_percent")
+    share = record_pairs(frame, "share_3p_percent")
     within = [y for y, m, r in share if abs(m - r) <= 5.0 and 1999 <= y <= 2018]
     worst = max(abs(m - r) for _, m, r in share)
     rows.append(

@@ -12,6 +12,7 @@ count of agreeing signs over the record's non-`memory` rows of 1997-2024 (as the
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 import numpy as np
 
@@ -28,14 +29,24 @@ LOSS_YEARS = (2014, 2017, 2022)
 FIT_YEARS = (1997, 2024)  # the calibration's --years
 
 
+def noise_off_annual(scenario: flywheel.Scenario) -> Any:
+    """`Results.annual()` of one run of `scenario` with every noise source off, as the fit."""
+    noise_off = {name: np.zeros(1) for name in NOISE_LEVERS}
+    return flywheel.simulate(scenario, 1, 0, lever_overrides=noise_off).annual()
+
+
+def record_pairs(annual: Any, column: str) -> list[tuple[int, float, float]]:
+    """(year, model, record) of the annual `column` for every like-with-like record year of
+    `FIT_YEARS` the run covers in full."""
+    model = dict(zip(annual["year"].astype(int), annual[column], strict=True))
+    record = load_record(BUNDLED_HISTORY).series(column, FIT_YEARS)
+    return [(o.year, float(model[o.year]), o.value) for o in record if o.year in model]
+
+
 def model_and_record(scenario: flywheel.Scenario) -> list[tuple[int, float, float]]:
     """(year, model, record) of retail operating income, USD million, for every record year
     of `FIT_YEARS` the run covers in full."""
-    noise_off = {name: np.zeros(1) for name in NOISE_LEVERS}
-    annual = flywheel.simulate(scenario, 1, 0, lever_overrides=noise_off).annual()
-    model = dict(zip(annual["year"].astype(int), annual[COLUMN], strict=True))
-    record = load_record(BUNDLED_HISTORY).series(COLUMN, FIT_YEARS)
-    return [(o.year, float(model[o.year]), o.value) for o in record if o.year in model]
+    return record_pairs(noise_off_annual(scenario), COLUMN)
 
 
 def table(rows: list[tuple[int, float, float]], from_year: int) -> str:
