@@ -4,58 +4,40 @@ fitted files, rerun with noise off, reproduce the targets tables the docs report
 
 from __future__ import annotations
 
+import pytest
+
 from tests.calibration.issue19_tables import ROOT, assert_documented, measure
 
 FIGURES = ROOT / "docs/figures"
 
 
-def test_v2_measures_what_the_docs_table_says() -> None:
+# (fitted file, retail %, the four series' %, signs (count, loss years), cut shares %, unfitted)
+DOCUMENTED = {
+    "v2": (15.6, (22.2, 15.5, 16.8, 1.4), ("22 of 26", "none"), [23.9, 26.4, 27.5], "15 of 28"),
+    # the early-years marketing and Prime's content cost on v2
+    "v4": (
+        11.6,
+        (23.6, 16.4, 19.0, 1.5),
+        ("23 of 26", "2017, 2022"),
+        [25.5, 29.8, 29.2],
+        "15 of 28",
+    ),
+    # the ITU early-US market and Prime's content cost on v2
+    "v5": (10.4, (23.6, 18.0, 17.5, 2.8), ("23 of 26", "2022"), [26.8, 32.8, 31.1], "18 of 28"),
+}
+SERIES = ("fulfillment expense", "shipping cost", "subscription revenue", "seller services revenue")
+
+
+@pytest.mark.parametrize("refit", sorted(DOCUMENTED))
+def test_the_refit_measures_what_the_docs_table_says(refit: str) -> None:
+    retail, series, signs, cuts, unfitted = DOCUMENTED[refit]
     assert_documented(
-        measure(FIGURES / "amazon_1996_2024_refit_v2.toml"),
-        retail_percent=15.6,
-        series_percent={
-            "fulfillment expense": 22.2,
-            "shipping cost": 15.5,
-            "subscription revenue": 16.8,
-            "seller services revenue": 1.4,
-        },
-        signs=("22 of 26", "none"),
-        cut_percent=[23.9, 26.4, 27.5],
-        unfitted="15 of 28",
-    )
-
-
-def test_v4_measures_what_the_docs_table_says() -> None:
-    """The early-years marketing and Prime's content cost on v2."""
-    assert_documented(
-        measure(FIGURES / "amazon_1996_2024_refit_v4.toml"),
-        retail_percent=11.6,
-        series_percent={
-            "fulfillment expense": 23.6,
-            "shipping cost": 16.4,
-            "subscription revenue": 19.0,
-            "seller services revenue": 1.5,
-        },
-        signs=("23 of 26", "2017, 2022"),
-        cut_percent=[25.5, 29.8, 29.2],
-        unfitted="15 of 28",
-    )
-
-
-def test_v5_measures_what_the_docs_table_says() -> None:
-    """The ITU early-US market and Prime's content cost on v2."""
-    assert_documented(
-        measure(FIGURES / "amazon_1996_2024_refit_v5.toml"),
-        retail_percent=10.4,
-        series_percent={
-            "fulfillment expense": 23.6,
-            "shipping cost": 18.0,
-            "subscription revenue": 17.5,
-            "seller services revenue": 2.8,
-        },
-        signs=("23 of 26", "2022"),
-        cut_percent=[26.8, 32.8, 31.1],
-        unfitted="18 of 28",
+        measure(FIGURES / f"amazon_1996_2024_refit_{refit}.toml"),
+        retail_percent=retail,
+        series_percent=dict(zip(SERIES, series, strict=True)),
+        signs=signs,
+        cut_percent=cuts,
+        unfitted=unfitted,
     )
 
 
