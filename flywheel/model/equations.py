@@ -1,8 +1,8 @@
 """The model's equations: pure functions of numpy arrays (axis 0 = replication) and floats.
 
 Each equation is defined once, here or, for the price policy, the FC depreciation, the
-advertising revenue and the network's delivery speed, in `equations_price.py`,
-`equations_finance.py` and `equations_network.py` (re-exported here, so
+advertising revenue, the network's delivery speed and discovery, in `equations_price.py`,
+`equations_finance.py`, `equations_network.py` and `equations_adoption.py` (re-exported, so
 `equations.costplus_price_index` is the same function). Those the
 compiled week uses are compiled from this very
 source (`parts`); the four that only the week uses (`bass_adoption`, `service_desk_flows`,
@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import gammaincc, gammaln
 
+from flywheel.model.equations_adoption import discovery_factor  # noqa: F401  (re-exported)
 from flywheel.model.equations_finance import (  # noqa: F401  (re-exported: one namespace)
     ANNUAL_DISCOUNT_RATE,
     advertising_revenue_usd,

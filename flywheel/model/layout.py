@@ -66,12 +66,14 @@ REFERENCES = (  # week-0 values: the denominators of the indices that are 1 at w
     "review_effect",
     "delivery_days",
     "cumulative_orders",
+    "skus_for_sales",
 )
 Ref = IntEnum("Ref", list(REFERENCES), start=0)
 HELD = (  # each loop's link value a cut holds: week 0's, or the cut's first week's
     "customer_share",  # R1
     "cx_relative",  # R1
     "gmv_usd",  # R2
+    "discovery_skus",  # R2 (selection -> new shoppers, with innovation_selection_elasticity)
     "price_ratio",  # R3
     "network_speed_factor",  # R3 (scale -> network density -> delivery speed)
     "prime_share",  # R4

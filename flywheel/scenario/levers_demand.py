@@ -104,6 +104,21 @@ class MarketLevers:
             "1 = proportional, prior 0-3 as wom_cx_exponent"
         ),
     )
+    innovation_selection_elasticity: float = lever(
+        0.0,
+        0.0,
+        1.0,
+        "dimensionless",
+        "how strongly the store's sales-weighted SKUs over week 0's scale innovation adoption "
+        "(web searchers land on a store in proportion to how much of what they look for it "
+        "lists); 0 = innovation blind to selection",
+        loop="R2",
+        source=(
+            "paper: rank-sales power law of Amazon's books, sales ~ rank^-0.87 (Brynjolfsson, "
+            "Hu & Smith 2003; -0.855 to -0.91 in four studies), so the searches N titles answer "
+            "grow as N^(1 - 0.87): elasticity about 0.13, prior 0-0.3 (docs/calibration.md)"
+        ),
+    )
     # --- churn and win-back (R4, B3) ---
     churn_base_per_week: float = lever(
         0.0055,

@@ -7,16 +7,18 @@ from typing import NamedTuple
 
 import numpy as np
 
-from flywheel.model.layout import Held, Lever, Loop, Stock, Term
+from flywheel.model.layout import Held, Lever, Loop, Ref, Stock, Term
 from flywheel.model.parts import (
     bass_adoption,
     churn_hazard,
+    discovery_factor,
     hazard_to_share,
     innovation_attractiveness,
 )
 from flywheel.model.sectors import Array, Cuts, sector
 from flywheel.model.sectors.exogenous import Exogenous
 from flywheel.model.sectors.experience import Experience
+from flywheel.model.sectors.prices import Prices
 from flywheel.model.sectors.solvency import spending_stopped
 
 
@@ -26,7 +28,7 @@ class Adoption(NamedTuple):
 
     adoption: float
     potential_for_bass: float  # the potential, or with B3 cut the held share of the market
-    innovation: float  # Bass innovation p (marketing, relative CX), 1/week
+    innovation: float  # Bass innovation p (marketing, relative CX, discovery), 1/week
     word_of_mouth: float  # imitation pressure q C/M (CX), 1/week; held with R1 cut
 
 
@@ -45,12 +47,15 @@ def adoption_week(  # type: ignore[no-untyped-def]
     s: Array,
     p: Array,
     k: Array,
+    ref: Array,
     cut: Cuts,
+    prices: Prices,
     experience: Experience,
     exogenous: Exogenous,
 ):
     """Adoption by the exact weekly Bass step: marketing (and, with `innovation_cx_exponent`,
-    perceived CX over the market's) drives innovation, word of mouth
+    perceived CX over the market's; with `innovation_selection_elasticity`, the sales-weighted
+    SKUs over week 0's, held with R2 cut) drives innovation, word of mouth
     (customers' share of the market, scaled by perceived CX against the expected CX) imitation.
     With R1 cut the whole word-of-mouth pressure is held (its CX multiplier too) at week 0's or
     the cut's first week's, so adoption is Bass with a constant imitation rate. Nobody adopts
@@ -64,7 +69,15 @@ def adoption_week(  # type: ignore[no-untyped-def]
     attractiveness = innovation_attractiveness(
         experience.perceived_cx, experience.market_cx, p[Lever.innovation_cx_exponent]
     )
-    innovation = k[Term.bass_p_per_week] * marketing_effect * attractiveness
+    # Web searchers find the store through what it lists (R2: sellers -> selection -> new
+    # shoppers); an R2 cut holds the SKUs this link sees, so selection reaches no new shopper.
+    if cut.starts[Loop.R2]:
+        cut.held[Held.discovery_skus] = prices.skus_for_sales
+    skus_for_discovery = cut.held[Held.discovery_skus] if cut.on[Loop.R2] else prices.skus_for_sales
+    discovery = discovery_factor(
+        skus_for_discovery, ref[Ref.skus_for_sales], p[Lever.innovation_selection_elasticity]
+    )
+    innovation = k[Term.bass_p_per_week] * marketing_effect * attractiveness * discovery
     imitation = k[Term.bass_q_per_week] * experience.cx_relative_for_wom ** p[Lever.wom_cx_exponent]
     potential_for_bass = potential
     if cut.starts[Loop.B3]:
