@@ -1,5 +1,5 @@
 """Discovery: new shoppers find the store through its selection (`innovation_selection_elasticity`,
-docs/model.md#adoption, issue 19): Bass innovation scaled by the sales-weighted SKUs over week
+docs/model.md#adoption, issue 19): Bass innovation scaled by the SKUs on offer over week
 0's, to the power of the lever, the link held with R2 cut. The default 0 is the model without
 it (the stored reference outputs, tests/reference, guard bit-identity); these tests check the
 equation, the kernel against the exact Bass step, the R2 hold (from week 0 and from a later
@@ -56,8 +56,7 @@ def test_adoption_is_the_bass_step_with_innovation_scaled_by_the_sku_ratio(
     five_years: flywheel.Scenario, elasticity: float
 ) -> None:
     """Each checked week's adoption equals the exact Bass step with innovation
-    p * (SKUs / week 0's)^elasticity (the baseline's 3P SKUs sell as 1P ones, so the
-    sales-weighted SKUs are the `skus` output), while the SKUs grow several-fold."""
+    p * (SKUs / week 0's)^elasticity, while the SKUs grow several-fold."""
     results = _run(five_years, innovation_selection_elasticity=elasticity)
     skus = results["skus"]
     assert np.all(skus[:, -1] > 3.0 * skus[:, 0])

@@ -12,9 +12,9 @@ import numpy.typing as npt
 Array = npt.NDArray[np.float64]
 
 
-def discovery_factor(skus_for_sales: Array, reference_skus: Array, elasticity: Array) -> Array:
-    """Dimensionless multiplier of Bass innovation: the store's sales-weighted SKUs (1P SKUs
-    plus 3P ones weighted by their relative sales) over week 0's, to the power `elasticity`.
+def discovery_factor(skus: Array, reference_skus: Array, elasticity: Array) -> Array:
+    """Dimensionless multiplier of Bass innovation: the SKUs the store offers (count, 1P plus
+    the 3P listings kept) over week 0's (count), to the power `elasticity`.
     Exactly 1 at elasticity 0 (the default, the model without discovery). Loop R2
     (sellers -> selection -> new shoppers); model.md#adoption.
 
@@ -23,6 +23,7 @@ def discovery_factor(skus_for_sales: Array, reference_skus: Array, elasticity: A
     Smith 2003), a store listing the N most sought products answers a share of the searches
     that grows as N^(1 - b); web searchers land on it in proportion (search engines index its
     product pages). So the elasticity is 1 - b, about 0.1-0.15; 0 for b >= 1 (a tail that
-    converges)."""
-    ratio = np.maximum(skus_for_sales, 1e-12) / np.maximum(reference_skus, 1e-12)
+    converges). The count, not sales-weighted SKUs: the power law already weighs a listing
+    further down the tail less."""
+    ratio = np.maximum(skus, 1e-12) / np.maximum(reference_skus, 1e-12)
     return ratio**elasticity

@@ -66,7 +66,7 @@ REFERENCES = (  # week-0 values: the denominators of the indices that are 1 at w
     "review_effect",
     "delivery_days",
     "cumulative_orders",
-    "skus_for_sales",
+    "skus",
 )
 Ref = IntEnum("Ref", list(REFERENCES), start=0)
 HELD = (  # each loop's link value a cut holds: week 0's, or the cut's first week's

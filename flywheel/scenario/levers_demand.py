@@ -109,7 +109,7 @@ class MarketLevers:
         0.0,
         1.0,
         "dimensionless",
-        "how strongly the store's sales-weighted SKUs over week 0's scale innovation adoption "
+        "how strongly the SKUs the store offers over week 0's scale innovation adoption "
         "(web searchers land on a store in proportion to how much of what they look for it "
         "lists); 0 = innovation blind to selection",
         loop="R2",

@@ -54,8 +54,8 @@ def adoption_week(  # type: ignore[no-untyped-def]
     exogenous: Exogenous,
 ):
     """Adoption by the exact weekly Bass step: marketing (and, with `innovation_cx_exponent`,
-    perceived CX over the market's; with `innovation_selection_elasticity`, the sales-weighted
-    SKUs over week 0's, held with R2 cut) drives innovation, word of mouth
+    perceived CX over the market's; with `innovation_selection_elasticity`, the SKUs on offer
+    over week 0's, held with R2 cut) drives innovation, word of mouth
     (customers' share of the market, scaled by perceived CX against the expected CX) imitation.
     With R1 cut the whole word-of-mouth pressure is held (its CX multiplier too) at week 0's or
     the cut's first week's, so adoption is Bass with a constant imitation rate. Nobody adopts
@@ -72,10 +72,10 @@ def adoption_week(  # type: ignore[no-untyped-def]
     # Web searchers find the store through what it lists (R2: sellers -> selection -> new
     # shoppers); an R2 cut holds the SKUs this link sees, so selection reaches no new shopper.
     if cut.starts[Loop.R2]:
-        cut.held[Held.discovery_skus] = prices.skus_for_sales
-    skus_for_discovery = cut.held[Held.discovery_skus] if cut.on[Loop.R2] else prices.skus_for_sales
+        cut.held[Held.discovery_skus] = prices.skus
+    skus_for_discovery = cut.held[Held.discovery_skus] if cut.on[Loop.R2] else prices.skus
     discovery = discovery_factor(
-        skus_for_discovery, ref[Ref.skus_for_sales], p[Lever.innovation_selection_elasticity]
+        skus_for_discovery, ref[Ref.skus], p[Lever.innovation_selection_elasticity]
     )
     innovation = k[Term.bass_p_per_week] * marketing_effect * attractiveness * discovery
     imitation = k[Term.bass_q_per_week] * experience.cx_relative_for_wom ** p[Lever.wom_cx_exponent]

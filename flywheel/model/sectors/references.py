@@ -21,7 +21,7 @@ def week0_references(s: Array, p: Array, ref: Array, prices: Prices, review_effe
     ref[Ref.review_effect] = review_effect
     ref[Ref.delivery_days] = s[Stock.perceived_delivery_days]
     ref[Ref.cumulative_orders] = s[Stock.cumulative_orders]
-    ref[Ref.skus_for_sales] = prices.skus_for_sales
+    ref[Ref.skus] = prices.skus
 
 
 @sector
