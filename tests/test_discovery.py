@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -117,3 +118,26 @@ def test_with_the_lever_on_each_cut_loop_still_has_zero_gain(
 ) -> None:
     results = _run(five_years, loop, innovation_selection_elasticity=0.3)
     np.testing.assert_array_equal(results[f"gain_{loop}"], 0.0)
+
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+def test_the_v6_discover_variant_is_v5_with_the_lever_and_its_prior() -> None:
+    """docs/calibration.md#refit-v6-discover: the scenario is v5 with discovery switched on at
+    the prior's centre (0.13), nothing else; the parameters are v2's with Bass innovation
+    narrowed to Sultan, Farley & Lehmann's mean or less and the elasticity inside its prior."""
+    v5 = flywheel.load_scenario(BENCH / "amazon_1996_2024_v5.toml")
+    v6 = flywheel.load_scenario(BENCH / "amazon_1996_2024_v6_discover.toml")
+    ours, theirs = dataclasses.asdict(v6.levers), dataclasses.asdict(v5.levers)
+    assert {key for key in ours if ours[key] != theirs[key]} == {"innovation_selection_elasticity"}
+    assert v6.levers.innovation_selection_elasticity == 0.13
+    assert v6.events == v5.events and v6.initial == v5.initial
+    assert v6.market_driver == v5.market_driver and v6.spend_driver == v5.spend_driver
+    names = (BENCH / "refit_v6_discover_parameters.txt").read_text().split()
+    v2_names = (BENCH / "refit_v2_parameters.txt").read_text().split()
+    assert "bass_p_per_year[0.001,0.05]" in v2_names
+    assert set(names) == set(v2_names) - {"bass_p_per_year[0.001,0.05]"} | {
+        "bass_p_per_year[0.001,0.03]",
+        "innovation_selection_elasticity[0,0.3]",
+    }
