@@ -141,3 +141,17 @@ def test_the_v6_discover_variant_is_v5_with_the_lever_and_its_prior() -> None:
         "bass_p_per_year[0.001,0.03]",
         "innovation_selection_elasticity[0,0.3]",
     }
+
+
+def test_the_e03_variant_fixes_the_elasticity_at_the_priors_top() -> None:
+    """docs/calibration.md#refit-v6-discover, variant E: v6_discover's scenario with the
+    elasticity at 0.3, fitted with v6_discover's list less the elasticity (so it stays fixed)."""
+    v6 = flywheel.load_scenario(BENCH / "amazon_1996_2024_v6_discover.toml")
+    e03 = flywheel.load_scenario(BENCH / "amazon_1996_2024_v6_discover_e03.toml")
+    assert e03.levers == dataclasses.replace(v6.levers, innovation_selection_elasticity=0.3)
+    assert e03.events == v6.events and e03.initial == v6.initial
+    fixed = (BENCH / "refit_v6_discover_fixed_parameters.txt").read_text().split()
+    fitted = (BENCH / "refit_v6_discover_parameters.txt").read_text().split()
+    assert set(fixed) == set(fitted) - {"innovation_selection_elasticity[0,0.3]"}
+    wide = (BENCH / "refit_v6_discover_wide_parameters.txt").read_text().split()
+    assert set(wide) == set(fixed) | {"innovation_selection_elasticity[0,1]"}
