@@ -6,7 +6,16 @@ Thin by design: widgets → Scenario → one cached call → figures. Everything
 
 import streamlit as st
 
-from flywheel.ui import cache, sidebar, state, tabs_decide, tabs_events, tabs_main, tabs_more
+from flywheel.ui import (
+    cache,
+    sidebar,
+    state,
+    tabs_decide,
+    tabs_events,
+    tabs_main,
+    tabs_more,
+    tabs_workshop,
+)
 
 
 def main() -> None:
@@ -53,7 +62,7 @@ def main() -> None:
             tabs_more.files(scenario, replications, seed)
     if workshop.open:
         with workshop:
-            tabs_more.workshop(scenario, preset_name, preset, seed)
+            tabs_workshop.workshop(scenario, preset_name, preset, seed)
 
 
 # A worker process (flywheel.ui.workers) imports this script as __mp_main__: no page there.

@@ -574,33 +574,39 @@ def test_workshop_steps_apply_changes(make_app):
 
 
 def test_the_amazon_workshop_runs_in_the_app(make_app):
-    """Picking the Amazon session shows its steps with time boxes; applying a step loads its
-    workshop/ preset, sets Compare to A = the step, B = the record, and shows the step's
-    annual columns."""
+    """Picking the Amazon session shows its steps with time boxes; every step shows its numbers
+    (the step's own scenario, whatever the sidebar shows) against the record, the last year in
+    the visible rows; applying a step loads its workshop/ preset and sets Compare to A = the
+    step, B = the record."""
     at = open_tab(make_app(), "Workshop")
     stories = at.selectbox(key="workshop_story")
     assert len(stories.options) == 2
     at.session_state["workshop_step"] = 3  # a later step of the first story: reset on change
     stories.select(stories.options[1]).run()
     assert at.session_state["workshop_step"] == 0
-    assert "Step 1 of 6 · 10 of 60 minutes" in at.get("progress")[0].proto.text
+    progress = at.get("progress")[0].proto.text
+    assert "Step 1 of 6 · time box 10 min (minutes 5–15 of 60)" in progress
+    # Step 1, not applied (the sidebar still shows the baseline): the record's numbers are there
+    assert at.session_state["preset"] == "baseline"
+    first = at.dataframe[0].value
+    assert first["year"].iloc[-1] == 2024 and len(first) <= 11  # no scrolling to 2024
+    assert {"this step", "record"} <= set(first.columns)
+    titles = [json.loads(c.proto.spec)["title"]["text"] for c in at.get("vega_lite_chart")]
+    assert titles[0] == "Net sales (USD million) (log scale)" and len(titles) == 3
     at.button(key="workshop_next").click().run()
     at.button(key="workshop_apply").click().run()
     assert not at.exception
     assert at.session_state["preset"] == "workshop/02_no_marketplace"
     assert at.session_state["compare_a"] == "current levers"
     assert at.session_state["compare_b"] == "workshop/01_the_record"
-    table = at.dataframe[0].value
-    assert list(table.columns) == [
-        "year",
-        "net_sales_usd_million",
-        "gmv_usd_million",
-        "operating_income_usd_million",
-    ]
-    assert table["year"].iloc[0] == 1996 and table["year"].iloc[-1] == 2024
-    assert "Net sales (USD million)" in at.dataframe[0].proto.columns  # the shown header
+    sales, gmv = (at.dataframe[i].value for i in (0, 1))
+    assert list(sales.columns) == ["year", "this step", "01_the_record", "record"]
+    assert list(gmv.columns) == ["year", "this step", "01_the_record"]  # no GMV in the record
+    assert sales["year"].iloc[0] == 1996 and sales["year"].iloc[-1] == 2024
     # no marketplace in this step: every sale is first-party, so all GMV is in net sales
-    assert (table["gmv_usd_million"] <= table["net_sales_usd_million"]).all()
+    assert (number(gmv["this step"]) <= number(sales["this step"])).all()
+    # the record's 2024 net sales (filed: $638 B) in the record column
+    assert 600_000 < number(sales["record"]).iloc[-1] < 700_000
     open_tab(at, "Compare")
     assert at.selectbox(key="compare_b").value == "workshop/01_the_record"
     assert not at.exception
@@ -608,6 +614,28 @@ def test_the_amazon_workshop_runs_in_the_app(make_app):
     open_tab(at, "Workshop")
     assert at.selectbox(key="workshop_story").value == stories.options[1]
     assert "Step 2 of 6" in at.get("progress")[0].proto.text
+
+
+def test_every_baseline_workshop_step_shows_its_numbers(make_app):
+    """The built-in story's steps show their yearly numbers in the tab, applied or not, next to
+    the baseline preset's when the step changes something."""
+    at = open_tab(make_app(), "Workshop")
+    for index in range(len(STORY)):
+        at.session_state["workshop_step"] = index
+        at.run()
+        assert not at.exception
+        table = at.dataframe[0].value
+        assert len(table) == 10 and table["year"].is_monotonic_increasing
+        columns = ["year", "this step"] + (["baseline"] if STORY[index].compare_with else [])
+        assert list(table.columns) == columns
+    # step 6 (a 12 % target margin) against the baseline: more operating income at the end
+    income = at.dataframe[2].value
+    assert number(income["this step"]).iloc[-1] > number(income["baseline"]).iloc[-1]
+
+
+def number(shown: Any) -> Any:
+    """A column of the Workshop's key-year tables ("1,234", "0.52") as numbers."""
+    return shown.str.replace(",", "").astype(float)
 
 
 def test_share_link_round_trips_through_query_params(make_app):

@@ -521,7 +521,7 @@ def test_the_workshop_fc_and_andon_steps_say_what_the_model_does(baseline):
     ],
 )
 def test_workshop_tables_have_readable_headers(column: str, label: str) -> None:
-    from flywheel.ui.tabs_more import annual_column_label
+    from flywheel.ui.tabs_workshop import annual_column_label
 
     assert annual_column_label(column) == label
 
