@@ -79,6 +79,7 @@ def step_chart_spec(
         layers.append(_record_layer(shown, x, scale, axis_y))
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "description": "workshop step against the record",
         "title": {"text": title + (" (log scale)" if is_log else ""), "limit": 0, **PANEL_TITLE},
         "height": STEP_CHART_HEIGHT_PX,
         "layer": layers,

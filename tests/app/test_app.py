@@ -48,6 +48,7 @@ def test_every_tab_renders_without_error(make_app):
     drawn = {"Watch it turn": ["loop strength"] + ["fan bands"] * len(PANELS)}
     drawn["Compare"] = ["compare A/B"] * len(PANELS) + ["paired difference B - A"] * len(PANELS)
     drawn["Events"] = ["event timeline"]
+    drawn["Workshop"] = ["workshop step against the record"] * len(STORY[0].outputs)
     for label in TABS[1:]:  # lazy tabs: each one runs when opened
         open_tab(at, label)
         assert not at.exception, label
