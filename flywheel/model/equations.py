@@ -37,6 +37,7 @@ from flywheel.model.equations_price import (  # noqa: F401  (re-exported: one na
     capped_price_goal_index,
     costplus_price_index,
     price_goal_index,
+    unpriced_advertising_usd,
 )
 
 Array = npt.NDArray[np.float64]
