@@ -45,7 +45,7 @@ def test_every_tab_renders_without_error(make_app):
     assert charts(at) == ["fan bands"] * len(PANELS)  # one chart per panel, in order:
     titles = [json.loads(chart.proto.spec)["title"] for chart in at.get("vega_lite_chart")]
     assert [f"{t['text']} ({t['subtitle']})" for t in titles] == list(PANELS)
-    drawn = {"Watch it turn": ["loop strength"] + ["fan bands"] * len(PANELS)}
+    drawn = {"Compare": []}  # Watch it turn draws its charts in its own page (playback)
     drawn["Compare"] = ["compare A/B"] * len(PANELS) + ["paired difference B - A"] * len(PANELS)
     drawn["Events"] = ["event timeline"]
     drawn["Workshop"] = ["workshop step against the record"] * len(STORY[0].outputs)
@@ -54,11 +54,11 @@ def test_every_tab_renders_without_error(make_app):
         assert not at.exception, label
         assert [tab.label for tab in at.tabs] == TABS
         assert charts(at) == drawn.get(label, []), label
-        assert len(at.get("graphviz_chart")) == (label == "Watch it turn")
-    assert "digraph flywheel" in open_tab(at, "Watch it turn").get("graphviz_chart")[0].proto.spec
+        assert len(at.get("component_instance")) == (label == "Watch it turn")
+    assert playback_args(open_tab(at, "Watch it turn"))["payload"]["diagram"].startswith("<svg")
     assert at.title[0].value.startswith("flywheel")
     open_tab(at, "Dashboard")
-    assert len(at.metric) == 6 and not at.get("graphviz_chart")  # the hidden tabs do not run
+    assert len(at.metric) == 6 and not at.get("component_instance")  # hidden tabs do not run
 
 
 def test_levers_come_from_the_schema_grouped_by_loop(make_app):
@@ -193,24 +193,49 @@ def test_compare_picks_a_preset_over_the_same_period_first():
     assert default_compare_with(presets["baseline"], alone) == "amazon_1996_2024"  # no twin
 
 
-def test_playback_play_pause_and_scrub(make_app):
+def playback_args(at) -> dict[str, Any]:
+    """The arguments the app gave the Watch it turn component (flywheel.ui.playback)."""
+    (instance,) = at.get("component_instance")
+    return json.loads(instance.proto.json_args)
+
+
+def test_watch_it_turn_shows_the_whole_run_at_week_0_and_follows_the_slider(make_app):
+    """At week 0 the playback has every chart's data over the whole run (not the weeks up
+    to the playhead), each with a playhead at week 0; the week slider moves the playhead,
+    and the headline of each week names its dominant loop."""
     at = open_tab(make_app(), "Watch it turn")
-    assert "Press ▶ Play" in at.info[0].value  # at week 0 the tab says what to do
+    assert not at.exception
+    args = playback_args(at)
+    assert args["week"] == 0 and args["playing"] is False
+    data = args["payload"]
+    weeks = data["weeks"]
+    assert weeks == 520 and len(data["week_ms"]) == weeks and len(data["headlines"]) == weeks
+    descriptions = [chart["spec"]["description"] for chart in data["charts"]]
+    assert descriptions == ["loop strength"] + ["fan bands"] * len(PANELS)
+    last_day = data["week_ms"][-1]
+    for chart in data["charts"]:
+        dates = chart["columns"]["date"]
+        # the whole run (every second week, the loop strengths without the last one)
+        assert dates[0] == data["week_ms"][0] and max(dates) >= data["week_ms"][-2]
+        values = [v for name, column in chart["columns"].items() if name != "date" for v in column]
+        assert len(set(values)) > 10  # lines, not nothing
+        spec = chart["spec"]
+        assert spec["params"] == [{"name": "playhead", "value": data["week_ms"][0]}]
+        veil, rule = spec["layer"][-2:]
+        assert veil["mark"]["type"] == "rect" and veil["encoding"]["x2"] == {"datum": last_day}
+        assert rule["encoding"]["x"]["datum"] == {"expr": "playhead"}
+    for loop in LOOP_IDS:
+        assert len(data["gains"][loop]) == weeks
+    assert (
+        data["headlines"][200].startswith("Week 200 (")
+        and "dominant loop <b>" in (data["headlines"][200])
+    )
     at.slider(key="week_slider").set_value(200).run()
-    assert not at.info
-    assert "Week 200" in at.markdown[1].value or any("Week 200" in m.value for m in at.markdown)
-    at.button(key="play").click().run()
-    assert at.session_state["playing"] is True
-    assert at.session_state["week"] == 213  # one quarter per frame
-    at.run()
-    assert at.session_state["week"] == 226
-    at.button(key="pause").click().run()
-    assert at.session_state["playing"] is False
-    week = at.session_state["week"]
-    at.run()
-    assert at.session_state["week"] == week  # paused: the week stays
-    dot = at.get("graphviz_chart")[0].proto.spec
-    assert "R1 " in dot and "penwidth" in dot
+    assert playback_args(at)["week"] == 200 and at.session_state["week"] == 200
+    assert playback_args(at)["payload"]["digest"] == data["digest"]  # the same run, kept
+    at.slider(key="week_slider").set_value(519).run()
+    assert playback_args(at)["week"] == 519
+    assert {"png_gains", "png_diagram", "dot_diagram"} <= {b.key for b in at.download_button}
 
 
 def test_events_add_edit_delete_and_reject(make_app):
@@ -494,9 +519,15 @@ def test_png_downloads_are_the_charts_the_app_shows(make_app, exports):
     wide, high = export.png_size(png)
     assert wide > 3 * export.PANEL_WIDTH_PX * scale and high > 3 * PANEL_HEIGHT_PX * scale
 
-    shown = shown_charts(open_tab(at, "Watch it turn"))
+    open_tab(at, "Watch it turn")
     png, spec = download_png(exports, "flywheel_loop_strength_week0.png")
-    assert exported_charts(spec) == shown[:1]  # the loop strengths, to this week
+    ((view, rows),) = exported_charts(spec)
+    shown = playback_args(at)["payload"]["charts"][0]["spec"]  # the playback's loop strengths
+    assert (
+        view["encoding"] == shown["layer"][0]["encoding"]
+        and view["mark"] == shown["layer"][0]["mark"]
+    )
+    assert len(rows) == len(LOOP_IDS)  # to this week: week 0 alone
     assert export.png_size(png) == (single_width, spec["height"] * scale)
 
     shown = shown_charts(open_tab(at, "Compare"))
@@ -737,8 +768,8 @@ def test_a_scenario_of_a_week_or_two_opens_every_tab(make_app, weeks):
         assert "week_slider" not in [slider.key for slider in at.slider]
         assert any("one-week scenario" in caption.value for caption in at.caption)
     else:
-        at.button(key="play").click().run()
-        assert not at.exception and at.session_state["week"] == weeks - 1
+        at.slider(key="week_slider").set_value(weeks - 1).run()
+        assert not at.exception and playback_args(at)["week"] == weeks - 1
 
 
 def test_why_tab_attribution_and_tornado(make_app, exports):
