@@ -392,6 +392,7 @@ def _load_extra_commands() -> None:
         "flywheel.cli.calibration",
         "flywheel.cli.uncertainty",
         "flywheel.cli.provenance",
+        "flywheel.cli.diagram",
     ):
         try:
             importlib.import_module(module)

@@ -68,7 +68,7 @@ POSITIONS: dict[str, tuple[float, float]] = {
     "orders": (55.0, 51.0),
     "cost": (66.0, 31.0),
     "prices": (41.0, 27.0),
-    "prime": (35.0, 59.0),
+    "prime": (42.0, 64.0),
     "reviews": (40.0, 42.0),
     "fulfillment": (7.0, 27.0),
     "service": (8.0, 60.0),

@@ -66,9 +66,9 @@ def loop_figure(
         linestyle = LINE_STYLES[style["style"]]
         (x0, y0), (x1, y1) = POSITIONS[source], POSITIONS[target]
         if source == target:  # a loop on one node (B4: sellers crowd sellers)
-            path = {"connectionstyle": "arc3,rad=-2.2", "shrinkA": 2, "shrinkB": 2}
-            x0, y0, x1, y1 = x0 + 4.5, y0 + 1.5, x0 + 4.5, y0 - 1.5
-            label_xy = (x0 + 8.5, y0 - 1.5)
+            path = {"connectionstyle": "arc3,rad=-1.4", "shrinkA": 2, "shrinkB": 2}
+            x0, y0, x1, y1 = x0 + 4.5, y0 + 2.0, x0 + 4.5, y0 - 2.0
+            label_xy = (x0 + 10.5, y0 - 2.0)
         else:
             # arcs of the wheel bend outward (clockwise), other links a little to one side
             rad = -0.35 if source in RING and target in RING else CURVE_RAD

@@ -35,6 +35,8 @@ LINE_PX = 19
 CURVE = 0.18  # how far a link bends from its chord (a share of the chord's length)
 KEY_ROW_PX = 24
 LABEL_AT = 0.4  # where along a link (0 source, 1 target) its gain label sits, off the wheel
+# ... except where that spot is taken by another link's label or crosses the wheel
+LABEL_AT_LINK = {("orders", "fulfillment"): 0.7, ("prices", "cash"): 0.65, ("reviews", "cx"): 0.3}
 DASHES = {"solid": "", "dashed": "9 5", "dotted": "2 4"}
 
 
@@ -92,7 +94,7 @@ def edge_geometry(source: str, target: str) -> tuple[str, tuple[float, float]]:
     start, end = _exit(source, control), _exit(target, control)
     # the label at the curve's middle on the wheel, nearer the source elsewhere (where a
     # link crosses the wheel, its middle often lies on the wheel's arc)
-    at = 0.5 if source in RING and target in RING else LABEL_AT
+    at = 0.5 if source in RING and target in RING else LABEL_AT_LINK.get((source, target), LABEL_AT)
     weights = ((1 - at) ** 2, 2 * at * (1 - at), at**2)
     label = [
         sum(w * p[i] for w, p in zip(weights, (start, control, end), strict=True)) for i in (0, 1)
