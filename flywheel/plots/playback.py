@@ -87,11 +87,11 @@ def gains_spec(summary: Summary) -> dict[str, Any]:
 
 
 def _columns(frame: Any) -> dict[str, list[Any]]:
-    """A frame's columns as lists for the page (dates as ms; values to
+    """A frame's (pandas or Arrow) columns as lists for the page (dates as ms; values to
     `SIGNIFICANT_DIGITS`)."""
     columns: dict[str, list[Any]] = {}
-    for name in frame.columns:
-        values = frame[name].to_numpy()
+    for name in frame.column_names if hasattr(frame, "column_names") else frame.columns:
+        values = np.asarray(frame[name])
         if name == "date":
             columns[name] = values.astype("datetime64[ms]").astype(np.int64).tolist()
         elif np.issubdtype(values.dtype, np.number):
@@ -117,7 +117,7 @@ def playback_charts(summary: Summary, week: int = 0) -> list[dict[str, Any]]:
         made.append(
             {
                 "spec": with_playhead(charts.panel_spec(panel_spec, panel), playhead_ms, end_ms),
-                "columns": _columns(table.to_pandas()),
+                "columns": _columns(table),
             }
         )
     return made

@@ -15,6 +15,7 @@ import hashlib
 import html
 import os
 import re
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -41,8 +42,8 @@ Headline = Callable[[int, dt.date, dict[str, float]], str]
 def asset_folder() -> Path:
     """The component's folder: its page and script, and the Vega bundle (built once by
     `vl_convert.javascript_bundle`, ~8 s, then kept). Under $XDG_CACHE_HOME (or ~/.cache)
-    /flywheel, named by the converter's version and the page's files, each written
-    atomically (a killed build leaves no half bundle)."""
+    /flywheel (else the temporary folder), named by the converter's version and the page's
+    files, each written atomically (a killed build leaves no half bundle)."""
     import vl_convert
 
     sources = {name: (FRONTEND / name).read_text() for name in FRONTEND_FILES}
@@ -51,7 +52,11 @@ def asset_folder() -> Path:
     ).hexdigest()[:12]
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     folder = cache / "flywheel" / f"playback-{digest}"
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:  # no writable home (a locked-down server): this user's temporary folder
+        folder = Path(tempfile.gettempdir()) / f"flywheel-{os.getuid()}" / f"playback-{digest}"
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     for name, text in sources.items():
         if not (folder / name).exists():
             write_text_atomic(folder / name, text)
