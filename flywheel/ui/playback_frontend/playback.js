@@ -111,7 +111,11 @@ async function tick() {
   if (!state.playing) return;
   const began = performance.now();
   const last = state.data.weeks - 1;
-  await show(Math.min(state.week + state.data.step_weeks, last));
+  try {
+    await show(Math.min(state.week + state.data.step_weeks, last));
+  } catch (error) {  // charts rebuilt under it (new data from a rerun): play on
+    console.warn("playback frame:", error);
+  }
   if (!state.playing) return;
   if (state.week >= last) {
     pause();
@@ -159,6 +163,8 @@ async function render(args) {
 window.addEventListener("message", (event) => {
   if (event.data && event.data.type === "streamlit:render") {
     // one render at a time, in order (a build takes a moment; reruns may come meanwhile)
+    const theme = event.data.theme;  // Streamlit's theme: the page's text in its colour
+    if (theme && theme.textColor) document.body.style.color = theme.textColor;
     state.building = (state.building || Promise.resolve())
       .then(() => render(event.data.args))
       .catch((error) => {
