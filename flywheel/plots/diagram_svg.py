@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import math
+import textwrap
 from collections.abc import Mapping
 
 from flywheel.plots.diagram import (
@@ -38,6 +39,7 @@ LABEL_AT = 0.4  # where along a link (0 source, 1 target) its gain label sits, o
 # ... except where that spot is taken by another link's label or crosses the wheel
 LABEL_AT_LINK = {("orders", "fulfillment"): 0.7, ("prices", "cash"): 0.65, ("reviews", "cx"): 0.3}
 DASHES = {"solid": "", "dashed": "9 5", "dotted": "2 4"}
+KINDS = ("reinforcing", "balancing")
 
 
 def _box(node: str) -> tuple[float, float]:
@@ -108,16 +110,23 @@ def _text(x: float, y: float, text: str, size: int, **attributes: str) -> str:
     return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}"{extra}>{html.escape(text)}</text>'
 
 
-def _key(top: float, width: float, knockouts: tuple[str, ...]) -> list[str]:
+def _key_columns() -> list[list[str]]:
+    """The loops in the legend: reinforcing ones in the left column, balancing in the right."""
+    return [[loop for loop in LOOP_IDS if loop_kind(loop) == kind] for kind in KINDS]
+
+
+def _legend_lines() -> list[str]:
+    """`diagram.LEGEND` wrapped to the SVG's width."""
+    return textwrap.wrap(LEGEND, int(CANVAS[0] * PX_PER_UNIT / (0.55 * KEY_FONT_PX)))
+
+
+def _key(top: float, knockouts: tuple[str, ...]) -> list[str]:
     """The legend below the wheel: each loop's colour and line style by id and name (two
     columns, reinforcing then balancing), then what colour, line style and width mean."""
     parts = []
-    columns = [
-        [loop for loop in LOOP_IDS if loop_kind(loop) == kind]
-        for kind in ("reinforcing", "balancing")
-    ]
+    columns = _key_columns()
     for column, loops in enumerate(columns):
-        x = 20 + column * width / 2
+        x = 20 + column * CANVAS[0] * PX_PER_UNIT / 2
         for row, loop in enumerate(loops):
             y = top + row * KEY_ROW_PX
             style = loop_style(loop, 1.0, 1.0, loop in knockouts)
@@ -128,38 +137,24 @@ def _key(top: float, width: float, knockouts: tuple[str, ...]) -> list[str]:
             )
             cut = " (cut)" if loop in knockouts else ""
             parts.append(_text(x + 42, y, f"{loop} {LOOP_NAMES[loop]}{cut}", KEY_FONT_PX))
-    rows = max(map(len, columns))
-    y = top + rows * KEY_ROW_PX + 6
-    for line in _wrap(LEGEND, int(width / (0.55 * KEY_FONT_PX))):
+    y = top + max(map(len, columns)) * KEY_ROW_PX + 6
+    for line in _legend_lines():
         parts.append(_text(20, y, line, KEY_FONT_PX - 1, fill="#444"))
         y += KEY_ROW_PX - 4
     return parts
 
 
-def _wrap(text: str, characters: int) -> list[str]:
-    import textwrap
-
-    return textwrap.wrap(text, characters)
-
-
-def key_height(knockouts: tuple[str, ...] = ()) -> float:
+def key_height() -> float:
     """Height (px) of the legend below the wheel."""
-    rows = max(
-        sum(loop_kind(loop) == kind for loop in LOOP_IDS) for kind in ("reinforcing", "balancing")
-    )
-    width = CANVAS[0] * PX_PER_UNIT
-    return (
-        rows * KEY_ROW_PX
-        + len(_wrap(LEGEND, int(width / (0.55 * KEY_FONT_PX)))) * (KEY_ROW_PX - 4)
-        + 16
-    )
+    rows = max(map(len, _key_columns()))
+    return rows * KEY_ROW_PX + len(_legend_lines()) * (KEY_ROW_PX - 4) + 16
 
 
 def loop_svg(gains: Mapping[str, float], scale: float, knockouts: tuple[str, ...] = ()) -> str:
     """SVG of the loop diagram at one week (`gains`, `scale` as in `diagram.loop_dot`): links
     in their loop's colour and style, width from |gain|, labelled with the gain; a legend."""
     width, wheel_height = CANVAS[0] * PX_PER_UNIT, CANVAS[1] * PX_PER_UNIT
-    height = wheel_height + key_height(knockouts)
+    height = wheel_height + key_height()
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
         f'class="loop-diagram" font-family="Helvetica, Arial, sans-serif" role="img" '
@@ -213,6 +208,6 @@ def loop_svg(gains: Mapping[str, float], scale: float, knockouts: tuple[str, ...
             baseline = y + (index - (len(lines) - 1) / 2) * LINE_PX + NODE_FONT_PX / 3
             parts.append(_text(x, baseline, line, NODE_FONT_PX, text_anchor="middle"))
     parts.extend(labels)  # above the nodes and links
-    parts.extend(_key(wheel_height + 24, width, knockouts))
+    parts.extend(_key(wheel_height + 24, knockouts))
     parts.append("</svg>")
     return "\n".join(parts)
