@@ -1,9 +1,11 @@
 """Watch it turn, animated in the browser: a small Streamlit component (no internet needed).
 
 Streamlit reruns reach about one frame a second; this page plays at `FRAME_MS` a frame by
-itself. The server sends the whole run once (`flywheel.plots.playback`: charts with a
-playhead, each loop's gain and the headline of every week, the wheel diagram as SVG); the
-page moves the playhead and tells the server the week only when playback starts or stops.
+itself. The server gives it the whole run (`flywheel.plots.playback`: charts with a
+playhead, each loop's gain and the headline of every week, the wheel diagram as SVG; ~0.4 MB,
+built once per scenario and kept), which the page draws again only when it changed (its
+digest); the page moves the playhead and tells the server the week only when playback
+starts or stops.
 Its script loads Vega, Vega-Lite and vega-embed from the bundle that `vl-convert-python`
 (the app's PNG exporter) builds offline, written once into a cache folder.
 """
