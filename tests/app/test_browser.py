@@ -220,6 +220,12 @@ def test_watch_it_turn_plays_the_whole_run_in_the_browser(chromium_path, tmp_pat
         expect(frame.get_by_role("button", name="Play")).to_be_visible()
         paused = int(body.get_attribute("data-week"))
         assert paused >= week
+        # every chart's playhead at the paused week, those scrolled out of sight too
+        frame.wait_for_function(
+            "() => window.playback.views.every(view => view.signal('playhead')"
+            " === window.playback.data.week_ms[window.playback.week])",
+            timeout=TIMEOUT_MS,
+        )
         week_slider = page.get_by_test_id("stSlider").filter(has_text="Week")
         expect(week_slider.get_by_test_id("stSliderThumbValue")).to_have_text(str(paused))
         assert int(body.get_attribute("data-week")) == paused  # paused: the week stays

@@ -43,6 +43,22 @@ function rows(columns) {
   return out;
 }
 
+// Charts scrolled out of sight skip frames (the browser would paint them for nothing); each
+// catches up with the playhead as it comes into sight.
+const inSight = new Set();
+const sight = new IntersectionObserver((entries) => {
+  for (const entry of entries) {
+    const index = Number(entry.target.dataset.index);
+    if (!entry.isIntersecting) {
+      inSight.delete(index);
+      continue;
+    }
+    inSight.add(index);
+    const view = state.views[index];
+    if (view && state.data) view.signal("playhead", state.data.week_ms[state.week]).runAsync();
+  }
+});
+
 async function build(data) {
   state.views.forEach((view) => view.finalize());
   state.views = [];
@@ -56,6 +72,12 @@ async function build(data) {
     panels.appendChild(div);
     targets.push(div);
   }
+  sight.disconnect();
+  inSight.clear();
+  targets.forEach((target, i) => {
+    target.dataset.index = String(i);
+    sight.observe(target);
+  });
   state.views = await Promise.all(data.charts.map((chart, i) => {
     const spec = Object.assign({}, chart.spec, {
       $schema: "https://vega.github.io/schema/vega-lite/v6.json",
@@ -72,10 +94,9 @@ async function show(week) {
   const data = state.data;
   state.week = Math.max(0, Math.min(week, data.weeks - 1));
   const at = state.week;
-  for (const view of state.views) {
-    view.signal("playhead", data.week_ms[at]);
-  }
-  const drawn = Promise.all(state.views.map((view) => view.runAsync()));
+  const shown = state.views.filter((view, i) => inSight.has(i));
+  for (const view of shown) view.signal("playhead", data.week_ms[at]);
+  const drawn = Promise.all(shown.map((view) => view.runAsync()));
   for (const path of document.querySelectorAll("#diagram path[data-loop]")) {
     if (path.dataset.cut === "1") continue;
     const gain = data.gains[path.dataset.loop][at];
@@ -136,6 +157,9 @@ function play(tellServer = true) {
 function pause() {
   state.playing = false;
   clearTimeout(state.timer);
+  for (const view of state.views) {  // the charts out of sight too: all at the paused week
+    view.signal("playhead", state.data.week_ms[state.week]).runAsync();
+  }
   drawButton();
   report();
 }
