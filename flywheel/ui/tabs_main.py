@@ -11,6 +11,7 @@ import streamlit as st
 
 from flywheel.plots import charts, diagram, diagram_png, export
 from flywheel.plots import playback as watch_charts
+from flywheel.results import kpi_display
 from flywheel.results.quantiles import quantiles_over_replications
 from flywheel.results.summary import KPIS, Summary
 from flywheel.scenario.loading import Scenario
@@ -44,14 +45,14 @@ def kpi_cards(current: Summary, reference: Summary) -> None:
     Two rows of three: six cards in one row cut their values off ("$20.2…") on a 1280-pixel
     screen with the sidebar open."""
     columns = [column for _ in range(2) for column in st.columns(len(KPIS) // 2)]
-    for column, (key, label, _output, _how, _divisor, fmt) in zip(columns, KPIS, strict=True):
+    for column, (key, label, output, _how, _divisor, fmt) in zip(columns, KPIS, strict=True):
         median, low, high = current.kpi(key)
         base = reference.kpi(key)[0]
-        delta = median - base
         column.metric(
             label,
             shown(fmt, median),
-            delta=None if abs(delta) < 1e-12 else shown(fmt, delta),
+            delta=kpi_display.delta_text(fmt, median - base),  # None: shows as no change
+            delta_color=kpi_display.delta_colour(output),  # a lower price index is good
             help=f"median of {current.replications} runs; 90 % band "
             f"{shown(fmt, low)} to {shown(fmt, high)}; preset {shown(fmt, base)}",
         )

@@ -10,10 +10,9 @@ import streamlit as st
 
 from flywheel.experiments.importance import DEFAULT_SWING_SHARE, ZERO_LEVER_RANGE_SHARE
 from flywheel.model.outputs import last_year_label
-from flywheel.plots import charts_more, export
-from flywheel.results.bundle import bundle_zip
+from flywheel.plots import charts_more, export, tables
 from flywheel.results.provenance import describe
-from flywheel.results.summary import Summary, results_csv
+from flywheel.results.summary import Summary
 from flywheel.scenario.loading import (
     MAX_SCENARIO_BYTES,
     Scenario,
@@ -21,7 +20,6 @@ from flywheel.scenario.loading import (
     ScenarioWarning,
     parse_scenario_text,
 )
-from flywheel.scenario.writer import canonical_toml, toml_like_source
 from flywheel.ui import cache, downloads, state, tabs_events
 
 WHY_OUTPUTS = ("revenue_usd", "gmv_usd", "operating_income_usd", "customers")
@@ -79,21 +77,16 @@ def why(scenario: Scenario, seed: int) -> None:
     bars = charts_more.waterfall_frame(waterfall)
     bars_spec = charts_more.waterfall_spec(list(waterfall["label"]), label)
     st.vega_lite_chart(bars, bars_spec, width="stretch")
-    number_column = st.column_config.NumberColumn
     st.dataframe(
-        waterfall,
+        tables.waterfall_table(waterfall),
         hide_index=True,
         width="stretch",
-        column_config={
-            "label": "bar",
-            "value": number_column("mean", format="compact"),
-            "q05": number_column("5 %", format="compact"),
-            "q95": number_column("95 %", format="compact"),
-        },
+        column_config=tables.WATERFALL_HEADERS,
     )
     st.caption(
         "Each loop's bar = outcome with every loop on − outcome with that loop alone "
-        "cut (mean over replications; q05/q95 = its Monte Carlo band). Interactions = "
+        "cut (mean over replications; 5 % and 95 % = its Monte Carlo band; the two totals "
+        "are outcomes, not effects, and have none). Interactions = "
         "total − sum of the single-loop effects (from flywheel.experiments.attribute). "
         "Revenue counts only the commission on third-party sales, so a loop that moves "
         "sales to sellers (R2) can lower revenue while it raises GMV and customers: pick "
@@ -184,30 +177,7 @@ def files(scenario: Scenario, replications: int, seed: int) -> None:
             show(message)
     # Read now: the download's callable runs outside the script, without session state.
     source = state.preset_source(st.session_state.get("preset", ""))
-    st.download_button(
-        "Download this scenario (TOML)",
-        key="dl_toml",
-        data=lambda: toml_like_source(scenario, *source) if source else canonical_toml(scenario),
-        help="Its preset's header comment and base, and only what differs from that base.",
-        file_name=f"{scenario.name}.toml",
-        mime="application/toml",
-    )
-    st.download_button(
-        "Download results (CSV: weekly bands of every output)",
-        key="dl_csv",
-        data=lambda: results_csv(scenario, replications, seed),
-        file_name=f"{scenario.name}_results.csv",
-        mime="text/csv",
-    )
-    st.download_button(
-        "Download a bundle (zip: the results CSV, the resolved scenario and how they were made)",
-        key="dl_bundle",
-        data=lambda: bundle_zip(scenario, replications, seed),
-        help="The CSV's provenance (scenario, seed, replications, versions, SHA-256 of the "
-        "data) sits beside it; `flywheel provenance NAME_results.csv` checks it.",
-        file_name=f"{scenario.name}_bundle.zip",
-        mime="application/zip",
-    )
+    downloads.data_buttons(scenario, replications, seed, source)
     downloads.png_button(
         "Download the event timeline (PNG)",
         "png_timeline",

@@ -568,6 +568,8 @@ def test_downloads_carry_provenance(make_app, exports, tmp_path):
         "baseline.toml",
         "baseline_results.csv",
         "baseline_results.csv.provenance.json",
+        "baseline_results_wide.csv",
+        "baseline_results_wide.csv.provenance.json",
     ]
     found = read_output(tmp_path / "baseline_results.csv")
     assert found.problems == []
@@ -788,7 +790,8 @@ def test_why_tab_attribution_and_tornado(make_app, exports):
     labels = list(waterfall["label"])
     assert labels[0] == "all loops cut" and labels[-1] == "this scenario"
     assert [label.split()[0] for label in labels[1:11]] == list(LOOP_IDS)
-    steps = waterfall[waterfall["kind"] == "step"]["value"].sum()
+    assert "kind" not in waterfall.columns  # internal: which bars are totals
+    steps = waterfall["value"].iloc[1:-1].sum()  # between the two totals
     total = waterfall.iloc[-1]["value"] - waterfall.iloc[0]["value"]
     assert math.isclose(steps, total, rel_tol=1e-9, abs_tol=1.0)
     # waterfall and tornado are drawn in the browser (Vega-Lite), their PNGs on request
