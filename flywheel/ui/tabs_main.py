@@ -35,8 +35,9 @@ COMPARE_COLOUR_NAMES = ("blue", "orange")  # of charts.COMPARE_COLOURS, for the 
 
 
 def shown(fmt: str, value: float) -> str:
-    """A KPI value in its format, the minus sign before the dollar ("-$1.60 B", not "$-1.60 B")."""
-    return fmt.format(value).replace("$-", "-$")
+    """A KPI value in its format, the minus sign before the dollar ("-$1.60 B", not "$-1.60 B"),
+    never "-0.000" (`kpi_display.value_text`)."""
+    return kpi_display.value_text(fmt, value)
 
 
 def kpi_cards(current: Summary, reference: Summary) -> None:

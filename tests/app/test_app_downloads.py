@@ -11,9 +11,10 @@ import pyarrow as pa
 import pytest
 from streamlit.proto.Metric_pb2 import Metric
 
-from flywheel.results.kpi_display import delta_colour, delta_text
+from flywheel.results.kpi_display import delta_colour, delta_text, value_text
 from flywheel.results.summary import KPIS, STATISTICS
 from flywheel.scenario.loading import load_scenario, with_parameters
+from flywheel.ui.tabs_main import shown
 from tests.app.test_app import SHORT, downloaded, media_managers, open_tab  # noqa: F401
 
 PRICE_INDEX_LABEL = next(label for key, label, *_ in KPIS if key == "price_index")
@@ -102,6 +103,22 @@ def test_a_lower_price_index_shows_green_with_its_down_arrow(make_app):
 )
 def test_a_kpi_delta_is_rounded_as_shown_and_never_negative_zero(fmt, delta, expected):
     assert delta_text(fmt, delta) == expected
+
+
+@pytest.mark.parametrize(
+    ("fmt", "value", "expected"),
+    [
+        ("{:.3f}", -0.0004, "0.000"),
+        ("{:.3f}", -0.0, "0.000"),
+        ("${:,.2f} B", -0.001, "$0.00 B"),
+        ("${:,.2f} B", -1.6, "-$1.60 B"),
+        ("{:.3f}", -0.25, "-0.250"),
+    ],
+)
+def test_a_kpi_value_never_reads_negative_zero(fmt, value, expected):
+    """The Compare table's B − A and its band use the same text as the cards."""
+    assert value_text(fmt, value) == expected
+    assert shown(fmt, value) == expected
 
 
 def test_the_kpi_colours_follow_the_output_registry():
