@@ -172,3 +172,33 @@ def test_a_download_that_would_not_load_back_writes_every_key(tmp_path, monkeypa
     data = parse_toml(text, "download")
     assert "base" not in data and data["levers"]["basket_usd"] == 41.0
     assert _load_written(text, tmp_path) == moved
+
+
+def test_the_bundle_command_writes_the_zip_atomically(tmp_path, capsys):
+    from flywheel.cli.commands import main
+
+    scenario = tmp_path / "tiny.toml"
+    scenario.write_text('name = "tiny"\nhorizon_weeks = 30\n')
+    out = tmp_path / "tiny.zip"
+    assert main(["bundle", str(scenario), "--replications", "2", "--out", str(out)]) == 0
+    assert "wrote " in capsys.readouterr().out
+    with zipfile.ZipFile(out) as archive:
+        assert "tiny_results_wide.csv" in archive.namelist()
+        made = json.loads(archive.read("tiny_results_wide.csv.provenance.json"))
+    assert made["replications"] == 2 and made["scenario_name"] == "tiny"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny.toml", "tiny.zip"]
+
+
+@pytest.mark.parametrize(
+    ("out", "message"),
+    [("b.csv", "--out {t}/b.csv: expected a .zip file"), ("no/b.zip", "does not exist")],
+)
+def test_the_bundle_command_refuses_a_bad_out_before_simulating(tmp_path, capsys, out, message):
+    from flywheel.cli.commands import main
+
+    scenario = tmp_path / "tiny.toml"
+    scenario.write_text('name = "tiny"\nhorizon_weeks = 30\n')
+    assert main(["bundle", str(scenario), "--out", str(tmp_path / out)]) == 2
+    err = capsys.readouterr().err
+    assert message.format(t=tmp_path) in err and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny.toml"]

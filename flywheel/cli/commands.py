@@ -393,6 +393,7 @@ def _load_extra_commands() -> None:
         "flywheel.cli.uncertainty",
         "flywheel.cli.provenance",
         "flywheel.cli.diagram",
+        "flywheel.cli.bundle",
     ):
         try:
             importlib.import_module(module)
