@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from flywheel.plots.charts_more import event_label
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
@@ -64,20 +66,22 @@ class Limits:
 
     @property
     def is_clipped(self) -> bool:
+        """Whether the axis leaves some of the data out (above or below)."""
         return self.clipped_top is not None or self.clipped_bottom is not None
 
 
 def event_marks(scenario: Scenario) -> list[EventMark]:
-    """The scenario's events in date order: label (its id, else its lever, else its kind),
-    start and end (start + duration) as calendar days."""
+    """The scenario's events in date order: label (as the app's timeline: its id, else its
+    lever, else its kind), start and end (start + duration) as calendar days."""
     start = np.datetime64(scenario.start_date, "D")
     marks = []
     for event in scenario.events:
         week = scenario.event_week(event)
         duration = int(getattr(event, "duration_weeks", 0) or 0)
-        label = event.id or getattr(event, "lever", "") or event.kind
         first = start + np.timedelta64(7 * week, "D")
-        marks.append(EventMark(label, first, first + np.timedelta64(7 * duration, "D")))
+        marks.append(
+            EventMark(event_label(event), first, first + np.timedelta64(7 * duration, "D"))
+        )
     return sorted(marks, key=lambda mark: mark.start)
 
 

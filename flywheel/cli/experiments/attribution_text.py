@@ -59,10 +59,10 @@ def attribution_report(
         "each loop = uncut run - that loop alone cut: what cutting it takes away (< 0: the "
         "loop held the outcome back); interaction = total - the loops' sum",
         f"total = uncut run - every loop cut = {quantity_text(total, unit)}: what the loops "
-        f"add together",
+        "add together",
         "",
     ]
-    shown = table.rename(columns={"component": "component", "loop": "loop"})
+    shown = table.copy()  # the caller's table keeps its numbers
     for column in VALUE_COLUMNS:
         if column in shown.columns:
             shown[column] = [quantity_text(value, unit) for value in shown[column]]
