@@ -146,9 +146,10 @@ def watch(current: Summary, scenario: Scenario) -> None:
         "In the diagram each loop has its colour (warm: reinforcing, cool: balancing; "
         "dashed: a balancing loop's link); a link's width is the loop's strength now (|gain| "
         "relative to its largest over the run), grey dotted means cut. Gain: how much the "
-        "loop's link multiplies its flow this week against that link held at its week-0 "
-        "value (as a log: +0.69 doubles it), i.e. what cutting the loop would take away now "
-        "(median over replications)."
+        "loop pushes up (> 0) or holds back (< 0) the flow it drives this week, against the "
+        "loop switched off: 0.1 is about 10 % more, −0.1 about 10 % less; what cutting the "
+        "loop would take away now (median over replications; the exact definition is in "
+        "docs/model.md, Loop gains)."
     )
     _watch_downloads(current, scenario, week)
 
