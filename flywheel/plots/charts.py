@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from flywheel.model.outputs import display_unit, names_where, output
+from flywheel.plots.thinning import band_weeks, extreme_weeks, gathered
 from flywheel.scenario.schema import LOOP_IDS, LOOP_NAMES
 
 if TYPE_CHECKING:
@@ -40,7 +41,6 @@ CHART_OUTPUTS = (
     chart_panel("operating_income_usd", 1e6),
 )
 DAYS_PER_YEAR = 365.25
-THIN_EVERY_WEEKS = 2  # the browser needs no more points than this for a 10-year line
 
 
 # The grids draw one chart per panel, three a row, each as wide as its column: a Vega-Lite
@@ -95,20 +95,22 @@ def band_frame(
     summary: Summary, until_week: int | None = None, reference: Summary | None = None
 ) -> pd.DataFrame:
     """Wide frame for the fan grid: date, panel, q05 … q95 (display units), and the
-    reference (preset) median when given; weeks after `until_week` are dropped."""
+    reference (preset) median when given; weeks after `until_week` are dropped. Each panel
+    keeps ~160 of its weeks (`thinning.band_weeks`: the extremes of its bands and median)."""
     import pandas as pd
 
     last = summary.weeks - 1 if until_week is None else min(until_week, summary.weeks - 1)
-    weeks = np.unique(np.append(np.arange(0, last + 1, THIN_EVERY_WEEKS), last))
-    bands = _chart_bands(summary, weeks)
+    every = np.arange(last + 1)
+    bands = _chart_bands(summary, every)
+    weeks = band_weeks(bands, last)
     columns = {
-        "date": np.tile(summary.dates()[weeks], len(PANELS)),
-        "panel": np.repeat(PANELS, weeks.size),
+        "date": gathered(summary.dates(), weeks),
+        "panel": np.repeat(PANELS, [w.size for w in weeks]),
     }
     for row, name in enumerate(("q05", "q25", "q50", "q75", "q95")):
-        columns[name] = bands[:, row].ravel()
+        columns[name] = gathered(bands[:, row], weeks)
     if reference is not None:
-        columns["preset"] = _chart_bands(reference, weeks)[:, 2].ravel()
+        columns["preset"] = gathered(_chart_bands(reference, every)[:, 2], weeks)
     return pd.DataFrame(columns)
 
 
@@ -264,24 +266,26 @@ def horizons_note(a: Summary, b: Summary) -> str:
 
 def compare_frame(a: Summary, b: Summary) -> pd.DataFrame:
     """Long frame for A/B: date (or year, years since each start when the start dates differ),
-    panel, scenario (A, B), q05, q50, q95; each scenario over its whole horizon."""
+    panel, scenario (A, B), q05, q50, q95; each scenario over its whole horizon, ~160 of
+    its weeks a panel (`thinning.band_weeks`)."""
     import pandas as pd
 
     by_date = on_one_calendar(a, b)
     parts = []
     for summary, label in ((a, "A"), (b, "B")):
-        weeks = np.arange(0, summary.weeks, THIN_EVERY_WEEKS)
-        bands = _chart_bands(summary, weeks)  # (panels, statistics, weeks)
-        x = summary.dates()[weeks] if by_date else years_of(weeks)
+        every = np.arange(summary.weeks)
+        bands = _chart_bands(summary, every)  # (panels, statistics, weeks)
+        weeks = band_weeks(bands, summary.weeks - 1)
+        x = summary.dates() if by_date else years_of(every)
         parts.append(
             pd.DataFrame(
                 {
-                    "date" if by_date else "year": np.tile(x, len(PANELS)),
-                    "panel": np.repeat(PANELS, weeks.size),
+                    "date" if by_date else "year": gathered(x, weeks),
+                    "panel": np.repeat(PANELS, [w.size for w in weeks]),
                     "scenario": label,
-                    "q05": bands[:, 0].ravel(),
-                    "q50": bands[:, 2].ravel(),
-                    "q95": bands[:, 4].ravel(),
+                    "q05": gathered(bands[:, 0], weeks),
+                    "q50": gathered(bands[:, 2], weeks),
+                    "q95": gathered(bands[:, 4], weeks),
                 }
             )
         )
@@ -328,17 +332,19 @@ LOOP_LABELS = tuple(f"{loop} {LOOP_NAMES[loop]}" for loop in LOOP_IDS)
 
 
 def gains_frame(summary: Summary, until_week: int | None = None) -> pd.DataFrame:
-    """Long frame of each loop's median gain per week: date, loop, gain."""
+    """Long frame of each loop's median gain per week: date, loop, gain (each loop's lowest
+    and highest week in each run of weeks, `thinning.extreme_weeks`)."""
     import pandas as pd
 
     last = summary.weeks - 1 if until_week is None else min(until_week, summary.weeks - 1)
-    weeks = np.arange(0, last + 1, THIN_EVERY_WEEKS)
     rows = [summary.outputs.index(output) for output in GAIN_OUTPUTS]
+    gains = summary.bands[rows][:, 2, : last + 1]  # (loops, weeks)
+    weeks = extreme_weeks(gains, last)
     return pd.DataFrame(
         {
-            "date": np.tile(summary.dates()[weeks], len(LOOP_IDS)),
-            "loop": np.repeat(LOOP_LABELS, weeks.size),
-            "gain": summary.bands[rows][:, 2, weeks].ravel(),
+            "date": gathered(summary.dates(), weeks),
+            "loop": np.repeat(LOOP_LABELS, [w.size for w in weeks]),
+            "gain": gathered(gains, weeks),
         }
     )
 
