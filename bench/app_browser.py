@@ -1,7 +1,9 @@
 """The app's speed as a person sees it, in headless Chromium (Playwright, /usr/bin/chromium).
 
-Measures, against a running app (`--url`, e.g. `make app`) or a server it starts itself
-(`tests/app/browser.py`'s `streamlit_server`, the app's default 200 replications):
+Measures, against running apps (`--url`, e.g. `make app`) or servers it starts of checkouts
+(`--checkout DIR`, each its own flywheel; default this one; `tests/app/browser.py`'s
+`streamlit_server`, the app's default 200 replications), one sample of each app in turn so
+that the shared machine's load falls on all alike:
 
 - lever key press -> KPI values changed, and -> page settled (every chart redrawn, the KPIs
   changed and no running indicator): a new scenario each press (a cache miss);
@@ -15,8 +17,9 @@ inside a chart, a KPI value or the running indicator (`stStatusWidget`), once no
 changed for `QUIET_MS`. Prints a table (median, 90th percentile, targets of issue 22);
 `--out FILE` also writes it as markdown.
 
-Run: .venv/bin/python bench/app_browser.py [--repetitions 10] [--out FILE] [--url URL]
-(`make bench-app`). The machine is shared: the load average is printed with the results.
+Run: .venv/bin/python bench/app_browser.py [--repetitions 10] [--out FILE] [--url URL ...]
+[--checkout DIR ...] (`make bench-app`); e.g. `--checkout ../main --checkout .` compares a
+branch with main. The machine is shared: the load average is printed with the results.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "app"))  # browser.py: the tests' server and selectors
 sys.path.insert(0, str(ROOT))  # the flywheel beside this script, for the server it starts
 
+import browser  # noqa: E402
 from browser import CHROMIUM, CHROMIUM_ARGS, margin_target_slider, streamlit_server  # noqa: E402
 
 TIMEOUT_MS = 300_000  # a cold server compiles the step and starts its workers first
@@ -47,6 +51,7 @@ QUIET_MS = 600  # settled: nothing in a chart, a KPI or the status widget change
 CHARTS = 9  # the Dashboard's fan grid
 KPI_CARDS = 6
 PLAY_SECONDS = 6.0
+VIEWPORT = {"width": 1400, "height": 1000}
 # (measure, median target, 90th percentile target) in seconds or frames/s (issue 22)
 TARGETS = {
     "lever key press -> KPI changed": (0.300, 0.500),
@@ -145,56 +150,43 @@ def dashboard_ready(page: Any) -> None:
     )
 
 
-def lever_presses(page: Any, repetitions: int) -> tuple[list[float], list[float], list[int]]:
-    """Press ArrowRight on the target-margin slider `repetitions` times (a new scenario each
-    time); seconds to the KPIs' change and to the settled page, and charts whose drawing changed."""
-    slider = margin_target_slider(page)
-    slider.focus()
-    kpi_s, settled_s, changed = [], [], []
-    for _ in range(repetitions + 1):  # the first press is a warm-up (the workers, the group)
-        before = page.evaluate(CHART_SIGNATURES_JS)
-        page.evaluate("__fw.arm()")
-        slider.press("ArrowRight")
-        state = wait_settled(page)
-        if state["kpi"] is None:
-            raise RuntimeError("a lever press changed no KPI value (at the end of its range?)")
-        after = page.evaluate(CHART_SIGNATURES_JS)
-        kpi_s.append((state["kpi"] - state["t0"]) / 1000)
-        keys = ("kpi", "lastChart", "lastKpi", "lastStatus")
-        settled_s.append((settled_ms(state, keys) - state["t0"]) / 1000)
-        changed.append(sum(a != b for a, b in zip(before, after, strict=False)))
-    return kpi_s[1:], settled_s[1:], changed[1:]
+def lever_press(page: Any, slider: Any) -> tuple[float, float, int]:
+    """Press ArrowRight on `slider` (a new scenario); seconds to the KPIs' change and to the
+    settled page, and how many charts' drawings changed."""
+    before = page.evaluate(CHART_SIGNATURES_JS)
+    page.evaluate("__fw.arm()")
+    slider.press("ArrowRight")
+    state = wait_settled(page)
+    if state["kpi"] is None:
+        raise RuntimeError("a lever press changed no KPI value (at the end of its range?)")
+    after = page.evaluate(CHART_SIGNATURES_JS)
+    settled = settled_ms(state, ("kpi", "lastChart", "lastKpi", "lastStatus"))
+    changed = sum(a != b for a, b in zip(before, after, strict=False))
+    return (state["kpi"] - state["t0"]) / 1000, (settled - state["t0"]) / 1000, changed
 
 
-def first_renders(browser: Any, url: str, repetitions: int) -> list[float]:
-    """Seconds from navigation to the settled Dashboard, each in a fresh browser context."""
-    times = []
-    for _ in range(repetitions):
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        try:
-            page = context.new_page()
-            page.add_init_script(MONITOR_JS)
-            page.goto(url)
-            dashboard_ready(page)
-            state = wait_settled(page, since="lastMain")
-            times.append(settled_ms(state, ("lastChart", "lastKpi", "lastStatus")) / 1000)
-        finally:
-            context.close()
-    return times
+def first_render(browser: Any, url: str) -> float:
+    """Seconds from navigation to the settled Dashboard, in a fresh browser context."""
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        page.add_init_script(MONITOR_JS)
+        page.goto(url)
+        dashboard_ready(page)
+        state = wait_settled(page, since="lastMain")
+        return settled_ms(state, ("lastChart", "lastKpi", "lastStatus")) / 1000
+    finally:
+        context.close()
 
 
-def tab_switches(page: Any, repetitions: int) -> dict[str, list[float]]:
-    """Seconds from a tab's click to its settled content, there and back."""
-    times: dict[str, list[float]] = {"Watch it turn": [], "Dashboard": []}
-    for _ in range(repetitions):
-        for tab in times:
-            page.evaluate("__fw.arm()")
-            page.get_by_role("tab", name=tab).click()
-            if tab == "Dashboard":
-                dashboard_ready(page)
-            state = wait_settled(page)
-            times[tab].append((settled_ms(state, ("lastMain", "lastStatus")) - state["t0"]) / 1000)
-    return times
+def tab_switch(page: Any, tab: str) -> float:
+    """Seconds from a click on `tab` to its settled content."""
+    page.evaluate("__fw.arm()")
+    page.get_by_role("tab", name=tab).click()
+    if tab == "Dashboard":
+        dashboard_ready(page)
+    state = wait_settled(page)
+    return (settled_ms(state, ("lastMain", "lastStatus")) - state["t0"]) / 1000
 
 
 PLAY_JS = """
@@ -215,10 +207,9 @@ async (seconds) => {
 
 def play_rate(page: Any) -> float:
     """Distinct weeks shown per second over `PLAY_SECONDS` after pressing Play on Watch it
-    turn (from week 0); then Pause."""
+    turn (from week 0); then Pause and back to the Dashboard."""
     page.get_by_role("tab", name="Watch it turn").click()
-    play = page.get_by_role("button", name=re.compile("Play"))
-    play.click(timeout=TIMEOUT_MS)
+    page.get_by_role("button", name=re.compile("Play")).click(timeout=TIMEOUT_MS)
     frames = page.evaluate(PLAY_JS, PLAY_SECONDS)
     pause = page.get_by_role("button", name=re.compile("Pause"))
     if pause.count():
@@ -230,46 +221,62 @@ def play_rate(page: Any) -> float:
 
 
 @contextmanager
-def app_url(url: str | None, replications: int) -> Iterator[str]:
-    """`url`, or a server of this checkout's app started for the run."""
-    if url:
-        yield url
-        return
-    with tempfile.TemporaryDirectory() as folder:
-        with streamlit_server(Path(folder) / "server.log", replications=replications) as started:
-            yield started
+def app_urls(urls: list[str], checkouts: list[Path], replications: int) -> Iterator[list[str]]:
+    """`urls`, then a server of each checkout's app (its own flywheel) started for the run."""
+    with tempfile.TemporaryDirectory() as folder, ExitStack() as stack:
+        started = []
+        for number, checkout in enumerate(checkouts):
+            browser.APP = checkout / "app.py"  # streamlit_server runs this script, from there
+            os.environ["PYTHONPATH"] = str(checkout)  # and imports that checkout's flywheel
+            log = Path(folder) / f"server{number}.log"
+            started.append(stack.enter_context(streamlit_server(log, replications=replications)))
+        yield urls + started
 
 
-def measure(url: str, repetitions: int) -> dict[str, list[float]]:
-    """Every measure's samples (seconds; frames/s for Play)."""
+def measure(urls: list[str], repetitions: int) -> list[dict[str, list[float]]]:
+    """Every measure's samples (seconds; frames/s for Play) of each app, interleaved: one
+    sample of each app in turn, so that the shared machine's load falls on all alike."""
     from playwright.sync_api import sync_playwright
 
+    samples: list[dict[str, list[float]]] = [{name: [] for name in TARGETS} for _ in urls]
     with sync_playwright() as p:
-        browser = p.chromium.launch(
+        chromium = p.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.add_init_script(MONITOR_JS)
-            page.goto(url)
-            dashboard_ready(page)  # a cold server: the step compiles, the workers start
-            wait_settled(page, since="lastMain")
-            kpi, settled, changed = lever_presses(page, repetitions)
-            tabs = tab_switches(page, max(3, repetitions // 2))
-            play = [play_rate(page) for _ in range(2)]
-            page.close()
-            firsts = first_renders(browser, url, max(3, repetitions // 2))
+            pages = []
+            for url in urls:
+                page = chromium.new_page(viewport=VIEWPORT)
+                page.add_init_script(MONITOR_JS)
+                page.goto(url)
+                dashboard_ready(page)  # a cold server: the step compiles, the workers start
+                wait_settled(page, since="lastMain")
+                slider = margin_target_slider(page)
+                slider.focus()
+                lever_press(page, slider)  # a warm-up (the workers' first fan, the group)
+                pages.append((page, slider))
+            for _ in range(repetitions):
+                for (page, slider), got in zip(pages, samples, strict=True):
+                    kpi, settled, changed = lever_press(page, slider)
+                    got["lever key press -> KPI changed"].append(kpi)
+                    got["lever key press -> page settled"].append(settled)
+                    got.setdefault("charts changed", []).append(changed)
+            for _ in range(max(3, repetitions // 2)):
+                for (page, _slider), got in zip(pages, samples, strict=True):
+                    for tab in ("Watch it turn", "Dashboard"):
+                        got[f"tab switch -> {tab}"].append(tab_switch(page, tab))
+            for _ in range(2):
+                for (page, _slider), got in zip(pages, samples, strict=True):
+                    got["Play (frames/s)"].append(play_rate(page))
+            for page, _slider in pages:
+                page.close()
+            for _ in range(max(3, repetitions // 2)):
+                for url, got in zip(urls, samples, strict=True):
+                    name = "first Dashboard render (fresh page, warm server)"
+                    got[name].append(first_render(chromium, url))
         finally:
-            browser.close()
-    print(f"charts whose drawing changed per lever press (of {CHARTS}): {changed}")
-    return {
-        "lever key press -> KPI changed": kpi,
-        "lever key press -> page settled": settled,
-        "first Dashboard render (fresh page, warm server)": firsts,
-        "tab switch -> Watch it turn": tabs["Watch it turn"],
-        "tab switch -> Dashboard": tabs["Dashboard"],
-        "Play (frames/s)": play,
-    }
+            chromium.close()
+    return samples
 
 
 def table(samples: dict[str, list[float]]) -> str:
@@ -279,6 +286,8 @@ def table(samples: dict[str, list[float]]) -> str:
         "|---|---|---|---|---|---|",
     ]
     for name, values in samples.items():
+        if name not in TARGETS:
+            continue
         median, p90 = np.median(values), np.percentile(values, 90)
         goal, goal_p90 = TARGETS[name]
         rate = name.startswith("Play")
@@ -301,26 +310,47 @@ def table(samples: dict[str, list[float]]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repetitions", type=int, default=10, help="lever presses (1-20)")
-    parser.add_argument("--out", type=Path, help="also write the table as markdown here")
-    parser.add_argument("--url", help="a running app (default: start one of this checkout)")
-    parser.add_argument("--replications", type=int, default=200, help="of the started server")
+    parser.add_argument("--out", type=Path, help="also write the tables as markdown here")
+    parser.add_argument(
+        "--url", action="append", default=[], help="a running app (repeat to compare)"
+    )
+    parser.add_argument(
+        "--checkout",
+        action="append",
+        type=Path,
+        default=[],
+        help="start the app of this checkout (repeat to compare; default: this one, "
+        "unless --url is given)",
+    )
+    parser.add_argument("--replications", type=int, default=200, help="of the started servers")
     args = parser.parse_args()
     if not 1 <= args.repetitions <= 20:
         parser.error(f"--repetitions = {args.repetitions}: expected 1 to 20")
+    checkouts = args.checkout or ([] if args.url else [ROOT])
+    for checkout in checkouts:
+        if not (checkout / "app.py").is_file():
+            parser.error(f"--checkout = {str(checkout)!r}: no app.py there")
     if not CHROMIUM.exists():
         sys.exit(f"{CHROMIUM} is missing: apt-get install chromium (never `playwright install`)")
     load_before = os.getloadavg()
     start = dt.datetime.now(dt.UTC)
-    with app_url(args.url, args.replications) as url:
-        samples = measure(url, args.repetitions)
+    with app_urls(args.url, checkouts, args.replications) as urls:
+        samples = measure(urls, args.repetitions)
+    names = args.url + [str(checkout.resolve()) for checkout in checkouts]
     header = (
-        f"app_browser {start:%Y-%m-%d %H:%M} UTC, {platform.node()} "
-        f"{platform.machine()} cpus={os.cpu_count()}, load average (1 min) "
-        f"{load_before[0]:.2f} before, {os.getloadavg()[0]:.2f} after; "
-        f"{args.repetitions} lever presses, "
-        f"{'server ' + args.url if args.url else f'{args.replications} replications'}"
+        f"app_browser {start:%Y-%m-%d %H:%M}-{dt.datetime.now(dt.UTC):%H:%M} UTC, "
+        f"{platform.node()} {platform.machine()} cpus={os.cpu_count()}, load average (1 min) "
+        f"{load_before[0]:.2f} before, {os.getloadavg()[0]:.2f} after; {args.repetitions} "
+        f"lever presses each, interleaved; started servers: {args.replications} replications"
     )
-    text = f"{header}\n\n{table(samples)}\n"
+    parts = [header]
+    for name, got in zip(names, samples, strict=True):
+        changed = got.get("charts changed", [])
+        parts.append(
+            f"**{name}** (charts whose drawing changed per lever press, of {CHARTS}: "
+            f"{changed})\n\n{table(got)}"
+        )
+    text = "\n\n".join(parts) + "\n"
     print(text)
     if args.out:
         from flywheel.scenario.files import write_text_atomic
