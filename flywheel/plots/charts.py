@@ -48,6 +48,9 @@ DAYS_PER_YEAR = 365.25
 PANEL_COLUMNS = 3
 PANEL_TITLE = {"fontSize": 12, "fontWeight": "normal", "color": "#444", "subtitleColor": "#777"}
 PANEL_HEIGHT_PX = 210  # the whole chart: its title, plot and date axis
+# Vega's default 5 px, and 3 more above: the browser's box of a title's line is taller than
+# Vega's estimate, and a top axis label at the plot's edge ("1.5") lifts the title into it.
+PANEL_PADDING_PX = {"top": 8, "bottom": 5, "left": 5, "right": 5}
 COMPARE_COLOURS = ("#3182bd", "#e6550d")  # A, B
 PANELS = tuple(f"{title} ({unit})" for _, title, _, unit in CHART_OUTPUTS)
 PANEL_TITLES = {f"{title} ({unit})": (title, unit) for _, title, _, unit in CHART_OUTPUTS}
@@ -133,7 +136,11 @@ def panel_spec(spec: dict[str, Any], panel: str) -> dict[str, Any]:
     """One panel's chart of a grid: the grid's spec titled with the panel's output, and its
     unit below (two short lines fit a narrow column better than one long one)."""
     title, unit = PANEL_TITLES[panel]
-    return {**spec, "title": {"text": title, "subtitle": unit, **PANEL_TITLE}}
+    return {
+        **spec,
+        "title": {"text": title, "subtitle": unit, **PANEL_TITLE},
+        "padding": PANEL_PADDING_PX,
+    }
 
 
 def fan_spec(summary: Summary, has_reference: bool) -> dict[str, Any]:
