@@ -8,6 +8,7 @@ import streamlit as st
 
 from flywheel.ui import (
     cache,
+    layout,
     sidebar,
     state,
     tabs_decide,
@@ -22,9 +23,11 @@ def main() -> None:
     """The page: sidebar levers, then the open tab."""
     st.set_page_config(page_title="flywheel", page_icon="🎡", layout="wide")
     state.ensure_state()
+    layout.page_style(layout.presentation_toggle())
     preset_name, preset = sidebar.preset_picker()
     scenario = sidebar.lever_sidebar(preset)
     replications, seed = sidebar.run_settings()
+    layout.collapse_sidebar_on_narrow_screens()
 
     def current():
         """This scenario's bands and KPIs (cached per scenario, replications and seed)."""

@@ -12,7 +12,7 @@ from flywheel.results.summary import Summary
 from flywheel.scenario.events import EVENT_KINDS
 from flywheel.scenario.lever_groups import lever_specs_by_name
 from flywheel.scenario.loading import Scenario, ScenarioError, scenario_from_dict, scenario_to_dict
-from flywheel.ui import state
+from flywheel.ui import layout, state
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -121,7 +121,8 @@ def timeline_chart(scenario: Scenario, current: Summary) -> tuple[pd.DataFrame, 
 def events(scenario: Scenario, preset: Scenario, current: Summary) -> None:
     """Timeline of the scenario's events and of the FCs its runs open (`current`, the
     scenario's Summary), and an editor to add, change or delete an event."""
-    st.vega_lite_chart(*timeline_chart(scenario, current), width="stretch")
+    frame, spec = timeline_chart(scenario, current)
+    st.vega_lite_chart(frame, layout.chart_spec(spec), width="stretch")
     st.caption(
         "The scenario's events, and the weeks the median run's count of built fulfillment "
         "centres goes up: the planner's own decisions, which differ from run to run (hover "

@@ -16,7 +16,7 @@ from flywheel.results.quantiles import quantiles_over_replications
 from flywheel.results.summary import KPIS, Summary
 from flywheel.scenario.loading import Scenario
 from flywheel.scenario.schema import LOOP_IDS, LOOP_NAMES
-from flywheel.ui import cache, downloads, playback
+from flywheel.ui import cache, downloads, layout, playback
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -75,7 +75,9 @@ def panel_grid(frame: pd.DataFrame, spec: dict[str, Any]) -> None:
     for start in range(0, len(charts.PANELS), charts.PANEL_COLUMNS):
         row = charts.PANELS[start : start + charts.PANEL_COLUMNS]
         for column, panel in zip(st.columns(charts.PANEL_COLUMNS), row, strict=False):
-            column.vega_lite_chart(frames[panel], charts.panel_spec(spec, panel), width="stretch")
+            column.vega_lite_chart(
+                frames[panel], layout.chart_spec(charts.panel_spec(spec, panel)), width="stretch"
+            )
 
 
 def ab_legend(name_a: str, name_b: str) -> str:

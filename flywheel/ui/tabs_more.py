@@ -20,7 +20,7 @@ from flywheel.scenario.loading import (
     ScenarioWarning,
     parse_scenario_text,
 )
-from flywheel.ui import cache, downloads, state, tabs_events
+from flywheel.ui import cache, downloads, layout, state, tabs_events
 
 WHY_OUTPUTS = ("revenue_usd", "gmv_usd", "operating_income_usd", "customers")
 WHY_DEFAULT_REPLICATIONS = 20
@@ -76,7 +76,7 @@ def why(scenario: Scenario, seed: int) -> None:
     st.subheader("Attribution by loop")
     bars = charts_more.waterfall_frame(waterfall)
     bars_spec = charts_more.waterfall_spec(list(waterfall["label"]), label)
-    st.vega_lite_chart(bars, bars_spec, width="stretch")
+    st.vega_lite_chart(bars, layout.chart_spec(bars_spec), width="stretch")
     st.dataframe(
         tables.waterfall_table(waterfall),
         hide_index=True,
@@ -95,7 +95,7 @@ def why(scenario: Scenario, seed: int) -> None:
     st.subheader("Sensitivity tornado (one lever at a time)")
     tornado = charts_more.tornado_frame(table)
     tornado_spec = charts_more.tornado_spec(list(table["lever"]), label)
-    st.vega_lite_chart(tornado, tornado_spec, width="stretch")
+    st.vega_lite_chart(tornado, layout.chart_spec(tornado_spec), width="stretch")
     st.caption(
         f"Each lever moves ±{DEFAULT_SWING_SHARE * 100:g} % of its current value, clipped to its "
         f"documented range (a lever at 0 moves {ZERO_LEVER_RANGE_SHARE * 100:g} % of its range; "
