@@ -99,10 +99,11 @@ def pass_through_slider(page: Any) -> Any:
 
 # --- Layout measurements (issue 22, item 2): run with `page.evaluate(JS)` -------------------
 
-# Text cut off in the page: each element whose text overflows its box (`scrollWidth >
-# clientWidth`) while its `overflow` hides the rest (Streamlit's metric labels and buttons use
-# `text-overflow: ellipsis`), among KPI labels and values, chart titles, tab and button labels
-# and headings, in the main column and the sidebar. Returns "kind: text" strings (empty: none).
+# Text cut off or spilling over in the page: each element whose text overflows its box
+# (`scrollWidth > clientWidth`): hidden, or cut with "…" (Streamlit's metric labels and buttons
+# use `text-overflow: ellipsis`), or drawn over its neighbour; among KPI labels, values and
+# deltas, tab and button labels, headings and expander titles, in the main column and the
+# open sidebar. Returns "kind: text" strings (empty: none).
 TRUNCATED_TEXT = """() => {
     const kinds = {
         'KPI label': '[data-testid="stMetricLabel"] *',
@@ -119,9 +120,7 @@ TRUNCATED_TEXT = """() => {
             if (!element.offsetParent || !element.textContent.trim()) continue;  // hidden
             const box = element.getBoundingClientRect();
             if (box.width === 0 || box.right <= 0) continue;  // in the closed sidebar
-            const style = getComputedStyle(element);
-            const hides = style.overflowX !== 'visible' || style.textOverflow === 'ellipsis';
-            if (hides && element.scrollWidth > element.clientWidth + 1) {
+            if (element.scrollWidth > element.clientWidth + 1) {
                 cut.push(kind + ': ' + element.textContent.trim());
             }
         }

@@ -14,6 +14,7 @@ import pytest
 
 from flywheel.plots import export
 from flywheel.plots.charts import PANEL_HEIGHT_PX, PANELS
+from flywheel.plots.layout import readable
 from flywheel.scenario.lever_groups import lever_groups
 from flywheel.scenario.loading import load_scenario, parameter_bounds, parse_scenario_text
 from flywheel.scenario.schema import LOOP_IDS, Levers, field_infos
@@ -470,13 +471,16 @@ def exports(monkeypatch) -> Exports:
 
 
 def shown_charts(at) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
-    """Every Vega-Lite chart on the page: the spec the app passed (without the autosize
-    Streamlit adds) and its data rows, as the export writes rows (from the Arrow table
-    Streamlit sends the browser)."""
+    """Every Vega-Lite chart on the page: the spec the app passed (without what Streamlit
+    adds: the autosize, and " " for a null legend title) and its data rows, as the export
+    writes rows (from the Arrow table Streamlit sends the browser)."""
     shown = []
     for chart in at.get("vega_lite_chart"):
         spec = json.loads(chart.proto.spec)
         assert spec.pop("autosize") == export.APP_AUTOSIZE
+        colour = spec.get("encoding", {}).get("color", {})
+        if colour.get("title") == " ":  # Streamlit writes a null legend title as " "
+            colour["title"] = None
         table = pa.ipc.open_stream(chart.proto.data.data).read_all()
         shown.append((spec, export.data_values(table)))
     return shown
@@ -484,7 +488,8 @@ def shown_charts(at) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
 
 def exported_charts(spec: dict[str, Any]) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
     """The charts of an exported spec (one, or a grid's panels) and their data rows, without
-    what the export adds: its size, background and (a single chart's) title."""
+    what the export adds: its size, background and (a single chart's) title; each as the page
+    draws it (`flywheel.plots.layout.readable`: the screen's text settings)."""
     views = spec["concat"] if "concat" in spec else [spec]
     charts = []
     for view in views:
@@ -495,7 +500,7 @@ def exported_charts(spec: dict[str, Any]) -> list[tuple[dict[str, Any], list[dic
         if "concat" not in spec:  # a single chart: its title, and the room it takes
             view.pop("title")
             view["height"] -= export.TITLE_HEIGHT_PX
-        charts.append((view, rows))
+        charts.append((readable(view), rows))
     return charts
 
 

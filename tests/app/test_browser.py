@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import CHROMIUM, CHROMIUM_ARGS, margin_target_slider, streamlit_server
+from browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    CLIPPED_CHART_TEXT,
+    OVERFLOWING_CHARTS,
+    margin_target_slider,
+    streamlit_server,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 TIMEOUT_MS = 90_000
@@ -245,29 +252,6 @@ def test_watch_it_turn_plays_the_whole_run_in_the_browser(chromium_path, tmp_pat
         expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
-# How far each chart runs past the main column's right edge (content box), if it does.
-OVERFLOWING_CHARTS = """() => {
-    const column = document.querySelector('[data-testid="stMainBlockContainer"]');
-    const style = getComputedStyle(column);
-    const right = column.getBoundingClientRect().right - parseFloat(style.paddingRight);
-    return Array.from(document.querySelectorAll('[data-testid="stVegaLiteChart"]'))
-        .map(chart => chart.getBoundingClientRect().right - right)
-        .filter(overflow => overflow > 1);
-}"""
-# Text outside its chart's SVG is cut off; 3 px allow for glyph boxes wider than the ink.
-CLIPPED_CHART_TEXT = """() => Array.from(
-    document.querySelectorAll('[data-testid="stVegaLiteChart"] svg')
-).flatMap(svg => {
-    const box = svg.getBoundingClientRect();
-    return Array.from(svg.querySelectorAll('text'))
-        .filter(text => text.textContent.trim())
-        .filter(text => {
-            const r = text.getBoundingClientRect();
-            return r.left < box.left - 3 || r.right > box.right + 3
-                || r.top < box.top - 3 || r.bottom > box.bottom + 3;
-        })
-        .map(text => text.textContent);
-})"""
 TRUNCATED_KPIS = """() => Array.from(document.querySelectorAll(
     '[data-testid="stMetricValue"] div, [data-testid="stMetricLabel"] p'
 )).filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
