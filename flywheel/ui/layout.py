@@ -7,7 +7,8 @@
   `NARROW_SCREEN_PX` (Streamlit's own "auto" closes it only at 768 pixels and below).
 - `presentation_toggle`: the sidebar's switch, also set by the link parameter `?present=1`.
 - `chart_spec`: a chart's Vega-Lite spec as the page draws it (`flywheel.plots.layout`:
-  no text cut by Vega, larger type when presenting).
+  no text cut by Vega, larger type when presenting); `grid_columns`: charts a row (fewer
+  when presenting).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 import streamlit as st
 
+from flywheel.plots.charts import PANEL_COLUMNS
 from flywheel.plots.layout import PRESENTATION_SCALE, readable
 
 PRESENT_KEY = "present"  # session state key of the toggle, and the link parameter
@@ -23,6 +25,9 @@ PRESENT_ON = ("1", "true", "yes", "on")  # `?present=` values that switch it on
 # Below this viewport width (CSS pixels) the sidebar starts closed: at 800-1000 px an open
 # sidebar leaves the charts ~500 px, and on a tablet it is drawn over the content.
 NARROW_SCREEN_PX = 1000
+# Presentation mode: two charts a row in the grids, not three: with type 1.4 times larger, a
+# third of a 1024-pixel page with the sidebar open (~165 px a chart) cut the panel titles.
+PRESENTATION_PANEL_COLUMNS = 2
 # Presentation mode: the page's root font size (CSS pixels; Streamlit sizes its type and
 # spacing in rem, 16 px by default), the same factor as the charts' type.
 PRESENTATION_ROOT_FONT_PX = round(16 * PRESENTATION_SCALE)
@@ -136,6 +141,12 @@ def page_style(presenting: bool) -> None:
 def collapse_sidebar_on_narrow_screens() -> None:
     """Close the sidebar below `NARROW_SCREEN_PX` (`COLLAPSE_SCRIPT`, at the sidebar's end)."""
     st.sidebar.html(COLLAPSE_SCRIPT, unsafe_allow_javascript=True)
+
+
+def grid_columns() -> int:
+    """Charts a row in the app's chart grids: `PANEL_COLUMNS`, or
+    `PRESENTATION_PANEL_COLUMNS` in presentation mode."""
+    return PRESENTATION_PANEL_COLUMNS if is_presenting() else PANEL_COLUMNS
 
 
 def chart_spec(spec: dict[str, Any]) -> dict[str, Any]:

@@ -70,11 +70,13 @@ def insolvency_line(current: Summary, reference: Summary) -> str:
 
 
 def panel_grid(frame: pd.DataFrame, spec: dict[str, Any]) -> None:
-    """A grid's panels as charts, `charts.PANEL_COLUMNS` a row, each its column's width."""
+    """A grid's panels as charts, `layout.grid_columns()` a row (`charts.PANEL_COLUMNS`, two
+    in presentation mode), each its column's width."""
     frames = charts.panel_frames(frame)
-    for start in range(0, len(charts.PANELS), charts.PANEL_COLUMNS):
-        row = charts.PANELS[start : start + charts.PANEL_COLUMNS]
-        for column, panel in zip(st.columns(charts.PANEL_COLUMNS), row, strict=False):
+    per_row = layout.grid_columns()
+    for start in range(0, len(charts.PANELS), per_row):
+        row = charts.PANELS[start : start + per_row]
+        for column, panel in zip(st.columns(per_row), row, strict=False):
             column.vega_lite_chart(
                 frames[panel], layout.chart_spec(charts.panel_spec(spec, panel)), width="stretch"
             )

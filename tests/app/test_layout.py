@@ -143,6 +143,11 @@ def drawn_specs(at) -> list[dict]:
     return [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
 
 
+def chart_column_widths(at) -> list[float]:
+    """The share of its row's width of each column that holds a chart."""
+    return [column.weight for column in at.columns if column.get("vega_lite_chart")]
+
+
 def page_css(at) -> str:
     return "".join(element.proto.body for element in at.get("html"))
 
@@ -167,6 +172,9 @@ def test_presentation_mode_from_the_link_and_the_sidebar_toggle(make_app):
         for spec in specs
     )
     assert specs[0]["title"]["fontSize"] == pytest.approx(normal_title * PRESENTATION_SCALE)
+    # the grid: two charts a row instead of three (each a column of half the row's width)
+    assert chart_column_widths(normal) == [pytest.approx(1 / 3)] * 9
+    assert chart_column_widths(at) == [pytest.approx(1 / 2)] * 9
 
     at.toggle(key="present").set_value(False).run()
     assert not at.exception and "present" not in at.query_params
@@ -180,6 +188,12 @@ def test_presentation_mode_from_the_link_and_the_sidebar_toggle(make_app):
     timeline = drawn_specs(at)[0]
     assert timeline["description"] == "event timeline"
     assert timeline["config"]["axis"]["labelFontSize"] == LABEL_FONT_PX * PRESENTATION_SCALE
+
+
+def test_presentation_mode_travels_with_a_shared_scenario_link(make_app):
+    at = make_app(query={"preset": "price_war", "present": "1"})
+    assert not at.exception and not at.error
+    assert at.session_state["preset"] == "price_war" and at.toggle(key="present").value
 
 
 @pytest.mark.parametrize("value", ["0", "no", "", "<script>"])
