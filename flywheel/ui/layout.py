@@ -55,10 +55,14 @@ BASE_CSS = """
     text-overflow: clip !important;
 }
 /* the tabs wrap onto a second row rather than scrolling out of sight */
-[data-baseweb="tab-list"] { flex-wrap: wrap; row-gap: 0.25rem; }
+[data-testid="stTabs"] [role="tablist"] { flex-wrap: wrap; overflow-x: visible; row-gap: 0.25rem; }
 """
 PRESENTATION_CSS = f"""
 html {{ font-size: {PRESENTATION_ROOT_FONT_PX}px !important; }}
+/* the page's side margins (5 rem in Streamlit's wide layout) would grow with the type too */
+[data-testid="stMainBlockContainer"] {{
+    padding-left: 2rem !important; padding-right: 2rem !important;
+}}
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] > div {{
     font-size: min(2.6rem, 16cqi) !important;
 }}

@@ -111,6 +111,7 @@ TRUNCATED_TEXT = """() => {
         'KPI delta': '[data-testid="stMetricDelta"] *',
         'button': 'button, button *',
         'tab': '[role="tab"], [role="tab"] *',
+        'tab list': '[role="tablist"]',  // tabs scrolled out of sight
         'heading': 'h1, h2, h3, h4, h1 *, h2 *, h3 *, h4 *',
         'expander': '[data-testid="stExpander"] summary, [data-testid="stExpander"] summary *',
     };
