@@ -5,13 +5,8 @@ against the record and its key years with nothing cut off and no table to scroll
 from __future__ import annotations
 
 import pytest
-from test_browser import (
-    CLIPPED_CHART_TEXT,
-    OVERFLOWING_CHARTS,
-    TIMEOUT_MS,
-    app_page,
-    chromium_path,  # noqa: F401 (the fixture)
-)
+from browser import layout_problems
+from test_browser import TIMEOUT_MS, app_page, chromium_path  # noqa: F401 (the fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -47,8 +42,7 @@ def test_an_amazon_step_shows_the_record_and_2024_without_scrolling(chromium_pat
         expect(charts).to_have_count(3, timeout=TIMEOUT_MS)
         expect(tables).to_have_count(3, timeout=TIMEOUT_MS)
         page.wait_for_timeout(1500)  # Vega lays the charts out after the data arrives
-        assert page.evaluate(OVERFLOWING_CHARTS) == []
-        assert page.evaluate(CLIPPED_CHART_TEXT) == []
+        assert layout_problems(page) == {}  # nothing truncated, clipped or overlapping
         assert page.evaluate(SCROLLED_TABLES) == [3, 0]  # three tables, none scrolls
         titles = page.evaluate(
             "() => Array.from(document.querySelectorAll('.role-title-text'), t => t.textContent)"
