@@ -15,7 +15,7 @@ from flywheel.scenario.lever_groups import ACRONYMS
 from flywheel.scenario.links import encode_link, link_size_error
 from flywheel.scenario.loading import Scenario, ScenarioError
 from flywheel.scenario.story import Step, Story, minutes_window, step_scenario
-from flywheel.ui import cache, state
+from flywheel.ui import cache, layout, state
 
 STEP_LABEL = "this step"
 CHART_TABLE_WIDTHS = (3, 2)  # an output's chart and, beside it, its key years
@@ -135,7 +135,7 @@ def step_numbers(step: Step, presets: dict[str, Scenario], seed: int) -> None:
         chart, numbers = st.columns(CHART_TABLE_WIDTHS, vertical_alignment="center")
         title = annual_column_label(name)
         spec = step_chart_spec(model, records[name], name, title)
-        chart.vega_lite_chart(spec, width="stretch")
+        chart.vega_lite_chart(layout.chart_spec(spec), width="stretch")
         numbers.dataframe(
             shown_table(key_year_table(model, records[name], name, years)),
             hide_index=True,

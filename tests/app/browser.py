@@ -67,6 +67,15 @@ def streamlit_server(log_path: Path, replications: int = 20) -> Iterator[str]:
                 process.wait()
 
 
+def open_sidebar(page: Any) -> None:
+    """Open the sidebar if the app closed it (below 1000 px, `flywheel.ui.layout`), as a
+    person would, and wait until it is open (a Playwright page)."""
+    if page.evaluate(SIDEBAR_IS_OPEN):
+        return
+    page.get_by_test_id("stExpandSidebarButton").click()
+    page.wait_for_function(f"() => ({SIDEBAR_IS_OPEN})()", timeout=90_000)
+
+
 def margin_target_slider(page: Any) -> Any:
     """The sidebar's target-margin slider, once its group (B5) is open and drawn: a closed group
     has no widgets, and opening one reruns the app to draw them (a Playwright page). A higher
@@ -74,6 +83,7 @@ def margin_target_slider(page: Any) -> Any:
     prices, so it barely moves the price at the end)."""
     from playwright.sync_api import expect
 
+    open_sidebar(page)
     page.get_by_test_id("stSidebar").get_by_text("B5 · margin squeeze").click()
     slider = (
         page.get_by_test_id("stSlider")
@@ -89,6 +99,7 @@ def pass_through_slider(page: Any) -> Any:
     show R3 open; the lever tests move `margin_target_slider`, which moves the price more)."""
     from playwright.sync_api import expect
 
+    open_sidebar(page)
     page.get_by_test_id("stSidebar").get_by_text("R3 · scale economics").click()
     slider = (
         page.get_by_test_id("stSlider").filter(has_text="pass through share").get_by_role("slider")

@@ -528,10 +528,8 @@ def test_png_downloads_are_the_charts_the_app_shows(make_app, exports):
     png, spec = download_png(exports, "flywheel_loop_strength_week0.png")
     ((view, rows),) = exported_charts(spec)
     shown = playback_args(at)["payload"]["charts"][0]["spec"]  # the playback's loop strengths
-    assert (
-        view["encoding"] == shown["layer"][0]["encoding"]
-        and view["mark"] == shown["layer"][0]["mark"]
-    )
+    shown_layer = readable({"layer": [shown["layer"][0]]})["layer"][0]  # as exported_charts
+    assert view["encoding"] == shown_layer["encoding"] and view["mark"] == shown_layer["mark"]
     assert len(rows) == len(LOOP_IDS)  # to this week: week 0 alone
     assert export.png_size(png) == (single_width, spec["height"] * scale)
 
