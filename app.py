@@ -17,6 +17,7 @@ from flywheel.ui import (
     tabs_more,
     tabs_workshop,
 )
+from flywheel.ui import lever_ranking as ranking
 
 
 def main() -> None:
@@ -28,6 +29,7 @@ def main() -> None:
     scenario = sidebar.lever_sidebar(preset)
     replications, seed = sidebar.run_settings()
     layout.collapse_sidebar_on_narrow_screens()
+    ranking.note_scenario(scenario, seed)  # a change cancels the ranking before the fan
 
     def current():
         """This scenario's bands and KPIs (cached per scenario, replications and seed)."""
@@ -44,7 +46,7 @@ def main() -> None:
     )
     if dashboard.open:
         with dashboard:
-            tabs_main.dashboard(current(), cache.summary(preset, replications, seed))
+            tabs_main.dashboard(current(), cache.summary(preset, replications, seed), scenario)
     if watch.open:
         with watch:
             tabs_main.watch(current(), scenario)

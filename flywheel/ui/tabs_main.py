@@ -16,7 +16,7 @@ from flywheel.results.quantiles import quantiles_over_replications
 from flywheel.results.summary import KPIS, Summary
 from flywheel.scenario.loading import Scenario
 from flywheel.scenario.schema import LOOP_IDS, LOOP_NAMES
-from flywheel.ui import cache, downloads, layout, playback
+from flywheel.ui import cache, downloads, layout, lever_ranking, playback
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -99,8 +99,9 @@ def ab_title(name_a: str, name_b: str) -> str:
     )
 
 
-def dashboard(current: Summary, reference: Summary) -> None:
-    """KPI cards and the compounding charts with Monte Carlo fan bands."""
+def dashboard(current: Summary, reference: Summary, scenario: Scenario | None = None) -> None:
+    """KPI cards and the compounding charts with Monte Carlo fan bands; below them, given the
+    scenario, which lever matters (ranked in the background: `ui.lever_ranking`)."""
     kpi_cards(current, reference)
     st.caption(insolvency_line(current, reference))
     frame = charts.band_frame(current, reference=reference)
@@ -118,6 +119,8 @@ def dashboard(current: Summary, reference: Summary) -> None:
         lambda: export.grid_spec(frame, spec, f"{current.scenario_name}. {bands}"),
         current.provenance,
     )
+    if scenario is not None:
+        lever_ranking.panel(scenario, current.seed)
 
 
 def watch(current: Summary, scenario: Scenario) -> None:
