@@ -124,12 +124,13 @@ def loop_effects(waterfall: pd.DataFrame) -> dict[str, float]:
     return effects
 
 
-def watch_note(gains: Mapping[str, float]) -> str:
-    """Watch it turn's line under the headline: dominant now is not the largest contribution."""
+def watch_note(gains: Mapping[str, float], dominant_gain: float = ACTIVE_GAIN) -> str:
+    """Watch it turn's line under the headline: dominant now is not the largest contribution.
+    `dominant_gain`: the |gain| from which the headline calls a loop dominant."""
     top = dominant_now(gains)
     now = (
         f"{loop_name(top)} leads this week: its gain scales {GAIN_SCALES[top]}, one flow, now. "
-        if top
+        if top and abs(gains[top]) >= dominant_gain
         else ""
     )
     return (
@@ -159,7 +160,7 @@ def why_reconciliation(
             ", then ".join(f"{loop_name(loop)} ({number(effects[loop])})" for loop in contributions)
             or "none"
         ),
-        f"Dominant {week_text} (strongest loop gain): "
+        f"Dominant {week_text}, by loop gain: "
         + (
             ", then ".join(f"{loop_name(loop)} (gain {gains[loop]:+.2f})" for loop in dominant)
             or "none"
@@ -168,11 +169,18 @@ def why_reconciliation(
     if contributions and dominant and contributions[0] == dominant[0]:
         verdict = f"Here they agree: {loop_name(dominant[0])} leads on both counts."
     elif dominant:
+        top = dominant[0]
         verdict = (
-            f"They differ because they answer different questions: {dominant[0]}'s gain "
-            f"scales {GAIN_SCALES[dominant[0]]}, one flow, this week; its cut from the start "
-            f"moves {outcome_label} by {number(effects.get(dominant[0], 0.0))}."
+            f"They differ because they answer different questions: {top}'s gain scales "
+            f"{GAIN_SCALES[top]}, one flow, at that week; over the whole run {top} adds "
+            f"{number(effects.get(top, 0.0))} to {outcome_label}."
         )
+        if contributions:
+            first = contributions[0]
+            verdict += (
+                f" {first} adds most although its gain there is {gains.get(first, 0.0):+.2f}: "
+                f"it scales {GAIN_SCALES[first]}, and every week of the run compounds it."
+            )
     else:
         verdict = "No loop is active at that week."
     return "\n".join(

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import streamlit as st
 
+from flywheel.experiments.loop_reading import watch_note
 from flywheel.plots import charts, diagram, diagram_png, export
 from flywheel.plots import playback as watch_charts
 from flywheel.results import kpi_display
@@ -148,6 +149,8 @@ def watch(current: Summary, scenario: Scenario) -> None:
             help="Scrub through the simulated weeks (Play moves the playhead by itself).",
         )
     playback.player(current, scenario, week, loop_headline)
+    gains_now = {loop: current.median(f"gain_{loop}", week) for loop in LOOP_IDS}
+    st.caption(watch_note(gains_now, DOMINANT_GAIN))  # dominant now ≠ largest contribution
     st.caption(
         "The charts show the whole run faded and, in full, the weeks up to the playhead. "
         "In the diagram each loop has its colour (warm: reinforcing, cool: balancing; "

@@ -21,6 +21,7 @@ from flywheel.scenario.loading import (
     parse_scenario_text,
 )
 from flywheel.ui import cache, downloads, layout, state, tabs_events
+from flywheel.ui.loop_notes import why_notes
 
 WHY_OUTPUTS = ("revenue_usd", "gmv_usd", "operating_income_usd", "customers")
 WHY_DEFAULT_REPLICATIONS = 20
@@ -92,6 +93,7 @@ def why(scenario: Scenario, seed: int) -> None:
         "sales to sellers (R2) can lower revenue while it raises GMV and customers: pick "
         "GMV or customers as the outcome to see it."
     )
+    why_notes(scenario, seed, waterfall, output)
     st.subheader("Sensitivity tornado (one lever at a time)")
     tornado = charts_more.tornado_frame(table)
     tornado_spec = charts_more.tornado_spec(list(table["lever"]), label)
