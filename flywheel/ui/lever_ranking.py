@@ -38,6 +38,7 @@ from flywheel.experiments.lever_ranking import (
     RANKING_REPLICATIONS,
     RANKING_SHARE,
     kpi_label,
+    kpi_words,
     ranking_plan,
     ranking_rows,
 )
@@ -107,6 +108,8 @@ class RankingJob:
                 if result is None:
                     self.results[index] = run_one(self.batches[index])
                     self.finished += 1
+            if self.cancelled.is_set():  # during the last batch: its results are dropped too
+                return
             table = ranking_rows(self.plan.table(self.results), self.scenario, self.kpi)
             self._registry.store(self.key, table)
         except Exception as error:  # shown by the fragment instead of lost in a thread
@@ -220,7 +223,7 @@ def _executor() -> ProcessExecutor | None | bool:
 def _ranking(scenario: Scenario, seed: int, timer_is_on: bool) -> None:
     state = st.session_state
     kpi = state.get("ranking_kpi", KPI_KEYS[0])
-    st.markdown(f"#### Which lever matters for {kpi_label(kpi).lower()}?")
+    st.markdown(f"#### Which lever matters for {kpi_words(kpi)}?")
     left, right = st.columns([3, 2])
     kpi = left.selectbox(
         "KPI", KPI_KEYS, format_func=kpi_label, key="ranking_kpi", label_visibility="collapsed"
@@ -236,6 +239,9 @@ def _ranking(scenario: Scenario, seed: int, timer_is_on: bool) -> None:
         st.rerun()  # only a run of the whole page starts or stops the fragment's timer
     if not is_on:
         st.caption("Switched off: no ranking is computed.")
+        own = state.pop("ranking_job", None)
+        if own is not None:
+            registry().cancel(own)
         return
     key = ranking_key(scenario, kpi, seed)
     table = registry().table(key)
@@ -250,8 +256,9 @@ def _ranking(scenario: Scenario, seed: int, timer_is_on: bool) -> None:
         f"top of its range; a lever at 0 moves 10 % of its range), {table.attrs['replications']}"
         " replications with common random numbers; ranked by the swing between −10 % and "
         f"+10 % (flywheel.experiments.lever_importance, as the Why tab's tornado). Top "
-        f"{len(frame)} of {len(table)}; bars in % of the KPI's mean "
-        f"({table.attrs['label']})."
+        f"{len(frame)} of {len(table)}; bars in "
+        f"{'% of the mean' if frame.attrs['in_percent'] else 'the unit'} of "
+        f"{table.attrs['label']}."
     )
 
 
@@ -283,5 +290,5 @@ def _advance(scenario: Scenario, kpi: str, seed: int, key: str) -> None:
     where = "the worker processes" if job.on_workers else "the app's process"
     st.progress(
         job.finished / len(job.batches),
-        text=f"Ranking the levers for {kpi_label(kpi).lower()} on {where}…",
+        text=f"Ranking the levers for {kpi_words(kpi)} on {where}…",
     )
