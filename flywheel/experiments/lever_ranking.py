@@ -3,8 +3,9 @@
 
 The ranking is `importance_plan(...).table(...)` itself: the levers in the order of their
 swing (|mean change at the high value - mean change at the low value|, common random numbers),
-each moved `RANKING_SHARE` of its value (10 %; a lever at 0 moves 10 % of its range). This
-module only picks the outcome of a KPI card and reads each row as a sentence, e.g.
+each moved `RANKING_SHARE` of its value (10 %), clipped to its range. It ranks the levers not
+at 0 (`ranked_levers`: a lever at 0 is switched off, and 10 % of 0 is no move). This module
+only picks the outcome of a KPI card, the levers, and reads each row as a sentence, e.g.
 "+10 % on Seller take rate (0.15 → 0.165 share of 3P GMV): +9.7 % revenue over the last
 year (+$1.97 B)".
 """
@@ -50,6 +51,17 @@ def kpi_label(kpi: str) -> str:
     return _kpi(kpi)[1]
 
 
+def ranked_levers(scenario: Scenario) -> list[str]:
+    """The levers the Dashboard ranks: every lever not at 0 whose range lets it move (schema
+    order). A lever at 0 is switched off (a price cap, Prime's content cost, advertising): a
+    10 % move of 0 is no move, and switching it on is a change of policy, not a step."""
+    return [
+        name
+        for name, spec in lever_specs_by_name().items()
+        if spec.high > spec.low and float(getattr(scenario.levers, name)) != 0
+    ]
+
+
 def ranking_plan(
     scenario: Scenario,
     kpi: str,
@@ -57,9 +69,10 @@ def ranking_plan(
     seed: int = 0,
     levers: Sequence[str] | None = None,
 ) -> ImportancePlan:
-    """The runs of the ranking: `importance_plan` for the KPI's outcome, every lever that can
-    move (or `levers`) moved ± `RANKING_SHARE`; run its batches anywhere, then `plan.table`."""
+    """The runs of the ranking: `importance_plan` for the KPI's outcome, the `ranked_levers`
+    (or `levers`) moved ± `RANKING_SHARE`; run its batches anywhere, then `plan.table`."""
     outcome = kpi_outcome(kpi, scenario.horizon_weeks)
+    levers = ranked_levers(scenario) if levers is None else levers
     return importance_plan(
         scenario, outcome, replications, seed, levers=levers, share=RANKING_SHARE
     )

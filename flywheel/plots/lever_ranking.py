@@ -32,7 +32,7 @@ def ranking_spec(frame: pd.DataFrame) -> dict[str, Any]:
     unit = "% of the KPI" if frame.attrs.get("in_percent", True) else "change"
     return {
         "description": "lever ranking",
-        "height": BAR_HEIGHT_PX * max(1, len(frame)) + 20,
+        "height": {"step": BAR_HEIGHT_PX},  # a fixed number was squeezed at "stretch" width
         "mark": {"type": "bar"},
         "encoding": {
             "y": {

@@ -1,7 +1,7 @@
 """The Dashboard's "Which lever matters?": the lever ranking for a KPI, in the background.
 
 The ranking is the library's lever importance (`experiments.lever_ranking.ranking_plan`, the
-Why tab's tornado with a 10 % move), about 2 300 runs at 10 replications. It must never delay
+Why tab's tornado with a 10 % move), about 2 150 runs at 10 replications. It must never delay
 the KPIs and charts, so:
 
 - it starts only once the levers have rested for `DEBOUNCE_SECONDS` (`note_scenario`, called
@@ -232,8 +232,8 @@ def _ranking(scenario: Scenario, seed: int, timer_is_on: bool) -> None:
         "Rank the levers",
         value=default_on(),
         key="ranking_on",
-        help="Moves every lever ±10 % in the background once the levers rest (on the worker "
-        "processes; never holds up the charts).",
+        help=f"Moves every lever ±{RANKING_SHARE * 100:g} % in the background once the levers "
+        "rest (on the worker processes; never holds up the charts).",
     )
     if _waiting(scenario, kpi, seed) != timer_is_on:
         st.rerun()  # only a run of the whole page starts or stops the fragment's timer
@@ -248,14 +248,14 @@ def _ranking(scenario: Scenario, seed: int, timer_is_on: bool) -> None:
     if table is None:
         _advance(scenario, kpi, seed, key)
         return
-    frame = ranking_frame(table)
+    frame, share = ranking_frame(table), f"{RANKING_SHARE * 100:g} %"
     st.vega_lite_chart(frame, ranking_spec(frame), width="stretch")
     st.markdown(largest_changes_text(frame))
     st.caption(
-        f"Each lever moved {RANKING_SHARE:.0%} of its value one at a time (up, or down at the "
-        f"top of its range; a lever at 0 moves 10 % of its range), {table.attrs['replications']}"
-        " replications with common random numbers; ranked by the swing between −10 % and "
-        f"+10 % (flywheel.experiments.lever_importance, as the Why tab's tornado). Top "
+        f"Each lever moved {share} of its value one at a time (up, or down at the top of its "
+        f"range), {table.attrs['replications']} replications with common random numbers; ranked "
+        f"by the swing between −{share} and +{share} (flywheel.experiments.lever_importance, as "
+        "the Why tab's tornado). Levers at 0 (switched off, e.g. a price cap) are left out. Top "
         f"{len(frame)} of {len(table)}; bars in "
         f"{'% of the mean' if frame.attrs['in_percent'] else 'the unit'} of "
         f"{table.attrs['label']}."

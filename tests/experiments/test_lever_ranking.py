@@ -15,6 +15,7 @@ from flywheel.experiments.lever_ranking import (
     kpi_outcome,
     kpi_words,
     lever_ranking,
+    ranked_levers,
     ranking_plan,
 )
 from flywheel.experiments.loop_reading import (
@@ -28,6 +29,7 @@ from flywheel.experiments.loop_reading import (
     why_reconciliation,
 )
 from flywheel.experiments.outcomes import Outcome
+from flywheel.scenario.lever_groups import lever_specs_by_name
 from flywheel.scenario.schema import LOOP_IDS
 
 LEVERS = ("seller_take_rate_share", "basket_usd", "price_cap_relative", "visit_rate_per_week")
@@ -50,6 +52,21 @@ def test_each_kpi_card_has_its_outcome(three_years) -> None:
         pytest.approx(45.0),
         pytest.approx(55.0),
     )
+
+
+def test_levers_at_zero_are_not_ranked(three_years) -> None:
+    """A lever at 0 is switched off (10 % of 0 is no move): left out unless named."""
+    names = ranked_levers(three_years)
+    assert "basket_usd" in names and "seller_take_rate_share" in names
+    assert three_years.levers.price_cap_relative == 0 and "price_cap_relative" not in names
+    assert all(getattr(three_years.levers, name) != 0 for name in names)
+    plan = ranking_plan(three_years, "revenue", 2, 0)
+    assert list(plan.values) == names
+    specs = lever_specs_by_name()
+    for name, (low, high) in plan.values.items():  # ± 10 % of the value, clipped to the range
+        value, spec = getattr(three_years.levers, name), specs[name]
+        assert low == pytest.approx(max(spec.low, value - abs(value) * RANKING_SHARE))
+        assert high == pytest.approx(min(spec.high, value + abs(value) * RANKING_SHARE))
 
 
 @pytest.mark.parametrize("kpi", ["revenue", "customers"])
