@@ -206,3 +206,34 @@ def test_the_ranking_runs_on_the_worker_processes_with_the_same_numbers(
         workers.app_workers().close()
         workers.app_workers.clear()
         st.cache_data.clear()
+
+
+def test_watch_and_why_reconcile_dominant_now_with_largest_contribution(make_app) -> None:
+    """Both places that show a loop ranking say which question theirs answers; the Why tab
+    names the waterfall's largest contribution and the loops dominant at the run's end."""
+    from flywheel.experiments.loop_reading import dominant_now, largest_contribution, loop_effects
+    from flywheel.scenario.schema import LOOP_IDS
+    from flywheel.ui import cache
+
+    at = make_app()
+    at.session_state["tab"] = "Watch it turn"
+    at.run()
+    assert any(
+        caption.value.startswith("Dominant now is the strongest link this week, not the largest")
+        for caption in at.main.caption
+    )
+    at.session_state["tab"] = "Why"
+    at.run()
+    at.number_input(key="why_replications").set_value(3).run()
+    at.button(key="why_run").click().run()
+    assert not at.exception
+    baseline = flywheel.load_scenario(SHIPPED_SCENARIOS_DIR / "baseline.toml")
+    waterfall, _ = cache.why_tables(baseline, "revenue_usd", 3, 0)
+    effects = loop_effects(waterfall)
+    summary = cache.summary(baseline, cache.DEFAULT_REPLICATIONS, 0)
+    gains = {loop: summary.median(f"gain_{loop}", summary.weeks - 1) for loop in LOOP_IDS}
+    largest, dominant = largest_contribution(effects), dominant_now(gains)
+    text = texts(at)
+    assert "Dominant now or largest contribution?" in text
+    assert f"Largest contribution to Revenue (USD, last year): {largest} " in text
+    assert f"by loop gain: {dominant} " in text
