@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 LOG = logging.getLogger(__name__)
 DEBOUNCE_SECONDS = 1.0  # the levers "rest" after this long without a change
 POLL_SECONDS = 0.5  # how often the fragment looks at a running ranking
-CHUNK_RUNS = 100  # runs a batch: about one worker's half of a 200-replication fan
+CHUNK_RUNS = 50  # runs a batch: half a worker's share of a 200-replication fan (a fan waits less)
 KEPT_RANKINGS = 32  # finished rankings kept for every session
 RANKING_LEVERS: tuple[str, ...] | None = None  # None: every lever that can move (tests narrow it)
 clock = time.monotonic  # tests replace it to step time
