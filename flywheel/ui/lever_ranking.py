@@ -99,7 +99,9 @@ class RankingJob:
             if self._executor is not None:
                 try:
                     self._on_workers(self._executor)
-                except (BrokenProcessPool, OSError) as error:  # a worker died: finish here
+                except (BrokenProcessPool, OSError, RuntimeError) as error:
+                    # a worker died, or the set was shut down after a failure (and replaced):
+                    # the batches left run here
                     LOG.warning("lever ranking: worker processes failed (%s)", error)
                     self.on_workers = False
             for index, result in enumerate(self.results):
