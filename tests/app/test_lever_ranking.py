@@ -237,3 +237,28 @@ def test_watch_and_why_reconcile_dominant_now_with_largest_contribution(make_app
     assert "Dominant now or largest contribution?" in text
     assert f"Largest contribution to Revenue (USD, last year): {largest} " in text
     assert f"by loop gain: {dominant} " in text
+
+
+def test_a_worker_set_that_fails_under_a_ranking_leaves_it_to_the_apps_process() -> None:
+    """Workers shut down (or broken) mid-ranking: the batches left run in the job's thread,
+    with the same table."""
+    import dataclasses
+
+    from flywheel.experiments.lever_ranking import ranking_plan
+
+    class ShutDown:
+        workers = 2
+
+        def submit(self, *arguments: Any) -> Any:
+            raise RuntimeError("cannot schedule new futures after shutdown")
+
+    baseline = flywheel.load_scenario(SHIPPED_SCENARIOS_DIR / "baseline.toml")
+    short = dataclasses.replace(baseline, horizon_weeks=156)
+    book = ui_ranking._Registry()
+    plan = ranking_plan(short, "customers", REPLICATIONS, 0, LEVERS)
+    job = ui_ranking.RankingJob("k", plan, short, "customers", ShutDown(), book)  # type: ignore[arg-type]
+    assert job.done.wait(WAIT_SECONDS)
+    assert not job.on_workers and job.error is None and "k" not in book.jobs
+    table = book.table("k")
+    assert table is not None
+    assert table.equals(lever_ranking(short, "customers", REPLICATIONS, 0, LEVERS))
