@@ -6,8 +6,8 @@ swing (|mean change at the high value - mean change at the low value|, common ra
 each moved `RANKING_SHARE` of its value (10 %), clipped to its range. It ranks the levers not
 at 0 (`ranked_levers`: a lever at 0 is switched off, and 10 % of 0 is no move). This module
 only picks the outcome of a KPI card, the levers, and reads each row as a sentence, e.g.
-"+10 % on Seller take rate (0.15 → 0.165 share of 3P GMV): +9.7 % revenue over the last
-year (+$1.97 B)".
+"+10 % on Basket (50 → 55 USD/order): +13.5 % revenue over the last year (+$2.70 B)" (the
+baseline, seed 0).
 """
 
 from __future__ import annotations
