@@ -19,6 +19,9 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import gammaincc, gammaln
 
+from flywheel.model.equations_acquisition import (  # noqa: F401  (re-exported: one namespace)
+    paid_innovation_per_week,
+)
 from flywheel.model.equations_finance import (  # noqa: F401  (re-exported: one namespace)
     ANNUAL_DISCOUNT_RATE,
     advertising_revenue_usd,

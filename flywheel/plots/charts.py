@@ -361,8 +361,9 @@ def gains_spec(summary: Summary) -> dict[str, Any]:
     start, end = summary.dates()[[0, -1]].astype(str)
     return {
         "description": "loop strength",
-        # tall enough for the ten loops' legend beside it (at 260 px R5's entry was cut off)
-        "height": 320,
+        # tall enough for the eleven loops' legend beside it (at 260 px R5's entry was cut
+        # off with ten; one more entry is about 16 px)
+        "height": 340,
         "mark": {"type": "line", "strokeWidth": 1.6},
         "encoding": {
             "x": {

@@ -25,6 +25,7 @@ NODES = {
     "service": "Service\nload",
     "potential": "Potential\ncustomers",
     "cash": "Margin\n& cash",
+    "marketing": "Marketing\nbudget",
 }
 # (from, to, loop): the napkin sketch plus the balancing loops (MODEL.md); "" = shared link
 EDGES = (
@@ -41,6 +42,8 @@ EDGES = (
     ("prime", "orders", "R4"),
     ("orders", "reviews", "R5"),
     ("reviews", "cx", "R5"),
+    ("orders", "marketing", "R6"),  # revenue funds the marketing budget
+    ("marketing", "customers", "R6"),
     ("orders", "fulfillment", "B1"),
     ("fulfillment", "cx", "B1"),
     ("orders", "service", "B2"),
@@ -74,6 +77,7 @@ POSITIONS: dict[str, tuple[float, float]] = {
     "service": (8.0, 60.0),
     "potential": (9.0, 79.0),
     "cash": (16.0, 6.0),
+    "marketing": (78.0, 77.0),  # R6: outside the wheel, from orders (revenue) to customers
 }
 MAX_PEN_WIDTH = 8.0
 IDLE_GAIN = 1e-3  # |gain| below this: the loop is idle (drawn thin, its gain shown as 0.00)
