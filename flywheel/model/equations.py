@@ -1,8 +1,8 @@
 """The model's equations: pure functions of numpy arrays (axis 0 = replication) and floats.
 
 Each equation is defined once, here or, for the price policy, the FC depreciation, the
-advertising revenue and the network's delivery speed, in `equations_price.py`,
-`equations_finance.py` and `equations_network.py` (re-exported here, so
+advertising revenue, the network's delivery speed and paid acquisition, in `equations_price.py`,
+`equations_finance.py`, `equations_network.py`, `equations_acquisition.py` (re-exported, so
 `equations.costplus_price_index` is the same function). Those the
 compiled week uses are compiled from this very
 source (`parts`); the four that only the week uses (`bass_adoption`, `service_desk_flows`,
