@@ -7,9 +7,9 @@ the like-with-like record of docs/calibration.md (the run and the year pairs of
 bench/loss_years.py): retail net sales MAPE 1997-2024; the retail operating-income signs and
 the loss years 2014, 2017, 2022; the 3P anchors 1999-2018 within 5 points; the four cost and
 revenue series' MAPE over their record years; the growth share with every reinforcing loop
-(R1-R6) cut from 1996, 2000 and 2005 (20 replications, `flywheel growth-share`); the unfitted figures within a factor 1.5
-(the same run). The out-of-sample MAPE is read from the table `bench/out_of_sample.py --out`
-wrote, when given. Prints Markdown (or writes it, atomically).
+(R1-R6) cut from 1996, 2000 and 2005 (20 replications, `flywheel growth-share`); the unfitted
+figures within a factor 1.5 (the same run). The out-of-sample MAPE is read from the table
+`bench/out_of_sample.py --out` wrote, when given. Prints Markdown (or writes it, atomically).
 """
 
 from __future__ import annotations

@@ -383,6 +383,8 @@ def gains_spec(summary: Summary) -> dict[str, Any]:
                 "type": "nominal",
                 "title": "loop",
                 "legend": {"labelLimit": 240},  # "R5 reviews and experiments" whole
+                # eleven loops: the default ten-colour scheme would give B5 R1's colour
+                "scale": {"scheme": "tableau20"},
             },
             "strokeDash": {
                 "condition": {"test": "indexof(datum.loop, 'B') == 0", "value": [4, 2]},

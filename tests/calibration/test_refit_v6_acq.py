@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 import flywheel
-from tests.calibration.issue19_tables import ROOT, assert_documented, measure
+from tests.calibration.issue19_tables import CUT, ROOT, SIGNS, measure, percent
 
 BENCH = ROOT / "bench"
 FIGURES = ROOT / "docs/figures"
@@ -66,14 +68,31 @@ def test_the_parameter_list_swaps_bass_innovation_for_the_acquisition_cost() -> 
 
 
 def test_the_refit_measures_what_the_docs_table_says() -> None:
+    """Each row as documented (as `issue19_tables.assert_documented`, whose cost and revenue
+    rows must also meet their 25 % target: two of v6_acq's do not, so they are held to their
+    documented values only)."""
     retail, series, signs, cuts, unfitted = DOCUMENTED
     fitted = FIGURES / "amazon_1996_2024_refit_v6_acq.toml"
     assert flywheel.load_scenario(fitted).levers.bass_p_per_year == 0.0
-    assert_documented(
-        measure(fitted),
-        retail_percent=retail,
-        series_percent=dict(zip(SERIES, series, strict=True)),
-        signs=signs,
-        cut_percent=cuts,
-        unfitted=unfitted,
+    targets = measure(fitted)
+    assert percent(targets["retail net sales MAPE ≤ 10 %"]) == pytest.approx(retail, abs=0.05)
+    for name, documented in zip(SERIES, series, strict=True):
+        assert percent(targets[f"{name} MAPE ≤ 25 %"]) == pytest.approx(documented, abs=0.05)
+    assert targets["3P share within 5 points of every 1999–2018 anchor"].startswith("20 of 20")
+    assert targets[SIGNS].startswith(signs[0]) and targets[SIGNS].endswith(signs[1])
+    shares = [float(part.strip().rstrip(" %")) for part in targets[CUT].split("/")]
+    assert shares == pytest.approx(cuts, abs=0.15)
+    assert targets["unfitted figures within a factor 1.5"] == unfitted
+
+
+def test_the_docs_table_is_the_stored_targets_file() -> None:
+    stored = (FIGURES / "amazon_1996_2024_refit_v6_acq_targets.md").read_text()
+    docs = (ROOT / "docs/calibration.md").read_text()
+    assert "| retail net sales MAPE ≤ 10 % | 18.9 % (28 years) |" in stored
+    assert (
+        "| R1–R6 cut from 1996 / 2000 / 2005: 2024 retail net sales ≤ 15 % (1996) | 3.1 %" in stored
     )
+    assert "| out of sample 2017–2024 ≤ 20 % | 25.1 % |" in stored
+    assert "**25.1 %**" in (FIGURES / "amazon_out_of_sample_v6_acq.md").read_text()
+    assert "| retail net sales MAPE ≤ 10 % | 10.4 % | **18.9 %**: not met" in docs
+    assert "| out of sample ≤ 20 % | 20.4 % | 25.1 %: not met" in docs
