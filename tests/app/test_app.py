@@ -780,7 +780,7 @@ def test_a_scenario_of_a_week_or_two_opens_every_tab(make_app, weeks):
 def test_why_tab_attribution_and_tornado(make_app, exports):
     at = open_tab(make_app(), "Why")
     assert any("Explain this scenario" in i.value for i in at.info)
-    # a two-year scenario keeps the 12 knockout runs and the tornado batch quick
+    # a two-year scenario keeps the 13 knockout runs and the tornado batch quick
     open_tab(at, "Files").file_uploader(key="upload").upload(
         "short.toml", SHORT, "application/toml"
     ).run()
@@ -792,7 +792,7 @@ def test_why_tab_attribution_and_tornado(make_app, exports):
     waterfall = next(d.value for d in at.dataframe if "label" in d.value.columns)
     labels = list(waterfall["label"])
     assert labels[0] == "all loops cut" and labels[-1] == "this scenario"
-    assert [label.split()[0] for label in labels[1:11]] == list(LOOP_IDS)
+    assert [label.split()[0] for label in labels[1 : 1 + len(LOOP_IDS)]] == list(LOOP_IDS)
     assert "kind" not in waterfall.columns  # internal: which bars are totals
     steps = waterfall["value"].iloc[1:-1].sum()  # between the two totals
     total = waterfall.iloc[-1]["value"] - waterfall.iloc[0]["value"]
