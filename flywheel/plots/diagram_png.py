@@ -27,6 +27,8 @@ from flywheel.plots.diagram import (
 from flywheel.scenario.schema import LOOP_IDS, LOOP_NAMES
 
 LINE_STYLES = {"solid": "-", "dashed": "--", "dotted": ":"}
+KINDS = ("reinforcing", "balancing")  # the key's two columns
+KEY_ROW_HEIGHT = 2.6  # canvas units a loop's line takes in the key
 TITLE_WIDTH_CHARACTERS = 90  # of a 12-point title across the 10-inch figure
 # curvature of each edge, so the two directions between a pair and crossings stay apart
 CURVE_RAD = 0.18
@@ -45,7 +47,9 @@ def loop_figure(
     top = 1.0 - 0.03 * len(title_lines) - (0.015 if title_lines else 0.0)
     axes = figure.add_axes((0.0, 0.0, 1.0, top))
     width, height = CANVAS
-    key_height = 22.0  # below the wheel: the loops' key and the legend
+    # below the wheel: the loops' key (a row a loop of the longer kind) and the legend's lines
+    key_rows = max(sum(loop_kind(loop) == kind for loop in LOOP_IDS) for kind in KINDS)
+    key_height = KEY_ROW_HEIGHT * key_rows + 9.5
     axes.set_xlim(-2.0, width + 2.0)
     axes.set_ylim(-key_height, height + 1.0)
     axes.axis("off")
@@ -109,11 +113,11 @@ def loop_figure(
 def _key(axes: Any, knockouts: tuple[str, ...], key_height: float) -> None:
     """Below the wheel: each loop's colour and line style by id and name (reinforcing left,
     balancing right), then what colour, line style and width mean (`diagram.LEGEND`)."""
-    for column, kind in enumerate(("reinforcing", "balancing")):
+    for column, kind in enumerate(KINDS):
         x = 2.0 + column * CANVAS[0] / 2
         loops = [loop for loop in LOOP_IDS if loop_kind(loop) == kind]
         for row, loop in enumerate(loops):
-            y = -2.5 - row * 2.6
+            y = -2.5 - row * KEY_ROW_HEIGHT
             style = loop_style(loop, 1.0, 1.0, loop in knockouts)
             axes.plot(
                 [x, x + 4.0],
