@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: app test check lint format bench fuzz reference clean
+.PHONY: app test check lint format bench bench-app fuzz reference clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ bench: $(STAMP)
 	$(BIN)/python bench/why_speed.py baseline 20
 	$(BIN)/python bench/decide_targets.py
 	$(BIN)/python bench/step_profile.py
+
+# The app's speed as a person sees it, in headless Chromium (bench/app_browser.py; needs
+# /usr/bin/chromium). `make bench-app ARGS="--out results.md --url http://localhost:8501"`.
+bench-app: $(STAMP)
+	$(BIN)/python bench/app_browser.py $(ARGS)
 
 # Regenerate the stored reference outputs (tests/reference): only for a deliberate change of the
 # model's numbers; the commit says why they moved.

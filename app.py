@@ -6,16 +6,30 @@ Thin by design: widgets → Scenario → one cached call → figures. Everything
 
 import streamlit as st
 
-from flywheel.ui import cache, sidebar, state, tabs_decide, tabs_events, tabs_main, tabs_more
+from flywheel.ui import (
+    cache,
+    layout,
+    sidebar,
+    state,
+    tabs_decide,
+    tabs_events,
+    tabs_main,
+    tabs_more,
+    tabs_workshop,
+)
+from flywheel.ui import lever_ranking as ranking
 
 
 def main() -> None:
     """The page: sidebar levers, then the open tab."""
     st.set_page_config(page_title="flywheel", page_icon="🎡", layout="wide")
     state.ensure_state()
+    layout.page_style(layout.presentation_toggle())
     preset_name, preset = sidebar.preset_picker()
     scenario = sidebar.lever_sidebar(preset)
     replications, seed = sidebar.run_settings()
+    layout.collapse_sidebar_on_narrow_screens()
+    ranking.note_scenario(scenario, seed)  # a change cancels the ranking before the fan
 
     def current():
         """This scenario's bands and KPIs (cached per scenario, replications and seed)."""
@@ -32,7 +46,7 @@ def main() -> None:
     )
     if dashboard.open:
         with dashboard:
-            tabs_main.dashboard(current(), cache.summary(preset, replications, seed))
+            tabs_main.dashboard(current(), cache.summary(preset, replications, seed), scenario)
     if watch.open:
         with watch:
             tabs_main.watch(current(), scenario)
@@ -53,7 +67,7 @@ def main() -> None:
             tabs_more.files(scenario, replications, seed)
     if workshop.open:
         with workshop:
-            tabs_more.workshop(scenario, preset_name, preset, seed)
+            tabs_workshop.workshop(scenario, preset_name, preset, seed)
 
 
 # A worker process (flywheel.ui.workers) imports this script as __mp_main__: no page there.

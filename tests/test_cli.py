@@ -37,8 +37,8 @@ REQUIRED_COLUMNS = (
     "replication", "week", "date", "customers", "prime_members", "sellers", "skus",
     "price_index", "unit_cost_usd", "orders", "gmv_usd", "revenue_usd", "operating_income_usd",
     "delivery_days", "utilisation", "queue_wait_hours", "cx", "perceived_cx",
-    "fulfillment_centers", "gain_R1", "gain_R2", "gain_R3", "gain_R4", "gain_R5", "gain_B1",
-    "gain_B2", "gain_B3", "gain_B4", "gain_B5",
+    "fulfillment_centers", "gain_R1", "gain_R2", "gain_R3", "gain_R4", "gain_R5", "gain_R6",
+    "gain_B1", "gain_B2", "gain_B3", "gain_B4", "gain_B5",
 )  # fmt: skip
 SHORT_WEEKS = 60
 

@@ -17,9 +17,15 @@ from flywheel.model import equations as eq
 from flywheel.model.outputs import OUTPUT_NAMES
 from flywheel.scenario.events import PolicyChange
 from flywheel.scenario.loading import SHIPPED_SCENARIOS_DIR as SHIPPED
-from flywheel.scenario.loading import DatedKnockout, parse_scenario_text, scenario_from_dict
+from flywheel.scenario.loading import (
+    DatedKnockout,
+    parse_scenario_text,
+    scenario_from_dict,
+    with_parameters,
+)
 from flywheel.scenario.schema import LOOP_IDS
 from flywheel.scenario.writer import canonical_toml, minimal_toml
+from tests.test_knockouts import MECHANISM_ON
 
 WEEKS = 260  # five years of the baseline: Prime launches at week 104
 START = 130  # the first cut week: marketplace and Prime running, reviews and costs moved
@@ -63,10 +69,22 @@ def _assert_moves_from(series: np.ndarray, week: int, name: str) -> None:
     assert change > 0.05, f"{name} moves only {change:.3g} after week {week} with the loop on"
 
 
+def _mechanism_on(
+    five_years: flywheel.Scenario, uncut: flywheel.Results, loop: str
+) -> tuple[flywheel.Scenario, flywheel.Results]:
+    """The scenario with `loop`'s mechanism on (`test_knockouts.MECHANISM_ON`) and its uncut run."""
+    levers = MECHANISM_ON.get(loop)
+    if levers is None:
+        return five_years, uncut
+    scenario = with_parameters(five_years, levers)
+    return scenario, flywheel.simulate(scenario, replications=REPLICATIONS, seed=SEED)
+
+
 @pytest.mark.parametrize("loop", LOOP_IDS)
 def test_before_the_first_cut_week_the_run_is_the_uncut_run_bit_for_bit(
     five_years: flywheel.Scenario, uncut: flywheel.Results, loop: str
 ) -> None:
+    five_years, uncut = _mechanism_on(five_years, uncut, loop)
     cut = _cut_from(five_years, START, loop)
     for name in OUTPUT_NAMES:
         np.testing.assert_array_equal(cut[name][:, :START], uncut[name][:, :START], err_msg=name)
@@ -77,6 +95,7 @@ def test_before_the_first_cut_week_the_run_is_the_uncut_run_bit_for_bit(
 def test_from_the_first_cut_week_the_loops_gain_is_zero(
     five_years: flywheel.Scenario, uncut: flywheel.Results, loop: str
 ) -> None:
+    five_years, uncut = _mechanism_on(five_years, uncut, loop)
     cut = _cut_from(five_years, START, loop)
     np.testing.assert_array_equal(cut[f"gain_{loop}"][:, START:], 0.0)
     assert np.any(uncut[f"gain_{loop}"][:, START:] != 0.0)  # on, the loop acts then

@@ -15,12 +15,13 @@ import pytest
 
 import flywheel
 from flywheel.model import equations as eq
+from flywheel.scenario.parameters import REINFORCING_LOOP_IDS
 from tests.test_knockouts import _run as run_with_cuts
 
 WEEKS = 260
 SEED = 3
 REPLICATIONS = 2
-REINFORCING = ("R1", "R2", "R3", "R4", "R5")
+REINFORCING = REINFORCING_LOOP_IDS
 
 
 _run = functools.partial(run_with_cuts, seed=SEED)

@@ -45,11 +45,16 @@ def _assert_moves(series: np.ndarray, name: str) -> None:
     assert change > 0.05, f"{name} moves only {change:.3g} with the loop on"
 
 
+# Loops whose mechanism is off at the default levers, and the levers that switch it on.
+MECHANISM_ON = {"R6": {"acquisition_cost_usd_per_customer": 20.0}}
+
+
 @pytest.mark.parametrize("loop", LOOP_IDS)
 def test_a_cut_loops_gain_is_zero_every_week(five_years: flywheel.Scenario, loop: str) -> None:
-    results = _run(five_years, loop)
+    results = _run(five_years, loop, **MECHANISM_ON.get(loop, {}))
     np.testing.assert_array_equal(results[f"gain_{loop}"], 0.0)
-    assert np.any(_run(five_years)[f"gain_{loop}"] != 0.0)  # on, the loop acts
+    on = _run(five_years, **MECHANISM_ON.get(loop, {}))
+    assert np.any(on[f"gain_{loop}"] != 0.0)  # on, the loop acts
 
 
 def test_r1_cut_holds_the_whole_word_of_mouth_pressure(five_years: flywheel.Scenario) -> None:

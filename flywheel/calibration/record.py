@@ -159,3 +159,27 @@ def median_frame(frame: Any) -> Any:
 def record_years(history: History, metric: str) -> np.ndarray:
     """Years with data for a metric (any confidence)."""
     return np.array(sorted({o.year for o in history.rows.get(metric_spec(metric).data_metric, ())}))
+
+
+def record_points(column: str) -> Any:
+    """The public figures an annual column is compared with: a frame of year, value, source and
+    kind ("record": a row of the bundled history, like with like; "public figure": a cited
+    unfitted count). Empty (same columns) when the record has nothing for `column`."""
+    import pandas as pd
+
+    from flywheel.calibration.comparable import load_record
+    from flywheel.calibration.data import BUNDLED_HISTORY
+
+    rows: list[dict[str, Any]] = []
+    for spec in METRICS:
+        if spec.column == column:
+            for o in load_record(BUNDLED_HISTORY).rows.get(spec.data_metric, ()):
+                rows.append(
+                    {"year": o.year, "value": o.value, "source": o.source, "kind": "record"}
+                )
+    rows += [
+        {"year": p.year, "value": p.value, "source": p.source, "kind": "public figure"}
+        for p in reference_points()
+        if p.column == column
+    ]
+    return pd.DataFrame(rows, columns=["year", "value", "source", "kind"])

@@ -392,6 +392,8 @@ def _load_extra_commands() -> None:
         "flywheel.cli.calibration",
         "flywheel.cli.uncertainty",
         "flywheel.cli.provenance",
+        "flywheel.cli.diagram",
+        "flywheel.cli.bundle",
     ):
         try:
             importlib.import_module(module)

@@ -1,4 +1,4 @@
-"""Loop attribution: how much of an outcome each feedback loop (R1-R5, B1-B5) is responsible for.
+"""Loop attribution: how much of an outcome each feedback loop (R1-R6, B1-B5) is responsible for.
 
 Definitions (per replication r, then summarised over replications). Let L be the loops that
 are on in the scenario (all ten minus any the scenario already cuts), y(K) the outcome with the
@@ -11,7 +11,7 @@ random numbers: the noise draws are identical, so differences are effects, not n
 - Shapley value (optional, `shapley=True`): with the game v(S) = y(L minus S) - y(L) (the
   outcome with only the loops in S on, above all-cut), phi_l = sum over S not containing l of
   |S|! (n-|S|-1)! / n! * (v(S + l) - v(S)). Shapley values add up to T exactly, splitting the
-  interaction among the loops; they need all 2^n knockout subsets (1024 for ten loops).
+  interaction among the loops; they need all 2^n knockout subsets (2048 for eleven loops).
 
 With `cut_from_week` W > 0 every variant cuts its loops from week W on (dated knockouts, the
 link held at its value in week W; docs/model.md "Loop knockouts"): the attribution of what the

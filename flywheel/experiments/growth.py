@@ -1,5 +1,6 @@
 """How much of an outcome the flywheel explains: the outcome with every reinforcing loop
-(R1-R5) cut from a date on, as a share of the uncut run (issue 19, "growth is the flywheel's").
+(R1-R6, `REINFORCING_LOOPS`) cut from a date on, as a share of the uncut run (issue 19,
+"growth is the flywheel's").
 
 For each first cut week W the variant cuts the loops from W (dated knockouts: each link held
 at its value in week W; docs/model.md "Loop knockouts"), so before W it is the uncut run, bit
@@ -22,12 +23,13 @@ from flywheel.experiments.outcomes import CalendarYearValues
 from flywheel.results.quantiles import quantiles_over_replications
 from flywheel.scenario.knockouts import dated
 from flywheel.scenario.loading import Scenario
+from flywheel.scenario.parameters import REINFORCING_LOOP_IDS
 from flywheel.scenario.schema import LOOP_IDS
 
 if TYPE_CHECKING:
     import pandas as pd
 
-REINFORCING_LOOPS = tuple(loop for loop in LOOP_IDS if loop.startswith("R"))
+REINFORCING_LOOPS = REINFORCING_LOOP_IDS
 
 
 def cut_from(scenario: Scenario, loops: Sequence[str], week: int) -> Scenario:

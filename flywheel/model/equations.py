@@ -1,8 +1,9 @@
 """The model's equations: pure functions of numpy arrays (axis 0 = replication) and floats.
 
 Each equation is defined once, here or, for the price policy, the FC depreciation, the
-advertising revenue, the network's delivery speed and discovery, in `equations_price.py`,
-`equations_finance.py`, `equations_network.py` and `equations_adoption.py` (re-exported, so
+advertising revenue, the network's delivery speed, paid acquisition and discovery, in
+`equations_price.py`, `equations_finance.py`, `equations_network.py`, `equations_acquisition.py`
+and `equations_adoption.py` (re-exported, so
 `equations.costplus_price_index` is the same function). Those the
 compiled week uses are compiled from this very
 source (`parts`); the four that only the week uses (`bass_adoption`, `service_desk_flows`,
@@ -19,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import gammaincc, gammaln
 
+from flywheel.model.equations_acquisition import paid_innovation_per_week  # noqa: F401
 from flywheel.model.equations_adoption import discovery_factor  # noqa: F401  (re-exported)
 from flywheel.model.equations_finance import (  # noqa: F401  (re-exported: one namespace)
     ANNUAL_DISCOUNT_RATE,
@@ -38,6 +40,7 @@ from flywheel.model.equations_price import (  # noqa: F401  (re-exported: one na
     capped_price_goal_index,
     costplus_price_index,
     price_goal_index,
+    unpriced_advertising_usd,
 )
 
 Array = npt.NDArray[np.float64]

@@ -1,7 +1,7 @@
 """The price policy's equations (issue 18, item 4; docs/model.md#price): the target-margin
-price and the price goal. Pure functions of numpy arrays (axis 0 = replication) and floats,
-compiled for the week from this source (`parts`) like the rest of `equations.py`, which
-re-exports them.
+price, the advertising it leaves out and the price goal. Pure functions of numpy arrays
+(axis 0 = replication) and floats, compiled for the week from this source (`parts`) like the
+rest of `equations.py`, which re-exports them.
 """
 
 from __future__ import annotations
@@ -48,6 +48,19 @@ def costplus_price_index(
         has_priced_revenue * np.minimum(np.maximum(aimed, low), high)
         + (1.0 - has_priced_revenue) * price_index
     )
+
+
+def unpriced_advertising_usd(advertising_usd: Array, advertising_priced_share: Array) -> Array:
+    """USD/week of advertising revenue (or serving cost) the target-margin price leaves out:
+    the share 1 - `advertising_priced_share` of it. Loop R3 (price arm); model.md#price.
+
+    0 at a priced share of 1 (the default: ad profit lowers the price of goods like any other
+    margin). At 0 the price aims its margin at the goods business alone (1P sales, commissions,
+    Prime fees and their costs) and advertising's profit, like Prime's content and the dated cost
+    shocks, reaches operating income without moving the price (why:
+    docs/calibration.md#refit-v6-margin).
+    """
+    return advertising_usd * (1.0 - advertising_priced_share)
 
 
 def price_goal_index(

@@ -28,7 +28,9 @@ from types import ModuleType
 import numba
 
 from flywheel.model import equations as eq
+from flywheel.model import equations_acquisition as eq_acquisition
 from flywheel.model import equations_finance as eq_finance
+from flywheel.model import equations_network as eq_network
 from flywheel.model import equations_price as eq_price
 from flywheel.model import layout, parts, sectors
 from flywheel.model.kernel_cache import guard_cache
@@ -220,7 +222,10 @@ def compiled_modules() -> tuple[ModuleType, ...]:
     )
     own = inspect.getmodule(compiled_modules)
     assert own is not None
-    return (eq, eq_finance, eq_price, layout, parts, sectors, *sector_modules, own)
+    return (
+        eq, eq_acquisition, eq_finance, eq_network, eq_price, layout, parts, sectors,
+        *sector_modules, own,
+    )  # fmt: skip
 
 
 def model_stamp() -> str:

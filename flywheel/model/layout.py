@@ -78,6 +78,7 @@ HELD = (  # each loop's link value a cut holds: week 0's, or the cut's first wee
     "network_speed_factor",  # R3 (scale -> network density -> delivery speed)
     "prime_share",  # R4
     "learning_lift",  # R5
+    "marketing_usd",  # R6 (last week's marketing spend, the acquisition budget)
     "congestion_factor",  # B1
     "service_score",  # B2
     "potential_share",  # B3

@@ -46,6 +46,25 @@ GROUPS = (
     "conditions",
     "loop gains",
 )
+# Outputs where less is better for the business or its customers (prices, costs per order,
+# waits, lost sales, churn, insolvency): a KPI delta down shows green. The rest: more is
+# better, or neither (market size, gains, capacity).
+LOWER_IS_BETTER = frozenset(
+    {
+        "churn",
+        "orders_unfilled",
+        "unfunded_loss_usd",
+        "insolvent",
+        "price_index",
+        "price_target_index",
+        "unit_cost_usd",
+        "fc_backlog_orders",
+        "delivery_days",
+        "perceived_delivery_days",
+        "queue_wait_hours",
+        "service_backlog",
+    }
+)
 # Kernel groups of outputs that no stock and no other output depends on: computed only when
 # one of them is recorded (`engine.step.extras_for`). "" = computed every week.
 OPTIONAL_GROUPS = ("derived", "gains")
@@ -76,6 +95,12 @@ class Output:
             raise ValueError(
                 f"output {self.name}: optional {self.optional!r} is not one of {OPTIONAL_GROUPS}"
             )
+
+    @property
+    def lower_is_better(self) -> bool:
+        """Whether a lower value is the better one (`LOWER_IS_BETTER`): a KPI card shows its
+        fall green and its rise red."""
+        return self.name in LOWER_IS_BETTER
 
     @property
     def yearly(self) -> Literal["sum", "mean", "last"]:

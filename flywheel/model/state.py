@@ -40,6 +40,7 @@ STOCKS = {
     "experiment_index": "cumulative conversion gain from A/B tests (1 at week 0)",
     "spend_index": "visits per customer relative to week 0 (online share of shopping)",
     "cash_usd": "USD",
+    "marketing_usd_last_week": "USD/week: last week's marketing, paid acquisition's budget (R6)",
     "orders_smoothed": "orders/week, 13-week smoothing (planner's view)",
     "orders_growth_per_week": "planner's smoothed growth trend, 1/week",
     "fc_orders_placed": "count of FC orders so far (indexes the lead-time draws)",
@@ -148,6 +149,7 @@ def initial_state(scenario: Scenario, replications: int) -> State:
         experiment_index=full(1.0),
         spend_index=full(1.0),
         cash_usd=full(init.cash_usd),
+        marketing_usd_last_week=full(0.0),  # no spend before week 0
         orders_smoothed=full(0.0),
         orders_growth_per_week=full(0.0),
         fc_orders_placed=full(0.0),

@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from flywheel.model.outputs import display_unit, names_where, output
+from flywheel.plots.thinning import band_weeks, extreme_weeks, gathered
 from flywheel.scenario.schema import LOOP_IDS, LOOP_NAMES
 
 if TYPE_CHECKING:
@@ -40,7 +41,6 @@ CHART_OUTPUTS = (
     chart_panel("operating_income_usd", 1e6),
 )
 DAYS_PER_YEAR = 365.25
-THIN_EVERY_WEEKS = 2  # the browser needs no more points than this for a 10-year line
 
 
 # The grids draw one chart per panel, three a row, each as wide as its column: a Vega-Lite
@@ -48,6 +48,9 @@ THIN_EVERY_WEEKS = 2  # the browser needs no more points than this for a 10-year
 PANEL_COLUMNS = 3
 PANEL_TITLE = {"fontSize": 12, "fontWeight": "normal", "color": "#444", "subtitleColor": "#777"}
 PANEL_HEIGHT_PX = 210  # the whole chart: its title, plot and date axis
+# Vega's default 5 px, and 3 more above: the browser's box of a title's line is taller than
+# Vega's estimate, and a top axis label at the plot's edge ("1.5") lifts the title into it.
+PANEL_PADDING_PX = {"top": 8, "bottom": 5, "left": 5, "right": 5}
 COMPARE_COLOURS = ("#3182bd", "#e6550d")  # A, B
 PANELS = tuple(f"{title} ({unit})" for _, title, _, unit in CHART_OUTPUTS)
 PANEL_TITLES = {f"{title} ({unit})": (title, unit) for _, title, _, unit in CHART_OUTPUTS}
@@ -95,20 +98,22 @@ def band_frame(
     summary: Summary, until_week: int | None = None, reference: Summary | None = None
 ) -> pd.DataFrame:
     """Wide frame for the fan grid: date, panel, q05 … q95 (display units), and the
-    reference (preset) median when given; weeks after `until_week` are dropped."""
+    reference (preset) median when given; weeks after `until_week` are dropped. Each panel
+    keeps ~160 of its weeks (`thinning.band_weeks`: the extremes of its bands and median)."""
     import pandas as pd
 
     last = summary.weeks - 1 if until_week is None else min(until_week, summary.weeks - 1)
-    weeks = np.unique(np.append(np.arange(0, last + 1, THIN_EVERY_WEEKS), last))
-    bands = _chart_bands(summary, weeks)
+    every = np.arange(last + 1)
+    bands = _chart_bands(summary, every)
+    weeks = band_weeks(bands, last)
     columns = {
-        "date": np.tile(summary.dates()[weeks], len(PANELS)),
-        "panel": np.repeat(PANELS, weeks.size),
+        "date": gathered(summary.dates(), weeks),
+        "panel": np.repeat(PANELS, [w.size for w in weeks]),
     }
     for row, name in enumerate(("q05", "q25", "q50", "q75", "q95")):
-        columns[name] = bands[:, row].ravel()
+        columns[name] = gathered(bands[:, row], weeks)
     if reference is not None:
-        columns["preset"] = _chart_bands(reference, weeks)[:, 2].ravel()
+        columns["preset"] = gathered(_chart_bands(reference, every)[:, 2], weeks)
     return pd.DataFrame(columns)
 
 
@@ -131,7 +136,11 @@ def panel_spec(spec: dict[str, Any], panel: str) -> dict[str, Any]:
     """One panel's chart of a grid: the grid's spec titled with the panel's output, and its
     unit below (two short lines fit a narrow column better than one long one)."""
     title, unit = PANEL_TITLES[panel]
-    return {**spec, "title": {"text": title, "subtitle": unit, **PANEL_TITLE}}
+    return {
+        **spec,
+        "title": {"text": title, "subtitle": unit, **PANEL_TITLE},
+        "padding": PANEL_PADDING_PX,
+    }
 
 
 def fan_spec(summary: Summary, has_reference: bool) -> dict[str, Any]:
@@ -264,24 +273,26 @@ def horizons_note(a: Summary, b: Summary) -> str:
 
 def compare_frame(a: Summary, b: Summary) -> pd.DataFrame:
     """Long frame for A/B: date (or year, years since each start when the start dates differ),
-    panel, scenario (A, B), q05, q50, q95; each scenario over its whole horizon."""
+    panel, scenario (A, B), q05, q50, q95; each scenario over its whole horizon, ~160 of
+    its weeks a panel (`thinning.band_weeks`)."""
     import pandas as pd
 
     by_date = on_one_calendar(a, b)
     parts = []
     for summary, label in ((a, "A"), (b, "B")):
-        weeks = np.arange(0, summary.weeks, THIN_EVERY_WEEKS)
-        bands = _chart_bands(summary, weeks)  # (panels, statistics, weeks)
-        x = summary.dates()[weeks] if by_date else years_of(weeks)
+        every = np.arange(summary.weeks)
+        bands = _chart_bands(summary, every)  # (panels, statistics, weeks)
+        weeks = band_weeks(bands, summary.weeks - 1)
+        x = summary.dates() if by_date else years_of(every)
         parts.append(
             pd.DataFrame(
                 {
-                    "date" if by_date else "year": np.tile(x, len(PANELS)),
-                    "panel": np.repeat(PANELS, weeks.size),
+                    "date" if by_date else "year": gathered(x, weeks),
+                    "panel": np.repeat(PANELS, [w.size for w in weeks]),
                     "scenario": label,
-                    "q05": bands[:, 0].ravel(),
-                    "q50": bands[:, 2].ravel(),
-                    "q95": bands[:, 4].ravel(),
+                    "q05": gathered(bands[:, 0], weeks),
+                    "q50": gathered(bands[:, 2], weeks),
+                    "q95": gathered(bands[:, 4], weeks),
                 }
             )
         )
@@ -328,17 +339,19 @@ LOOP_LABELS = tuple(f"{loop} {LOOP_NAMES[loop]}" for loop in LOOP_IDS)
 
 
 def gains_frame(summary: Summary, until_week: int | None = None) -> pd.DataFrame:
-    """Long frame of each loop's median gain per week: date, loop, gain."""
+    """Long frame of each loop's median gain per week: date, loop, gain (each loop's lowest
+    and highest week in each run of weeks, `thinning.extreme_weeks`)."""
     import pandas as pd
 
     last = summary.weeks - 1 if until_week is None else min(until_week, summary.weeks - 1)
-    weeks = np.arange(0, last + 1, THIN_EVERY_WEEKS)
     rows = [summary.outputs.index(output) for output in GAIN_OUTPUTS]
+    gains = summary.bands[rows][:, 2, : last + 1]  # (loops, weeks)
+    weeks = extreme_weeks(gains, last)
     return pd.DataFrame(
         {
-            "date": np.tile(summary.dates()[weeks], len(LOOP_IDS)),
-            "loop": np.repeat(LOOP_LABELS, weeks.size),
-            "gain": summary.bands[rows][:, 2, weeks].ravel(),
+            "date": gathered(summary.dates(), weeks),
+            "loop": np.repeat(LOOP_LABELS, [w.size for w in weeks]),
+            "gain": gathered(gains, weeks),
         }
     )
 
@@ -348,8 +361,9 @@ def gains_spec(summary: Summary) -> dict[str, Any]:
     start, end = summary.dates()[[0, -1]].astype(str)
     return {
         "description": "loop strength",
-        # tall enough for the ten loops' legend beside it (at 260 px R5's entry was cut off)
-        "height": 320,
+        # tall enough for the eleven loops' legend beside it (at 260 px R5's entry was cut
+        # off with ten; one more entry is about 16 px)
+        "height": 340,
         "mark": {"type": "line", "strokeWidth": 1.6},
         "encoding": {
             "x": {
@@ -369,6 +383,8 @@ def gains_spec(summary: Summary) -> dict[str, Any]:
                 "type": "nominal",
                 "title": "loop",
                 "legend": {"labelLimit": 240},  # "R5 reviews and experiments" whole
+                # eleven loops: the default ten-colour scheme would give B5 R1's colour
+                "scale": {"scheme": "tableau20"},
             },
             "strokeDash": {
                 "condition": {"test": "indexof(datum.loop, 'B') == 0", "value": [4, 2]},

@@ -190,12 +190,8 @@ def results_csv_and_provenance(
     scenario: Scenario, replications: int, seed: int
 ) -> tuple[bytes, dict[str, Any]]:
     """(the results CSV, its provenance sealed over the CSV's bytes): kind `app`, settings
-    naming the table (weekly bands: `STATISTICS` of every output per week)."""
-    from flywheel.results.provenance import seal, sha256_bytes, with_fields
-    from flywheel.results.simulation import simulate
+    naming the table (weekly bands: `STATISTICS` of every output per week; the long table of
+    `flywheel.results.tables`)."""
+    from flywheel.results.tables import results_tables
 
-    summary = summarise(simulate(scenario, replications, seed))
-    data = summary.frame().to_csv(index=False).encode()
-    settings = {"table": "weekly bands", "statistics": list(STATISTICS)}
-    made = with_fields(summary.provenance, kind="app", settings=settings)
-    return data, seal(made, sha256_bytes(data))
+    return results_tables(scenario, replications, seed, ("long",))["long"]

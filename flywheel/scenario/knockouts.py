@@ -14,9 +14,10 @@ from typing import Annotated, Any, Literal
 from pydantic import Discriminator, Field, Tag, model_validator
 from pydantic.dataclasses import dataclass
 
-from flywheel.scenario.schema import STRICT
+from flywheel.scenario.schema import LOOP_IDS, STRICT
 
-LoopId = Literal["R1", "R2", "R3", "R4", "R5", "B1", "B2", "B3", "B4", "B5"]
+# The loop ids, read off LOOP_IDS (a Literal of a tuple is the Literal of its items).
+LoopId = Literal[LOOP_IDS]  # type: ignore[valid-type]
 # Tags of the two forms of a knockouts entry: pydantic puts them in an error's location,
 # the error messages leave them out (`errors.describe_validation_error`).
 KNOCKOUT_TAGS = ("whole_run", "dated")
@@ -27,7 +28,7 @@ class DatedKnockout:
     """A loop cut from a week (0 = the scenario's start) or a calendar date on; the scenario
     converts a date to the week holding it."""
 
-    loop: LoopId = Field(description="the loop cut (R1-R5, B1-B5)")
+    loop: LoopId = Field(description="the loop cut (R1-R6, B1-B5)")
     week: int | None = Field(
         strict=True, default=None, ge=0, le=10_000, description="first week cut"
     )

@@ -17,6 +17,7 @@ LOOP_PATHS = {  # one line per loop, from MODEL.md
     "R3": "orders → learning curve, fixed-cost spread → unit cost → prices → CX",
     "R4": "CX → Prime joins → more visits, less churn → orders",
     "R5": "orders → reviews and A/B tests → conversion",
+    "R6": "revenue → marketing budget → new customers → orders → revenue",
     "B1": "orders → utilisation → delivery time → CX (until a new FC opens)",
     "B2": "orders → service contacts → queue wait → CX",
     "B3": "customers → fewer potential customers → slower adoption",

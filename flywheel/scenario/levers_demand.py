@@ -71,6 +71,21 @@ class MarketLevers:
         loop="R1",
         source="filed: marketing / net sales 3.0-3.9% in 2010-2012 (FY2012 10-K)",
     )
+    acquisition_cost_usd_per_customer: float = lever(
+        0.0,
+        0.0,
+        500.0,
+        "USD/customer",
+        "paid acquisition (R6): marketing dollars per new customer where the whole market is "
+        "untapped; > 0 replaces Bass innovation by last week's marketing spend / this cost x "
+        "the untapped share of the market; 0 = off (Bass innovation)",
+        loop="R6",
+        source=(
+            "reported: Amazon's marketing per new customer $13-$20 in Q1-Q2 1999 (analyst, "
+            "2 Aug 1999), $30 in Q2 1998 (advertising / new customers), $70 (Jupiter, 1998); "
+            "prior 13-70 (docs/calibration.md#refit-v6-acq)"
+        ),
+    )
     marketing_elasticity: float = lever(
         0.12,
         0.0,

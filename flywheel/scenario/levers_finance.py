@@ -85,3 +85,17 @@ class AdvertisingLevers:
         source="secondary: a 50 %+ operating margin (B. Evans 2023), 80-90 % assumed by "
         "analysts (Kamcity 2022); 0.3 = a 70 % margin",
     )
+    advertising_priced_share: float = lever(
+        1.0,
+        0.0,
+        1.0,
+        "share",
+        "share of advertising's revenue and serving cost the target-margin price counts (1: ad "
+        "profit lowers goods prices; 0: the margin is aimed on the goods business and ad profit "
+        "falls on operating income)",
+        loop="R3",
+        source="assumption: 1 keeps the price policy as it was (the default); secondary for "
+        "less than 1: without advertising 'Amazon's retail business is increasingly "
+        "unprofitable' as ad revenue grew from 2015 (Marketplace Pulse 2022); "
+        "docs/calibration.md#refit-v6-margin",
+    )

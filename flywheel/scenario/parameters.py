@@ -10,13 +10,15 @@ from pydantic import ConfigDict, Field
 # Leaf fields are strict (no "0.5" strings or true-as-1); containers accept dicts and lists.
 STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)
 
-LOOP_IDS = ("R1", "R2", "R3", "R4", "R5", "B1", "B2", "B3", "B4", "B5")
+LOOP_IDS = ("R1", "R2", "R3", "R4", "R5", "R6", "B1", "B2", "B3", "B4", "B5")
+REINFORCING_LOOP_IDS = tuple(loop for loop in LOOP_IDS if loop.startswith("R"))
 LOOP_NAMES = {
     "R1": "word of mouth",
     "R2": "marketplace",
     "R3": "scale economics",
     "R4": "membership (Prime)",
     "R5": "reviews and experiments",
+    "R6": "paid acquisition",
     "B1": "fulfillment congestion",
     "B2": "service load",
     "B3": "market saturation",

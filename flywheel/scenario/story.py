@@ -36,11 +36,13 @@ class Step:
 
 @dataclass(frozen=True)
 class Story:
-    """A workshop: its title, total minutes (0: not given) and steps in order."""
+    """A workshop: its title, total minutes (0: not given), steps in order, and the minutes
+    before the first step (an introduction; 0: none)."""
 
     title: str
     steps: tuple[Step, ...]
     minutes: int = 0
+    intro_minutes: int = 0
 
 
 class StoryError(ValueError):
@@ -66,6 +68,7 @@ def load_story(path: Path) -> Story:
     return Story(
         title=_text(path, data, "title"),
         minutes=_whole(path, data, "minutes"),
+        intro_minutes=_whole(path, data, "intro_minutes"),
         steps=tuple(_step(path, index, table) for index, table in enumerate(steps)),
     )
 
@@ -105,6 +108,29 @@ def _whole(path: Path, table: dict[str, Any], key: str, where: str = "") -> int:
     return value
 
 
+def minutes_window(story: Story, index: int) -> tuple[int, int]:
+    """The minutes of the session step `index` takes, from the start: (15, 25) for a 10-minute
+    step after a 5-minute introduction and a 10-minute step."""
+    start = story.intro_minutes + sum(step.minutes for step in story.steps[:index])
+    return start, start + story.steps[index].minutes
+
+
+def step_scenario(step: Step, presets: dict[str, Any]) -> Any:
+    """The scenario a step runs: its preset (a Scenario from `presets`, by name) with the
+    step's levers changed and its loops cut from week 0, validated; what "Apply this step"
+    puts in the sidebar. KeyError if the preset is not in `presets`."""
+    from flywheel.scenario.loading import scenario_from_dict, scenario_to_dict, with_parameters
+
+    scenario = presets[step.preset]
+    if step.levers:
+        scenario = with_parameters(scenario, dict(step.levers), origin=f"step {step.title!r}")
+    if not step.knockouts:
+        return scenario
+    data = scenario_to_dict(scenario)
+    data["knockouts"] = [*data.get("knockouts", []), *step.knockouts]
+    return scenario_from_dict(data, origin=f"step {step.title!r}")
+
+
 STORY = (
     Step(
         "1. The flywheel at rest",
@@ -116,6 +142,7 @@ STORY = (
         "year 2 R2 takes over for good. Word of mouth (R1) is green from the start and keeps "
         "growing: every new customer recruits more, even while CX dips. Saturation (B3) "
         "deepens as the market fills.",
+        outputs=("active_customers_million", "net_sales_usd_million", "sellers_thousand"),
     ),
     Step(
         "2. Give the savings back",
@@ -128,6 +155,12 @@ STORY = (
         "either way (the rest of a saving reaches prices within a year), so prices, customers "
         "and revenue end within about 2 % of the dashed preset line. To give savings back for "
         "good, lower the target margin instead.",
+        outputs=(
+            "net_sales_usd_million",
+            "operating_income_usd_million",
+            "active_customers_million",
+        ),
+        compare_with="baseline",
     ),
     Step(
         "3. Cut the marketplace loop",
@@ -142,6 +175,8 @@ STORY = (
         "The *Why* "
         "tab's waterfall (outcome GMV or customers) shows what R2 is worth next to the other "
         "loops.",
+        outputs=("sellers_thousand", "gmv_usd_million", "operating_income_usd_million"),
+        compare_with="baseline",
     ),
     Step(
         "4. Build fulfillment too slowly",
@@ -150,6 +185,8 @@ STORY = (
         levers={"fc_lead_time_weeks": 156.0},
         look_for="B1 (fulfillment congestion) turns red when orders outrun capacity: delivery "
         "slows, CX dips, and growth stalls until the new FCs open.",
+        outputs=("fc_sqft_million", "active_customers_million", "net_sales_usd_million"),
+        compare_with="baseline",
     ),
     Step(
         "5. Pull the andon cord",
@@ -158,6 +195,12 @@ STORY = (
         levers={"andon_cord_share": 1.0},
         look_for="Fewer service contacts (B2 weakens) and higher perceived CX, against a "
         "little less selection. Check the CX and customers KPIs.",
+        outputs=(
+            "active_customers_million",
+            "net_sales_usd_million",
+            "operating_income_usd_million",
+        ),
+        compare_with="baseline",
     ),
     Step(
         "6. Harvest the margin",
@@ -170,6 +213,12 @@ STORY = (
         "delivery is faster; the 4 % preset spends up to its $5 B credit limit on centres "
         "(B5), so a margin much thinner than 4 % would under-build them. A thin margin buys "
         "growth while capital lasts. Compare with step 2.",
+        outputs=(
+            "active_customers_million",
+            "net_sales_usd_million",
+            "operating_income_usd_million",
+        ),
+        compare_with="baseline",
     ),
 )
 

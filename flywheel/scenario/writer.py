@@ -25,8 +25,10 @@ from flywheel.scenario.loading import (
     ScenarioError,
     find_base,
     load_scenario,
+    scenario_from_child,
     scenario_to_dict,
 )
+from flywheel.scenario.sources import parse_toml
 
 # The order of a written file: top-level keys, then tables, then events (as shipped files do).
 TOP_LEVEL_KEYS = (
@@ -125,6 +127,23 @@ def toml_like_source(
     except ScenarioError:
         return canonical_toml(scenario, header)  # the base is gone: write everything
     return diff_toml(scenario, base_scenario, base_name, header)
+
+
+def checked_toml_like_source(
+    scenario: Scenario, source_text: str, folder: Path = SHIPPED_SCENARIOS_DIR
+) -> str:
+    """`toml_like_source`, validated again: the text loads (its `base` looked up in
+    `folder`, then among the shipped scenarios) to a Scenario equal to `scenario`. If it does
+    not (a base file changed or went missing since), the canonical TOML with the source's
+    header comment, which always does. The app's scenario download."""
+    text = toml_like_source(scenario, source_text, folder)
+    try:
+        loaded = scenario_from_child(parse_toml(text, "<download>"), "<download>", folder)
+    except ScenarioError:
+        loaded = None
+    if loaded == scenario:
+        return text
+    return canonical_toml(scenario, header_comment_of(source_text))
 
 
 def write_scenario(

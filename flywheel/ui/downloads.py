@@ -1,16 +1,24 @@
-"""The app's PNG download buttons: the chart is exported only when the button is clicked,
-with the provenance of the results it draws in a PNG text chunk (`flywheel provenance`)."""
+"""The app's download buttons: PNGs of its charts (exported only when the button is clicked,
+with the provenance of the results they draw in a PNG text chunk, `flywheel provenance`), and
+the Files tab's data: the scenario TOML, the results as long and wide CSV, and the bundle."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
 from flywheel.plots import export
+from flywheel.results.bundle import bundle_zip
 from flywheel.results.provenance import with_fields
 from flywheel.results.provenance_files import png_with_provenance
+from flywheel.results.tables import Shape, results_tables
+from flywheel.scenario.writer import canonical_toml, checked_toml_like_source
+
+if TYPE_CHECKING:
+    from flywheel.scenario.loading import Scenario
 
 
 def png_button(
@@ -47,3 +55,54 @@ def _with_provenance(
     settings = {"chart_of": "app", "chart": file_name}
     made = with_fields(provenance, kind="plot", settings=settings)
     return png_with_provenance(png, made)[0]
+
+
+def data_buttons(
+    scenario: Scenario, replications: int, seed: int, source: tuple[str, Path] | None
+) -> None:
+    """The Files tab's data downloads, each made when clicked (the CSVs and the bundle
+    simulate `replications` runs again, every output): the scenario TOML, written like its
+    preset's file `source` (text, folder; None: every key) and validated again; the results
+    as long and as wide CSV; the bundle (zip) of both, the resolved scenario and their
+    provenance."""
+    st.download_button(
+        "Download this scenario (TOML)",
+        key="dl_toml",
+        data=lambda: (
+            checked_toml_like_source(scenario, *source) if source else canonical_toml(scenario)
+        ),
+        help="Its preset's header comment and base, and only what differs from that base.",
+        file_name=f"{scenario.name}.toml",
+        mime="application/toml",
+    )
+    st.download_button(
+        "Download results (CSV, long: a row per week, output and statistic)",
+        key="dl_csv",
+        data=lambda: _table(scenario, replications, seed, "long"),
+        help="Columns week, date, output, statistic (q05 … q95, mean), value.",
+        file_name=f"{scenario.name}_results.csv",
+        mime="text/csv",
+    )
+    st.download_button(
+        "Download results (CSV, wide: a row per week)",
+        key="dl_csv_wide",
+        data=lambda: _table(scenario, replications, seed, "wide"),
+        help="Columns week, date, then one per output and statistic (customers_q50, "
+        "revenue_usd_mean, …): opens as it is in a spreadsheet.",
+        file_name=f"{scenario.name}_results_wide.csv",
+        mime="text/csv",
+    )
+    st.download_button(
+        "Download a bundle (zip: both CSVs, the resolved scenario and how they were made)",
+        key="dl_bundle",
+        data=lambda: bundle_zip(scenario, replications, seed),
+        help="Each CSV's provenance (scenario, seed, replications, versions, SHA-256 of the "
+        "data) sits beside it; `flywheel provenance NAME_results.csv` checks it.",
+        file_name=f"{scenario.name}_bundle.zip",
+        mime="application/zip",
+    )
+
+
+def _table(scenario: Scenario, replications: int, seed: int, shape: Shape) -> bytes:
+    """One results table's CSV bytes (its provenance goes into the bundle, not the CSV)."""
+    return results_tables(scenario, replications, seed, (shape,))[shape][0]

@@ -12,7 +12,7 @@ from flywheel.results.summary import Summary
 from flywheel.scenario.events import EVENT_KINDS
 from flywheel.scenario.lever_groups import lever_specs_by_name
 from flywheel.scenario.loading import Scenario, ScenarioError, scenario_from_dict, scenario_to_dict
-from flywheel.ui import state
+from flywheel.ui import layout, state
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -26,6 +26,7 @@ EXTRA_FIELDS = {  # kind -> [(field, default, min, max)]
 }
 EVENT_COLUMN_ORDER = {"kind": 0, "id": 1, "lever": 2, "value": 3, "date": 8, "note": 9}
 NEW_EVENT = "+ new event"  # plain text: no emoji font needed
+DELETE_NEEDS_PICK = f"Pick an event in the Event list above to delete it ('{NEW_EVENT}' adds one)."
 
 
 def _event_label(index: int, event: dict) -> str:
@@ -120,9 +121,10 @@ def timeline_chart(scenario: Scenario, current: Summary) -> tuple[pd.DataFrame, 
 def events(scenario: Scenario, preset: Scenario, current: Summary) -> None:
     """Timeline of the scenario's events and of the FCs its runs open (`current`, the
     scenario's Summary), and an editor to add, change or delete an event."""
-    st.vega_lite_chart(*timeline_chart(scenario, current), width="stretch")
+    frame, spec = timeline_chart(scenario, current)
+    st.vega_lite_chart(frame, layout.chart_spec(spec), width="stretch")
     st.caption(
-        "The scenario's events, and the weeks the median run's count of built fulfilment "
+        "The scenario's events, and the weeks the median run's count of built fulfillment "
         "centres goes up: the planner's own decisions, which differ from run to run (hover "
         "a point for the spread)."
     )
@@ -137,7 +139,7 @@ def events(scenario: Scenario, preset: Scenario, current: Summary) -> None:
     options = [NEW_EVENT] + [_event_label(i, e) for i, e in enumerate(listed)]
     if st.session_state.get("event_pick") not in options:
         st.session_state["event_pick"] = NEW_EVENT
-    st.selectbox(
+    picked = st.selectbox(
         "Event",
         options,
         key="event_pick",
@@ -186,6 +188,14 @@ def events(scenario: Scenario, preset: Scenario, current: Summary) -> None:
     buttons[0].button(
         "Save event", key="event_save", on_click=_save_event, args=(preset,), type="primary"
     )
+    is_new = picked == NEW_EVENT  # nothing to delete: say so rather than do nothing
     buttons[1].button(
-        "Delete picked event", key="event_delete", on_click=_delete_event, args=(preset,)
+        "Delete picked event",
+        key="event_delete",
+        on_click=_delete_event,
+        args=(preset,),
+        disabled=is_new,
+        help=DELETE_NEEDS_PICK if is_new else "Remove the picked event from the scenario.",
     )
+    if is_new and listed:
+        st.caption(DELETE_NEEDS_PICK)

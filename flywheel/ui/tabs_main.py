@@ -9,12 +9,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import streamlit as st
 
+from flywheel.experiments.loop_reading import watch_note
 from flywheel.plots import charts, diagram, diagram_png, export
+from flywheel.plots import playback as watch_charts
+from flywheel.results import kpi_display
 from flywheel.results.quantiles import quantiles_over_replications
 from flywheel.results.summary import KPIS, Summary
 from flywheel.scenario.loading import Scenario
 from flywheel.scenario.schema import LOOP_IDS, LOOP_NAMES
-from flywheel.ui import cache, downloads
+from flywheel.ui import cache, downloads, layout, lever_ranking, playback
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,16 +30,15 @@ INTRO = (
     "hover the ? icons to see what each does): every chart shows the median and the 5–95 % "
     "band of many simulated futures, and the dashed line is the preset you started from."
 )
-PLAY_STEP_WEEKS = 13  # one quarter per frame
 # A loop "dominates" once its link scales its flow by ~10 % (exp(0.1) = 1.105) or more.
 DOMINANT_GAIN = 0.1
-PLAY_INTERVAL_SECONDS = 0.6
 COMPARE_COLOUR_NAMES = ("blue", "orange")  # of charts.COMPARE_COLOURS, for the PNG's title
 
 
 def shown(fmt: str, value: float) -> str:
-    """A KPI value in its format, the minus sign before the dollar ("-$1.60 B", not "$-1.60 B")."""
-    return fmt.format(value).replace("$-", "-$")
+    """A KPI value in its format, the minus sign before the dollar ("-$1.60 B", not "$-1.60 B"),
+    never "-0.000" (`kpi_display.value_text`)."""
+    return kpi_display.value_text(fmt, value)
 
 
 def kpi_cards(current: Summary, reference: Summary) -> None:
@@ -45,14 +47,14 @@ def kpi_cards(current: Summary, reference: Summary) -> None:
     Two rows of three: six cards in one row cut their values off ("$20.2…") on a 1280-pixel
     screen with the sidebar open."""
     columns = [column for _ in range(2) for column in st.columns(len(KPIS) // 2)]
-    for column, (key, label, _output, _how, _divisor, fmt) in zip(columns, KPIS, strict=True):
+    for column, (key, label, output, _how, _divisor, fmt) in zip(columns, KPIS, strict=True):
         median, low, high = current.kpi(key)
         base = reference.kpi(key)[0]
-        delta = median - base
         column.metric(
             label,
             shown(fmt, median),
-            delta=None if abs(delta) < 1e-12 else shown(fmt, delta),
+            delta=kpi_display.delta_text(fmt, median - base),  # None: shows as no change
+            delta_color=kpi_display.delta_colour(output),  # a lower price index is good
             help=f"median of {current.replications} runs; 90 % band "
             f"{shown(fmt, low)} to {shown(fmt, high)}; preset {shown(fmt, base)}",
         )
@@ -69,12 +71,16 @@ def insolvency_line(current: Summary, reference: Summary) -> str:
 
 
 def panel_grid(frame: pd.DataFrame, spec: dict[str, Any]) -> None:
-    """A grid's panels as charts, `charts.PANEL_COLUMNS` a row, each its column's width."""
+    """A grid's panels as charts, `layout.grid_columns()` a row (`charts.PANEL_COLUMNS`, two
+    in presentation mode), each its column's width."""
     frames = charts.panel_frames(frame)
-    for start in range(0, len(charts.PANELS), charts.PANEL_COLUMNS):
-        row = charts.PANELS[start : start + charts.PANEL_COLUMNS]
-        for column, panel in zip(st.columns(charts.PANEL_COLUMNS), row, strict=False):
-            column.vega_lite_chart(frames[panel], charts.panel_spec(spec, panel), width="stretch")
+    per_row = layout.grid_columns()
+    for start in range(0, len(charts.PANELS), per_row):
+        row = charts.PANELS[start : start + per_row]
+        for column, panel in zip(st.columns(per_row), row, strict=False):
+            column.vega_lite_chart(
+                frames[panel], layout.chart_spec(charts.panel_spec(spec, panel)), width="stretch"
+            )
 
 
 def ab_legend(name_a: str, name_b: str) -> str:
@@ -94,8 +100,9 @@ def ab_title(name_a: str, name_b: str) -> str:
     )
 
 
-def dashboard(current: Summary, reference: Summary) -> None:
-    """KPI cards and the compounding charts with Monte Carlo fan bands."""
+def dashboard(current: Summary, reference: Summary, scenario: Scenario | None = None) -> None:
+    """KPI cards and the compounding charts with Monte Carlo fan bands; below them, given the
+    scenario, which lever matters (ranked in the background: `ui.lever_ranking`)."""
     kpi_cards(current, reference)
     st.caption(insolvency_line(current, reference))
     frame = charts.band_frame(current, reference=reference)
@@ -113,15 +120,48 @@ def dashboard(current: Summary, reference: Summary) -> None:
         lambda: export.grid_spec(frame, spec, f"{current.scenario_name}. {bands}"),
         current.provenance,
     )
+    if scenario is not None:
+        lever_ranking.panel(scenario, current.seed)
 
 
 def watch(current: Summary, scenario: Scenario) -> None:
-    """Playback of the weeks: play / pause / scrub; the loop diagram and charts at that week."""
+    """Watch it turn: the run played in the browser (`flywheel.ui.playback`), scrubbed by the
+    week slider; the loop diagram's and loop strengths' downloads at that week."""
     state = st.session_state
     state.setdefault("week", 0)
     state.setdefault("playing", False)
-    interval = PLAY_INTERVAL_SECONDS if state["playing"] else None
-    st.fragment(run_every=interval)(_playback)(current, scenario, timer_is_on=state["playing"])
+    last = current.weeks - 1
+    state["last_week"] = last
+    state["week"] = week = min(int(state["week"]), last)
+    if last == 0:  # a one-week scenario: nothing to play or scrub (a slider needs 0 < max)
+        st.caption("A one-week scenario: the diagram shows its only week.")
+    elif state["playing"]:
+        # The page plays by itself; a slider the server drew would lag behind it
+        st.caption("Playing in the browser: press Pause to scrub the weeks.")
+    else:
+        state["week_slider"] = week
+        st.slider(
+            "Week",
+            0,
+            last,
+            key="week_slider",
+            on_change=_scrub,
+            help="Scrub through the simulated weeks (Play moves the playhead by itself).",
+        )
+    playback.player(current, scenario, week, loop_headline)
+    gains_now = {loop: current.median(f"gain_{loop}", week) for loop in LOOP_IDS}
+    st.caption(watch_note(gains_now, DOMINANT_GAIN))  # dominant now ≠ largest contribution
+    st.caption(
+        "The charts show the whole run faded and, in full, the weeks up to the playhead. "
+        "In the diagram each loop has its colour (warm: reinforcing, cool: balancing; "
+        "dashed: a balancing loop's link); a link's width is the loop's strength now (|gain| "
+        "relative to its largest over the run), grey dotted means cut. Gain: how much the "
+        "loop pushes up (> 0) or holds back (< 0) the flow it drives this week, against the "
+        "loop switched off: 0.1 is about 10 % more, −0.1 about 10 % less; what cutting the "
+        "loop would take away now (median over replications; the exact definition is in "
+        "docs/model.md, Loop gains)."
+    )
+    _watch_downloads(current, scenario, week)
 
 
 def loop_headline(week: int, date: dt.date, gains: dict[str, float]) -> str:
@@ -149,88 +189,22 @@ def loop_headline(week: int, date: dt.date, gains: dict[str, float]) -> str:
     return text
 
 
-def _play() -> None:
-    state = st.session_state
-    state["playing"] = True
-    if state["week"] >= state.get("last_week", 0):  # at the end: play from the start
-        state["week"] = 0
-
-
-def _pause() -> None:
-    st.session_state["playing"] = False
-
-
 def _scrub() -> None:
     st.session_state["week"] = st.session_state["week_slider"]
 
 
-def _playback(current: Summary, scenario: Scenario, timer_is_on: bool) -> None:
-    state = st.session_state
-    if state["playing"] != timer_is_on:
-        # Play or Pause was pressed (or the last week reached) in a run of this fragment
-        # alone, which keeps the timer it was drawn with: only a run of the whole app
-        # starts or stops its run_every timer (without this, Play advanced one quarter).
-        st.rerun()
-    last = current.weeks - 1
-    state["last_week"] = last
-    if state["week"] > last:
-        state["week"] = last
-    if state["playing"]:
-        state["week"] = min(state["week"] + PLAY_STEP_WEEKS, last)
-        if state["week"] >= last:
-            state["playing"] = False
-    left, right = st.columns([1, 6])
-    week = int(state["week"])  # the playback position: session state, not a widget's value
-    # Two buttons, not one toggle: a click's trigger can reach the server twice while the
-    # timer reruns the fragment, and a toggle then paused and resumed at once. Material icons
-    # ship with Streamlit ("⏸" drew as a box in a browser without an emoji font).
-    if last == 0:  # a one-week scenario: nothing to play or scrub (a slider needs 0 < max)
-        right.caption("A one-week scenario: the diagram shows its only week.")
-    elif state["playing"]:
-        left.button("Pause", key="pause", icon=":material/pause:", on_click=_pause)
-        # No slider while playing: a slider the timer moves sends its last drawn value with
-        # every click, which could set the week back a frame (Pause, then a jump forward).
-        right.progress(week / last, text=f"Week {week} of {last}")
-    else:
-        left.button("Play", key="play", icon=":material/play_arrow:", on_click=_play)
-        state["week_slider"] = week
-        right.slider(
-            "Week",
-            0,
-            last,
-            key="week_slider",
-            on_change=_scrub,
-            help="Scrub through the simulated weeks (Play moves it a quarter at a time).",
-        )
+def _watch_downloads(current: Summary, scenario: Scenario, week: int) -> None:
+    """The loop strengths to `week` (PNG), and the loop diagram at `week` (PNG, DOT)."""
     gains = {loop: current.median(f"gain_{loop}", week) for loop in LOOP_IDS}
     scale = max(float(np.max(np.abs(current.band(f"gain_{loop}")[2]))) for loop in LOOP_IDS)
     headline = loop_headline(week, scenario.week_date(week), gains)
-    st.markdown(headline)
-    if week == 0 and not state["playing"] and last > 0:
-        st.info(
-            "Press ▶ Play to watch the loops turn week by week (the diagram's edges thicken "
-            "as a loop gains strength and the charts below grow), or drag the week slider."
-        )
-    st.graphviz_chart(diagram.loop_dot(gains, scale, scenario.cut_loops), width="stretch")
-    st.caption(
-        "Edge width = the loop's strength now (|gain| relative to its largest over the "
-        "run); green = amplifying, red = damping, grey = idle (gain about 0), grey dashed = "
-        "cut. Gain: the log factor "
-        "by which the loop's link scales its flow this week against that link held at week "
-        "0, i.e. what cutting the loop would take away now (median over replications)."
-    )
-    gains_frame, gains_spec = charts.gains_frame(current, week), charts.gains_spec(current)
-    st.vega_lite_chart(gains_frame, gains_spec, width="stretch")
-    panel_grid(
-        charts.band_frame(current, until_week=week), charts.fan_spec(current, has_reference=False)
-    )
     downloads.png_button(
         "Download loop strengths (PNG)",
         "png_gains",
         f"flywheel_loop_strength_week{week}.png",
         lambda: export.self_contained(
-            gains_spec,
-            gains_frame,
+            watch_charts.gains_spec(current),
+            charts.gains_frame(current, week),
             title=f"{current.scenario_name}: loop strength (median gain) to week {week}",
         ),
         current.provenance,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import urllib.parse
 import warnings
 from typing import Any
 
@@ -11,12 +10,9 @@ import streamlit as st
 
 from flywheel.experiments.importance import DEFAULT_SWING_SHARE, ZERO_LEVER_RANGE_SHARE
 from flywheel.model.outputs import last_year_label
-from flywheel.plots import charts_more, export
-from flywheel.results.bundle import bundle_zip
+from flywheel.plots import charts_more, export, tables
 from flywheel.results.provenance import describe
-from flywheel.results.summary import Summary, results_csv
-from flywheel.scenario.lever_groups import ACRONYMS
-from flywheel.scenario.links import encode_link, link_size_error
+from flywheel.results.summary import Summary
 from flywheel.scenario.loading import (
     MAX_SCENARIO_BYTES,
     Scenario,
@@ -24,9 +20,8 @@ from flywheel.scenario.loading import (
     ScenarioWarning,
     parse_scenario_text,
 )
-from flywheel.scenario.story import Step
-from flywheel.scenario.writer import canonical_toml, toml_like_source
-from flywheel.ui import cache, downloads, state, tabs_events
+from flywheel.ui import cache, downloads, layout, state, tabs_events
+from flywheel.ui.loop_notes import why_notes
 
 WHY_OUTPUTS = ("revenue_usd", "gmv_usd", "operating_income_usd", "customers")
 WHY_DEFAULT_REPLICATIONS = 20
@@ -82,31 +77,27 @@ def why(scenario: Scenario, seed: int) -> None:
     st.subheader("Attribution by loop")
     bars = charts_more.waterfall_frame(waterfall)
     bars_spec = charts_more.waterfall_spec(list(waterfall["label"]), label)
-    st.vega_lite_chart(bars, bars_spec, width="stretch")
-    number_column = st.column_config.NumberColumn
+    st.vega_lite_chart(bars, layout.chart_spec(bars_spec), width="stretch")
     st.dataframe(
-        waterfall,
+        tables.waterfall_table(waterfall),
         hide_index=True,
         width="stretch",
-        column_config={
-            "label": "bar",
-            "value": number_column("mean", format="compact"),
-            "q05": number_column("5 %", format="compact"),
-            "q95": number_column("95 %", format="compact"),
-        },
+        column_config=tables.WATERFALL_HEADERS,
     )
     st.caption(
         "Each loop's bar = outcome with every loop on − outcome with that loop alone "
-        "cut (mean over replications; q05/q95 = its Monte Carlo band). Interactions = "
+        "cut (mean over replications; 5 % and 95 % = its Monte Carlo band; the two totals "
+        "are outcomes, not effects, and have none). Interactions = "
         "total − sum of the single-loop effects (from flywheel.experiments.attribute). "
         "Revenue counts only the commission on third-party sales, so a loop that moves "
         "sales to sellers (R2) can lower revenue while it raises GMV and customers: pick "
         "GMV or customers as the outcome to see it."
     )
+    why_notes(scenario, seed, waterfall, output)
     st.subheader("Sensitivity tornado (one lever at a time)")
     tornado = charts_more.tornado_frame(table)
     tornado_spec = charts_more.tornado_spec(list(table["lever"]), label)
-    st.vega_lite_chart(tornado, tornado_spec, width="stretch")
+    st.vega_lite_chart(tornado, layout.chart_spec(tornado_spec), width="stretch")
     st.caption(
         f"Each lever moves ±{DEFAULT_SWING_SHARE * 100:g} % of its current value, clipped to its "
         f"documented range (a lever at 0 moves {ZERO_LEVER_RANGE_SHARE * 100:g} % of its range; "
@@ -188,30 +179,7 @@ def files(scenario: Scenario, replications: int, seed: int) -> None:
             show(message)
     # Read now: the download's callable runs outside the script, without session state.
     source = state.preset_source(st.session_state.get("preset", ""))
-    st.download_button(
-        "Download this scenario (TOML)",
-        key="dl_toml",
-        data=lambda: toml_like_source(scenario, *source) if source else canonical_toml(scenario),
-        help="Its preset's header comment and base, and only what differs from that base.",
-        file_name=f"{scenario.name}.toml",
-        mime="application/toml",
-    )
-    st.download_button(
-        "Download results (CSV: weekly bands of every output)",
-        key="dl_csv",
-        data=lambda: results_csv(scenario, replications, seed),
-        file_name=f"{scenario.name}_results.csv",
-        mime="text/csv",
-    )
-    st.download_button(
-        "Download a bundle (zip: the results CSV, the resolved scenario and how they were made)",
-        key="dl_bundle",
-        data=lambda: bundle_zip(scenario, replications, seed),
-        help="The CSV's provenance (scenario, seed, replications, versions, SHA-256 of the "
-        "data) sits beside it; `flywheel provenance NAME_results.csv` checks it.",
-        file_name=f"{scenario.name}_bundle.zip",
-        mime="application/zip",
-    )
+    downloads.data_buttons(scenario, replications, seed, source)
     downloads.png_button(
         "Download the event timeline (PNG)",
         "png_timeline",
@@ -230,127 +198,3 @@ def timeline_png_spec(scenario: Scenario, current: Summary) -> dict[str, Any]:
     frame, spec = tabs_events.timeline_chart(scenario, current)
     title = f"{scenario.name}: events and the median run's FC openings"
     return export.self_contained(spec, frame, title=title)
-
-
-def workshop(scenario: Scenario, preset_name: str, preset: Scenario, seed: int) -> None:
-    """A guided story (question → change → what to look for) and a shareable link."""
-    s = st.session_state
-    stories, errors = cache.stories()
-    for path, message in errors.items():
-        st.error(f"Workshop story {path} could not be read: {message}")
-    titles = [story.title for story in stories]
-    title = st.selectbox(
-        "Workshop",
-        titles,
-        key="workshop_story",
-        persist_state="page",  # kept while another tab is open (the tabs are lazy)
-        on_change=lambda: s.update(workshop_step=0),
-        help="The built-in ten-year story, or the 60-minute Amazon 1996-2024 session of "
-        "scenarios/workshop/ (docs/workshop.md is its facilitator's guide).",
-    )
-    story = stories[titles.index(title)]
-    steps = story.steps
-    s.setdefault("workshop_step", 0)
-    index = min(int(s["workshop_step"]), len(steps) - 1)
-    step = steps[index]
-    timing = f" · {step.minutes} of {story.minutes} minutes" if step.minutes else ""
-    st.progress((index + 1) / len(steps), text=f"Step {index + 1} of {len(steps)}{timing}")
-    st.subheader(step.title)
-    st.markdown(f"**Ask the room:** {step.question}")
-    changes = [f"`{k}` → {v:g}" for k, v in step.levers.items()] + [
-        f"cut loop {loop}" for loop in step.knockouts
-    ]
-    change = f"; {', '.join(changes)}" if changes else ", its levers as they are"
-    st.markdown(f"**Change:** preset `{step.preset}`{change}")
-    if step.compare_with:
-        st.markdown(f"**Compare tab:** A = this step's levers, B = preset `{step.compare_with}`.")
-    presets = state.all_presets()
-    missing = [name for name in (step.preset, step.compare_with) if name and name not in presets]
-    if missing:  # a scenario of the story failed to load (its error is in the preset list)
-        st.warning(f"This step needs the preset(s) {', '.join(missing)}, which did not load.")
-    st.button(
-        "Apply this step",
-        key="workshop_apply",
-        type="primary",
-        on_click=_apply_step,
-        args=(step,),
-        disabled=bool(missing),
-    )
-    st.markdown(f"**What to look for:** {step.look_for}")
-    if step.outputs and preset_name == step.preset:
-        st.caption(f"Yearly medians of {cache.ANNUAL_REPLICATIONS} runs of the current levers:")
-        table = cache.annual_medians(scenario, step.outputs, seed)
-        st.dataframe(
-            table,
-            hide_index=True,
-            width="stretch",
-            column_config={name: annual_column_label(name) for name in table.columns},
-        )
-    back, forward = st.columns(2)
-    back.button(
-        "← Previous step",
-        key="workshop_back",
-        disabled=index == 0,
-        on_click=lambda: s.update(workshop_step=index - 1),
-    )
-    forward.button(
-        "Next step →",
-        key="workshop_next",
-        disabled=index == len(steps) - 1,
-        on_click=lambda: s.update(workshop_step=index + 1),
-    )
-    st.divider()
-    st.subheader("Share this scenario")
-    if preset_name.startswith(state.UPLOAD_PREFIX):  # as changes to the baseline preset
-        preset_name = state.default_preset_name()
-        preset = state.all_presets()[preset_name]
-    params = encode_link(scenario, preset_name, preset)
-    too_long = link_size_error(params)
-    if too_long:
-        st.warning(
-            f"This scenario differs from preset '{preset_name}' in too much to travel in a "
-            f"link ({too_long}): download its TOML from the Files tab instead."
-        )
-        return
-    query = "&".join(f"{k}={v}" for k, v in params.items())
-    st.code(f"{_base_url()}?{query}", language=None)
-    if st.button("Put it in the address bar", key="share_link"):
-        st.query_params.from_dict(params)
-    st.caption("Anyone opening this link gets this same scenario: preset, levers, cuts and events.")
-
-
-# Unit suffixes of Results.annual() column names, as a header shows them
-ANNUAL_UNITS = (("_usd_million", "USD million"), ("_percent", "%"), ("_million", "million"))
-ANNUAL_LABELS = {"share_3p_percent": "3P share of GMV (%)"}  # where the words need reordering
-
-
-def annual_column_label(name: str) -> str:
-    """A readable header for a `Results.annual()` column: "net_sales_usd_million" ->
-    "Net sales (USD million)", "fc_sqft_million" -> "FC sq ft (million)", "year" -> "Year"."""
-    if name in ANNUAL_LABELS:
-        return ANNUAL_LABELS[name]
-    unit = ""
-    for suffix, shown in ANNUAL_UNITS:
-        if name.endswith(suffix):
-            name, unit = name.removesuffix(suffix), f" ({shown})"
-            break
-    words = [ACRONYMS.get(word, word) for word in name.split("_")]  # the sidebar's words
-    text = " ".join(words)
-    return text[0].upper() + text[1:] + unit
-
-
-def _apply_step(step: Step) -> None:
-    """Callback: the step's preset, levers and cuts; its comparison as Compare's A and B."""
-    state.apply_changes(step.preset, step.levers, step.knockouts)
-    if step.compare_with:
-        st.session_state["compare_a"] = "current levers"
-        st.session_state["compare_b"] = step.compare_with
-
-
-def _base_url() -> str:
-    try:
-        url = st.context.url
-    except AttributeError:
-        url = ""
-    base = (url or "http://localhost:8501/").split("?")[0]
-    return base if urllib.parse.urlsplit(base).path else base + "/"  # ".../?preset=", not ":8501?"

@@ -13,6 +13,9 @@ os.environ.setdefault("FLYWHEEL_APP_REPLICATIONS", "20")
 # No worker processes unless a test asks for them (test_workers, the large-fan browser test):
 # the Why tab would otherwise start a set in every test session that presses it.
 os.environ.setdefault("FLYWHEEL_APP_WORKERS", "1")
+# No background lever ranking on the Dashboard unless a test switches it on
+# (test_lever_ranking): it would keep the app's process busy in every other test.
+os.environ.setdefault("FLYWHEEL_APP_LEVER_RANKING", "0")
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 

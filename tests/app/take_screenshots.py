@@ -5,6 +5,7 @@ Run: .venv/bin/python tests/app/take_screenshots.py   (not a test; needs /usr/bi
 
 from __future__ import annotations
 
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -39,6 +40,11 @@ def main() -> None:
                 slider.focus()
                 for _ in range(12):
                     slider.press("PageUp")
+                # the playback page (flywheel.ui.playback) draws the week the slider asks for
+                frame = page.frame_locator('[data-testid="stCustomComponentV1"]')
+                expect(frame.locator("body")).not_to_have_attribute(
+                    "data-week", re.compile(r"^(-1|0)$"), timeout=TIMEOUT_MS
+                )
             if tab == "Why":
                 panel.get_by_role("button", name="Explain this scenario").click()
                 charts = panel.get_by_test_id("stVegaLiteChart")
@@ -51,7 +57,7 @@ def main() -> None:
                 panel.get_by_role("button", name="Next step →").click()
                 panel.get_by_role("button", name="Apply this step").click()
                 expect(panel.get_by_test_id("stDataFrame")).to_be_visible(timeout=TIMEOUT_MS)
-            page.wait_for_timeout(2500)  # let Vega and Graphviz finish drawing
+            page.wait_for_timeout(2500)  # let Vega finish drawing
             expect(page.get_by_test_id("stSpinner")).to_have_count(0, timeout=TIMEOUT_MS)
             name = tab.lower().replace(" ", "_")
             page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)

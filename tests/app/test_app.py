@@ -14,6 +14,7 @@ import pytest
 
 from flywheel.plots import export
 from flywheel.plots.charts import PANEL_HEIGHT_PX, PANELS
+from flywheel.plots.layout import readable
 from flywheel.scenario.lever_groups import lever_groups
 from flywheel.scenario.loading import load_scenario, parameter_bounds, parse_scenario_text
 from flywheel.scenario.schema import LOOP_IDS, Levers, field_infos
@@ -45,19 +46,20 @@ def test_every_tab_renders_without_error(make_app):
     assert charts(at) == ["fan bands"] * len(PANELS)  # one chart per panel, in order:
     titles = [json.loads(chart.proto.spec)["title"] for chart in at.get("vega_lite_chart")]
     assert [f"{t['text']} ({t['subtitle']})" for t in titles] == list(PANELS)
-    drawn = {"Watch it turn": ["loop strength"] + ["fan bands"] * len(PANELS)}
+    drawn = {"Compare": []}  # Watch it turn draws its charts in its own page (playback)
     drawn["Compare"] = ["compare A/B"] * len(PANELS) + ["paired difference B - A"] * len(PANELS)
     drawn["Events"] = ["event timeline"]
+    drawn["Workshop"] = ["workshop step against the record"] * len(STORY[0].outputs)
     for label in TABS[1:]:  # lazy tabs: each one runs when opened
         open_tab(at, label)
         assert not at.exception, label
         assert [tab.label for tab in at.tabs] == TABS
         assert charts(at) == drawn.get(label, []), label
-        assert len(at.get("graphviz_chart")) == (label == "Watch it turn")
-    assert "digraph flywheel" in open_tab(at, "Watch it turn").get("graphviz_chart")[0].proto.spec
+        assert len(at.get("component_instance")) == (label == "Watch it turn")
+    assert playback_args(open_tab(at, "Watch it turn"))["payload"]["diagram"].startswith("<svg")
     assert at.title[0].value.startswith("flywheel")
     open_tab(at, "Dashboard")
-    assert len(at.metric) == 6 and not at.get("graphviz_chart")  # the hidden tabs do not run
+    assert len(at.metric) == 6 and not at.get("component_instance")  # hidden tabs do not run
 
 
 def test_levers_come_from_the_schema_grouped_by_loop(make_app):
@@ -192,24 +194,49 @@ def test_compare_picks_a_preset_over_the_same_period_first():
     assert default_compare_with(presets["baseline"], alone) == "amazon_1996_2024"  # no twin
 
 
-def test_playback_play_pause_and_scrub(make_app):
+def playback_args(at) -> dict[str, Any]:
+    """The arguments the app gave the Watch it turn component (flywheel.ui.playback)."""
+    (instance,) = at.get("component_instance")
+    return json.loads(instance.proto.json_args)
+
+
+def test_watch_it_turn_shows_the_whole_run_at_week_0_and_follows_the_slider(make_app):
+    """At week 0 the playback has every chart's data over the whole run (not the weeks up
+    to the playhead), each with a playhead at week 0; the week slider moves the playhead,
+    and the headline of each week names its dominant loop."""
     at = open_tab(make_app(), "Watch it turn")
-    assert "Press ▶ Play" in at.info[0].value  # at week 0 the tab says what to do
+    assert not at.exception
+    args = playback_args(at)
+    assert args["week"] == 0 and args["playing"] is False
+    data = args["payload"]
+    weeks = data["weeks"]
+    assert weeks == 520 and len(data["week_ms"]) == weeks and len(data["headlines"]) == weeks
+    descriptions = [chart["spec"]["description"] for chart in data["charts"]]
+    assert descriptions == ["loop strength"] + ["fan bands"] * len(PANELS)
+    last_day = data["week_ms"][-1]
+    for chart in data["charts"]:
+        dates = chart["columns"]["date"]
+        # the whole run (every second week, the loop strengths without the last one)
+        assert dates[0] == data["week_ms"][0] and max(dates) >= data["week_ms"][-2]
+        values = [v for name, column in chart["columns"].items() if name != "date" for v in column]
+        assert len(set(values)) > 10  # lines, not nothing
+        spec = chart["spec"]
+        assert spec["params"] == [{"name": "playhead", "value": data["week_ms"][0]}]
+        veil, rule = spec["layer"][-2:]
+        assert veil["mark"]["type"] == "rect" and veil["encoding"]["x2"] == {"datum": last_day}
+        assert rule["encoding"]["x"]["datum"] == {"expr": "playhead"}
+    for loop in LOOP_IDS:
+        assert len(data["gains"][loop]) == weeks
+    assert (
+        data["headlines"][200].startswith("Week 200 (")
+        and "dominant loop <b>" in (data["headlines"][200])
+    )
     at.slider(key="week_slider").set_value(200).run()
-    assert not at.info
-    assert "Week 200" in at.markdown[1].value or any("Week 200" in m.value for m in at.markdown)
-    at.button(key="play").click().run()
-    assert at.session_state["playing"] is True
-    assert at.session_state["week"] == 213  # one quarter per frame
-    at.run()
-    assert at.session_state["week"] == 226
-    at.button(key="pause").click().run()
-    assert at.session_state["playing"] is False
-    week = at.session_state["week"]
-    at.run()
-    assert at.session_state["week"] == week  # paused: the week stays
-    dot = at.get("graphviz_chart")[0].proto.spec
-    assert "R1 " in dot and "penwidth" in dot
+    assert playback_args(at)["week"] == 200 and at.session_state["week"] == 200
+    assert playback_args(at)["payload"]["digest"] == data["digest"]  # the same run, kept
+    at.slider(key="week_slider").set_value(519).run()
+    assert playback_args(at)["week"] == 519
+    assert {"png_gains", "png_diagram", "dot_diagram"} <= {b.key for b in at.download_button}
 
 
 def test_events_add_edit_delete_and_reject(make_app):
@@ -444,13 +471,16 @@ def exports(monkeypatch) -> Exports:
 
 
 def shown_charts(at) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
-    """Every Vega-Lite chart on the page: the spec the app passed (without the autosize
-    Streamlit adds) and its data rows, as the export writes rows (from the Arrow table
-    Streamlit sends the browser)."""
+    """Every Vega-Lite chart on the page: the spec the app passed (without what Streamlit
+    adds: the autosize, and " " for a null legend title) and its data rows, as the export
+    writes rows (from the Arrow table Streamlit sends the browser)."""
     shown = []
     for chart in at.get("vega_lite_chart"):
         spec = json.loads(chart.proto.spec)
         assert spec.pop("autosize") == export.APP_AUTOSIZE
+        colour = spec.get("encoding", {}).get("color", {})
+        if colour.get("title") == " ":  # Streamlit writes a null legend title as " "
+            colour["title"] = None
         table = pa.ipc.open_stream(chart.proto.data.data).read_all()
         shown.append((spec, export.data_values(table)))
     return shown
@@ -458,7 +488,8 @@ def shown_charts(at) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
 
 def exported_charts(spec: dict[str, Any]) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
     """The charts of an exported spec (one, or a grid's panels) and their data rows, without
-    what the export adds: its size, background and (a single chart's) title."""
+    what the export adds: its size, background and (a single chart's) title; each as the page
+    draws it (`flywheel.plots.layout.readable`: the screen's text settings)."""
     views = spec["concat"] if "concat" in spec else [spec]
     charts = []
     for view in views:
@@ -469,7 +500,7 @@ def exported_charts(spec: dict[str, Any]) -> list[tuple[dict[str, Any], list[dic
         if "concat" not in spec:  # a single chart: its title, and the room it takes
             view.pop("title")
             view["height"] -= export.TITLE_HEIGHT_PX
-        charts.append((view, rows))
+        charts.append((readable(view), rows))
     return charts
 
 
@@ -493,9 +524,13 @@ def test_png_downloads_are_the_charts_the_app_shows(make_app, exports):
     wide, high = export.png_size(png)
     assert wide > 3 * export.PANEL_WIDTH_PX * scale and high > 3 * PANEL_HEIGHT_PX * scale
 
-    shown = shown_charts(open_tab(at, "Watch it turn"))
+    open_tab(at, "Watch it turn")
     png, spec = download_png(exports, "flywheel_loop_strength_week0.png")
-    assert exported_charts(spec) == shown[:1]  # the loop strengths, to this week
+    ((view, rows),) = exported_charts(spec)
+    shown = playback_args(at)["payload"]["charts"][0]["spec"]  # the playback's loop strengths
+    shown_layer = readable({"layer": [shown["layer"][0]]})["layer"][0]  # as exported_charts
+    assert view["encoding"] == shown_layer["encoding"] and view["mark"] == shown_layer["mark"]
+    assert len(rows) == len(LOOP_IDS)  # to this week: week 0 alone
     assert export.png_size(png) == (single_width, spec["height"] * scale)
 
     shown = shown_charts(open_tab(at, "Compare"))
@@ -536,6 +571,8 @@ def test_downloads_carry_provenance(make_app, exports, tmp_path):
         "baseline.toml",
         "baseline_results.csv",
         "baseline_results.csv.provenance.json",
+        "baseline_results_wide.csv",
+        "baseline_results_wide.csv.provenance.json",
     ]
     found = read_output(tmp_path / "baseline_results.csv")
     assert found.problems == []
@@ -574,33 +611,39 @@ def test_workshop_steps_apply_changes(make_app):
 
 
 def test_the_amazon_workshop_runs_in_the_app(make_app):
-    """Picking the Amazon session shows its steps with time boxes; applying a step loads its
-    workshop/ preset, sets Compare to A = the step, B = the record, and shows the step's
-    annual columns."""
+    """Picking the Amazon session shows its steps with time boxes; every step shows its numbers
+    (the step's own scenario, whatever the sidebar shows) against the record, the last year in
+    the visible rows; applying a step loads its workshop/ preset and sets Compare to A = the
+    step, B = the record."""
     at = open_tab(make_app(), "Workshop")
     stories = at.selectbox(key="workshop_story")
     assert len(stories.options) == 2
     at.session_state["workshop_step"] = 3  # a later step of the first story: reset on change
     stories.select(stories.options[1]).run()
     assert at.session_state["workshop_step"] == 0
-    assert "Step 1 of 6 · 10 of 60 minutes" in at.get("progress")[0].proto.text
+    progress = at.get("progress")[0].proto.text
+    assert "Step 1 of 6 · time box 10 min (minutes 5–15 of 60)" in progress
+    # Step 1, not applied (the sidebar still shows the baseline): the record's numbers are there
+    assert at.session_state["preset"] == "baseline"
+    first = at.dataframe[0].value
+    assert first["year"].iloc[-1] == 2024 and len(first) <= 11  # no scrolling to 2024
+    assert {"this step", "record"} <= set(first.columns)
+    titles = [json.loads(c.proto.spec)["title"]["text"] for c in at.get("vega_lite_chart")]
+    assert titles[0] == "Net sales (USD million) (log scale)" and len(titles) == 3
     at.button(key="workshop_next").click().run()
     at.button(key="workshop_apply").click().run()
     assert not at.exception
     assert at.session_state["preset"] == "workshop/02_no_marketplace"
     assert at.session_state["compare_a"] == "current levers"
     assert at.session_state["compare_b"] == "workshop/01_the_record"
-    table = at.dataframe[0].value
-    assert list(table.columns) == [
-        "year",
-        "net_sales_usd_million",
-        "gmv_usd_million",
-        "operating_income_usd_million",
-    ]
-    assert table["year"].iloc[0] == 1996 and table["year"].iloc[-1] == 2024
-    assert "Net sales (USD million)" in at.dataframe[0].proto.columns  # the shown header
+    sales, gmv = (at.dataframe[i].value for i in (0, 1))
+    assert list(sales.columns) == ["year", "this step", "01_the_record", "record"]
+    assert list(gmv.columns) == ["year", "this step", "01_the_record"]  # no GMV in the record
+    assert sales["year"].iloc[0] == 1996 and sales["year"].iloc[-1] == 2024
     # no marketplace in this step: every sale is first-party, so all GMV is in net sales
-    assert (table["gmv_usd_million"] <= table["net_sales_usd_million"]).all()
+    assert (number(gmv["this step"]) <= number(sales["this step"])).all()
+    # the record's 2024 net sales (filed: $638 B) in the record column
+    assert 600_000 < number(sales["record"]).iloc[-1] < 700_000
     open_tab(at, "Compare")
     assert at.selectbox(key="compare_b").value == "workshop/01_the_record"
     assert not at.exception
@@ -608,6 +651,28 @@ def test_the_amazon_workshop_runs_in_the_app(make_app):
     open_tab(at, "Workshop")
     assert at.selectbox(key="workshop_story").value == stories.options[1]
     assert "Step 2 of 6" in at.get("progress")[0].proto.text
+
+
+def test_every_baseline_workshop_step_shows_its_numbers(make_app):
+    """The built-in story's steps show their yearly numbers in the tab, applied or not, next to
+    the baseline preset's when the step changes something."""
+    at = open_tab(make_app(), "Workshop")
+    for index in range(len(STORY)):
+        at.session_state["workshop_step"] = index
+        at.run()
+        assert not at.exception
+        table = at.dataframe[0].value
+        assert len(table) == 10 and table["year"].is_monotonic_increasing
+        columns = ["year", "this step"] + (["baseline"] if STORY[index].compare_with else [])
+        assert list(table.columns) == columns
+    # step 6 (a 12 % target margin) against the baseline: more operating income at the end
+    income = at.dataframe[2].value
+    assert number(income["this step"]).iloc[-1] > number(income["baseline"]).iloc[-1]
+
+
+def number(shown: Any) -> Any:
+    """A column of the Workshop's key-year tables ("1,234", "0.52") as numbers."""
+    return shown.str.replace(",", "").astype(float)
 
 
 def test_share_link_round_trips_through_query_params(make_app):
@@ -708,14 +773,14 @@ def test_a_scenario_of_a_week_or_two_opens_every_tab(make_app, weeks):
         assert "week_slider" not in [slider.key for slider in at.slider]
         assert any("one-week scenario" in caption.value for caption in at.caption)
     else:
-        at.button(key="play").click().run()
-        assert not at.exception and at.session_state["week"] == weeks - 1
+        at.slider(key="week_slider").set_value(weeks - 1).run()
+        assert not at.exception and playback_args(at)["week"] == weeks - 1
 
 
 def test_why_tab_attribution_and_tornado(make_app, exports):
     at = open_tab(make_app(), "Why")
     assert any("Explain this scenario" in i.value for i in at.info)
-    # a two-year scenario keeps the 12 knockout runs and the tornado batch quick
+    # a two-year scenario keeps the 13 knockout runs and the tornado batch quick
     open_tab(at, "Files").file_uploader(key="upload").upload(
         "short.toml", SHORT, "application/toml"
     ).run()
@@ -727,8 +792,9 @@ def test_why_tab_attribution_and_tornado(make_app, exports):
     waterfall = next(d.value for d in at.dataframe if "label" in d.value.columns)
     labels = list(waterfall["label"])
     assert labels[0] == "all loops cut" and labels[-1] == "this scenario"
-    assert [label.split()[0] for label in labels[1:11]] == list(LOOP_IDS)
-    steps = waterfall[waterfall["kind"] == "step"]["value"].sum()
+    assert [label.split()[0] for label in labels[1 : 1 + len(LOOP_IDS)]] == list(LOOP_IDS)
+    assert "kind" not in waterfall.columns  # internal: which bars are totals
+    steps = waterfall["value"].iloc[1:-1].sum()  # between the two totals
     total = waterfall.iloc[-1]["value"] - waterfall.iloc[0]["value"]
     assert math.isclose(steps, total, rel_tol=1e-9, abs_tol=1.0)
     # waterfall and tornado are drawn in the browser (Vega-Lite), their PNGs on request

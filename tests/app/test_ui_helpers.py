@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from flywheel import load_scenario, simulate
-from flywheel.plots import charts, charts_more, diagram
+from flywheel.plots import charts, charts_more, diagram, thinning
 from flywheel.results.summary import quantile_rows, results_csv, summarise
 from flywheel.scenario import links as share
 from flywheel.scenario.lever_groups import lever_groups, lever_specs
@@ -97,13 +97,15 @@ def test_compare_draws_each_whole_run_and_says_when_the_periods_differ(baseline)
     longer = summarise(simulate(dataclasses.replace(short, horizon_weeks=120), 3, 0))
     earlier = summarise(simulate(dataclasses.replace(short, start_date=dt.date(1996, 1, 1)), 3, 0))
     panels = len(charts.PANELS)
-    weeks_drawn = {w: len(range(0, w, charts.THIN_EVERY_WEEKS)) for w in (60, 120)}
 
     same_start = charts.compare_frame(a, longer)
     assert "date" in same_start.columns and "year" not in same_start.columns
-    counts = same_start.groupby("scenario").size()
-    assert counts["A"] == panels * weeks_drawn[60] and counts["B"] == panels * weeks_drawn[120]
-    assert same_start["date"].max() == longer.dates()[-2]  # B's end, past A's
+    counts = same_start.groupby(["scenario", "panel"]).size()
+    assert (counts["A"] == 60).all()  # a short run: every week
+    # a longer one: each panel the extremes of its bands in every run of weeks (2 a row a run)
+    most = min(120, 2 * len(thinning.BAND_EDGES) * thinning.CHART_RUNS + 2)
+    assert len(counts["B"]) == panels and (counts["B"] <= most).all()
+    assert same_start["date"].max() == longer.dates()[-1]  # B's end, past A's
     assert "(120 weeks)" in charts.horizons_note(a, longer)
 
     other_start = charts.compare_frame(a, earlier)
@@ -177,14 +179,96 @@ def test_diagram_widths_follow_gains():
     dot = diagram.loop_dot({"R1": 1.0, "B3": -0.25}, scale=1.0, knockouts=("R2",))
     for loop in LOOP_IDS:
         assert f'label="{loop} ' in dot
-    assert 'penwidth="8.00"' in dot and 'label="R2 cut"' in dot and "dashed" in dot
-    assert diagram.edge_style(-0.5, 1.0, False)["color"] == diagram.BALANCING
+    assert 'penwidth="8.00"' in dot and 'label="R2 cut"' in dot and "dotted" in dot
+    assert 'label="B3 -0.25"' in dot and "dashed" in dot  # a balancing loop's links
+    assert "layout=neato" in dot and 'pos="' in dot  # pinned to the wheel
     assert diagram.strongest_loops({"R1": 0.2, "B4": -0.9})[0] == "B4"
     assert diagram.strongest_loops({}) == []
     assert diagram.strongest_loops({"R1": 0.2, "B4": -0.9, "R2": 0.0005}) == ["B4", "R1"]
     idle = diagram.loop_dot({"B2": -0.0004, "B3": -0.004}, scale=1.0)
     assert "gain 0.000" in idle and "B2 -0.00" not in idle  # no negative zero
-    assert f'label="B2 0.00", fontcolor="{diagram.IDLE}"' in idle
+    assert f'label="B2 0.00", fontcolor="{diagram.loop_colour("B2")}"' in idle
+
+
+def test_loop_colours_come_from_the_loop_ids():
+    """Reinforcing loops (R<n>) warm, balancing loops (B<n>) cool, all ten distinct; a loop
+    added later (R6, B7) gets a colour of its kind from its id; line style by kind."""
+    from matplotlib.colors import rgb_to_hsv, to_rgb
+
+    def hue_degrees(colour: str) -> float:
+        return 360 * rgb_to_hsv(to_rgb(colour))[0]
+
+    def is_warm(colour: str) -> bool:  # reds, oranges, browns, golds, pinks
+        return hue_degrees(colour) < 60 or hue_degrees(colour) > 300
+
+    def is_cool(colour: str) -> bool:  # greens, teals, blues, purples
+        return 90 < hue_degrees(colour) < 300
+
+    colours = diagram.loop_colours()
+    assert len(set(colours.values())) == len(LOOP_IDS)
+    for loop, colour in colours.items():
+        assert (is_warm if loop.startswith("R") else is_cool)(colour), (loop, colour)
+    assert is_warm(diagram.loop_colour("R6")) and is_cool(diagram.loop_colour("B7"))
+    assert diagram.loop_colour("R13") == diagram.loop_colour("R1")  # the list again
+    assert diagram.loop_colour("X1") == diagram.SHARED
+    assert diagram.loop_style("R6", 1.0, 1.0, False)["style"] == "solid"
+    assert diagram.loop_style("B4", -1.0, 2.0, False) == {
+        "color": diagram.loop_colour("B4"),
+        "style": "dashed",
+        "penwidth": "4.50",
+    }
+    assert diagram.loop_style("B4", -1.0, 2.0, True)["style"] == "dotted"
+    assert "solid" in diagram.LEGEND and "dashed" in diagram.LEGEND
+
+
+def test_the_diagram_is_a_wheel():
+    """The napkin sketch: CX, traffic, sellers and selection on one circle in that order
+    (clockwise), growth inside it, then lower costs and lower prices toward CX."""
+    import math
+
+    centre, radius = diagram.WHEEL_CENTRE, diagram.WHEEL_RADIUS
+
+    def polar(node: str) -> tuple[float, float]:
+        x, y = diagram.POSITIONS[node]
+        return math.hypot(x - centre[0], y - centre[1]), math.atan2(y - centre[1], x - centre[0])
+
+    for node in diagram.RING:
+        assert math.isclose(polar(node)[0], radius, rel_tol=0.01), node
+    angles = [
+        round(math.degrees(polar(node)[1])) % 360
+        for node in ("cx", "customers", "traffic", "sellers", "selection")
+    ]
+    assert angles == [180, 135, 90, 0, 270]  # clockwise from CX, left, as on the napkin
+    for node in ("orders", "cost", "prices"):
+        assert polar(node)[0] < 0.7 * radius, node
+    for node in ("potential", "fulfillment", "service", "cash"):  # balancing loops outside
+        assert polar(node)[0] > radius, node
+
+
+def test_loop_svg_tags_each_link_for_the_browser():
+    """The SVG the playback animates: one path per loop link tagged with its loop, its
+    colour, dash and width; a label per link with the gain; the legend; valid XML."""
+    import xml.etree.ElementTree as ElementTree
+
+    from flywheel.plots import diagram_svg
+
+    svg = diagram_svg.loop_svg({"R2": 1.5, "B4": -0.75}, scale=1.5, knockouts=("R5",))
+    root = ElementTree.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    paths = [p for p in root.iter(f"{ns}path") if "data-loop" in p.attrib]
+    assert len(paths) == sum(1 for *_, loop in diagram.EDGES if loop)
+    by_loop = {p.get("data-loop"): p for p in paths}
+    assert by_loop["R2"].get("stroke") == diagram.loop_colour("R2")
+    assert by_loop["R2"].get("stroke-width") == "8.00" and not by_loop["R2"].get("stroke-dasharray")
+    assert by_loop["B4"].get("stroke-dasharray") == diagram_svg.DASHES["dashed"]
+    assert by_loop["B4"].get("stroke-width") == "4.50"
+    assert by_loop["R5"].get("data-cut") == "1" and by_loop["R5"].get("stroke") == diagram.CUT
+    labels = {t.get("data-label"): t.text for t in root.iter(f"{ns}text") if t.get("data-label")}
+    assert labels["R2"] == "R2 +1.50" and labels["B4"] == "B4 -0.75" and labels["R5"] == "R5 cut"
+    text = " ".join(t.text or "" for t in root.iter(f"{ns}text"))
+    assert "R1 word of mouth" in text and "dashed" in text and "solid" in text
+    width = float(root.get("viewBox").split()[2])
+    assert width == 800  # node labels at 16 px: readable when drawn 800 px wide
 
 
 def test_the_playback_headline_names_the_two_strongest_loops():
@@ -207,14 +291,15 @@ def test_the_playback_headline_names_the_two_strongest_loops():
 
 
 def test_loop_figure_draws_every_edge_with_its_live_style() -> None:
-    """The PNG loop diagram (no Graphviz needed) has one arrow per edge, the DOT styles:
-    green for a reinforcing gain, red for a damping one, dashed grey when cut."""
+    """The PNG loop diagram (no Graphviz needed) has one arrow per edge, the SVG's styles:
+    each loop in its colour, dashed when balancing, width from its gain, dotted grey when
+    cut; the loops' key below."""
     import io
 
     from matplotlib.colors import to_hex
     from matplotlib.patches import FancyArrowPatch
 
-    from flywheel.plots.diagram import BALANCING, CUT, EDGES, REINFORCING
+    from flywheel.plots.diagram import CUT, EDGES, loop_colour
     from flywheel.plots.diagram_png import loop_figure
 
     gains = {"R1": 0.3, "B1": -0.2}
@@ -224,9 +309,13 @@ def test_loop_figure_draws_every_edge_with_its_live_style() -> None:
     r1 = arrows["edge:cx->customers:R1"]
     b1 = arrows["edge:orders->fulfillment:B1"]
     r5 = arrows["edge:orders->reviews:R5"]
-    assert to_hex(r1.get_edgecolor()) == REINFORCING and r1.get_linewidth() == 8.0
-    assert to_hex(b1.get_edgecolor()) == BALANCING and 1.0 < b1.get_linewidth() < 8.0
-    assert to_hex(r5.get_edgecolor()) == CUT and r5.get_linestyle() == "--"
+    assert to_hex(r1.get_edgecolor()) == loop_colour("R1") and r1.get_linewidth() == 8.0
+    assert r1.get_linestyle() == "-"
+    assert to_hex(b1.get_edgecolor()) == loop_colour("B1") and 1.0 < b1.get_linewidth() < 8.0
+    assert b1.get_linestyle() == "--"
+    assert to_hex(r5.get_edgecolor()) == CUT and r5.get_linestyle() == ":"
+    texts = " ".join(t.get_text() for t in figure.axes[0].texts)
+    assert "B5 margin squeeze" in texts and "R5 reviews and experiments (cut)" in texts
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     assert buffer.getvalue().startswith(b"\x89PNG")
@@ -521,7 +610,7 @@ def test_the_workshop_fc_and_andon_steps_say_what_the_model_does(baseline):
     ],
 )
 def test_workshop_tables_have_readable_headers(column: str, label: str) -> None:
-    from flywheel.ui.tabs_more import annual_column_label
+    from flywheel.ui.tabs_workshop import annual_column_label
 
     assert annual_column_label(column) == label
 

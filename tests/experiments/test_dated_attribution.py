@@ -134,7 +134,7 @@ def test_growth_share_and_attribute_cut_from_on_the_command_line(tmp_path, capsy
         (["growth-share", "{s}", "--cut-from", "2026-02-30"], "not a date"),
         (["growth-share", "{s}", "--cut-from", ","], "expected comma-separated"),
         (["growth-share", "{s}", "--cut-from", "2026", "--year", "2031"], "not simulated"),
-        (["growth-share", "{s}", "--cut-from", "2026", "--loops", "R6"], "not one of"),
+        (["growth-share", "{s}", "--cut-from", "2026", "--loops", "R9"], "not one of"),
         (["attribute", "{s}", "--cut-from", "2025-12-31"], "outside the horizon"),
     ],
 )

@@ -19,10 +19,11 @@ import flywheel
 from flywheel.model.outputs import names_where
 from flywheel.scenario.catalogue import parameter_table
 from flywheel.scenario.loading import Scenario, scenario_from_dict, scenario_to_dict
+from flywheel.scenario.schema import LOOP_IDS
 
 FUZZ_EXAMPLES = int(os.environ.get("FLYWHEEL_FUZZ_EXAMPLES", "25"))
 STOCKS = names_where(non_negative=True)
-LOOPS = ("R1", "R2", "R3", "R4", "R5", "B1", "B2", "B3", "B4", "B5")
+LOOPS = LOOP_IDS
 NUMERIC = [row for row in parameter_table() if row["unit"] != "flag"]
 
 
@@ -105,7 +106,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
             event |= {"lever": row["name"], "value": draw(_value(row))}
         events.append(event)
     data["events"] = events
-    data["knockouts"] = draw(st.lists(st.sampled_from(LOOPS), unique=True, max_size=10))
+    data["knockouts"] = draw(st.lists(st.sampled_from(LOOPS), unique=True, max_size=len(LOOPS)))
     return scenario_from_dict(data, origin="<fuzz>")
 
 

@@ -13,6 +13,7 @@ from flywheel.cli.commands import (
     scenario_from_args,
     write_table,
 )
+from flywheel.cli.experiments.attribution_text import attribution_report
 from flywheel.cli.experiments.common import (
     _chunk_size,
     _common,
@@ -23,6 +24,7 @@ from flywheel.cli.experiments.common import (
     check_runs,
     cut_week,
 )
+from flywheel.experiments.outcomes import Outcome
 from flywheel.experiments.reruns import sensitivity_provenance
 from flywheel.experiments.sensitivity import DEFAULT_SENSITIVITY_LEVERS
 from flywheel.results.provenance import describe
@@ -232,9 +234,7 @@ def _attribute(args: argparse.Namespace) -> int:
         )
     else:
         since = f", loops cut from {scenario.week_date(start)} (week {start})" if start else ""
-        print(
-            f"attribution of {table.attrs['outcome']} ({args.replications} replications, "
-            f"all loops on: mean {table.attrs['all_on_mean']:,.4g}{since})"
-        )
-        print(table.to_string(index=False, float_format="%.4g"))
+        outcome = Outcome.parse(args.outcome)
+        weeks = scenario.horizon_weeks
+        print(attribution_report(table, outcome, weeks, args.replications, since))
     return EXIT_OK

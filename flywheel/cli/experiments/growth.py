@@ -24,6 +24,7 @@ from flywheel.cli.experiments.common import (
     check_runs,
     cut_week,
 )
+from flywheel.scenario.parameters import REINFORCING_LOOP_IDS
 
 
 def _growth_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,8 +46,9 @@ def _growth_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="calendar year of the value (default the last simulated year)",
     )
+    every_reinforcing = ",".join(REINFORCING_LOOP_IDS)
     parser.add_argument(
-        "--loops", default="R1,R2,R3,R4,R5", help="loops cut (default R1,R2,R3,R4,R5)"
+        "--loops", default=every_reinforcing, help=f"loops cut (default {every_reinforcing})"
     )
     parser.add_argument("-n", "--replications", type=_positive_int, default=20)
     parser.add_argument("--out", type=Path, help="write the table to .csv or .parquet")

@@ -14,6 +14,7 @@ from flywheel.model.parts import (
     discovery_factor,
     hazard_to_share,
     innovation_attractiveness,
+    paid_innovation_per_week,
 )
 from flywheel.model.sectors import Array, Cuts, sector
 from flywheel.model.sectors.exogenous import Exogenous
@@ -30,6 +31,7 @@ class Adoption(NamedTuple):
     potential_for_bass: float  # the potential, or with B3 cut the held share of the market
     innovation: float  # Bass innovation p (marketing, relative CX, discovery), 1/week
     word_of_mouth: float  # imitation pressure q C/M (CX), 1/week; held with R1 cut
+    budget_usd: float  # R6: the marketing spend (USD/week) that bought adopters; 0 when off
 
 
 class Churn(NamedTuple):
@@ -55,15 +57,15 @@ def adoption_week(  # type: ignore[no-untyped-def]
 ):
     """Adoption by the exact weekly Bass step: marketing (and, with `innovation_cx_exponent`,
     perceived CX over the market's; with `innovation_selection_elasticity`, the SKUs on offer
-    over week 0's, held with R2 cut) drives innovation, word of mouth
+    over week 0's, held with R2 cut) drives innovation (with `acquisition_cost_usd_per_customer`
+    > 0 last week's marketing dollars buy it, R6, instead of the Bass rate `bass_p`), word of mouth
     (customers' share of the market, scaled by perceived CX against the expected CX) imitation.
     With R1 cut the whole word-of-mouth pressure is held (its CX multiplier too) at week 0's or
     the cut's first week's, so adoption is Bass with a constant imitation rate. Nobody adopts
     who is not in the market (stocks conserved)."""
     market, potential, customers = s[Stock.market], s[Stock.potential], s[Stock.customers]
-    marketing_effect = k[Term.marketing_effect_base] * (1.0 - exogenous.recession)
-    if spending_stopped(s, cut):  # insolvent: marketing stopped, so no innovation
-        marketing_effect = 0.0
+    # the recession's dent in marketing's pull; insolvent: marketing stopped, so no innovation
+    spend_effect = 0.0 if spending_stopped(s, cut) else 1.0 - exogenous.recession
     # New shoppers choose among stores by attractiveness: perceived CX against the market's
     # (not held by a cut: the loops that move CX, R2, R3 and B1, B2, are cut at their own links).
     attractiveness = innovation_attractiveness(
@@ -77,7 +79,22 @@ def adoption_week(  # type: ignore[no-untyped-def]
     discovery = discovery_factor(
         skus_for_discovery, ref[Ref.skus], p[Lever.innovation_selection_elasticity]
     )
-    innovation = k[Term.bass_p_per_week] * marketing_effect * attractiveness * discovery
+    if p[Lever.acquisition_cost_usd_per_customer] > 0.0:  # R6: marketing dollars buy adopters
+        # last week's spend; with R6 cut the one held at the cut's first week (week 0 has
+        # none before it: update_acquisition_budget captures week 0's spend instead)
+        budget_usd = s[Stock.marketing_usd_last_week]
+        if cut.starts[Loop.R6] and budget_usd > 0.0:
+            cut.held[Held.marketing_usd] = budget_usd
+        if cut.on[Loop.R6]:
+            budget_usd = cut.held[Held.marketing_usd]
+        paid_rate = paid_innovation_per_week(
+            budget_usd, p[Lever.acquisition_cost_usd_per_customer], market
+        )
+        innovation = paid_rate * spend_effect * attractiveness * discovery
+    else:
+        budget_usd = 0.0
+        marketing_effect = k[Term.marketing_effect_base] * spend_effect
+        innovation = k[Term.bass_p_per_week] * marketing_effect * attractiveness * discovery
     imitation = k[Term.bass_q_per_week] * experience.cx_relative_for_wom ** p[Lever.wom_cx_exponent]
     potential_for_bass = potential
     if cut.starts[Loop.B3]:
@@ -94,7 +111,7 @@ def adoption_week(  # type: ignore[no-untyped-def]
         word_of_mouth = imitation * (customers / market) if market > 0 else 0.0
         bass = bass_adoption(customers, potential_for_bass, market, innovation, imitation)
     adoption = np.minimum(bass, potential)
-    return Adoption(adoption, potential_for_bass, innovation, word_of_mouth)
+    return Adoption(adoption, potential_for_bass, innovation, word_of_mouth, budget_usd)
 
 
 @sector

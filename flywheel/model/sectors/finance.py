@@ -15,6 +15,7 @@ from flywheel.model.parts import (
     capped_price_goal_index,
     costplus_price_index,
     price_goal_index,
+    unpriced_advertising_usd,
 )
 from flywheel.model.sectors import Array, Cuts, sector
 from flywheel.model.sectors.advertising import Advertising
@@ -176,19 +177,28 @@ def pricing_week(  # type: ignore[no-untyped-def]
     margin-adjustment time. Near the credit limit the price aims at least at break-even,
     within the price-adjustment time (model.md#insolvency). A low-price cap
     (`price_cap_relative` > 0) keeps the goal at or below that multiple of the competitors'
-    drift, with R3 cut too, unless squeezed. Week 0 sets the reference; a capture holds the
-    price ratio (R3) and the cash the planner sees (B5)."""
-    covered_costs_usd = (
+    drift, with R3 cut too, unless squeezed. Advertising enters the margin's base only by
+    `advertising_priced_share` (1: fully, the default). Week 0 sets the reference; a capture
+    holds the price ratio (R3) and the cash the planner sees (B5)."""
+    goods_costs_usd = (
         money.cogs_usd
         + money.fulfillment_cost_usd
         + money.shipping_cost_usd
         + money.service_cost_usd
         + p[Lever.overhead_usd_per_week]
-        + money.advertising_cost_usd
     )
+    covered_costs_usd = goods_costs_usd + money.advertising_cost_usd
     revenue_share_costs = 0.0
     if money.revenue_usd > 0:
         revenue_share_costs = (money.marketing_usd + money.technology_usd) / money.revenue_usd
+    # Advertising the price leaves out: its profit reaches income, not the price of goods.
+    priced_costs_usd = goods_costs_usd + (
+        money.advertising_cost_usd
+        - unpriced_advertising_usd(money.advertising_cost_usd, p[Lever.advertising_priced_share])
+    )
+    priced_revenue_usd = money.revenue_usd - unpriced_advertising_usd(
+        money.advertising_revenue_usd, p[Lever.advertising_priced_share]
+    )
     if cut.starts[Loop.B5]:
         cut.held[Held.cash_usd] = s[Stock.cash_usd]
     cash_usd = cut.held[Held.cash_usd] if cut.on[Loop.B5] else s[Stock.cash_usd]  # as planned
@@ -199,10 +209,10 @@ def pricing_week(  # type: ignore[no-untyped-def]
         margin_for_price = np.maximum(margin_for_price, 0.0)
     costplus_price = costplus_price_index(
         s[Stock.price_index],
-        covered_costs_usd,
+        priced_costs_usd,
         revenue_share_costs,
         margin_for_price,
-        money.revenue_usd,
+        priced_revenue_usd,
         money.prime_fees_usd,
     )
     if t == 0:

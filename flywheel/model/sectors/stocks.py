@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from flywheel.model.layout import Lever, Ref, Stock, Term
+from flywheel.model.layout import Held, Lever, Loop, Ref, Stock, Term
 from flywheel.model.parts import (
     expectation_target,
     logistic_market_growth,
@@ -98,6 +98,7 @@ def update_stocks(  # type: ignore[no-untyped-def]
     s[Stock.reviews] = s[Stock.reviews] + sales.orders * p[Lever.reviews_per_order]
     update_experiments(s, k, ref, sales.visits)
     s[Stock.cash_usd] = funding.cash_next_usd  # held at minus the credit limit
+    update_acquisition_budget(s, cut, money.marketing_usd)
     s[Stock.insolvent] = funding.insolvent
     s[Stock.fc_under_construction] = s[Stock.fc_under_construction] + plans.fc_orders
     s[Stock.fc_orders_placed] = s[Stock.fc_orders_placed] + (1.0 if plans.fc_orders > 0 else 0.0)
@@ -117,3 +118,14 @@ def update_experiments(s: Array, k: Array, ref: Array, visits: float):  # type: 
     s[Stock.experiment_index] = s[Stock.experiment_index] * (
         1.0 + k[Term.experiment_uplift_per_week] * traffic * np.minimum(np.maximum(room, 0.0), 1.0)
     )
+
+
+@sector
+def update_acquisition_budget(s: Array, cut: Cuts, marketing_usd: float):  # type: ignore[no-untyped-def]
+    """Next week's paid-acquisition budget (R6; model.md#adoption): this week's marketing
+    spend (USD/week), or with R6 cut the budget held (adoption_week captures it, last week's
+    spend; when a cut starts with no spend last week, as at week 0, this week's)."""
+    if cut.starts[Loop.R6] and s[Stock.marketing_usd_last_week] <= 0.0:
+        cut.held[Held.marketing_usd] = marketing_usd
+    budget_usd = cut.held[Held.marketing_usd] if cut.on[Loop.R6] else marketing_usd
+    s[Stock.marketing_usd_last_week] = budget_usd
