@@ -45,6 +45,8 @@ def main() -> None:
                 expect(frame.locator("body")).not_to_have_attribute(
                     "data-week", re.compile(r"^(-1|0)$"), timeout=TIMEOUT_MS
                 )
+            if tab == "Dashboard":  # the lever ranking, once the levers have rested
+                expect(panel.get_by_text("+10 % on").first).to_be_visible(timeout=TIMEOUT_MS)
             if tab == "Why":
                 panel.get_by_role("button", name="Explain this scenario").click()
                 charts = panel.get_by_test_id("stVegaLiteChart")
@@ -56,7 +58,7 @@ def main() -> None:
                 ).click()
                 panel.get_by_role("button", name="Next step →").click()
                 panel.get_by_role("button", name="Apply this step").click()
-                expect(panel.get_by_test_id("stDataFrame")).to_be_visible(timeout=TIMEOUT_MS)
+                expect(panel.get_by_test_id("stDataFrame").first).to_be_visible(timeout=TIMEOUT_MS)
             page.wait_for_timeout(2500)  # let Vega finish drawing
             expect(page.get_by_test_id("stSpinner")).to_have_count(0, timeout=TIMEOUT_MS)
             name = tab.lower().replace(" ", "_")
