@@ -146,25 +146,33 @@ VEGA_ELLIPSES = """() => Array.from(
     document.querySelectorAll('[data-testid="stVegaLiteChart"] svg text')
 ).map(text => text.textContent).filter(text => text.trim().endsWith('…'))"""
 
+# JavaScript: the non-empty text elements of `svg` drawn outside `box` (a rectangle of page
+# coordinates), as their texts; 3 px allow for glyph boxes wider than the ink.
+TEXT_OUTSIDE = """(svg, box) => Array.from(svg.querySelectorAll('text'))
+    .filter(text => text.textContent.trim())
+    .filter(text => {
+        const r = text.getBoundingClientRect();
+        return r.left < box.left - 3 || r.right > box.right + 3
+            || r.top < box.top - 3 || r.bottom > box.bottom + 3;
+    })
+    .map(text => text.textContent)"""
+
 # Text of a chart drawn outside its chart (an axis title or legend entry cut off by the SVG's
 # box or by the chart element around it); 3 px allow for glyph boxes wider than the ink.
 # Returns those texts (empty: none).
-CLIPPED_CHART_TEXT = """() => Array.from(
+CLIPPED_CHART_TEXT = (
+    """() => Array.from(
     document.querySelectorAll('[data-testid="stVegaLiteChart"] svg')
 ).flatMap(svg => {
     const own = svg.getBoundingClientRect();
     const chart = svg.closest('[data-testid="stVegaLiteChart"]').getBoundingClientRect();
     const box = {left: Math.max(own.left, chart.left), right: Math.min(own.right, chart.right),
                  top: Math.max(own.top, chart.top), bottom: Math.min(own.bottom, chart.bottom)};
-    return Array.from(svg.querySelectorAll('text'))
-        .filter(text => text.textContent.trim())
-        .filter(text => {
-            const r = text.getBoundingClientRect();
-            return r.left < box.left - 3 || r.right > box.right + 3
-                || r.top < box.top - 3 || r.bottom > box.bottom + 3;
-        })
-        .map(text => text.textContent);
+    return ("""
+    + TEXT_OUTSIDE
+    + """)(svg, box);
 })"""
+)
 
 # How far each chart runs past the main column's right edge (content box), if it does.
 OVERFLOWING_CHARTS = """() => {

@@ -20,6 +20,7 @@ os.environ.setdefault("FLYWHEEL_APP_LEVER_RANKING", "0")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
+CHROMIUM = Path("/usr/bin/chromium")  # the browser tests' (tests/app/browser.py has the same)
 TIMEOUT_SECONDS = 90
 
 
@@ -45,3 +46,14 @@ def make_app() -> Callable[..., AppTest]:
         return (open_every_group(at) if groups_open else at).run()
 
     return build
+
+
+@pytest.fixture(scope="module")
+def chromium_path() -> str:
+    """The browser tests' Chromium: skipped where it is missing, a failure when CI is set."""
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing (apt-get install chromium; .ci/run does it)"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set but {reason}")
+        pytest.skip(reason)
+    return str(CHROMIUM)

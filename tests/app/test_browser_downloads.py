@@ -9,7 +9,7 @@ import re
 
 import pytest
 from browser import margin_target_slider
-from test_browser import TIMEOUT_MS, app_page, chromium_path  # noqa: F401
+from test_browser import TIMEOUT_MS, app_page
 
 from flywheel import load_scenario
 
@@ -23,7 +23,7 @@ def _rgb(colour: str) -> tuple[int, ...]:
 
 @pytest.mark.parametrize("width", [800, 1280])
 def test_price_colour_wide_csv_and_delete_in_a_real_browser(
-    chromium_path,  # noqa: F811
+    chromium_path,
     tmp_path,
     width,
 ):

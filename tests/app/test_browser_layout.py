@@ -13,7 +13,6 @@ import test_browser
 from browser import FONT_SIZES, SIDEBAR_IS_OPEN, layout_problems
 from test_browser import TIMEOUT_MS, app_page
 
-chromium_path = test_browser.chromium_path  # the fixture: skips without Chromium, fails in CI
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 CHECKED_TABS = ("Dashboard", "Watch it turn", "Compare", "Why")
 SETTLE_TRIES = 30  # of 0.5 s: Vega lays a chart out again once its column's width settles

@@ -4,11 +4,10 @@ gets it from the server's rankings, and a lever move replaces it."""
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
-from browser import CHROMIUM, CHROMIUM_ARGS, margin_target_slider, streamlit_server
+from browser import CHROMIUM_ARGS, margin_target_slider, streamlit_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 TIMEOUT_MS = 90_000
@@ -16,16 +15,6 @@ RANKING_TIMEOUT_MS = 300_000  # ~2 150 runs on a busy 2-core machine (a wait, no
 WIDTHS = (800, 1280)
 # the ranking's sentences ("+10 % on Basket (50 → 55 USD/order): +13.5 % revenue over ...")
 SENTENCE = re.compile(r"^[+−]\d+ % on .*: [+−][\d.]+ % revenue over the last year \(")
-
-
-@pytest.fixture(scope="module")
-def chromium_path() -> str:
-    if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is missing (apt-get install chromium; .ci/run does it)"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI is set but {reason}")
-        pytest.skip(reason)
-    return str(CHROMIUM)
 
 
 def test_the_lever_ranking_in_a_real_browser_at_two_widths(chromium_path, tmp_path, monkeypatch):

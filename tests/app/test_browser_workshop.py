@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from browser import layout_problems
-from test_browser import TIMEOUT_MS, app_page, chromium_path  # noqa: F401 (the fixture)
+from test_browser import TIMEOUT_MS, app_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -22,7 +22,7 @@ SCROLLED_TABLES = """() => {
 
 
 @pytest.mark.parametrize("width", [1024, 1920])
-def test_an_amazon_step_shows_the_record_and_2024_without_scrolling(chromium_path, tmp_path, width):  # noqa: F811
+def test_an_amazon_step_shows_the_record_and_2024_without_scrolling(chromium_path, tmp_path, width):
     from playwright.sync_api import expect
 
     with app_page(chromium_path, tmp_path / "server.log", width=width, height=1000) as page:
