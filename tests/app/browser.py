@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from flywheel.ui.layout import NARROW_SCREEN_PX
+
 APP = Path(__file__).resolve().parents[2] / "app.py"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"]
@@ -68,10 +70,12 @@ def streamlit_server(log_path: Path, replications: int = 20) -> Iterator[str]:
 
 
 def open_sidebar(page: Any) -> None:
-    """Open the sidebar if the app closed it (below 1000 px, `flywheel.ui.layout`), as a
-    person would, and wait until it is open (a Playwright page)."""
-    if page.evaluate(SIDEBAR_IS_OPEN):
+    """On a screen narrower than `NARROW_SCREEN_PX`, wait for the app to close the sidebar
+    (`flywheel.ui.layout` does it once the page has loaded), then open it as a person would
+    and wait until it is open (a Playwright page). Wider: it is open already."""
+    if page.viewport_size["width"] >= NARROW_SCREEN_PX:
         return
+    page.wait_for_function(f"() => !({SIDEBAR_IS_OPEN})()", timeout=90_000)
     page.get_by_test_id("stExpandSidebarButton").click()
     page.wait_for_function(f"() => ({SIDEBAR_IS_OPEN})()", timeout=90_000)
 
