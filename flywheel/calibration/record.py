@@ -7,6 +7,7 @@ drawn with the record's points (fitted series) or the public figures (unfitted o
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -161,19 +162,26 @@ def record_years(history: History, metric: str) -> np.ndarray:
     return np.array(sorted({o.year for o in history.rows.get(metric_spec(metric).data_metric, ())}))
 
 
+@functools.cache
+def bundled_record() -> History:
+    """The bundled history with its like-with-like series (`comparable.load_record`), read
+    once, as `reference.reference_points` reads the public figures once."""
+    from flywheel.calibration.comparable import load_record
+    from flywheel.calibration.data import BUNDLED_HISTORY
+
+    return load_record(BUNDLED_HISTORY)
+
+
 def record_points(column: str) -> Any:
     """The public figures an annual column is compared with: a frame of year, value, source and
     kind ("record": a row of the bundled history, like with like; "public figure": a cited
     unfitted count). Empty (same columns) when the record has nothing for `column`."""
     import pandas as pd
 
-    from flywheel.calibration.comparable import load_record
-    from flywheel.calibration.data import BUNDLED_HISTORY
-
     rows: list[dict[str, Any]] = []
     for spec in METRICS:
         if spec.column == column:
-            for o in load_record(BUNDLED_HISTORY).rows.get(spec.data_metric, ()):
+            for o in bundled_record().rows.get(spec.data_metric, ()):
                 rows.append(
                     {"year": o.year, "value": o.value, "source": o.source, "kind": "record"}
                 )
