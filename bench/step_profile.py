@@ -6,7 +6,7 @@ Prints, measured here and now:
    included) against the number of replications (best of 7), which splits a run into its
    fixed per-week cost and its per-replication cost;
 2. how a 1000-replication baseline run (every output recorded, as `make bench`'s
-   baseline_1000) divides between the compiled kernel, the Erlang C wait (scipy), the
+   baseline_1000) divides between the compiled kernel (the Erlang C wait included), the
    recorder, the calendar and the rest (cProfile's own times; profiling adds a little).
 
 Run: .venv/bin/python bench/step_profile.py
@@ -32,7 +32,6 @@ from flywheel.ui.cache import SUMMARY_OUTPUTS  # noqa: E402
 REPLICATIONS_CURVE = (1, 10, 50, 100, 200, 400, 1000)
 PARTS = {  # profiled function -> part
     "week_kernel": "compiled kernel",
-    "erlang_c_wait_hours": "Erlang C (scipy)",
     "write": "recorder",
     "schedule": "calendar",
     "_fire": "calendar",

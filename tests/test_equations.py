@@ -121,12 +121,12 @@ def test_customer_experience_is_a_weighted_geometric_mean() -> None:
 
 def test_service_desk_without_agents_builds_a_backlog() -> None:
     """No agents: every contact is carried over and waits the longest wait (the flows plus
-    the Erlang C finish, as `step.LockstepWeek` adds them)."""
+    the Erlang C wait, as `sectors.service.service_week` adds them)."""
     backlog, occupancy, backlog_wait, arrivals, servers, per_hour = kernel_parts.service_desk_flows(
         100.0, 0.0, 0.0, 112.0, 0.8, 6.0
     )
-    erlang = eq.erlang_c_wait_hours(np.array([arrivals]), np.array([servers]), np.array([per_hour]))
-    wait = min(erlang[0] + backlog_wait, eq.MAX_QUEUE_WAIT_HOURS)
+    erlang = kernel_parts.erlang_c_wait_hours(arrivals, servers, per_hour)
+    wait = min(erlang + backlog_wait, eq.MAX_QUEUE_WAIT_HOURS)
     assert backlog == 100.0
     assert wait == eq.MAX_QUEUE_WAIT_HOURS
     assert occupancy == 1.0

@@ -141,6 +141,19 @@ def test_model_stamp_hashes_every_sector() -> None:
         assert f"flywheel.model.sectors{name}" in hashed, path.name
 
 
+def test_scipys_special_functions_keep_the_compiled_week_cacheable() -> None:
+    """The Erlang C wait calls scipy's gammaln and gammaincc by symbol, not by an address
+    frozen into the code (a ctypes pointer): numba would refuse to cache the kernel on disk
+    ("dynamic globals") and every process would compile it again (~6 s). `special` is in the
+    model stamp, so an edit of it drops a cached kernel."""
+    from flywheel.model import special
+
+    assert kernel_parts.erlang_c_wait_hours(170.0, 20.0, 10.0) > 0.0
+    compiled = kernel_parts.erlang_c_wait_hours.overloads.values()
+    assert compiled and not any(each.library.has_dynamic_globals for each in compiled)
+    assert special in kernel.compiled_modules()
+
+
 @pytest.mark.parametrize("replications", [1, 7])
 def test_outputs_are_rewritten_in_place_so_recorders_copy(baseline, replications) -> None:
     """`LockstepWeek.outputs` are rows of one buffer: the second week's values replace the

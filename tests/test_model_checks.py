@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 import flywheel
 from flywheel.engine.clock import simulate_service_desk
 from flywheel.model import equations as eq
+from flywheel.model import parts as kernel_parts
 from flywheel.model.outputs import names_where
 from flywheel.scenario.catalogue import parameter_table
 from flywheel.scenario.events import EVENT_KINDS, PolicyChange
@@ -276,9 +277,8 @@ def erlang_c_recursive(arrivals: float, servers: int, service: float) -> float:
 
 
 def _closed_form(arrivals: float, servers: float, service: float) -> float:
-    return float(
-        eq.erlang_c_wait_hours(np.array([arrivals]), np.array([servers]), np.array([service]))[0]
-    )
+    """The Erlang C wait as the week computes it (compiled, scipy called from machine code)."""
+    return kernel_parts.erlang_c_wait_hours(arrivals, float(servers), service)
 
 
 @pytest.mark.parametrize(
@@ -316,13 +316,39 @@ def test_erlang_c_is_stable_for_thousands_of_servers(utilisation: float) -> None
     assert wait == pytest.approx(erlang_c_recursive(arrivals, servers, service), rel=1e-8)
 
 
-def test_erlang_c_is_vectorised_and_zero_without_arrivals() -> None:
-    arrivals = np.array([0.0, 8.0, 50.0])
-    waits = eq.erlang_c_wait_hours(arrivals, np.array([3.0, 10.0, 12.0]), np.array([1.0, 1.0, 5.0]))
-    assert waits[0] == 0.0
-    assert waits[1:] == pytest.approx(
-        [erlang_c_textbook(8.0, 10, 1.0), erlang_c_textbook(50.0, 12, 5.0)], rel=1e-9
-    )
+def test_erlang_c_is_zero_without_arrivals_or_with_ample_spare_capacity() -> None:
+    assert _closed_form(0.0, 3, 1.0) == 0.0
+    # Halfin-Whitt spare capacity (c - a) / sqrt(a) = 11 > 10: P(wait) < 1e-22, returned as 0
+    assert _closed_form(100.0, 210, 1.0) == 0.0
+    tiny = erlang_c_recursive(100.0, 190, 1.0)  # beta = 9: evaluated
+    assert 0.0 < tiny < 1e-12
+    assert _closed_form(100.0, 190, 1.0) == pytest.approx(tiny, rel=1e-6)
+
+
+def test_erlang_c_is_capped_where_the_desk_cannot_keep_up() -> None:
+    """Arrivals at (or a hair under) capacity: the longest wait, never inf or NaN. (With no
+    agents on duty the desk serves nothing: its wait is the backlog's, `service_desk_flows`.)"""
+    assert _closed_form(40.0, 4, 10.0) == eq.MAX_QUEUE_WAIT_HOURS
+    assert _closed_form(40.0, 4.000001, 10.0) == eq.MAX_QUEUE_WAIT_HOURS
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    arrivals=st.floats(0.0, 1e6),
+    servers=st.floats(0.0, 1e5),
+    service=st.floats(0.5, 120.0),
+)
+def test_compiled_erlang_c_is_the_equation_run_by_python(
+    arrivals: float, servers: float, service: float
+) -> None:
+    """The compiled wait (scipy's gammaln and gammaincc called from machine code, `special`)
+    is the same source run by Python with scipy's ufuncs, to the last bits of `log` and `exp`
+    (the C library's in compiled code, numpy's in Python)."""
+    with np.errstate(all="ignore"):  # Python's numpy floats warn where compiled code is silent
+        expected = eq.erlang_c_wait_hours(np.float64(arrivals), np.float64(servers), service)
+    compiled = kernel_parts.erlang_c_wait_hours(arrivals, servers, service)
+    assert compiled == pytest.approx(expected, rel=1e-13, abs=0.0)
+    assert (compiled == 0.0) == (expected == 0.0)
 
 
 def test_simpy_service_desk_agrees_with_erlang_c() -> None:

@@ -13,7 +13,7 @@ and a regex on the block, that
   found by moving each lever and seeing which terms change);
 - every quantity the sector computes appears in its blocks: each local it computes (not a mere
   read of a stock or lever), each field of the NamedTuple it returns, and each stock,
-  reference, decision or scratch row it writes.
+  reference or decision row it writes.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ UNDOCUMENTED = {
     "experience.weighted_cx": "passes the CX weight levers to equations.customer_experience",
 }
 READS = (ast.Subscript, ast.Attribute, ast.Name, ast.Constant)  # a value merely read
-WRITTEN_ROWS = frozenset({"Stock", "Ref", "Held", "Decision", "Scratch", "Out"})
+WRITTEN_ROWS = frozenset({"Stock", "Ref", "Held", "Decision", "Out"})
 
 
 def _blocks() -> dict[str, str]:
@@ -133,7 +133,7 @@ def _identifiers(function: object, seen: set[int]) -> set[str]:
 
 def _computed(module: ModuleType, function: object) -> set[str]:
     """Quantities `function` computes: locals assigned from an operation, the fields of the
-    NamedTuple it returns, the stock/reference/decision/scratch rows it writes."""
+    NamedTuple it returns, the stock/reference/decision rows it writes."""
     tree = _tree(function)
     computed: set[str] = set()
     for node in ast.walk(tree):

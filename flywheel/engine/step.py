@@ -2,8 +2,8 @@
 
 `LockstepWeek` holds a batch's buffers (levers, lever-only terms, week-0 references, held
 link values, outputs, decisions) and advances its `State` one week: the compiled
-`kernel.week_kernel` computes every flow and output and updates the stocks (Euler, one
-week); the Erlang C wait of the service desk is finished here in numpy/scipy. The decisions
+`kernel.week_kernel` computes every flow and output, the service desk's Erlang C wait
+included, and updates the stocks (Euler, one week), in one call. The decisions
 it returns are what the engine turns into SimPy events (FC orders, hires, outages). No simpy
 here: the engine owns the clock.
 """
@@ -17,7 +17,6 @@ import numpy as np
 import numpy.typing as npt
 
 from flywheel.engine.streams import batch_noise
-from flywheel.model import equations as eq
 from flywheel.model.kernel import week_kernel
 from flywheel.model.layout import (
     DECISIONS,
@@ -25,12 +24,8 @@ from flywheel.model.layout import (
     HELD,
     OUTPUTS,
     REFERENCES,
-    SCRATCH,
     TERMS,
     Lever,
-    Out,
-    Scratch,
-    Stock,
 )
 from flywheel.model.state import Decisions, State, initial_state, lever_arrays
 from flywheel.model.terms import lever_terms
@@ -83,7 +78,6 @@ class LockstepWeek:
         self.held = np.zeros((len(HELD), replications))
         self.block = np.zeros((len(OUTPUTS), replications))
         self.decision_block = np.zeros((len(DECISIONS), replications))
-        self.scratch = np.zeros((len(SCRATCH), replications))
         skipped = {name for group in EXTRAS - extras for name in EXTRA_OUTPUTS[group]}
         self.outputs = {
             name: self.block[row] for row, name in enumerate(OUTPUTS) if name not in skipped
@@ -161,19 +155,7 @@ class LockstepWeek:
             self.internet_users_people,
             self.block,
             self.decision_block,
-            self.scratch,
         )
-        # The service desk's mean wait (B2): Erlang C on the week's arrivals (scipy), plus the
-        # wait of the backlog carried over; customers remember it next week (a stock).
-        scratch = self.scratch
-        wait = eq.erlang_c_wait_hours(
-            scratch[Scratch.arrivals_per_hour],
-            scratch[Scratch.servers],
-            scratch[Scratch.service_per_hour],
-        )
-        total_wait = np.minimum(wait + scratch[Scratch.backlog_wait_hours], eq.MAX_QUEUE_WAIT_HOURS)
-        self.block[Out.queue_wait_hours] = total_wait
-        self.state.block[Stock.queue_wait_hours] = total_wait
 
 
 def compile_kernel() -> float:

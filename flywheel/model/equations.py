@@ -67,23 +67,6 @@ def per_week(rate_per_year: float | Array) -> float | Array:
     return rate_per_year / WEEKS_PER_YEAR
 
 
-def where(condition: Array, if_true: Array | float, if_false: Array | float) -> Array:
-    """`np.where(condition, if_true, if_false)`: the same numbers, without the select when the
-    condition holds everywhere (or nowhere) and that side is already a whole array.
-
-    The weekly step makes ~20 such selects, nearly always one-sided (customers > 0, capacity
-    > 0 ...); on a small batch np.where costs ~2 µs and counting the condition ~0.2 µs. The
-    side returned may be the very array passed in: pass fresh arrays, not stocks.
-    """
-    count = np.count_nonzero(condition)
-    if count == condition.size:
-        if isinstance(if_true, np.ndarray) and if_true.shape == condition.shape:
-            return if_true
-    elif count == 0 and isinstance(if_false, np.ndarray) and if_false.shape == condition.shape:
-        return if_false
-    return np.where(condition, if_true, if_false)
-
-
 def logistic_market_growth(market: Array, ceiling: Array, growth_per_week: Array) -> Array:
     """People added to the addressable market this week (logistic). Loop B3, model.md#market."""
     return growth_per_week * market * np.maximum(1.0 - market / ceiling, 0.0)
@@ -213,43 +196,34 @@ def late_delivery_days(days: Array, from_backlog: Array, shipped: Array) -> Arra
     return days + DAYS_PER_WEEK * from_backlog / np.maximum(shipped, 1e-9)
 
 
-def erlang_c_wait_hours(arrivals_per_hour: Array, servers: Array, service_per_hour: Array) -> Array:
-    """Mean wait in queue (hours) of an M/M/c queue: Erlang C, W_q = C(c, a) / (c mu - lambda).
+def erlang_c_wait_hours(arrivals_per_hour: float, servers: float, service_per_hour: float) -> float:
+    """Mean wait in queue (hours) of an M/M/c queue: Erlang C, W_q = C(c, a) / (c mu - lambda),
+    for one replication's scalars.
 
     Erlang B is written with the Poisson pmf and cdf via the regularised incomplete gamma
     function, B = pmf(c; a) / cdf(c; a), which is exact for integer c, smooth in between, and
-    stable for tens of thousands of servers. Requires a < c. Loop B2; model.md#service.
+    stable for tens of thousands of servers. Requires a < c; NaN or +inf (overflowing or
+    degenerate terms) is the longest wait, and waits are clipped to [0, MAX_QUEUE_WAIT_HOURS].
+    Loop B2; model.md#service. Compiled into the week (scipy's `gammaln` and `gammaincc`
+    called from machine code, `special`): call `parts.erlang_c_wait_hours`; in Python, pass
+    numpy floats (a division by zero then gives inf, as compiled).
 
     Speed: where the Halfin-Whitt spare capacity beta = (c - a) / sqrt(a) exceeds 10, the chance
     of waiting at all is below 1e-22 and the mean wait far below a nanosecond, so it is returned
-    as 0 without evaluating the incomplete gamma function (the costliest call of a week).
+    as 0 without evaluating the incomplete gamma function (the costliest part of the wait).
     """
-    offered = arrivals_per_hour / service_per_hour
-    servers = np.maximum(servers, 1e-9)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
-        spare = (servers - offered) / np.sqrt(offered)
-        is_evaluated = (offered > 0) & ~(spare > ERLANG_NEGLIGIBLE_SPARE)
-        evaluated = np.count_nonzero(is_evaluated)
-        if evaluated == 0:
-            return np.zeros_like(offered)
-        a, c, mu, lam = offered, servers, service_per_hour, arrivals_per_hour
-        if evaluated < offered.size:  # only those rows (else all of them, without copies)
-            rows = np.flatnonzero(is_evaluated)
-            a, c, mu, lam = a[rows], c[rows], mu[rows], lam[rows]
-        log_pmf = c * np.log(np.maximum(a, 1e-300)) - a - gammaln(c + 1.0)
-        cdf = gammaincc(c + 1.0, a)
-        erlang_b = where(cdf > 0, np.exp(log_pmf) / cdf, 1.0)
-        erlang_c = c * erlang_b / (c - a * (1.0 - erlang_b))
-        exact = erlang_c / (c * mu - lam)
-    # NaN or +inf (overflowing or degenerate terms) means the longest wait; clipped to [0, cap]
-    # (np.minimum / np.maximum: the same numbers as np.clip, without its Python overhead).
-    capped = np.minimum(np.maximum(exact, 0.0), MAX_QUEUE_WAIT_HOURS)
-    waits = where(np.isnan(exact), MAX_QUEUE_WAIT_HOURS, capped)
-    if evaluated == offered.size:
-        return waits
-    wait = np.zeros_like(offered)
-    wait[rows] = waits
-    return wait
+    a = arrivals_per_hour / service_per_hour  # offered load
+    c = np.maximum(servers, 1e-9)
+    if not a > 0 or (c - a) / np.sqrt(a) > ERLANG_NEGLIGIBLE_SPARE:
+        return 0.0
+    log_pmf = c * np.log(np.maximum(a, 1e-300)) - a - gammaln(c + 1.0)
+    cdf = gammaincc(c + 1.0, a)
+    erlang_b = np.exp(log_pmf) / cdf if cdf > 0 else 1.0
+    erlang_c = c * erlang_b / (c - a * (1.0 - erlang_b))
+    exact = erlang_c / (c * service_per_hour - arrivals_per_hour)
+    if np.isnan(exact):
+        return MAX_QUEUE_WAIT_HOURS
+    return np.minimum(np.maximum(exact, 0.0), MAX_QUEUE_WAIT_HOURS)
 
 
 def service_desk_flows(

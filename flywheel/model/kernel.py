@@ -7,10 +7,9 @@ loops over the replications in machine code; each replication's week is its sect
 (`flywheel.model.sectors`) called in order by `replication_week`, and the equations they use
 are those of `equations.py`, compiled from the same source (`parts`).
 
-The Erlang C wait stays in numpy (it needs scipy's incomplete gamma function): the service
-sector leaves its inputs in `scratch` and the caller finishes the service desk with
-`equations.erlang_c_wait_hours` (`step.LockstepWeek`). Blocks are (rows, replications), rows
-named in `layout`.
+The service desk's Erlang C wait is compiled too: it calls scipy's incomplete gamma function
+from machine code (`special`), so a week is this one call and nothing in numpy after it.
+Blocks are (rows, replications), rows named in `layout`.
 
 Numba caches the machine code on disk: the first compile takes ~6 s, a new process's first
 call from the cache 0.45–0.75 s. `kernel_cache.guard_cache` drops a cached kernel built from
@@ -32,14 +31,13 @@ from flywheel.model import equations_acquisition as eq_acquisition
 from flywheel.model import equations_finance as eq_finance
 from flywheel.model import equations_network as eq_network
 from flywheel.model import equations_price as eq_price
-from flywheel.model import layout, parts, sectors
+from flywheel.model import layout, parts, sectors, special
 from flywheel.model.kernel_cache import guard_cache
 from flywheel.model.layout import (
     DECISIONS,
     HELD,
     OUTPUTS,
     REFERENCES,
-    SCRATCH,
     STOCKS,
     TERMS,
     Lever,
@@ -88,11 +86,9 @@ def week_kernel(  # type: ignore[no-untyped-def]
     internet_users_people,
     outputs,
     decisions,
-    scratch,
 ):
-    """Advance every replication one week: outputs, decisions and the Erlang C inputs are
-    written into `outputs`, `decisions` and `scratch`, the stocks updated in place (all but
-    `queue_wait_hours`, which the caller sets with the wait). Week 0 fills `reference`.
+    """Advance every replication one week: outputs and decisions are written into `outputs`
+    and `decisions`, the stocks updated in place. Week 0 fills `reference`.
 
     `cut_from_week` holds each loop's first cut week (`Loop`; a week past the horizon for a loop
     left on): from it the loop is cut, its link held at the value `held` (rows `Held`)
@@ -133,7 +129,6 @@ def week_kernel(  # type: ignore[no-untyped-def]
             users_next,
             outputs[:, r],
             decisions[:, r],
-            scratch[:, r],
         )
 
 
@@ -159,11 +154,10 @@ def replication_week(  # type: ignore[no-untyped-def]
     internet_users_next,
     o,
     d,
-    w,
 ):
     """One replication's week: its sectors in order (`flywheel.model.sectors`). `s, p, k, ref,
-    o, d, w` are its columns of the stocks, levers, lever-only terms, week-0 references,
-    outputs, decisions and scratch, `cut` its `Cuts` (flags and held link values); every
+    o, d` are its columns of the stocks, levers, lever-only terms, week-0 references,
+    outputs and decisions, `cut` its `Cuts` (flags and held link values); every
     stock is read at the start of the week and updated at the end."""
     ex = exogenous_week(is_q4, is_q4_ahead, s, p, k, demand_normal, seller_join_normal)
     prices = prices_week(t, s, p, k)
@@ -173,7 +167,7 @@ def replication_week(  # type: ignore[no-untyped-def]
     demand = demand_week(s, p, cut, prices, experience, ex, churn.prime_share_effect)
     fulfillment = fulfillment_week(s, p, cut, demand.orders, prices.share_3p)
     sales = delivered_sales(demand, fulfillment, prices.share_3p)  # what was delivered
-    desk = service_week(s, p, k, demand.orders, w)
+    desk = service_week(s, p, k, demand.orders)
     sellers = sellers_week(
         t,
         s,
@@ -214,8 +208,8 @@ def replication_week(  # type: ignore[no-untyped-def]
 
 
 def compiled_modules() -> tuple[ModuleType, ...]:
-    """The modules the compiled week is built from: the equations, their compiled forms, the
-    row layouts, every sector and this file."""
+    """The modules the compiled week is built from: the equations, their compiled forms (and
+    the scipy functions they call, `special`), the row layouts, every sector and this file."""
     sector_modules = tuple(
         import_module(f"{sectors.__name__}.{info.name}")
         for info in sorted(pkgutil.iter_modules(sectors.__path__), key=lambda info: info.name)
@@ -223,7 +217,7 @@ def compiled_modules() -> tuple[ModuleType, ...]:
     own = inspect.getmodule(compiled_modules)
     assert own is not None
     return (
-        eq, eq_acquisition, eq_finance, eq_network, eq_price, layout, parts, sectors,
+        eq, eq_acquisition, eq_finance, eq_network, eq_price, layout, parts, special, sectors,
         *sector_modules, own,
     )  # fmt: skip
 
@@ -242,7 +236,6 @@ def model_stamp() -> str:
         HELD,
         OUTPUTS,
         DECISIONS,
-        SCRATCH,
     )
     digest.update(repr(layouts).encode())
     return digest.hexdigest()[:16]

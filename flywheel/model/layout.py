@@ -1,8 +1,7 @@
 """Row layout of the compiled week's blocks (`kernel.week_kernel`).
 
 Every block the kernel reads or writes is (rows, replications); these IntEnums name the row of
-each stock, lever, lever-only term, week-0 reference, held link value, output, decision and
-scratch value.
+each stock, lever, lever-only term, week-0 reference, held link value, output and decision.
 Numba freezes them into the compiled kernel as constants, so `kernel.model_stamp` hashes
 them: a change of layout recompiles.
 """
@@ -97,8 +96,6 @@ OUTPUTS = CORE_OUTPUTS + EXTRA_OUTPUTS["derived"] + EXTRA_OUTPUTS["gains"]
 Out = IntEnum("Out", list(OUTPUTS), start=0)
 DECISIONS = ("fc_orders", "fc_lead_time_weeks", "hires", "outages")
 Decision = IntEnum("Decision", list(DECISIONS), start=0)
-SCRATCH = ("arrivals_per_hour", "servers", "service_per_hour", "backlog_wait_hours")
-Scratch = IntEnum("Scratch", list(SCRATCH), start=0)
 # Outputs that are a stock's value at the start of the week, as (output row, stock row).
 # Not perceived_cx (week 0 sets it to that week's CX first), service_backlog and
 # queue_wait_hours and insolvent (this week's), nor the flags (derived outputs, written only

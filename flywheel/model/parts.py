@@ -1,6 +1,7 @@
 """The equations compiled for the weekly step: each is `equations.py`'s own function compiled
 by numba from the same source (`_jit(eq.f)`), called with one replication's scalars by the
-sectors (`flywheel.model.sectors`), which numba inlines into the week. Nothing is defined here.
+sectors (`flywheel.model.sectors`), which numba inlines into the week. Nothing is defined here;
+importing `special` first lets numba compile the Erlang C wait's scipy calls.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import numba
 
 from flywheel.model import equations as eq
+from flywheel.model import special  # noqa: F401  (registers scipy's gammaln, gammaincc)
 
 
 def _jit(function):  # type: ignore[no-untyped-def]
@@ -35,6 +37,7 @@ late_delivery_days = _jit(eq.late_delivery_days)
 network_speed_factor = _jit(eq.network_speed_factor)
 network_base_days = _jit(eq.network_base_days)
 service_desk_flows = _jit(eq.service_desk_flows)
+erlang_c_wait_hours = _jit(eq.erlang_c_wait_hours)
 agents_needed = _jit(eq.agents_needed)
 expectation_target = _jit(eq.expectation_target)
 learning_factor = _jit(eq.learning_factor)
@@ -55,3 +58,4 @@ nps_proxy = _jit(eq.nps_proxy)
 customer_lifetime_value_usd = _jit(eq.customer_lifetime_value_usd)
 
 WEEKS_PER_YEAR = eq.WEEKS_PER_YEAR
+MAX_QUEUE_WAIT_HOURS = eq.MAX_QUEUE_WAIT_HOURS

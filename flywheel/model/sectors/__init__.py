@@ -11,7 +11,7 @@
 6. `fulfillment.fulfillment_week`: FC capacity, shipping, back-orders and cancellations,
    utilisation, delivery days (B1); `fulfillment.delivered_sales`: the sales delivered,
    which the later sectors use (service, Prime and the planner see the orders placed);
-7. `service.service_week`: contacts and the service desk's flows (B2);
+7. `service.service_week`: contacts, the service desk's flows and its Erlang C wait (B2);
 8. `sellers.sellers_week`: attractiveness, joins, exits, onboarding (R2, B4);
 9. `advertising.advertising_week` (ad revenue and its serving cost, off by default),
    `finance.finance_week` (costs, revenue, operating income; R3, B5) and
@@ -25,7 +25,7 @@
 A sector reads the replication's column views (`s` stocks, `p` levers, `k` lever-only terms,
 `ref` week-0 references) and `cut` (its `Cuts`: loop flags and held link values), and earlier
 sectors' results (NamedTuples of floats), and returns its own; it writes only the replication's
-own columns (outputs, decisions, scratch, at week 0 the references, and a held link value when
+own columns (outputs, decisions, at week 0 the references, and a held link value when
 its capture is due), so replications are independent. Each arithmetic expression is the one the
 single-function week used, in the same order: the numbers are
 bit-identical. The equations themselves are `equations.py`'s (compiled in `parts`).

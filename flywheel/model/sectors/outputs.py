@@ -42,7 +42,7 @@ def record_outputs(  # type: ignore[no-untyped-def]
     plans: Plans,
     funding: Funding,
 ):
-    """Write the week's outputs (all but the derived ones, the gains and the queue wait):
+    """Write the week's outputs (all but the derived ones and the gains):
     `orders` as placed (`demand`), GMV as delivered (`sales`)."""
     for out_row, stock_row in STOCK_OUTPUTS:  # outputs that are a stock at the week's start
         o[out_row] = s[stock_row]
@@ -80,6 +80,7 @@ def record_outputs(  # type: ignore[no-untyped-def]
     o[Out.contacts] = desk.contacts
     o[Out.service_backlog] = desk.backlog_next
     o[Out.agent_occupancy] = desk.occupancy
+    o[Out.queue_wait_hours] = desk.queue_wait_hours
     o[Out.cx] = experience.cx
     o[Out.perceived_cx] = experience.perceived_cx
     o[Out.expected_cx] = experience.expected_cx

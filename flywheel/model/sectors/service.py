@@ -1,13 +1,14 @@
-"""The service desk (B2; model.md#service): contacts queue at the agents on duty. The Erlang C
-wait needs scipy, so this sector leaves its inputs in the scratch column and the caller
-finishes the wait (`step.LockstepWeek.advance`)."""
+"""The service desk (B2; model.md#service): contacts queue at the agents on duty; their mean
+wait is the Erlang C wait plus the wait of the backlog carried over."""
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from flywheel.model.layout import Lever, Scratch, Stock, Term
-from flywheel.model.parts import service_desk_flows
+import numpy as np
+
+from flywheel.model.layout import Lever, Stock, Term
+from flywheel.model.parts import MAX_QUEUE_WAIT_HOURS, erlang_c_wait_hours, service_desk_flows
 from flywheel.model.sectors import Array, sector
 
 
@@ -17,12 +18,12 @@ class Desk(NamedTuple):
     contacts: float  # contacts/week (defect contacts pulled by the andon cord removed)
     backlog_next: float  # contacts carried to next week
     occupancy: float  # agent occupancy (share)
+    queue_wait_hours: float  # this week's mean wait; customers remember it next week (a stock)
 
 
 @sector
-def service_week(s: Array, p: Array, k: Array, orders: float, w: Array):  # type: ignore[no-untyped-def]
-    """This week's `Desk`; writes the Erlang C inputs and the backlog's wait into `w`, the
-    replication's scratch column."""
+def service_week(s: Array, p: Array, k: Array, orders: float):  # type: ignore[no-untyped-def]
+    """This week's `Desk`."""
     contacts = orders * p[Lever.contact_rate_per_order] * k[Term.contacts_kept_share]
     backlog_next, occupancy, backlog_wait, arrivals_per_hour, servers, service_per_hour = (
         service_desk_flows(
@@ -34,8 +35,8 @@ def service_week(s: Array, p: Array, k: Array, orders: float, w: Array):  # type
             p[Lever.handle_time_minutes],
         )
     )
-    w[Scratch.arrivals_per_hour] = arrivals_per_hour
-    w[Scratch.servers] = servers
-    w[Scratch.service_per_hour] = service_per_hour
-    w[Scratch.backlog_wait_hours] = backlog_wait
-    return Desk(contacts, backlog_next, occupancy)
+    queue_wait_hours = np.minimum(
+        erlang_c_wait_hours(arrivals_per_hour, servers, service_per_hour) + backlog_wait,
+        MAX_QUEUE_WAIT_HOURS,
+    )
+    return Desk(contacts, backlog_next, occupancy, queue_wait_hours)

@@ -47,8 +47,8 @@ def update_stocks(  # type: ignore[no-untyped-def]
     is_market_from_data: bool,
     internet_users_next: float,
 ):
-    """Advance the replication's stocks `s` one week (all but `queue_wait_hours`, which the
-    caller sets with the Erlang C wait). Each stock reads only its own start-of-week value.
+    """Advance the replication's stocks `s` one week. Each stock reads only its own
+    start-of-week value.
     The market grows along its logistic, or with `is_market_from_data` moves to
     `market_share_of_internet_users` x `internet_users_next` (people, next week's value of the
     data series); `potential` takes the same growth (model.md#market)."""
@@ -78,6 +78,7 @@ def update_stocks(  # type: ignore[no-untyped-def]
     s[Stock.agents] = s[Stock.agents] * (1.0 - k[Term.agent_attrition_share])
     s[Stock.agents_in_hiring] = s[Stock.agents_in_hiring] + plans.hires
     s[Stock.service_backlog] = desk.backlog_next
+    s[Stock.queue_wait_hours] = desk.queue_wait_hours
     s[Stock.perceived_cx] = smooth_over(
         experience.perceived_cx,
         cx_target(p, k, cut, experience),
