@@ -20,9 +20,17 @@ import numpy as np
 import numpy.typing as npt
 import simpy
 
+from flywheel.engine.due import (
+    NO_STOCK,
+    RING_TOO_SHORT,
+    add_due,
+    apply_due,
+    longest_delay_weeks,
+)
 from flywheel.engine.recording import Recorder, SeriesRecorder
 from flywheel.engine.step import LockstepWeek, extras_for
 from flywheel.engine.streams import Noise, batch_noise
+from flywheel.model.layout import Stock
 from flywheel.model.outputs import OUTPUT_NAMES
 from flywheel.model.state import State, initial_state, lever_arrays
 from flywheel.model.terms import lever_terms
@@ -167,7 +175,7 @@ def _weekly(
         # centres knocked out by a random outage come back after the outage duration.
         calendar.schedule(
             decisions.fc_orders,
-            decisions.fc_lead_time_weeks.copy(),  # the calendar keeps the last delays it saw
+            decisions.fc_lead_time_weeks,
             "fulfillment_centers",
             "fc_under_construction",
         )
@@ -197,10 +205,10 @@ class _Calendar:
     they concern. What falls due is kept dense, one (span, R) ring of future weeks per kind of
     move (week w in row w % span; span a power of two above the longest delay scheduled, grown
     when a longer one comes), so that scheduling a week's orders with their own lead times is
-    one scatter, not a loop over the distinct delays, and memory follows the longest delay,
-    not the horizon. An event due at week t was scheduled before the weekly step's own timeout
-    for week t, so it is in force during week t. Moves due at or after the horizon never fire
-    (the run ends first) and are not kept.
+    one compiled scatter (`due.add_due`), not a loop over the distinct delays, and memory
+    follows the longest delay, not the horizon. An event due at week t was scheduled before
+    the weekly step's own timeout for week t, so it is in force during week t. Moves due at or
+    after the horizon never fire (the run ends first) and are not kept.
     """
 
     def __init__(self, env: simpy.Environment, state: State, weeks: int, replications: int):
@@ -209,10 +217,11 @@ class _Calendar:
         self.weeks = weeks
         self.replications = replications
         self.span = 64  # rows of each ring; doubled whenever a longer delay is scheduled
-        self.due: dict[tuple[str, str], Array] = {}  # (increase, decrease) -> (span, R) counts
+        # (increase, decrease) -> (span, R) amounts due, and their stock rows (or NO_STOCK)
+        self.due: dict[tuple[str, str], Array] = {}
+        self.stock_rows: dict[tuple[str, str], tuple[int, int]] = {}
         self.is_week_scheduled = np.zeros(weeks, dtype=bool)
-        # (increase, decrease) -> (the last delays array seen, its uniform whole delay or None)
-        self.uniform_delays: dict[tuple[str, str], tuple[Array, int | None]] = {}
+        self.new_weeks = np.zeros(replications, dtype=np.int64)  # `due.add_due` writes here
 
     def schedule(self, values: Array, delays: Array, increase: str, decrease: str) -> None:
         """For every replication with values > 0, schedule the move after its own delay.
@@ -220,63 +229,25 @@ class _Calendar:
         In `delay` whole weeks (at least 1), `values` move from state.`decrease` to
         state.`increase` (either may be "" for a flow from or to outside the stocks).
         """
-        positive = values > 0
-        if not np.count_nonzero(positive):  # most weeks order no FC: nothing to schedule
-            return
         now = int(self.env.now)
-        whole = self._uniform_delay(delays, (increase, decrease))
-        if whole is not None:  # one delay for every replication (a lever): one row
-            week = now + whole
-            if week >= self.weeks:
-                return
-            self._fit(week - now)
-            ring = self._ring(increase, decrease)
-            row = ring[week % self.span]
-            np.add(row, values, out=row, where=positive)
-            self._call_at(week)
-            return
-        due_weeks = now + np.maximum(1, np.round(delays).astype(np.int64))
-        rows = np.flatnonzero(positive & (due_weeks < self.weeks))
-        if rows.size == 0:
-            return
-        weeks = due_weeks[rows]
-        self._fit(int(weeks.max()) - now)
         ring = self._ring(increase, decrease)
-        ring[weeks % self.span, rows] += values[rows]  # one entry per row: no repeated index
-        # Most due weeks already have their event (orders most weeks, a few lead times each).
-        unscheduled = weeks[~self.is_week_scheduled[weeks]]
-        if unscheduled.size:  # a few weeks: a set is ~10 x cheaper than np.unique
-            for week in set(unscheduled.tolist()):
-                self._call_at(week)
-
-    def _uniform_delay(self, delays: Array, key: tuple[str, str]) -> int | None:
-        """The whole-week delay when every replication has the same one, else None.
-
-        Hires and repairs pass a lever array, the same object every week until a policy
-        change replaces it, so the answer is kept with the last array of each kind of move
-        (FC lead times are a new array each week and are simply worked out again).
-        """
-        kept = self.uniform_delays.get(key)
-        if kept is None or kept[0] is not delays:
-            same = delays.min() == delays.max()
-            kept = (delays, max(1, int(np.round(delays[0]))) if same else None)
-            self.uniform_delays[key] = kept
-        return kept[1]
+        args = (values, delays, now, self.weeks, self.is_week_scheduled, self.new_weeks)
+        count = add_due(ring, *args)
+        if count == RING_TOO_SHORT:  # a longer delay than ever: grow the rings, then add
+            self._fit(longest_delay_weeks(values, delays, now, self.weeks))
+            count = add_due(self._ring(increase, decrease), *args)
+        for week in self.new_weeks[:count].tolist():
+            self.env.timeout(week - now).callbacks.append(
+                lambda _event, week=week: self._fire(week)
+            )
 
     def _ring(self, increase: str, decrease: str) -> Array:
         """The (span, R) ring of one kind of move, created empty on first use."""
         key = (increase, decrease)
         if key not in self.due:
             self.due[key] = np.zeros((self.span, self.replications))
+            self.stock_rows[key] = (_stock_row(increase), _stock_row(decrease))
         return self.due[key]
-
-    def _call_at(self, week: int) -> None:
-        """One SimPy event at `week` that applies every move due then (once per week)."""
-        if not self.is_week_scheduled[week]:
-            self.is_week_scheduled[week] = True
-            self.env.timeout(week - int(self.env.now)).callbacks.append(
-                lambda _event, week=week: self._fire(week)
-            )
 
     def _fit(self, delay: int) -> None:
         """Grow every ring so that a move `delay` weeks ahead has a row of its own."""
@@ -294,17 +265,17 @@ class _Calendar:
         self.span = span
 
     def _fire(self, week: int) -> None:
+        """Apply every move due at `week` (a decreased stock never goes below zero: no
+        rounding residue), and free its rows for the week `span` weeks on."""
         row = week % self.span
-        for (increase, decrease), ring in self.due.items():
-            count = ring[row].copy()
-            ring[row] = 0.0  # the row is free for the week `span` weeks on
-            if increase:
-                setattr(self.state, increase, getattr(self.state, increase) + count)
-            if decrease:
-                # Every decreased attribute is a stock: no rounding residue below zero.
-                setattr(
-                    self.state, decrease, np.maximum(getattr(self.state, decrease) - count, 0.0)
-                )
+        for key, ring in self.due.items():
+            increase, decrease = self.stock_rows[key]
+            apply_due(ring, row, self.state.block, increase, decrease)
+
+
+def _stock_row(name: str) -> int:
+    """The row of stock `name` in a State's block, or `due.NO_STOCK` for ""."""
+    return int(Stock[name]) if name else NO_STOCK
 
 
 def _scenario_event(
