@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from flywheel.engine.due import compile_due
+from flywheel.engine.recording import OutputRows, SeriesRecorder
 from flywheel.engine.streams import batch_noise
 from flywheel.model.kernel import week_kernel
 from flywheel.model.layout import (
@@ -80,9 +81,10 @@ class LockstepWeek:
         self.block = np.zeros((len(OUTPUTS), replications))
         self.decision_block = np.zeros((len(DECISIONS), replications))
         skipped = {name for group in EXTRAS - extras for name in EXTRA_OUTPUTS[group]}
-        self.outputs = {
-            name: self.block[row] for row, name in enumerate(OUTPUTS) if name not in skipped
-        }
+        self.outputs = OutputRows(
+            self.block,
+            {name: row for row, name in enumerate(OUTPUTS) if name not in skipped},
+        )
         self.decisions = Decisions(*(self.decision_block[row] for row in range(len(DECISIONS))))
         self.levers = np.zeros((len(Lever), replications))
         self.terms = np.zeros((len(TERMS), replications))
@@ -161,9 +163,9 @@ class LockstepWeek:
 
 def compile_kernel() -> float:
     """Compile (or load from numba's disk cache) the weekly kernel by running one week of one
-    replication, and the calendar's compiled bookkeeping (`due`); returns the seconds it took
-    (`make` runs it once after installing, so that the app's and the tests' first run do not
-    wait ~6 s for the compiler)."""
+    replication and recording it, and the calendar's compiled bookkeeping (`due`); returns the
+    seconds it took (`make` runs it once after installing, so that the app's and the tests'
+    first run do not wait ~6 s for the compiler)."""
     start = time.perf_counter()
     compile_due()
     scenario = Scenario(horizon_weeks=1)
@@ -172,4 +174,5 @@ def compile_kernel() -> float:
     lockstep.set_levers(levers, lever_terms(levers))
     lockstep.set_noise(batch_noise(0, np.zeros(1, dtype=np.int64), 1))
     lockstep.advance(0, False, False)
+    SeriesRecorder(1).write(0, lockstep.outputs)
     return time.perf_counter() - start

@@ -165,14 +165,9 @@ def fill_part(
         _mapped.clear()
         block = _mapped[block_name] = shared_memory.SharedMemory(name=block_name)
     shared = np.ndarray(shape, dtype=np.float64, buffer=block.buf)
-    rows = {name: shared[index] for index, name in enumerate(names)}
+    recorder = ColumnsRecorder(shared, names, slice(start, stop))
     del shared
-    stream_batch(
-        scenario,
-        np.arange(start, stop, dtype=np.int64),
-        seed,
-        ColumnsRecorder(rows, slice(start, stop)),
-    )
+    stream_batch(scenario, np.arange(start, stop, dtype=np.int64), seed, recorder)
 
 
 def warm_worker() -> None:
