@@ -6,8 +6,9 @@ advertising revenue, the network's delivery speed, paid acquisition and discover
 and `equations_adoption.py` (re-exported, so
 `equations.costplus_price_index` is the same function). Those the
 compiled week uses are compiled from this very
-source (`parts`); the four that only the week uses (`bass_adoption`, `service_desk_flows`,
-`customer_experience`, `poisson_count_from_uniform`) are written for one replication's scalars.
+source (`parts`); the five that only the week uses (`bass_adoption`, `service_desk_flows`,
+`erlang_c_wait_hours`, `customer_experience`, `poisson_count_from_uniform`) are written for one
+replication's scalars.
 
 No state, no I/O, no randomness, no simpy. Each docstring names the unit, the MODEL.md loop and
 the `docs/model.md` section. A loop knockout is an argument (`is_cut`) that holds the cut link
