@@ -154,6 +154,19 @@ def test_scipys_special_functions_keep_the_compiled_week_cacheable() -> None:
     assert special in kernel.compiled_modules()
 
 
+def test_a_scipy_special_function_of_another_signature_is_refused(monkeypatch) -> None:
+    """Called through a C pointer, a function whose signature scipy changed would take the
+    wrong arguments silently: `special` checks the signature it was written for."""
+    import scipy.special.cython_special as cython_special
+
+    from flywheel.model import special
+
+    capi = cython_special.__pyx_capi__
+    monkeypatch.setitem(capi, "gammaln", capi["gammaincc"])  # two arguments, not one
+    with pytest.raises(ImportError, match="gammaln"):
+        special._external("gammaln", 1)
+
+
 @pytest.mark.parametrize("replications", [1, 7])
 def test_outputs_are_rewritten_in_place_so_recorders_copy(baseline, replications) -> None:
     """`LockstepWeek.outputs` are rows of one buffer: the second week's values replace the

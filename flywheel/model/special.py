@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import llvmlite.binding as llvm
 import scipy.special
+import scipy.special.cython_special
 from numba import types
 from numba.extending import get_cython_function_address, overload
 
@@ -30,7 +31,15 @@ SYMBOL_PREFIX = "flywheel_cython_special_"
 def _external(name: str, arguments: int) -> types.ExternalFunction:
     """`cython_special.<name>` (float64 arguments, a float64 result) as a compiled-code
     function. Its C signature ends with Cython's `int __pyx_skip_dispatch` (see
-    `cython_special.__pyx_capi__`), which callers pass as 0."""
+    `cython_special.__pyx_capi__`), which callers pass as 0; another signature (a scipy that
+    changed it) is refused here rather than called wrongly."""
+    signature = f"double ({'double, ' * arguments}int __pyx_skip_dispatch)"
+    exported = repr(scipy.special.cython_special.__pyx_capi__.get(name))
+    if f'"{signature}"' not in exported:
+        raise ImportError(
+            f"scipy.special.cython_special.{name} is {exported}, not {signature!r}: "
+            "flywheel/model/special.py does not know how to call it"
+        )
     address = get_cython_function_address(CYTHON_MODULE, name)
     symbol = SYMBOL_PREFIX + name
     llvm.add_symbol(symbol, address)
