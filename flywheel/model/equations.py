@@ -20,7 +20,10 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import gammaincc, gammaln
 
-from flywheel.model.equations_acquisition import paid_innovation_per_week  # noqa: F401
+from flywheel.model.equations_acquisition import (  # noqa: F401  (re-exported: one namespace)
+    paid_innovation_per_week,
+    paid_winback_per_week,
+)
 from flywheel.model.equations_adoption import discovery_factor  # noqa: F401  (re-exported)
 from flywheel.model.equations_finance import (  # noqa: F401  (re-exported: one namespace)
     ANNUAL_DISCOUNT_RATE,
@@ -29,10 +32,7 @@ from flywheel.model.equations_finance import (  # noqa: F401  (re-exported: one 
     fc_depreciation_usd,
     prime_content_cost_usd,
 )
-from flywheel.model.equations_network import (  # noqa: F401  (re-exported: one namespace)
-    network_base_days,
-    network_speed_factor,
-)
+from flywheel.model.equations_network import network_base_days, network_speed_factor  # noqa: F401
 from flywheel.model.equations_price import (  # noqa: F401  (re-exported: one namespace)
     CASH_SQUEEZE_WEEKS,
     COSTPLUS_PRICE_BOUNDS,

@@ -169,7 +169,7 @@ def replication_week(  # type: ignore[no-untyped-def]
     prices = prices_week(t, s, p, k)
     experience = experience_week(t, s, p, k, ref, cut, prices)
     adoption = adoption_week(s, p, k, ref, cut, prices, experience, ex)
-    churn = churn_week(s, p, k, cut, experience)
+    churn = churn_week(s, p, k, cut, experience, adoption)
     demand = demand_week(s, p, cut, prices, experience, ex, churn.prime_share_effect)
     fulfillment = fulfillment_week(s, p, cut, demand.orders, prices.share_3p)
     sales = delivered_sales(demand, fulfillment, prices.share_3p)  # what was delivered

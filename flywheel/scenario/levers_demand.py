@@ -86,6 +86,21 @@ class MarketLevers:
             "prior 13-70 (docs/calibration.md#refit-v6-acq)"
         ),
     )
+    acquisition_lapsed_relative: float = lever(
+        0.0,
+        0.0,
+        10.0,
+        "x a never-customer",
+        "paid win-back (R6): with paid acquisition on, the marketing budget also reaches lapsed "
+        "customers, each this many times as likely to buy again as a reached never-customer "
+        "is to buy; 0 = off (lapsed customers return only at winback_rate_per_week)",
+        loop="R6",
+        source=(
+            "secondary: selling to lapsed customers succeeds 20-40 % of the time, to new "
+            "prospects 5-20 % (Marketing Metrics study, via Griffin & Lowenstein, Customer "
+            "Winback, 2001): 1-8, about 2.4 at the middles (docs/calibration.md#refit-v8-diag)"
+        ),
+    )
     marketing_elasticity: float = lever(
         0.12,
         0.0,

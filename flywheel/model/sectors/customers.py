@@ -15,6 +15,7 @@ from flywheel.model.parts import (
     hazard_to_share,
     innovation_attractiveness,
     paid_innovation_per_week,
+    paid_winback_per_week,
 )
 from flywheel.model.sectors import Array, Cuts, sector
 from flywheel.model.sectors.exogenous import Exogenous
@@ -116,10 +117,13 @@ def adoption_week(  # type: ignore[no-untyped-def]
 
 @sector
 def churn_week(  # type: ignore[no-untyped-def]
-    s: Array, p: Array, k: Array, cut: Cuts, experience: Experience
+    s: Array, p: Array, k: Array, cut: Cuts, experience: Experience, adoption: Adoption
 ):
     """Churn rises as perceived CX falls below the expected CX; Prime members churn less;
-    lapsed customers come back at a rate scaled by perceived over expected CX."""
+    lapsed customers come back at a rate scaled by perceived over expected CX, plus, with paid
+    acquisition and `acquisition_lapsed_relative` > 0, the ones the marketing budget buys back
+    (R6: `adoption.innovation` is the paid rate per untapped person, the held budget's with R6
+    cut)."""
     customers, lapsed, prime_members = s[Stock.customers], s[Stock.lapsed], s[Stock.prime_members]
     perceived_cx = experience.perceived_cx
     prime_share = prime_members / np.maximum(customers, 1e-9) if customers > 0 else 0.0
@@ -145,5 +149,14 @@ def churn_week(  # type: ignore[no-untyped-def]
         )
     else:
         churn = member_churn + (customers - prime_members) * hazard_to_share(hazard)
-    winback = lapsed * hazard_to_share(p[Lever.winback_rate_per_week] * experience.cx_relative)
+    winback_hazard = p[Lever.winback_rate_per_week] * experience.cx_relative
+    if (
+        p[Lever.acquisition_cost_usd_per_customer] > 0.0
+        and p[Lever.acquisition_lapsed_relative] > 0
+    ):
+        # the budget reaches the lapsed too, the easier sale (model.md#win-back)
+        winback_hazard = winback_hazard + paid_winback_per_week(
+            adoption.innovation, p[Lever.acquisition_lapsed_relative]
+        )
+    winback = lapsed * hazard_to_share(winback_hazard)
     return Churn(prime_share, prime_share_effect, churn, member_churn, winback)
