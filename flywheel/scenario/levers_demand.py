@@ -86,6 +86,20 @@ class MarketLevers:
             "prior 13-70 (docs/calibration.md#refit-v6-acq)"
         ),
     )
+    acquisition_cost_inflation_per_year: float = lever(
+        0.0,
+        0.0,
+        0.1,
+        "1/year (log)",
+        "paid acquisition (R6): yearly log growth of the cost per new customer, the price of "
+        "the media marketing buys (cost x exp(rate x years since week 0)); 0 = week 0's cost",
+        loop="R6",
+        source=(
+            "secondary: US CPI-U 160.5 (1997 annual average, BLS via Wyoming DOE) to 315.301 "
+            "(Sep 2024, BLS CPI release table 1): ln(315.301 / 160.5) / 27.2 years = 0.025 "
+            "(docs/calibration.md#refit-v8-filed)"
+        ),
+    )
     marketing_elasticity: float = lever(
         0.12,
         0.0,
