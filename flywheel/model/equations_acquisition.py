@@ -9,7 +9,24 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from flywheel.model.equations_finance import WEEKS_PER_YEAR
+
 Array = npt.NDArray[np.float64]
+
+
+def indexed_acquisition_cost_usd(
+    acquisition_cost_usd_per_customer: Array, cost_inflation_per_year: Array, week: Array
+) -> Array:
+    """The cost per new customer (USD/customer) in week `week`: week 0's cost times the price
+    index of what it buys, `exp(cost_inflation_per_year x week / 52)` (a sourced yearly log
+    growth, the CPI's in docs/calibration.md#refit-v8-filed). Loop R6 (paid acquisition);
+    model.md#paid-acquisition.
+
+    Why an index: the cost is in the dollars of week 0, while the marketing budget that pays it
+    is a share of revenue in each week's dollars. With the default 0 the factor is exactly 1,
+    so the cost, and every run, are unchanged bit for bit."""
+    index = np.exp(cost_inflation_per_year * week / WEEKS_PER_YEAR)
+    return acquisition_cost_usd_per_customer * index
 
 
 def paid_innovation_per_week(

@@ -13,6 +13,7 @@ from flywheel.model.parts import (
     churn_hazard,
     discovery_factor,
     hazard_to_share,
+    indexed_acquisition_cost_usd,
     innovation_attractiveness,
     paid_innovation_per_week,
     paid_winback_per_week,
@@ -47,6 +48,7 @@ class Churn(NamedTuple):
 
 @sector
 def adoption_week(  # type: ignore[no-untyped-def]
+    t: int,
     s: Array,
     p: Array,
     k: Array,
@@ -88,9 +90,13 @@ def adoption_week(  # type: ignore[no-untyped-def]
             cut.held[Held.marketing_usd] = budget_usd
         if cut.on[Loop.R6]:
             budget_usd = cut.held[Held.marketing_usd]
-        paid_rate = paid_innovation_per_week(
-            budget_usd, p[Lever.acquisition_cost_usd_per_customer], market
+        # the cost in this week's dollars (the media it buys get dearer; 0: week 0's cost)
+        cost_usd = indexed_acquisition_cost_usd(
+            p[Lever.acquisition_cost_usd_per_customer],
+            p[Lever.acquisition_cost_inflation_per_year],
+            t,
         )
+        paid_rate = paid_innovation_per_week(budget_usd, cost_usd, market)
         innovation = paid_rate * spend_effect * attractiveness * discovery
     else:
         budget_usd = 0.0
