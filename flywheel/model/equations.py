@@ -3,12 +3,10 @@
 Each equation is defined once, here or, for the price policy, the FC depreciation, the
 advertising revenue, the network's delivery speed, paid acquisition and discovery, in
 `equations_price.py`, `equations_finance.py`, `equations_network.py`, `equations_acquisition.py`
-and `equations_adoption.py` (re-exported, so
-`equations.costplus_price_index` is the same function). Those the
-compiled week uses are compiled from this very
-source (`parts`); the five that only the week uses (`bass_adoption`, `service_desk_flows`,
-`erlang_c_wait_hours`, `customer_experience`, `poisson_count_from_uniform`) are written for one
-replication's scalars.
+and `equations_adoption.py` (re-exported, so `equations.costplus_price_index` is the same
+function). Those the compiled week uses are compiled from this very source (`parts`); the five
+that only the week uses (`bass_adoption`, `service_desk_flows`, `erlang_c_wait_hours`,
+`customer_experience`, `poisson_count_from_uniform`) are written for one replication's scalars.
 
 No state, no I/O, no randomness, no simpy. Each docstring names the unit, the MODEL.md loop and
 the `docs/model.md` section. A loop knockout is an argument (`is_cut`) that holds the cut link
@@ -21,7 +19,11 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import gammaincc, gammaln
 
-from flywheel.model.equations_acquisition import paid_innovation_per_week  # noqa: F401
+from flywheel.model.equations_acquisition import (  # noqa: F401  (re-exported)
+    indexed_acquisition_cost_usd,
+    paid_innovation_per_week,
+    paid_winback_per_week,
+)
 from flywheel.model.equations_adoption import discovery_factor  # noqa: F401  (re-exported)
 from flywheel.model.equations_finance import (  # noqa: F401  (re-exported: one namespace)
     ANNUAL_DISCOUNT_RATE,
@@ -30,10 +32,7 @@ from flywheel.model.equations_finance import (  # noqa: F401  (re-exported: one 
     fc_depreciation_usd,
     prime_content_cost_usd,
 )
-from flywheel.model.equations_network import (  # noqa: F401  (re-exported: one namespace)
-    network_base_days,
-    network_speed_factor,
-)
+from flywheel.model.equations_network import network_base_days, network_speed_factor  # noqa: F401
 from flywheel.model.equations_price import (  # noqa: F401  (re-exported: one namespace)
     CASH_SQUEEZE_WEEKS,
     COSTPLUS_PRICE_BOUNDS,
@@ -56,9 +55,7 @@ MAX_QUEUE_OCCUPANCY = 0.98  # above this the desk is overloaded and a backlog bu
 MAX_QUEUE_WAIT_HOURS = 24.0 * 28  # a month: waits are capped there (zero agents)
 ERLANG_NEGLIGIBLE_SPARE = 10.0  # Halfin-Whitt beta above which P(wait) < 1e-22 (wait ~ 0)
 MAX_OVERLOAD_MULTIPLE = 1.0  # congestion saturates when utilisation reaches 100 %
-# Utilisation is capped here, so it is finite with no FC open; delivery congestion saturates at
-# 100 % anyway, so the cap changes no delivery time.
-MAX_UTILISATION = 10.0
+MAX_UTILISATION = 10.0  # finite with no FC open; congestion saturates at 100 % anyway
 DAYS_PER_WEEK = 7.0  # a back-ordered order ships at least a week late
 POISSON_MAX_COUNT = 20  # outages a week per replication at most (P(more) < 1e-12 at mean 2)
 

@@ -9,7 +9,24 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from flywheel.model.equations_finance import WEEKS_PER_YEAR
+
 Array = npt.NDArray[np.float64]
+
+
+def indexed_acquisition_cost_usd(
+    acquisition_cost_usd_per_customer: Array, cost_inflation_per_year: Array, week: Array
+) -> Array:
+    """The cost per new customer (USD/customer) in week `week`: week 0's cost times the price
+    index of what it buys, `exp(cost_inflation_per_year x week / 52)` (a sourced yearly log
+    growth, the CPI's in docs/calibration.md#refit-v8-filed). Loop R6 (paid acquisition);
+    model.md#paid-acquisition.
+
+    Why an index: the cost is in the dollars of week 0, while the marketing budget that pays it
+    is a share of revenue in each week's dollars. With the default 0 the factor is exactly 1,
+    so the cost, and every run, are unchanged bit for bit."""
+    index = np.exp(cost_inflation_per_year * week / WEEKS_PER_YEAR)
+    return acquisition_cost_usd_per_customer * index
 
 
 def paid_innovation_per_week(
@@ -27,3 +44,16 @@ def paid_innovation_per_week(
     budget_people = np.maximum(acquisition_cost_usd_per_customer, 0.0) * np.maximum(market, 0.0)
     has_budget = budget_people > 0.0
     return np.maximum(marketing_usd_per_week, 0.0) * has_budget / np.maximum(budget_people, 1e-300)
+
+
+def paid_winback_per_week(paid_innovation: Array, lapsed_relative: Array) -> Array:
+    """Win-back rate (1/week, per lapsed customer) the marketing budget buys: the paid
+    innovation rate per untapped person (`paid_innovation_per_week`, with its recession,
+    attractiveness and discovery multipliers) times `lapsed_relative`, how many times more
+    readily a reached lapsed customer buys again than a reached never-customer buys at all.
+    Loop R6 (paid acquisition); model.md#win-back.
+
+    Why: the budget's reach does not stop at people who never bought; it reaches the lapsed as
+    well, and they are the easier sale (Marketing Metrics: 20-40 % against 5-20 % for a new
+    prospect). 0 at `lapsed_relative` 0 (the default: only the untapped market is bought)."""
+    return np.maximum(paid_innovation, 0.0) * np.maximum(lapsed_relative, 0.0)

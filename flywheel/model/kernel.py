@@ -162,8 +162,8 @@ def replication_week(  # type: ignore[no-untyped-def]
     ex = exogenous_week(is_q4, is_q4_ahead, s, p, k, demand_normal, seller_join_normal)
     prices = prices_week(t, s, p, k)
     experience = experience_week(t, s, p, k, ref, cut, prices)
-    adoption = adoption_week(s, p, k, ref, cut, prices, experience, ex)
-    churn = churn_week(s, p, k, cut, experience)
+    adoption = adoption_week(t, s, p, k, ref, cut, prices, experience, ex)
+    churn = churn_week(s, p, k, cut, experience, adoption)
     demand = demand_week(s, p, cut, prices, experience, ex, churn.prime_share_effect)
     fulfillment = fulfillment_week(s, p, cut, demand.orders, prices.share_3p)
     sales = delivered_sales(demand, fulfillment, prices.share_3p)  # what was delivered

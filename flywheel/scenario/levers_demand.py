@@ -86,6 +86,33 @@ class MarketLevers:
             "prior 13-70 (docs/calibration.md#refit-v6-acq)"
         ),
     )
+    acquisition_lapsed_relative: float = lever(
+        0.0,
+        0.0,
+        10.0,
+        "x a never-customer",
+        "paid win-back (R6): with paid acquisition on, the marketing budget also reaches lapsed "
+        "customers, each this many times as likely to buy again as a reached never-customer "
+        "is to buy; 0 = off (lapsed customers return only at winback_rate_per_week)",
+        loop="R6",
+        source=(
+            "secondary: lapsed customers buy again 20-40 % of the time, prospects 5-20 % (Marketing"
+            " Metrics, via Griffin & Lowenstein 2001): 1-8, 2.4 mid (calibration.md#refit-v8-diag)"
+        ),
+    )
+    acquisition_cost_inflation_per_year: float = lever(
+        0.0,
+        0.0,
+        0.1,
+        "1/year (log)",
+        "paid acquisition (R6): yearly log growth of the cost per new customer (cost x "
+        "exp(rate x years since week 0), the media's price); 0 = week 0's cost",
+        loop="R6",
+        source=(
+            "secondary: US CPI-U 160.5 (1997 average, BLS via Wyoming DOE) to 315.301 (Sep 2024,"
+            " BLS): ln(315.301 / 160.5) / 27.2 years = 0.025 (calibration.md#refit-v8-filed)"
+        ),
+    )
     marketing_elasticity: float = lever(
         0.12,
         0.0,

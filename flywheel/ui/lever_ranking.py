@@ -53,6 +53,7 @@ LOG = logging.getLogger(__name__)
 DEBOUNCE_SECONDS = 1.0  # the levers "rest" after this long without a change
 POLL_SECONDS = 0.5  # how often the fragment looks at a running ranking
 CHUNK_RUNS = 50  # runs a batch: half a worker's share of a 200-replication fan (a fan waits less)
+CONTAINER_KEY = "lever_ranking"  # in the page: the element of class st-key-lever_ranking
 KEPT_RANKINGS = 32  # finished rankings kept for every session
 RANKING_LEVERS: tuple[str, ...] | None = None  # None: every lever that can move (tests narrow it)
 clock = time.monotonic  # tests replace it to step time
@@ -209,7 +210,8 @@ def panel(scenario: Scenario, seed: int) -> None:
     kpi = st.session_state.get("ranking_kpi", KPI_KEYS[0])
     waiting = _waiting(scenario, kpi, seed)
     interval = POLL_SECONDS if waiting else None
-    st.fragment(run_every=interval)(_ranking)(scenario, seed, timer_is_on=waiting)
+    with st.container(key=CONTAINER_KEY):  # the browser tests and bench/app_browser.py find it
+        st.fragment(run_every=interval)(_ranking)(scenario, seed, timer_is_on=waiting)
 
 
 def _executor() -> ProcessExecutor | None | bool:

@@ -16,6 +16,22 @@ from browser import CHROMIUM, CHROMIUM_ARGS, pass_through_slider, streamlit_serv
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 TABS = ["Dashboard", "Watch it turn", "Compare", "Why", "Decide", "Events", "Files", "Workshop"]
 TIMEOUT_MS = 240_000
+VIEWPORT = {"width": 1500, "height": 1100}
+# Streamlit scrolls its main area in an element of its own, so Playwright's full_page shot
+# holds only the first viewport: the window is made as tall as that element's content instead.
+CONTENT_HEIGHT_JS = """
+() => Math.max(...Array.from(document.querySelectorAll('[data-testid="stMain"], section'))
+  .map(e => e.scrollHeight + e.getBoundingClientRect().top))
+"""
+
+
+def whole_page_screenshot(page, path: Path) -> None:
+    """A PNG of the page's whole content (the window stretched to it, then back)."""
+    height = max(VIEWPORT["height"], int(page.evaluate(CONTENT_HEIGHT_JS)))
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": height})
+    page.wait_for_timeout(1500)  # charts resize to the new window
+    page.screenshot(path=str(path))
+    page.set_viewport_size(VIEWPORT)
 
 
 def main() -> None:
@@ -28,7 +44,7 @@ def main() -> None:
         browser = p.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
-        page = browser.new_page(viewport={"width": 1500, "height": 1100})
+        page = browser.new_page(viewport=VIEWPORT)
         page.goto(url)
         expect(page.get_by_test_id("stMetricValue").first).to_be_visible(timeout=TIMEOUT_MS)
         pass_through_slider(page)  # R3 open in every screenshot
@@ -62,7 +78,7 @@ def main() -> None:
             page.wait_for_timeout(2500)  # let Vega finish drawing
             expect(page.get_by_test_id("stSpinner")).to_have_count(0, timeout=TIMEOUT_MS)
             name = tab.lower().replace(" ", "_")
-            page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
+            whole_page_screenshot(page, OUT / f"{name}.png")
             print(f"saved {OUT / f'{name}.png'}")
         browser.close()
 

@@ -13,8 +13,10 @@ from flywheel.model.parts import (
     churn_hazard,
     discovery_factor,
     hazard_to_share,
+    indexed_acquisition_cost_usd,
     innovation_attractiveness,
     paid_innovation_per_week,
+    paid_winback_per_week,
 )
 from flywheel.model.sectors import Array, Cuts, sector
 from flywheel.model.sectors.exogenous import Exogenous
@@ -46,6 +48,7 @@ class Churn(NamedTuple):
 
 @sector
 def adoption_week(  # type: ignore[no-untyped-def]
+    t: int,
     s: Array,
     p: Array,
     k: Array,
@@ -87,9 +90,13 @@ def adoption_week(  # type: ignore[no-untyped-def]
             cut.held[Held.marketing_usd] = budget_usd
         if cut.on[Loop.R6]:
             budget_usd = cut.held[Held.marketing_usd]
-        paid_rate = paid_innovation_per_week(
-            budget_usd, p[Lever.acquisition_cost_usd_per_customer], market
+        # the cost in this week's dollars (the media it buys get dearer; 0: week 0's cost)
+        cost_usd = indexed_acquisition_cost_usd(
+            p[Lever.acquisition_cost_usd_per_customer],
+            p[Lever.acquisition_cost_inflation_per_year],
+            t,
         )
+        paid_rate = paid_innovation_per_week(budget_usd, cost_usd, market)
         innovation = paid_rate * spend_effect * attractiveness * discovery
     else:
         budget_usd = 0.0
@@ -116,10 +123,13 @@ def adoption_week(  # type: ignore[no-untyped-def]
 
 @sector
 def churn_week(  # type: ignore[no-untyped-def]
-    s: Array, p: Array, k: Array, cut: Cuts, experience: Experience
+    s: Array, p: Array, k: Array, cut: Cuts, experience: Experience, adoption: Adoption
 ):
     """Churn rises as perceived CX falls below the expected CX; Prime members churn less;
-    lapsed customers come back at a rate scaled by perceived over expected CX."""
+    lapsed customers come back at a rate scaled by perceived over expected CX, plus, with paid
+    acquisition and `acquisition_lapsed_relative` > 0, the ones the marketing budget buys back
+    (R6: `adoption.innovation` is the paid rate per untapped person, the held budget's with R6
+    cut)."""
     customers, lapsed, prime_members = s[Stock.customers], s[Stock.lapsed], s[Stock.prime_members]
     perceived_cx = experience.perceived_cx
     prime_share = prime_members / np.maximum(customers, 1e-9) if customers > 0 else 0.0
@@ -145,5 +155,14 @@ def churn_week(  # type: ignore[no-untyped-def]
         )
     else:
         churn = member_churn + (customers - prime_members) * hazard_to_share(hazard)
-    winback = lapsed * hazard_to_share(p[Lever.winback_rate_per_week] * experience.cx_relative)
+    winback_hazard = p[Lever.winback_rate_per_week] * experience.cx_relative
+    if (
+        p[Lever.acquisition_cost_usd_per_customer] > 0.0
+        and p[Lever.acquisition_lapsed_relative] > 0
+    ):
+        # the budget reaches the lapsed too, the easier sale (model.md#win-back)
+        winback_hazard = winback_hazard + paid_winback_per_week(
+            adoption.innovation, p[Lever.acquisition_lapsed_relative]
+        )
+    winback = lapsed * hazard_to_share(winback_hazard)
     return Churn(prime_share, prime_share_effect, churn, member_churn, winback)
