@@ -163,3 +163,24 @@ def test_directions(controlled: flywheel.Scenario) -> None:
         results["marketing_usd"][:, :-1] / results["marketing_usd"][:, :1],
         rtol=1e-9,
     )
+
+
+def test_the_r6_gain_stays_finite_when_the_held_budget_is_subnormal():
+    """A network of 5e-324 FCs (hypothesis found it) leaves week 0's marketing budget, the
+    held one, subnormal: the gain is a difference of logs, not the log of a ratio that
+    overflows to infinity."""
+    from flywheel.scenario.loading import Scenario
+    from flywheel.scenario.schema import Initial, Levers
+
+    scenario = Scenario(
+        horizon_weeks=104,
+        levers=Levers(
+            acquisition_cost_usd_per_customer=1.0,
+            seller_join_rate_per_week=0.0,
+            overhead_usd_per_week=0.0,
+        ),
+        initial=Initial(sellers=0.0, fulfillment_centers=5e-324),
+    )
+    gains = flywheel.simulate(scenario, 1, 0).series["gain_R6"]
+    assert np.isfinite(gains).all()
+    assert np.any(gains != 0.0)  # the budget moved from its held value: the gain says so

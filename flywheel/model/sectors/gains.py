@@ -76,8 +76,9 @@ def loop_gains(  # type: ignore[no-untyped-def]
         # R5: log(learning lift) against the held one (1 unless cut later than week 0)
         np.log(np.maximum(demand.learning_lift, 1e-12))
         - np.log(np.maximum(held[Held.learning_lift], 1e-12)),
-        # R6: the acquisition budget against the held one (0 when off or before any spend)
-        np.log(adoption.budget_usd / held[Held.marketing_usd])
+        # R6: the acquisition budget against the held one (0 when off or before any spend);
+        # a difference of logs, as a ratio overflows when the held budget is subnormal
+        np.log(adoption.budget_usd) - np.log(held[Held.marketing_usd])
         if adoption.budget_usd > 0.0 and held[Held.marketing_usd] > 0.0
         else 0.0,
         p[Lever.speed_elasticity]
