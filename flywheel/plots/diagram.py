@@ -77,7 +77,7 @@ POSITIONS: dict[str, tuple[float, float]] = {
     "service": (8.0, 60.0),
     "potential": (9.0, 79.0),
     "cash": (16.0, 6.0),
-    "marketing": (33.0, 82.0),  # R6: above customers, funded by orders (revenue)
+    "marketing": (33.0, 80.0),  # R6: above customers, funded by orders (revenue)
 }
 MAX_PEN_WIDTH = 8.0
 IDLE_GAIN = 1e-3  # |gain| below this: the loop is idle (drawn thin, its gain shown as 0.00)

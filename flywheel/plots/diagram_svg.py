@@ -37,7 +37,12 @@ CURVE = 0.18  # how far a link bends from its chord (a share of the chord's leng
 KEY_ROW_PX = 24
 LABEL_AT = 0.4  # where along a link (0 source, 1 target) its gain label sits, off the wheel
 # ... except where that spot is taken by another link's label or crosses the wheel
-LABEL_AT_LINK = {("orders", "fulfillment"): 0.7, ("prices", "cash"): 0.65, ("reviews", "cx"): 0.3}
+LABEL_AT_LINK = {
+    ("orders", "fulfillment"): 0.7,
+    ("prices", "cash"): 0.65,
+    ("reviews", "cx"): 0.3,
+    ("marketing", "customers"): 0.2,  # above the B3 and R1 labels beside Customers
+}
 DASHES = {"solid": "", "dashed": "9 5", "dotted": "2 4"}
 KINDS = ("reinforcing", "balancing")
 
