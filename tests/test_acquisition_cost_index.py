@@ -8,38 +8,21 @@ innovation alone and `-log(1 - adoption / potential)` recovers its rate."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pytest
 
 import flywheel
 from flywheel.model import equations as eq
-from flywheel.scenario.loading import with_parameters
+from tests.paid_acquisition_setup import CAC_USD, WEEKS, controlled_scenario
+from tests.paid_acquisition_setup import run as _run
 
-CAC_USD = 20.0
 RATE_PER_YEAR = 0.0248  # the US CPI-U's, 1997-2024 (bench/amazon_1996_2024_v8_filed.toml)
-WEEKS = 156
-SEED = 5
 
 
 @pytest.fixture(scope="module")
 def controlled(baseline: flywheel.Scenario) -> flywheel.Scenario:
     """The baseline's first three years, paid acquisition on, no word of mouth, no events."""
-    short = dataclasses.replace(baseline, horizon_weeks=WEEKS, events=())
-    return with_parameters(
-        short,
-        {
-            "acquisition_cost_usd_per_customer": CAC_USD,
-            "bass_q_per_year": 0.0,
-            "innovation_cx_exponent": 0.0,
-        },
-    )
-
-
-def _run(scenario: flywheel.Scenario, **levers: float) -> flywheel.Results:
-    changed = with_parameters(scenario, levers) if levers else scenario
-    return flywheel.simulate(changed, replications=2, seed=SEED)
+    return controlled_scenario(baseline)
 
 
 def _innovation_per_week(results: flywheel.Results) -> np.ndarray:

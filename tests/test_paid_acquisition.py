@@ -16,32 +16,17 @@ import pytest
 import flywheel
 from flywheel.model import equations as eq
 from flywheel.scenario.events import PolicyChange
-from flywheel.scenario.loading import DatedKnockout, with_parameters
+from flywheel.scenario.loading import DatedKnockout
+from tests.paid_acquisition_setup import CAC_USD, WEEKS, controlled_scenario
+from tests.paid_acquisition_setup import run as _run
 
-CAC_USD = 20.0  # about the baseline's Bass rate at week 1 (14 USD gives it exactly)
-WEEKS = 156
 START = 60  # a dated cut's first week
-SEED = 5
 
 
 @pytest.fixture(scope="module")
 def controlled(baseline: flywheel.Scenario) -> flywheel.Scenario:
     """The baseline's first three years, paid acquisition on, no word of mouth, no events."""
-    short = dataclasses.replace(baseline, horizon_weeks=WEEKS, events=())
-    return with_parameters(
-        short,
-        {
-            "acquisition_cost_usd_per_customer": CAC_USD,
-            "bass_q_per_year": 0.0,
-            "innovation_cx_exponent": 0.0,
-        },
-    )
-
-
-def _run(scenario: flywheel.Scenario, *knockouts: object, **levers: float) -> flywheel.Results:
-    changed = with_parameters(scenario, levers) if levers else scenario
-    changed = dataclasses.replace(changed, knockouts=knockouts)
-    return flywheel.simulate(changed, replications=2, seed=SEED)
+    return controlled_scenario(baseline)
 
 
 def _innovation_per_week(results: flywheel.Results) -> np.ndarray:

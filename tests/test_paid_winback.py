@@ -19,11 +19,10 @@ import pytest
 import flywheel
 from flywheel.model import equations as eq
 from flywheel.scenario.loading import DatedKnockout, with_parameters
+from tests.paid_acquisition_setup import CAC_USD, WEEKS, controlled_scenario
+from tests.paid_acquisition_setup import run as _run
 
-CAC_USD = 20.0
-WEEKS = 156
 START = 60  # a dated cut's first week
-SEED = 5
 LAPSED_MIN = 1e3  # people: weeks with fewer lapsed are left out of the rate ratios (rounding)
 
 
@@ -31,22 +30,7 @@ LAPSED_MIN = 1e3  # people: weeks with fewer lapsed are left out of the rate rat
 def controlled(baseline: flywheel.Scenario) -> flywheel.Scenario:
     """The baseline's first three years, paid acquisition on, no word of mouth, no plain
     win-back, no events."""
-    short = dataclasses.replace(baseline, horizon_weeks=WEEKS, events=())
-    return with_parameters(
-        short,
-        {
-            "acquisition_cost_usd_per_customer": CAC_USD,
-            "bass_q_per_year": 0.0,
-            "innovation_cx_exponent": 0.0,
-            "winback_rate_per_week": 0.0,
-        },
-    )
-
-
-def _run(scenario: flywheel.Scenario, *knockouts: object, **levers: float) -> flywheel.Results:
-    changed = with_parameters(scenario, levers) if levers else scenario
-    changed = dataclasses.replace(changed, knockouts=knockouts)
-    return flywheel.simulate(changed, replications=2, seed=SEED)
+    return controlled_scenario(baseline, winback_rate_per_week=0.0)
 
 
 def _rates(results: flywheel.Results) -> tuple[np.ndarray, np.ndarray]:
