@@ -46,6 +46,8 @@ import app_play  # noqa: E402  (Play's frame count, beside this script)
 import browser  # noqa: E402
 from browser import CHROMIUM, CHROMIUM_ARGS, margin_target_slider, streamlit_server  # noqa: E402
 
+from flywheel.ui.lever_ranking import CONTAINER_KEY  # noqa: E402
+
 TIMEOUT_MS = 300_000  # a cold server compiles the step and starts its workers first
 QUIET_MS = 600  # settled: nothing in a chart, a KPI or the status widget changed for this long
 CHARTS = 9  # the Dashboard's fan grid
@@ -63,7 +65,8 @@ TARGETS = {
     "Play (frames/s)": (5.0, None),
     "lever key press -> lever ranking shown": (None, None),  # debounced, in the background
 }
-RANKING_CHART = '.st-key-lever_ranking [data-testid="stVegaLiteChart"] svg'
+RANKING = f".st-key-{CONTAINER_KEY}"  # the lever ranking's own container (measured apart)
+RANKING_CHART = f'{RANKING} [data-testid="stVegaLiteChart"] svg'
 RANKING_SAMPLES = 3
 
 # In the page: timestamps (performance.now(), ms) of what a person sees change.
@@ -72,7 +75,7 @@ MONITOR_JS = """
   const fw = window.__fw = {t0: null, kpi: null, lastChart: null, lastKpi: null,
                             lastStatus: null, lastMain: null, chartsTouched: new Set(),
                             kpiBefore: null};
-  const RANKING = '.st-key-lever_ranking';
+  const RANKING = 'RANKING_SELECTOR';
   const kpis = () => Array.from(document.querySelectorAll('[data-testid="stMetricValue"]'))
     .map(e => e.textContent).join('|');
   fw.arm = () => { fw.t0 = null; fw.kpi = null; fw.lastChart = null; fw.lastKpi = null;
@@ -107,12 +110,12 @@ MONITOR_JS = """
     {subtree: true, childList: true, attributes: true, characterData: true});
   if (document.documentElement) start(); else addEventListener('DOMContentLoaded', start);
 })();
-"""
+""".replace("RANKING_SELECTOR", RANKING)
 CHART_SIGNATURES_JS = """
 () => Array.from(document.querySelectorAll('[data-testid="stVegaLiteChart"] svg'))
-  .filter(svg => !svg.closest('.st-key-lever_ranking'))
+  .filter(svg => !svg.closest('RANKING_SELECTOR'))
   .map(svg => Array.from(svg.querySelectorAll('path')).map(p => p.getAttribute('d')).join(';'))
-"""
+""".replace("RANKING_SELECTOR", RANKING)
 STATE_JS = """
 () => ({t0: __fw.t0, kpi: __fw.kpi, lastChart: __fw.lastChart, lastKpi: __fw.lastKpi,
         lastStatus: __fw.lastStatus, lastMain: __fw.lastMain, touched: __fw.chartsTouched.size,
