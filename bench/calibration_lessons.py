@@ -8,11 +8,10 @@ price elasticity or a selection effect at the bottom of its range), and then the
 counterfactuals, built on the calibrated scenario, teach the opposite of the napkin. This
 applies each shipped counterfactual's change (its `drop_events`, `[levers]` and `knockouts`, read
 from the TOML files of scenarios/ and scenarios/workshop/) to FITTED, runs both with the same
-seeds (noise on, `-n` replications) and reports the 2024 ratios counterfactual / fitted of
-orders, GMV, net sales, operating income, customers and the price index (medians over
-replications), and whether each lesson the workshop states as a direction holds (the output
-moves at least 5 % the stated way; against a loss, relative to its size). Prints Markdown (or
-writes it, atomically).
+seeds (noise on, `-n` replications) and reports the change of the output that carries each
+lesson (medians over replications, relative to the fitted run's, signed) in 2005, 2015 and 2024,
+and whether the lesson the workshop states holds: a move of at least 5 % the stated way in one
+of those years and none of 5 % the other way. Prints Markdown (or writes it, atomically).
 """
 
 from __future__ import annotations
@@ -23,34 +22,26 @@ import math
 import tomllib
 from pathlib import Path
 
-import numpy as np
-
 import flywheel
 from flywheel.scenario.files import write_text_atomic
 from flywheel.scenario.loading import with_parameters
 
 ROOT = Path(__file__).resolve().parents[1]
-WEEKS_PER_YEAR = 52
-MATERIAL_SHARE = 0.05  # a lesson holds when its output moves at least 5 % the stated way
-OUTPUT_TOTALS = (
-    "orders",
-    "gmv_usd",
-    "revenue_usd",
-    "operating_income_usd",
-)  # summed over the last year
-OUTPUT_LEVELS = ("customers", "price_index")  # the last week's value
-# counterfactual file -> (output whose 2024 ratio carries the lesson, the lesson's direction
-# as ratio < 1 (True) or > 1 (False), the lesson in words, as docs/amazon.md and the workshop
-# state it)
+YEARS = (2005, 2015, 2024)  # a lesson is read where the workshop's plots show it: the whole run
+MATERIAL_SHARE = 0.05  # a move of at least 5 % counts
+# counterfactual file -> (annual column that carries the lesson, True when the lesson says the
+# counterfactual is lower, the lesson in words, as docs/amazon.md and the workshop state it).
+# Volumes (orders), not dollars, carry the marketplace and capacity lessons: a counterfactual
+# that raises prices can raise GMV in dollars on fewer orders.
 LESSONS = {
     "scenarios/amazon_no_marketplace.toml": (
         "orders",
         True,
         "the marketplace adds sales (fewer orders without it)",
     ),
-    "scenarios/amazon_no_prime.toml": ("revenue_usd", True, "Prime adds sales"),
+    "scenarios/amazon_no_prime.toml": ("net_sales_usd_million", True, "Prime adds sales"),
     "scenarios/amazon_half_pass_through.toml": (
-        "operating_income_usd",
+        "operating_income_usd_million",
         False,
         "keeping more of the savings raises operating income",
     ),
@@ -60,7 +51,7 @@ LESSONS = {
         "capacity binds (fewer orders with every FC two years late)",
     ),
     "scenarios/workshop/06_no_word_of_mouth.toml": (
-        "customers",
+        "active_customers_million",
         True,
         "word of mouth brings customers (fewer with R1 cut)",
     ),
@@ -85,29 +76,36 @@ def counterfactual_of(fitted: flywheel.Scenario, path: Path) -> flywheel.Scenari
     return with_parameters(changed, spec.get("levers", {})) if spec.get("levers") else changed
 
 
-def last_year(scenario: flywheel.Scenario, replications: int) -> dict[str, float]:
-    """Median over replications of the last 52 weeks' totals and the last week's levels."""
-    results = flywheel.simulate(scenario, replications, 0)
-    totals = {
-        name: float(np.median(results[name][:, -WEEKS_PER_YEAR:].sum(axis=1)))
-        for name in OUTPUT_TOTALS
-    }
-    return totals | {name: float(np.median(results[name][:, -1])) for name in OUTPUT_LEVELS}
+def yearly(scenario: flywheel.Scenario, column: str, replications: int) -> dict[int, float]:
+    """Median over replications of the annual `column` in each of `YEARS`."""
+    annual = flywheel.simulate(scenario, replications, 0).annual()
+    medians = annual.groupby("year")[column].median()
+    return {year: float(medians.loc[year]) for year in YEARS}
 
 
-def measure(fitted_path: Path, replications: int) -> list[tuple[str, dict[str, float], str]]:
-    """(counterfactual, its 2024 ratios to the fitted run, 'holds' or 'does NOT hold: ...')."""
+def verdict(changes: dict[int, float], lower: bool, lesson: str) -> str:
+    """'holds: ...' when the output moves at least 5 % the stated way in some year of `YEARS`
+    and never 5 % the other way; else '**does NOT hold**: ...' (with the reason)."""
+    sign = -1.0 if lower else 1.0
+    stated = [year for year, change in changes.items() if sign * change >= MATERIAL_SHARE]
+    against = [year for year, change in changes.items() if -sign * change >= MATERIAL_SHARE]
+    if stated and not against:
+        return f"holds: {lesson}"
+    why = f"the other way in {', '.join(map(str, against))}" if against else "no 5 % move"
+    return f"**does NOT hold** ({why}): {lesson}"
+
+
+def measure(fitted_path: Path, replications: int) -> list[tuple[str, dict[int, float], str]]:
+    """(counterfactual, its relative change against the fitted run in each of `YEARS`, the
+    verdict)."""
     fitted = flywheel.load_scenario(fitted_path)
-    reference = last_year(fitted, replications)
     rows = []
-    for relative, (output, lower, lesson) in LESSONS.items():
+    for relative, (column, lower, lesson) in LESSONS.items():
+        reference = yearly(fitted, column, replications)
         scenario = counterfactual_of(fitted, ROOT / relative)
-        values = last_year(scenario, replications)
-        ratios = {name: values[name] / reference[name] for name in values}
-        change = (values[output] - reference[output]) / abs(reference[output])
-        holds = change <= -MATERIAL_SHARE if lower else change >= MATERIAL_SHARE
-        verdict = f"holds: {lesson}" if holds else f"**does NOT hold**: {lesson}"
-        rows.append((Path(relative).stem, ratios, verdict))
+        values = yearly(scenario, column, replications)
+        changes = {y: (values[y] - reference[y]) / abs(reference[y]) for y in YEARS}
+        rows.append((Path(relative).stem, changes, verdict(changes, lower, lesson)))
     return rows
 
 
@@ -122,14 +120,13 @@ def links(fitted_path: Path) -> str:
     )
 
 
-def table(rows: list[tuple[str, dict[str, float], str]]) -> str:
-    """Markdown: one row per counterfactual."""
-    columns = ("orders", "GMV", "net sales", "operating income", "customers", "price index")
-    head = "| counterfactual | " + " | ".join(columns) + " | lesson |\n"
-    lines = [head, "|---" * (len(columns) + 2) + "|\n"]
-    for name, ratios, verdict in rows:
-        cells = " | ".join(f"{ratios[n]:.2f}" for n in OUTPUT_TOTALS + OUTPUT_LEVELS)
-        lines.append(f"| {name} | {cells} | {verdict} |\n")
+def table(rows: list[tuple[str, dict[int, float], str]]) -> str:
+    """Markdown: one row per counterfactual, its change in each year, signed percent."""
+    head = "| counterfactual | " + " | ".join(map(str, YEARS)) + " | lesson |\n"
+    lines = [head, "|---" * (len(YEARS) + 2) + "|\n"]
+    for name, changes, said in rows:
+        cells = " | ".join(f"{100 * changes[y]:+.0f} %" for y in YEARS)
+        lines.append(f"| {name} | {cells} | {said} |\n")
     return "".join(lines)
 
 
