@@ -1,9 +1,10 @@
 """The model's equations: pure functions of numpy arrays (axis 0 = replication) and floats.
 
 Each equation is defined once, here or, for the price policy, the FC depreciation, the
-advertising revenue, the network's delivery speed, paid acquisition and discovery, in
-`equations_price.py`, `equations_finance.py`, `equations_network.py`, `equations_acquisition.py`
-and `equations_adoption.py` (re-exported, so `equations.costplus_price_index` is the same
+advertising revenue, the network's delivery speed, paid acquisition, discovery and the
+reviewed SKUs, in `equations_price.py`, `equations_finance.py`, `equations_network.py`,
+`equations_acquisition.py`, `equations_adoption.py` and `equations_marketplace.py`
+(re-exported, so `equations.costplus_price_index` is the same
 function). Those the compiled week uses are compiled from this very source (`parts`); the five
 that only the week uses (`bass_adoption`, `service_desk_flows`, `erlang_c_wait_hours`,
 `customer_experience`, `poisson_count_from_uniform`) are written for one replication's scalars.
@@ -32,6 +33,7 @@ from flywheel.model.equations_finance import (  # noqa: F401  (re-exported: one 
     fc_depreciation_usd,
     prime_content_cost_usd,
 )
+from flywheel.model.equations_marketplace import reviewed_skus  # noqa: F401  (re-exported)
 from flywheel.model.equations_network import network_base_days, network_speed_factor  # noqa: F401
 from flywheel.model.equations_price import (  # noqa: F401  (re-exported: one namespace)
     CASH_SQUEEZE_WEEKS,

@@ -14,6 +14,7 @@ from pydantic.fields import FieldInfo
 
 from flywheel.scenario.levers_demand import MarketLevers, TrafficLevers
 from flywheel.scenario.levers_finance import AdvertisingLevers, FinanceLevers
+from flywheel.scenario.levers_marketplace import MarketplaceLevers
 from flywheel.scenario.levers_network import NetworkLevers
 from flywheel.scenario.levers_supply import CostLevers, FulfillmentLevers, ServiceLevers
 from flywheel.scenario.parameters import LOOP_IDS, LOOP_NAMES, STRICT, lever
@@ -36,6 +37,7 @@ __all__ = [
 # `flywheel describe`.
 @dataclass(frozen=True, config=STRICT)
 class Levers(
+    MarketplaceLevers,
     ServiceLevers,
     NetworkLevers,
     FulfillmentLevers,

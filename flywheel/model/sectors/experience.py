@@ -14,6 +14,7 @@ from flywheel.model.parts import (
     customer_experience,
     expectation_target,
     review_effect,
+    reviewed_skus,
     service_score,
 )
 from flywheel.model.sectors import Array, Cuts, sector
@@ -78,7 +79,7 @@ def experience_week(  # type: ignore[no-untyped-def]
     word of mouth sees (R1) and the service score perceived CX sees (B2)."""
     reviews_lift = review_effect(
         s[Stock.reviews],
-        prices.skus,
+        reviewed_skus(prices.skus, prices.skus_for_sales, p[Lever.review_sales_weighting_share]),
         p[Lever.review_effect_max_index],
         p[Lever.review_saturation_reviews_per_sku],
     )

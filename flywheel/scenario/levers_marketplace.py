@@ -1,0 +1,28 @@
+"""Marketplace levers: how third-party listings enter the review lift (loops R2, R5;
+model.md#reviews-and-experiments). Off by default: at 0 reviews are spread over every listing,
+as before, and every run is unchanged bit for bit."""
+
+from __future__ import annotations
+
+from pydantic.dataclasses import dataclass
+
+from flywheel.scenario.parameters import STRICT, lever
+
+
+@dataclass(frozen=True, config=STRICT)
+class MarketplaceLevers:
+    """Third-party listings and the reviews shoppers see: loops R2 and R5."""
+
+    review_sales_weighting_share: float = lever(
+        0.0,
+        0.0,
+        1.0,
+        "share",
+        "how far the review lift counts SKUs by their sales (sales_per_3p_sku_relative) "
+        "rather than one per listing (0 = every listing dilutes reviews alike; 1 = reviews "
+        "per sales-weighted SKU)",
+        loop="R5",
+        source="derived: reviews are written per order (reviews_per_order), so a 3P listing "
+        "that sells sales_per_3p_sku_relative of a 1P one collects that share of its reviews; "
+        "docs/calibration.md#refit-v10-market",
+    )
