@@ -33,7 +33,10 @@ from flywheel.model.equations_finance import (  # noqa: F401  (re-exported: one 
     fc_depreciation_usd,
     prime_content_cost_usd,
 )
-from flywheel.model.equations_marketplace import reviewed_skus  # noqa: F401  (re-exported)
+from flywheel.model.equations_marketplace import (  # noqa: F401  (re-exported)
+    reviewed_skus,
+    selection_level,
+)
 from flywheel.model.equations_network import network_base_days, network_speed_factor  # noqa: F401
 from flywheel.model.equations_price import (  # noqa: F401  (re-exported: one namespace)
     CASH_SQUEEZE_WEEKS,
@@ -122,11 +125,6 @@ def innovation_attractiveness(perceived_cx: Array, market_cx: Array, exponent: A
     """Multiplier of Bass innovation: the retailer's perceived CX over the market's, to the
     power `exponent` (1 at parity; exponent 0 gives 1 exactly). model.md#adoption."""
     return (np.maximum(perceived_cx, 1e-9) / np.maximum(market_cx, 1e-9)) ** exponent
-
-
-def selection_level(skus: Array, saturation_skus: Array) -> Array:
-    """Unnormalised selection 1 - exp(-skus / k) in [0, 1). Loop R2, model.md#selection."""
-    return -np.expm1(-skus / saturation_skus)
 
 
 def review_effect(reviews: Array, skus: Array, effect_max: Array, saturation: Array) -> Array:

@@ -38,7 +38,9 @@ def prices_week(t: int, s: Array, p: Array, k: Array):  # type: ignore[no-untype
     skus_3p_weighted = p[Lever.sales_per_3p_sku_relative] * skus_3p
     skus_for_sales = p[Lever.skus_1p] + skus_3p_weighted
     share_3p = skus_3p_weighted / skus_for_sales
-    selection = selection_level(skus, p[Lever.selection_saturation_skus])
+    selection = selection_level(
+        skus, p[Lever.selection_saturation_skus], p[Lever.selection_log_form_share]
+    )
     return Prices(
         market_trend, competitor_price, price_relative, skus, skus_for_sales, share_3p, selection
     )
