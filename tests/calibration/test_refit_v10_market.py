@@ -1,6 +1,7 @@
 """The issue-19 refit v10_market (docs/calibration.md#refit-v10-market): v9 with the review lift
 over sales-weighted SKUs (`review_sales_weighting_share` 1) and the selection scale narrowed to
-parameters.md's reasoning (fitted in 4.5-20 M SKUs, or held at 10 M in the k10 variant). Each
+parameters.md's reasoning (fitted in 4.5-20 M SKUs, or held at 10 M in the k10 variant), and its
+variant with the selection level in the log form (`selection_log_form_share` 1). Each
 stored fitted file, rerun with noise off, reproduces the targets table the docs report
 (bench/issue19_targets.py), and the marketplace lesson holds on it: fewer orders without the
 Marketplace launch (bench/calibration_lessons.py), where v9 sold a third more."""
@@ -41,6 +42,15 @@ DOCUMENTED = {
         "11 of 28",
         34.3,
     ),
+    "v10_market_log": (
+        14.8,
+        (29.3, 25.8, 25.6, 13.5),
+        10.3,
+        ("22 of 26", "2022"),
+        [2.1, 15.5, 20.1],
+        "18 of 28",
+        45.2,
+    ),
 }
 
 
@@ -57,6 +67,11 @@ def test_v10_market_is_v9_with_the_review_weighting_and_the_parameters_md_scale(
     )
     assert unchanged == v9.levers
     assert v10.events == v9.events and v10.initial == v9.initial
+    log = flywheel.load_scenario(BENCH / "amazon_1996_2024_v10_market_log.toml")
+    assert v10.levers.selection_log_form_share == 0.0
+    assert log.levers.selection_log_form_share == 1.0
+    assert dataclasses.replace(log.levers, selection_log_form_share=0.0) == v10.levers
+    assert log.events == v10.events and log.initial == v10.initial
 
 
 def test_the_parameter_lists_are_v9s_with_the_narrowed_scale() -> None:
@@ -73,6 +88,7 @@ def test_the_parameter_lists_are_v9s_with_the_narrowed_scale() -> None:
 def test_the_fitted_files_keep_the_review_weighting_and_the_scale_in_its_range(name: str) -> None:
     levers = flywheel.load_scenario(FIGURES / f"amazon_1996_2024_refit_{name}.toml").levers
     assert levers.review_sales_weighting_share == 1.0  # not fitted
+    assert levers.selection_log_form_share == (1.0 if name == "v10_market_log" else 0.0)
     if name == "v10_market_k10":
         assert levers.selection_saturation_skus == SCALE_HELD_SKUS
     else:
@@ -111,11 +127,12 @@ def test_the_stored_tables_are_the_docs(name: str) -> None:
     assert f"{retail} %" in section and f"{out_of_sample} %" in section
 
 
-def test_the_marketplace_adds_orders_in_v10_market_as_in_the_shipped_calibration() -> None:
+@pytest.mark.parametrize("name", ["v10_market", "v10_market_log"])
+def test_the_marketplace_adds_orders_as_in_the_shipped_calibration(name: str) -> None:
     """The lesson v9 lost (docs/calibration.md#lessons): fewer orders without the Marketplace
     launch in 2005, 2015 and 2024, by more than 5 % each; Prime, the pass-through and word of
     mouth keep theirs."""
-    found = verdicts(FIGURES / "amazon_1996_2024_refit_v10_market.toml")
+    found = verdicts(FIGURES / f"amazon_1996_2024_refit_{name}.toml")
     no_marketplace, holds = found["amazon_no_marketplace"]
     assert holds and all(change < -0.05 for change in no_marketplace.values()), no_marketplace
     for name in ("amazon_no_prime", "amazon_half_pass_through", "06_no_word_of_mouth"):
