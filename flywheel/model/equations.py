@@ -32,7 +32,11 @@ from flywheel.model.equations_finance import (  # noqa: F401  (re-exported: one 
     fc_depreciation_usd,
     prime_content_cost_usd,
 )
-from flywheel.model.equations_network import network_base_days, network_speed_factor  # noqa: F401
+from flywheel.model.equations_network import (  # noqa: F401
+    loaded_centers,
+    network_base_days,
+    network_speed_factor,
+)
 from flywheel.model.equations_price import (  # noqa: F401  (re-exported: one namespace)
     CASH_SQUEEZE_WEEKS,
     COSTPLUS_PRICE_BOUNDS,
