@@ -56,6 +56,6 @@ class NetworkLevers:
         "0 = off, every built centre counts",
         loop="R3",
         source="assumption: 0 keeps the count of built centres; the Amazon refit v10_fc sets "
-        "0.8, fc_build_trigger_utilisation_share's default: a centre counts fully at the load "
-        "at which the planner orders another (docs/calibration.md#refit-v10-fc)",
+        "0.85, comfortable_utilisation_share's default: a centre counts fully at the load "
+        "above which it slows (docs/calibration.md#refit-v10-fc)",
     )
