@@ -20,6 +20,7 @@ import numpy.typing as npt
 from scipy.special import gammaincc, gammaln
 
 from flywheel.model.equations_acquisition import (  # noqa: F401  (re-exported)
+    funded_marketing_usd,
     indexed_acquisition_cost_usd,
     paid_innovation_per_week,
     paid_winback_per_week,

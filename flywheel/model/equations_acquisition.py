@@ -57,3 +57,18 @@ def paid_winback_per_week(paid_innovation: Array, lapsed_relative: Array) -> Arr
     well, and they are the easier sale (Marketing Metrics: 20-40 % against 5-20 % for a new
     prospect). 0 at `lapsed_relative` 0 (the default: only the untapped market is bought)."""
     return np.maximum(paid_innovation, 0.0) * np.maximum(lapsed_relative, 0.0)
+
+
+def funded_marketing_usd(
+    revenue_share_marketing_usd: Array, marketing_floor_usd_per_week: Array
+) -> Array:
+    """The week's marketing spend (USD/week): the marketing share of revenue, or the floor
+    `marketing_floor_usd_per_week` where the share buys less. It is the budget paid
+    acquisition spends next week (loop R6) and a cost in operating income; the part above the
+    share is not priced into goods (model.md#price). model.md#financials.
+
+    Why a floor: in its launch years Amazon spent on marketing what its IPO and notes raised,
+    not a share of the sales it had (1997: $28 M against $148 M of sales), so a budget tied to
+    the model's own revenue starves the launch. With the floor 0 the share is returned
+    unchanged."""
+    return np.maximum(revenue_share_marketing_usd, marketing_floor_usd_per_week)
