@@ -12,6 +12,9 @@ import numpy.typing as npt
 from flywheel.model.equations_finance import WEEKS_PER_YEAR
 
 Array = npt.NDArray[np.float64]
+# The largest paid innovation rate (1/week): exp(-1e6) is 0 in floating point, so a week at the
+# cap adopts the whole potential, as any larger rate would (assumption-free numerical bound).
+PAID_RATE_MAX_PER_WEEK = 1e6
 
 
 def indexed_acquisition_cost_usd(
@@ -40,10 +43,13 @@ def paid_innovation_per_week(
 
     Why a rate and not a flow: inside the exact Bass step (`bass_adoption`) it can never take
     more people than the potential holds, so the stocks stay conserved. 0 for an empty market
-    or a cost of 0 (the mechanism off)."""
+    or a cost of 0 (the mechanism off); at most `PAID_RATE_MAX_PER_WEEK`."""
     budget_people = np.maximum(acquisition_cost_usd_per_customer, 0.0) * np.maximum(market, 0.0)
     has_budget = budget_people > 0.0
-    return np.maximum(marketing_usd_per_week, 0.0) * has_budget / np.maximum(budget_people, 1e-300)
+    rate = np.maximum(marketing_usd_per_week, 0.0) * has_budget / np.maximum(budget_people, 1e-300)
+    # capped, not infinite: a budget over a subnormal cost x market overflows, and infinity
+    # times a stopped spend (0) is NaN; at the cap the exact Bass step already takes everyone
+    return np.minimum(rate, PAID_RATE_MAX_PER_WEEK)
 
 
 def paid_winback_per_week(paid_innovation: Array, lapsed_relative: Array) -> Array:
