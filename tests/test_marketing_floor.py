@@ -101,3 +101,18 @@ def test_an_r6_cut_holds_the_budget_before_a_dated_floor(controlled: flywheel.Sc
     np.testing.assert_array_equal(cut_floor["adoption"], cut_plain["adoption"])
     assert np.all(cut_floor["marketing_usd"][:, 26] > cut_plain["marketing_usd"][:, 26])
     assert np.all(_run(dated)["customers"][:, 52] > _run(controlled)["customers"][:, 52])
+
+
+def test_a_floor_over_a_subnormal_cost_stays_finite(controlled: flywheel.Scenario) -> None:
+    """Extreme condition (the property test's case): a floor with no revenue to pay it and a
+    subnormal cost per new customer would make the paid rate infinite; it is capped
+    (`PAID_RATE_MAX_PER_WEEK`), so every output stays finite and the market stays conserved."""
+    results = _run(
+        controlled,
+        acquisition_cost_usd_per_customer=2.2250738585e-313,
+        marketing_floor_usd_per_week=1.8e8,
+    )
+    for name in results.outputs:
+        assert np.isfinite(results[name]).all(), name
+    capped = eq.paid_innovation_per_week(1.8e8, 2.2250738585e-313, 1000.0)
+    assert capped == pytest.approx(eq.PAID_RATE_MAX_PER_WEEK, rel=1e-12)

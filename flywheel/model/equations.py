@@ -20,6 +20,7 @@ import numpy.typing as npt
 from scipy.special import gammaincc, gammaln
 
 from flywheel.model.equations_acquisition import (  # noqa: F401  (re-exported)
+    PAID_RATE_MAX_PER_WEEK,
     funded_marketing_usd,
     indexed_acquisition_cost_usd,
     paid_innovation_per_week,

@@ -46,10 +46,11 @@ def paid_innovation_per_week(
     or a cost of 0 (the mechanism off); at most `PAID_RATE_MAX_PER_WEEK`."""
     budget_people = np.maximum(acquisition_cost_usd_per_customer, 0.0) * np.maximum(market, 0.0)
     has_budget = budget_people > 0.0
-    rate = np.maximum(marketing_usd_per_week, 0.0) * has_budget / np.maximum(budget_people, 1e-300)
+    spend_usd = np.maximum(marketing_usd_per_week, 0.0)
     # capped, not infinite: a budget over a subnormal cost x market overflows, and infinity
     # times a stopped spend (0) is NaN; at the cap the exact Bass step already takes everyone
-    return np.minimum(rate, PAID_RATE_MAX_PER_WEEK)
+    denominator = np.maximum(np.maximum(budget_people, 1e-300), spend_usd / PAID_RATE_MAX_PER_WEEK)
+    return spend_usd * has_budget / denominator
 
 
 def paid_winback_per_week(paid_innovation: Array, lapsed_relative: Array) -> Array:
