@@ -25,6 +25,7 @@ from flywheel.model.equations_acquisition import (  # noqa: F401  (re-exported)
     indexed_acquisition_cost_usd,
     paid_innovation_per_week,
     paid_winback_per_week,
+    shipping_offer_budget_usd,
 )
 from flywheel.model.equations_adoption import discovery_factor  # noqa: F401  (re-exported)
 from flywheel.model.equations_finance import (  # noqa: F401  (re-exported: one namespace)

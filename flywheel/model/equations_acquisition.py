@@ -79,3 +79,18 @@ def funded_marketing_usd(
     the model's own revenue starves the launch. With the floor 0 the share is returned
     unchanged."""
     return np.maximum(revenue_share_marketing_usd, marketing_floor_usd_per_week)
+
+
+def shipping_offer_budget_usd(
+    shipping_cost_usd: Array, charged_share_of_cost: Array, offer_share: Array
+) -> Array:
+    """The part of paid acquisition's budget (USD/week) that the shipping offers are:
+    `offer_share` of the net shipping cost, the shipping cost less the share of it customers pay
+    back in shipping charges (`charged_share_of_cost`), never below 0. Loop R6 (paid
+    acquisition); model.md#shipping-offers.
+
+    Why: Amazon books free shipping outside its marketing line yet calls the offers "effective
+    worldwide marketing tools" (10-K MD&A), so the budget that buys customers is larger than
+    the marketing line by what the offers cost. 0 at `offer_share` 0 (the default)."""
+    net_shipping_cost_usd = np.maximum(shipping_cost_usd * (1.0 - charged_share_of_cost), 0.0)
+    return np.maximum(offer_share, 0.0) * net_shipping_cost_usd
