@@ -20,9 +20,12 @@ import numpy.typing as npt
 from scipy.special import gammaincc, gammaln
 
 from flywheel.model.equations_acquisition import (  # noqa: F401  (re-exported)
+    PAID_RATE_MAX_PER_WEEK,
+    funded_marketing_usd,
     indexed_acquisition_cost_usd,
     paid_innovation_per_week,
     paid_winback_per_week,
+    shipping_offer_budget_usd,
 )
 from flywheel.model.equations_adoption import discovery_factor  # noqa: F401  (re-exported)
 from flywheel.model.equations_finance import (  # noqa: F401  (re-exported: one namespace)

@@ -13,8 +13,9 @@ from pydantic.dataclasses import dataclass
 from pydantic.fields import FieldInfo
 
 from flywheel.scenario.levers_demand import MarketLevers, TrafficLevers
-from flywheel.scenario.levers_finance import AdvertisingLevers, FinanceLevers
+from flywheel.scenario.levers_finance import AdvertisingLevers, FinanceLevers, FundingLevers
 from flywheel.scenario.levers_network import NetworkLevers
+from flywheel.scenario.levers_shipping_offers import ShippingOfferLevers
 from flywheel.scenario.levers_supply import CostLevers, FulfillmentLevers, ServiceLevers
 from flywheel.scenario.parameters import LOOP_IDS, LOOP_NAMES, STRICT, lever
 
@@ -31,15 +32,16 @@ __all__ = [
 
 
 # Fields are collected base-last-first, so the order is market, traffic, costs, finance,
-# advertising, fulfillment, network, service, then Prime and CX below: the order of
-# docs/model.md and
-# `flywheel describe`.
+# funding, advertising, fulfillment, network, service, shipping offers, then Prime and CX below:
+# the order of docs/model.md and `flywheel describe`.
 @dataclass(frozen=True, config=STRICT)
 class Levers(
+    ShippingOfferLevers,
     ServiceLevers,
     NetworkLevers,
     FulfillmentLevers,
     AdvertisingLevers,
+    FundingLevers,
     FinanceLevers,
     CostLevers,
     TrafficLevers,
