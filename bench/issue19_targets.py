@@ -9,7 +9,9 @@ the loss years 2014, 2017, 2022; the 3P anchors 1999-2018 within 5 points; the f
 revenue series' MAPE over their record years; the growth share with every reinforcing loop
 (R1-R6) cut from 1996, 2000 and 2005 (20 replications, `flywheel growth-share`); the unfitted
 figures within a factor 1.5 (the same run). The out-of-sample MAPE is read from the table
-`bench/out_of_sample.py --out` wrote, when given. Prints Markdown (or writes it, atomically).
+`bench/out_of_sample.py --out` wrote, when given; with `--lessons`, the workshop's lessons on
+the fit (`bench/calibration_lessons.py`, docs/calibration.md#lessons) are rows too. Prints
+Markdown (or writes it, atomically).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import argparse
 import re
 from pathlib import Path
 
+import calibration_lessons  # bench/, beside this script
 import numpy as np
 from loss_years import LOSS_YEARS, noise_off_annual, record_pairs  # bench/, beside this script
 
@@ -85,8 +88,17 @@ def main() -> None:
     parser.add_argument("fitted", type=Path)
     parser.add_argument("--out-of-sample", type=Path, help="bench/out_of_sample.py's --out table")
     parser.add_argument("--out", type=Path, help="Markdown file (atomic)")
+    parser.add_argument(
+        "--lessons",
+        action="store_true",
+        help="also the workshop's lessons (bench/calibration_lessons.py, 6 replications)",
+    )
     args = parser.parse_args()
     rows = measure(args.fitted)
+    if args.lessons:
+        for name, changes, verdict in calibration_lessons.measure(args.fitted, 6):
+            moves = " / ".join(f"{100 * changes[y]:+.0f} %" for y in calibration_lessons.YEARS)
+            rows.append((f"lesson: {name} (2005 / 2015 / 2024)", f"{moves}; {verdict}"))
     if args.out_of_sample:
         found = re.search(r"\(out of sample\): \*\*([0-9.]+) %", args.out_of_sample.read_text())
         rows.append(

@@ -46,7 +46,9 @@ def _assert_moves(series: np.ndarray, name: str) -> None:
 
 
 # Loops whose mechanism is off at the default levers, and the levers that switch it on.
-MECHANISM_ON = {"R6": {"acquisition_cost_usd_per_customer": 20.0}}
+MECHANISM_ON = {  # R6 with the shipping offers in its budget too (model.md#shipping-offers)
+    "R6": {"acquisition_cost_usd_per_customer": 20.0, "acquisition_shipping_offer_share": 1.0}
+}
 
 
 @pytest.mark.parametrize("loop", LOOP_IDS)

@@ -21,9 +21,12 @@ import numpy.typing as npt
 from scipy.special import gammaincc, gammaln
 
 from flywheel.model.equations_acquisition import (  # noqa: F401  (re-exported)
+    PAID_RATE_MAX_PER_WEEK,
+    funded_marketing_usd,
     indexed_acquisition_cost_usd,
     paid_innovation_per_week,
     paid_winback_per_week,
+    shipping_offer_budget_usd,
 )
 from flywheel.model.equations_adoption import discovery_factor  # noqa: F401  (re-exported)
 from flywheel.model.equations_finance import (  # noqa: F401  (re-exported: one namespace)
@@ -37,7 +40,11 @@ from flywheel.model.equations_marketplace import (  # noqa: F401  (re-exported)
     reviewed_skus,
     selection_level,
 )
-from flywheel.model.equations_network import network_base_days, network_speed_factor  # noqa: F401
+from flywheel.model.equations_network import (  # noqa: F401
+    loaded_centers,
+    network_base_days,
+    network_speed_factor,
+)
 from flywheel.model.equations_price import (  # noqa: F401  (re-exported: one namespace)
     CASH_SQUEEZE_WEEKS,
     COSTPLUS_PRICE_BOUNDS,

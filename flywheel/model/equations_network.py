@@ -34,3 +34,24 @@ def network_base_days(base_days: Array, speed_factor: Array, floor_days: Array) 
     unless the policy itself promises less. Exactly `base_days` with a speed factor of 1.
     Loop R3; model.md#fulfillment."""
     return np.maximum(base_days * speed_factor, np.minimum(floor_days, base_days))
+
+
+def loaded_centers(
+    built_centers: Array,
+    load_orders: Array,
+    capacity_orders_per_center: Array,
+    full_utilisation_share: Array,
+) -> Array:
+    """Centres (count) the network's speed counts when load sets it: the FC load the centres
+    are sized for (`load_orders`, orders/week: the Q4 peak of the smoothed orders they ship) over
+    what one centre ships at `full_utilisation_share` of its rated capacity (orders/week), never
+    more than the `built_centers`. Loop R3;
+    model.md#fulfillment.
+
+    Why: a centre speeds delivery by holding the goods near the customers who order them, and
+    it holds stock in proportion to the orders it serves; a centre built ahead of its orders
+    (a planner forecasting over a long lead time) is not yet a denser map. Exactly
+    `built_centers` once every centre is loaded to `full_utilisation_share` or more.
+    """
+    full_load = np.maximum(capacity_orders_per_center * full_utilisation_share, 1e-9)
+    return np.minimum(built_centers, load_orders / full_load)

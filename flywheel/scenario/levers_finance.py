@@ -99,3 +99,22 @@ class AdvertisingLevers:
         "unprofitable' as ad revenue grew from 2015 (Marketplace Pulse 2022); "
         "docs/calibration.md#refit-v6-margin",
     )
+
+
+@dataclass(frozen=True, config=STRICT)
+class FundingLevers:
+    """Marketing paid for by the capital raised rather than by the week's sales (loop R6's
+    budget; model.md#financials, model.md#paid-acquisition). Off by default (floor 0)."""
+
+    marketing_floor_usd_per_week: float = lever(
+        0.0,
+        0.0,
+        1e9,
+        "USD/week",
+        "least marketing spend a week, funded by capital raised and not priced into goods: the "
+        "spend is the larger of this and marketing_share_of_revenue x revenue (0: no floor)",
+        loop="R6",
+        source="filed: Amazon's marketing 1997-2000, $28.0 M, $82.4 M, $176 M, $180 M (FY1999 "
+        "and FY2001 10-Ks), spent while its IPO (1997) and notes (1998-2000) funded the losses; "
+        "set by dated events; 0 = no floor (the default); docs/calibration.md#refit-v10-launch",
+    )

@@ -46,3 +46,16 @@ class NetworkLevers:
         "2023 (TechCrunch 2023-07-31, parameters.md §7), so a mean about a day; 0.5 an "
         "assumption",
     )
+    delivery_density_full_utilisation_share: float = lever(
+        0.0,
+        0.0,
+        0.99,
+        "share",
+        "utilisation at which a built centre counts fully in the network's density; one "
+        "loaded less counts pro rata (an idle centre stocks nothing nearer the customer); "
+        "0 = off, every built centre counts",
+        loop="R3",
+        source="assumption: 0 keeps the count of built centres; the Amazon refit v10_fc sets "
+        "0.85, comfortable_utilisation_share's default: a centre counts fully at the load "
+        "above which it slows (docs/calibration.md#refit-v10-fc)",
+    )

@@ -13,9 +13,10 @@ from pydantic.dataclasses import dataclass
 from pydantic.fields import FieldInfo
 
 from flywheel.scenario.levers_demand import MarketLevers, TrafficLevers
-from flywheel.scenario.levers_finance import AdvertisingLevers, FinanceLevers
+from flywheel.scenario.levers_finance import AdvertisingLevers, FinanceLevers, FundingLevers
 from flywheel.scenario.levers_marketplace import MarketplaceLevers
 from flywheel.scenario.levers_network import NetworkLevers
+from flywheel.scenario.levers_shipping_offers import ShippingOfferLevers
 from flywheel.scenario.levers_supply import CostLevers, FulfillmentLevers, ServiceLevers
 from flywheel.scenario.parameters import LOOP_IDS, LOOP_NAMES, STRICT, lever
 
@@ -32,16 +33,17 @@ __all__ = [
 
 
 # Fields are collected base-last-first, so the order is market, traffic, costs, finance,
-# advertising, fulfillment, network, service, then Prime and CX below: the order of
-# docs/model.md and
-# `flywheel describe`.
+# funding, advertising, fulfillment, network, service, shipping offers, marketplace, then Prime
+# and CX below: the order of docs/model.md and `flywheel describe`.
 @dataclass(frozen=True, config=STRICT)
 class Levers(
     MarketplaceLevers,
+    ShippingOfferLevers,
     ServiceLevers,
     NetworkLevers,
     FulfillmentLevers,
     AdvertisingLevers,
+    FundingLevers,
     FinanceLevers,
     CostLevers,
     TrafficLevers,

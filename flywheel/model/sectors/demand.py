@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import numpy as np
+
 from flywheel.model.layout import Held, Lever, Loop, Stock
 from flywheel.model.parts import conversion_share
 from flywheel.model.sectors import Array, Cuts, sector
@@ -52,7 +54,8 @@ def demand_week(  # type: ignore[no-untyped-def]
         learning_lift = cut.held[Held.learning_lift]
     demand = (
         exogenous.season
-        * (1.0 + s[Stock.demand_shock_share])
+        # stacked shocks (each >= -0.9) can sum below -1: no shock takes more than all demand
+        * np.maximum(1.0 + s[Stock.demand_shock_share], 0.0)
         * (1.0 - exogenous.recession)
         * exogenous.demand_noise
     )

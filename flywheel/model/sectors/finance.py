@@ -104,6 +104,10 @@ def finance_week(  # type: ignore[no-untyped-def]
         + member_orders * p[Lever.prime_shipping_cost_usd_per_order]
     )
     marketing_usd = p[Lever.marketing_share_of_revenue] * revenue_usd
+    if p[Lever.marketing_floor_usd_per_week] > 0.0:  # capital-funded launch marketing
+        marketing_usd = parts.funded_marketing_usd(
+            marketing_usd, p[Lever.marketing_floor_usd_per_week]
+        )
     if spending_stopped(s, cut):  # insolvent: no more marketing (model.md#insolvency)
         marketing_usd = 0.0
     technology_usd = p[Lever.technology_share_of_revenue] * revenue_usd
@@ -188,9 +192,15 @@ def pricing_week(  # type: ignore[no-untyped-def]
         + p[Lever.overhead_usd_per_week]
     )
     covered_costs_usd = goods_costs_usd + money.advertising_cost_usd
+    priced_marketing_usd = money.marketing_usd
+    if p[Lever.marketing_floor_usd_per_week] > 0.0:
+        # the floor's spend above the share is paid from capital raised, not priced into goods
+        priced_marketing_usd = np.minimum(
+            money.marketing_usd, p[Lever.marketing_share_of_revenue] * money.revenue_usd
+        )
     revenue_share_costs = 0.0
     if money.revenue_usd > 0:
-        revenue_share_costs = (money.marketing_usd + money.technology_usd) / money.revenue_usd
+        revenue_share_costs = (priced_marketing_usd + money.technology_usd) / money.revenue_usd
     # Advertising the price leaves out: its profit reaches income, not the price of goods.
     priced_costs_usd = goods_costs_usd + (
         money.advertising_cost_usd

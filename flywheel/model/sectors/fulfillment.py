@@ -13,6 +13,7 @@ from flywheel.model.parts import (
     fc_shipping,
     fc_utilisation,
     late_delivery_days,
+    loaded_centers,
     network_base_days,
     network_speed_factor,
 )
@@ -46,7 +47,9 @@ def fulfillment_week(  # type: ignore[no-untyped-def]
     A capture holds the congestion (delivery days / their base), which B1 cut keeps; capacity
     itself is physical and limits shipping whatever the cut. The uncongested delivery time is
     the policy's `delivery_days_base` times the network's speed factor (R3: more centres, closer
-    to customers; 1 at the default elasticity 0), which R3 cut holds."""
+    to customers; 1 at the default elasticity 0), which R3 cut holds; with
+    `delivery_density_full_utilisation_share` > 0 it counts only the centres the week's load
+    fills at the Q4 peak of the planner's smoothed orders (`loaded_centers`)."""
     open_centers = np.maximum(s[Stock.fulfillment_centers] - s[Stock.fc_out_of_service], 0.0)
     rated_capacity = open_centers * p[Lever.fc_capacity_orders_per_week]
     capacity = rated_capacity * (1.0 + p[Lever.fc_surge_allowance_share])
@@ -56,8 +59,20 @@ def fulfillment_week(  # type: ignore[no-untyped-def]
         backlog, fc_demand, capacity, p[Lever.backorder_cancel_share]
     )
     utilisation = fc_utilisation(backlog + fc_demand, rated_capacity)  # surging is congested
+    density_centers = s[Stock.fulfillment_centers]  # built: an outage is congestion (B1)
+    if p[Lever.delivery_density_full_utilisation_share] > 0:  # only centres the orders load
+        density_centers = loaded_centers(
+            density_centers,
+            # the Q4 peak of the smoothed orders the centres ship: the load they are sized for
+            s[Stock.orders_smoothed]
+            * p[Lever.q4_demand_multiplier]
+            * fc_demand
+            / max(orders, 1e-9),
+            p[Lever.fc_capacity_orders_per_week],
+            p[Lever.delivery_density_full_utilisation_share],
+        )
     network_factor = network_speed_factor(
-        s[Stock.fulfillment_centers],  # built: an outage is congestion (B1), not a smaller map
+        density_centers,
         p[Lever.delivery_density_reference_centers],
         p[Lever.delivery_density_elasticity],
     )

@@ -9,6 +9,7 @@ from flywheel.model.layout import Held, Lever, Loop, Ref, Stock, Term
 from flywheel.model.parts import (
     expectation_target,
     logistic_market_growth,
+    shipping_offer_budget_usd,
     smooth_over,
 )
 from flywheel.model.sectors import Array, Cuts, sector
@@ -21,7 +22,7 @@ from flywheel.model.sectors.planner import Plans
 from flywheel.model.sectors.prime import Prime
 from flywheel.model.sectors.sellers import Sellers
 from flywheel.model.sectors.service import Desk
-from flywheel.model.sectors.solvency import Funding
+from flywheel.model.sectors.solvency import Funding, spending_stopped
 
 
 @sector
@@ -99,7 +100,7 @@ def update_stocks(  # type: ignore[no-untyped-def]
     s[Stock.reviews] = s[Stock.reviews] + sales.orders * p[Lever.reviews_per_order]
     update_experiments(s, k, ref, sales.visits)
     s[Stock.cash_usd] = funding.cash_next_usd  # held at minus the credit limit
-    update_acquisition_budget(s, cut, money.marketing_usd)
+    update_acquisition_budget(s, p, cut, money.marketing_usd, money.shipping_cost_usd)
     s[Stock.insolvent] = funding.insolvent
     s[Stock.fc_under_construction] = s[Stock.fc_under_construction] + plans.fc_orders
     s[Stock.fc_orders_placed] = s[Stock.fc_orders_placed] + (1.0 if plans.fc_orders > 0 else 0.0)
@@ -122,11 +123,24 @@ def update_experiments(s: Array, k: Array, ref: Array, visits: float):  # type: 
 
 
 @sector
-def update_acquisition_budget(s: Array, cut: Cuts, marketing_usd: float):  # type: ignore[no-untyped-def]
+def update_acquisition_budget(  # type: ignore[no-untyped-def]
+    s: Array, p: Array, cut: Cuts, marketing_usd: float, shipping_cost_usd: float
+):
     """Next week's paid-acquisition budget (R6; model.md#adoption): this week's marketing
-    spend (USD/week), or with R6 cut the budget held (adoption_week captures it, last week's
-    spend; when a cut starts with no spend last week, as at week 0, this week's)."""
+    spend (USD/week) plus, with `acquisition_shipping_offer_share` > 0, that share of the net
+    shipping cost (the shipping offers, model.md#shipping-offers), or with R6 cut the budget
+    held (adoption_week captures it, last week's budget; when a cut starts with no budget last
+    week, as at week 0, this week's): the cut holds the offers' part too."""
+    budget_usd = marketing_usd
+    if p[Lever.acquisition_shipping_offer_share] > 0.0 and not spending_stopped(s, cut):
+        # the offers are marketing outside the marketing line; insolvent: stopped as marketing
+        budget_usd = budget_usd + shipping_offer_budget_usd(
+            shipping_cost_usd,
+            p[Lever.shipping_charged_share_of_cost],
+            p[Lever.acquisition_shipping_offer_share],
+        )
     if cut.starts[Loop.R6] and s[Stock.marketing_usd_last_week] <= 0.0:
-        cut.held[Held.marketing_usd] = marketing_usd
-    budget_usd = cut.held[Held.marketing_usd] if cut.on[Loop.R6] else marketing_usd
+        cut.held[Held.marketing_usd] = budget_usd
+    if cut.on[Loop.R6]:
+        budget_usd = cut.held[Held.marketing_usd]
     s[Stock.marketing_usd_last_week] = budget_usd
