@@ -1,0 +1,104 @@
+"""The issue-19 refit v13_price (docs/calibration.md#refit-v13-price): v12 with the low-price
+refits' sourced cap (the price at most 0.8 x the competitors' until mid-2001) and the Seattle DC
+at its floor area from 1996, refitted from v12's stored fit; no new code. The scenarios differ
+from v12 only there, the cap is the WSJ's 20 % discount, and the stored fit, rerun with noise
+off, reproduces the docs table (bench/issue19_targets.py) and keeps all five lessons."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import sys
+
+import numpy as np
+import pytest
+
+import flywheel
+from tests.calibration.issue19_tables import CUT, ROOT, SIGNS, measure, percent
+from tests.calibration.test_calibration_lessons import verdicts
+
+BENCH = ROOT / "bench"
+FIGURES = ROOT / "docs/figures"
+FITTED = FIGURES / "amazon_1996_2024_refit_v13_price.toml"
+CAP = 0.8  # 20 % below: the low end of the WSJ's "20% to 30% for most titles" (1999)
+CAP_END = "2001-07-01"  # the date of margin_target_2001
+SEATTLE_DC_SQFT = 93_000.0  # amazon_events.csv, 1997-11-01 row
+# target -> documented value (docs/calibration.md#refit-v13-price table, column v13_price)
+RETAIL = 10.2
+SERIES = {"shipping cost": 19.9, "subscription revenue": 22.1, "seller services revenue": 8.5}
+FULFILLMENT = 28.8  # over its 25 % target: the one v12 meets that v13_price misses
+CUTS = [2.0, 24.4, 21.8]
+UNFITTED = "15 of 28"
+OUT_OF_SAMPLE = 10.6
+
+
+def test_v13_price_is_v12_with_the_cap_to_mid_2001_and_nothing_else() -> None:
+    v12 = flywheel.load_scenario(BENCH / "amazon_1996_2024_v12.toml")
+    v13 = flywheel.load_scenario(BENCH / "amazon_1996_2024_v13_price.toml")
+    assert v13.levers.price_cap_relative == CAP
+    assert dataclasses.replace(v13.levers, price_cap_relative=0.0) == v12.levers
+    assert v13.initial == v12.initial and v13.events[: len(v12.events)] == v12.events
+    (end,) = v13.events[len(v12.events) :]
+    assert (end.lever, end.value, str(end.date)) == ("price_cap_relative", 0.0, CAP_END)
+
+
+def test_the_dc_variant_starts_with_seattles_floor_area_and_v12s_fit() -> None:
+    v13 = flywheel.load_scenario(BENCH / "amazon_1996_2024_v13_price.toml")
+    dc = flywheel.load_scenario(BENCH / "amazon_1996_2024_v13_price_dc_v12start.toml")
+    v12_fit = flywheel.load_scenario(FIGURES / "amazon_1996_2024_refit_v12.toml")
+    per_fc_sqft = v13.levers.fc_size_sqft
+    assert dc.initial.fulfillment_centers == pytest.approx(SEATTLE_DC_SQFT / per_fc_sqft)
+    assert dataclasses.replace(dc.initial, fulfillment_centers=0.01) == v13.initial
+    fitted = (BENCH / "refit_v10_market_parameters.txt").read_text().split()
+    names = [re.match(r"(\w+)\[", spec).group(1) for spec in fitted]
+    assert len(names) == 28
+    for name in names:
+        assert getattr(dc.levers, name) == getattr(v12_fit.levers, name), name
+    back = {name: getattr(v13.levers, name) for name in names}
+    assert dataclasses.replace(dc.levers, **back) == v13.levers and dc.events == v13.events
+
+
+def test_the_cap_holds_the_launch_price_and_ends_in_2001() -> None:
+    """Direction: with the cap the mean price is at most 0.8 x the competitors' in 1997-2000
+    (v12's stored fit prices at 1.2-2.3x), and above it again after the cap ends."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        from loss_years import NOISE_LEVERS  # noqa: PLC0415 - bench/ is not a package
+    finally:
+        sys.path.remove(str(BENCH))
+    noise_off = {name: np.zeros(1) for name in NOISE_LEVERS}
+    frame = flywheel.simulate(
+        flywheel.load_scenario(FITTED), 1, 0, lever_overrides=noise_off
+    ).frame()
+    ratio = (
+        (frame["price_index"] / frame["competitor_price_index"])
+        .groupby(frame["date"].dt.year)
+        .mean()
+    )
+    assert (ratio.loc[1997:2000] <= CAP + 1e-9).all()
+    assert (ratio.loc[2002:2004] > 1.0).all()
+
+
+def test_the_refit_measures_what_the_docs_table_says() -> None:
+    targets = measure(FITTED)
+    assert percent(targets["retail net sales MAPE ≤ 10 %"]) == pytest.approx(RETAIL, abs=0.05)
+    for label, documented in SERIES.items():
+        measured = percent(targets[f"{label} MAPE ≤ 25 %"])
+        assert measured == pytest.approx(documented, abs=0.05) and measured <= 25.0
+    assert percent(targets["fulfillment expense MAPE ≤ 25 %"]) == pytest.approx(
+        FULFILLMENT, abs=0.05
+    )
+    assert targets["3P share within 5 points of every 1999–2018 anchor"].startswith("20 of 20")
+    assert targets[SIGNS].startswith("24 of 26") and targets[SIGNS].endswith("2017, 2022")
+    shares = [float(part.strip().rstrip(" %")) for part in targets[CUT].split("/")]
+    assert shares == pytest.approx(CUTS, abs=0.15) and shares[0] <= 15.0
+    assert targets["unfitted figures within a factor 1.5"] == UNFITTED
+    stored = FITTED.with_name("amazon_1996_2024_refit_v13_price_targets.md").read_text()
+    assert f"| out of sample 2017–2024 ≤ 20 % | {OUT_OF_SAMPLE} % |" in stored
+    table = (FIGURES / "amazon_out_of_sample_v13_price.md").read_text()
+    assert f"(out of sample): **{OUT_OF_SAMPLE} %**" in table
+
+
+def test_all_five_lessons_hold() -> None:
+    found = verdicts(FITTED)
+    assert len(found) == 5 and all(holds for _, holds in found.values())
