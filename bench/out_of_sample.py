@@ -5,7 +5,9 @@ weights, the same parameters and ranges as the refit), then runs the fitted scen
 and compares retail net sales 2017-2024 with the record. Events after 2016 stay in the run as
 dated exogenous shocks (their sizes in each event's `note`); `--drop-covid` also removes the
 COVID demand shock, whose size was set from Amazon's own 2020 sales, so that 2020 moves only
-with the Census online share. Noise off, as in the fit.
+with the Census online share; `--with-advertising` also fits advertising revenue (2014-2016), as
+the full refits since the ads variant do. Noise off, as in the fit. The table ends with the
+fitted parameters of the fit to 2016 (to compare with the full fit's).
 
     PYTHONPATH=. python bench/out_of_sample.py --out docs/figures/amazon_out_of_sample.md
 """
