@@ -18,11 +18,11 @@ import argparse
 
 import numpy as np
 import pandas as pd
+from loss_years import FIT_YEARS, noise_off_run  # bench/, beside this script
 
 import flywheel
 from flywheel.calibration.comparable import load_record
 from flywheel.calibration.data import BUNDLED_HISTORY
-from flywheel.calibration.objective import NOISE_LEVERS
 from flywheel.scenario.files import write_text_atomic
 
 COLUMN = "fulfillment_expense_usd_million"
@@ -41,8 +41,7 @@ def fixed_cost_per_fc(scenario: flywheel.Scenario, dates: pd.Series) -> np.ndarr
 
 def parts(scenario: flywheel.Scenario) -> pd.DataFrame:
     """USD million a year of each part, the record, and the year-end FCs and floor area."""
-    noise_off = {name: np.zeros(1) for name in NOISE_LEVERS}
-    weekly = flywheel.simulate(scenario, 1, 0, lever_overrides=noise_off).frame()
+    weekly = noise_off_run(scenario).frame()
     weekly["fixed"] = weekly["fulfillment_centers"] * fixed_cost_per_fc(scenario, weekly["date"])
     weekly["year"] = weekly["date"].dt.year
     table = weekly.groupby("year").agg(
@@ -57,7 +56,7 @@ def parts(scenario: flywheel.Scenario) -> pd.DataFrame:
     table["expense"] = table.fulfillment + table.service
     table[["fulfillment", "depreciation", "fixed", "service", "per_order", "expense"]] /= 1e6
     table["sqft"] /= 1e6
-    record = load_record(BUNDLED_HISTORY).series(COLUMN, (1997, 2024))
+    record = load_record(BUNDLED_HISTORY).series(COLUMN, FIT_YEARS)
     table["record"] = pd.Series({o.year: o.value for o in record})
     return table
 

@@ -29,10 +29,15 @@ LOSS_YEARS = (2014, 2017, 2022)
 FIT_YEARS = (1997, 2024)  # the calibration's --years
 
 
+def noise_off_run(scenario: flywheel.Scenario) -> flywheel.Results:
+    """One run of `scenario` with every noise source off, as the fit."""
+    noise_off = {name: np.zeros(1) for name in NOISE_LEVERS}
+    return flywheel.simulate(scenario, 1, 0, lever_overrides=noise_off)
+
+
 def noise_off_annual(scenario: flywheel.Scenario) -> Any:
     """`Results.annual()` of one run of `scenario` with every noise source off, as the fit."""
-    noise_off = {name: np.zeros(1) for name in NOISE_LEVERS}
-    return flywheel.simulate(scenario, 1, 0, lever_overrides=noise_off).annual()
+    return noise_off_run(scenario).annual()
 
 
 def record_pairs(annual: Any, column: str) -> list[tuple[int, float, float]]:
